@@ -1,0 +1,56 @@
+/** Where in a file a problem was found; becomes the annotation's location. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * An error the user can fix (bad input, unreadable file, failed gate). The runner prints
+ * its message as one `::error::` line and no stack trace.
+ */
+export class UserError extends Error {
+  readonly location: SourceLocation | undefined;
+  constructor(message: string, options: { location?: SourceLocation; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UserError';
+    this.location = options.location;
+  }
+}
+
+/** A bad action input; the message always starts with the input's name. */
+export class InputError extends UserError {
+  readonly input: string;
+  constructor(input: string, problem: string) {
+    super(`Input '${input}': ${problem}`);
+    this.name = 'InputError';
+    this.input = input;
+  }
+}
+
+/** A problem with a file the user gave us; the message names the file (and line). */
+export class FileError extends UserError {
+  constructor(file: string, problem: string, position: { line?: number; column?: number } = {}) {
+    const where = position.line === undefined ? file : `${file}:${position.line}${position.column === undefined ? '' : `:${position.column}`}`;
+    super(`${where}: ${problem}`, { location: { file, ...position } });
+    this.name = 'FileError';
+  }
+}
+
+/** A gate that decided "fail": a normal outcome, reported as a user error. */
+export class GateFailure extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GateFailure';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { UserError } from './errors.js';
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, which is then closed. */
+  input?: string | Buffer;
+  /** Kill the child (SIGTERM, then SIGKILL after 2 s) after this many milliseconds. */
+  timeoutMs?: number;
+  /** Captured bytes per stream; the rest is dropped and flagged. */
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  command: string;
+  args: readonly string[];
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/**
+ * Runs a program with an argument array; never through a shell, so no argument can be
+ * re-interpreted. Built on child_process rather than @actions/exec because that one has no
+ * timeout or kill, and echoes the full command line (secrets in arguments included) to the log.
+ */
+export function execCommand(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const started = performance.now();
+  const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let truncated = false;
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const kill = (): void => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      killTimer.unref();
+    };
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, options.timeoutMs)
+      : undefined;
+    const onAbort = (): void => kill();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (outBytes < limit) out.push(chunk.subarray(0, limit - outBytes));
+      else truncated = true;
+      outBytes += chunk.length;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errBytes < limit) err.push(chunk.subarray(0, limit - errBytes));
+      else truncated = true;
+      errBytes += chunk.length;
+    });
+    child.stdin.on('error', () => undefined); // a child that exits without reading stdin
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error.code === 'ENOENT') reject(new UserError(`'${command}' was not found on PATH`));
+      else if (error.code === 'EACCES') reject(new UserError(`'${command}' is not executable`));
+      else reject(error);
+    });
+    child.on('close', (exitCode, signal) => {
+      if (timer) clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        command,
+        args,
+        exitCode,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        truncated,
+        durationMs: performance.now() - started,
+      });
+    });
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+  });
+}

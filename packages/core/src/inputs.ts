@@ -1,0 +1,133 @@
+import * as core from '@actions/core';
+import { InputError } from './errors.js';
+import { maskSecret } from './log.js';
+import {
+  type NumberRange,
+  type Parsed,
+  parseBoolean,
+  parseDuration,
+  parseEnum,
+  parseFloatStrict,
+  parseInteger,
+  parseList,
+  parsePercentage,
+} from './parse.js';
+import { parseYamlText } from './files.js';
+import { expandGlobs, resolveInWorkspace } from './workspace.js';
+
+/**
+ * Typed readers for action inputs. Each reads the input once (as the runner passes it:
+ * `INPUT_<NAME>`), validates it and throws an InputError naming the input.
+ * An empty input means "not given": readers with a fallback return it.
+ */
+
+function raw(name: string): string {
+  return core.getInput(name, { trimWhitespace: true });
+}
+
+function unwrap<T>(name: string, parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new InputError(name, parsed.problem);
+  return parsed.value;
+}
+
+export function getString(name: string, fallback = ''): string {
+  const value = raw(name);
+  return value === '' ? fallback : value;
+}
+
+export function getRequired(name: string): string {
+  const value = raw(name);
+  if (value === '') throw new InputError(name, 'is required');
+  return value;
+}
+
+/** A secret input: masked before anything else can print it. */
+export function getSecret(name: string): string {
+  const value = core.getInput(name, { trimWhitespace: false });
+  maskSecret(value);
+  return value.trim() === '' ? '' : value;
+}
+
+export function getBoolean(name: string, fallback: boolean): boolean {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parseBoolean(value));
+}
+
+export function getInteger(name: string, fallback: number, range?: NumberRange): number;
+export function getInteger(name: string, fallback: undefined, range?: NumberRange): number | undefined;
+export function getInteger(name: string, fallback: number | undefined, range: NumberRange = {}): number | undefined {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parseInteger(value, range));
+}
+
+export function getFloat(name: string, fallback: number, range?: NumberRange): number;
+export function getFloat(name: string, fallback: undefined, range?: NumberRange): number | undefined;
+export function getFloat(name: string, fallback: number | undefined, range: NumberRange = {}): number | undefined {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parseFloatStrict(value, range));
+}
+
+/** Percent units: `10` and `10%` both give 10. */
+export function getPercentage(name: string, fallback: number, range?: NumberRange): number;
+export function getPercentage(name: string, fallback: undefined, range?: NumberRange): number | undefined;
+export function getPercentage(name: string, fallback: number | undefined, range?: NumberRange): number | undefined {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parsePercentage(value, range));
+}
+
+/** Milliseconds, from `90s`, `5m`, `1h`, `1m30s` (a bare number is seconds). */
+export function getDuration(name: string, fallback: number, range?: NumberRange): number;
+export function getDuration(name: string, fallback: undefined, range?: NumberRange): number | undefined;
+export function getDuration(name: string, fallback: number | undefined, range?: NumberRange): number | undefined {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parseDuration(value, range));
+}
+
+export function getEnum<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = raw(name);
+  return value === '' ? fallback : unwrap(name, parseEnum(value, allowed));
+}
+
+/** Newline- or comma-separated list (commas: false for values that may contain commas). */
+export function getList(name: string, options: { commas?: boolean } = {}): string[] {
+  return parseList(raw(name), options);
+}
+
+/** A JSON or YAML value given inline; undefined when empty. */
+export function getObject(name: string): unknown {
+  const value = core.getInput(name, { trimWhitespace: false });
+  if (value.trim() === '') return undefined;
+  try {
+    return parseYamlText(value, `input '${name}'`);
+  } catch (error) {
+    throw new InputError(name, error instanceof Error ? error.message.replace(/^input '[^']+':\s*/, '') : String(error));
+  }
+}
+
+/** A path resolved inside the workspace; '' when not given. */
+export function getPath(name: string): string {
+  const value = raw(name);
+  if (value === '') return '';
+  try {
+    return resolveInWorkspace(value, `Input '${name}'`);
+  } catch (error) {
+    throw new InputError(name, error instanceof Error ? error.message.replace(/^Input '[^']+':\s*/, '') : String(error));
+  }
+}
+
+/** Files matched by the input's globs (one per line; `!` excludes), inside the workspace. */
+export async function getFiles(name: string, options: { required?: boolean } = {}): Promise<string[]> {
+  const patterns = parseList(raw(name), { commas: false });
+  if (patterns.length === 0) {
+    if (options.required) throw new InputError(name, 'is required');
+    return [];
+  }
+  let files: string[];
+  try {
+    files = await expandGlobs(patterns, `Input '${name}'`);
+  } catch (error) {
+    throw new InputError(name, error instanceof Error ? error.message.replace(/^Input '[^']+':\s*/, '') : String(error));
+  }
+  if (options.required && files.length === 0) throw new InputError(name, `no file matches ${patterns.join(', ')}`);
+  return files;
+}

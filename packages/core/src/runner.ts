@@ -1,0 +1,39 @@
+import * as core from '@actions/core';
+import { errorMessage, UserError } from './errors.js';
+import { annotationAt, error as logError } from './log.js';
+import { safeText } from './escape.js';
+
+export interface RunOptions {
+  /** Prefix of the one error line, e.g. "canary". */
+  name: string;
+}
+
+function reportUnexpected(name: string, err: unknown): void {
+  logError(`${name}: unexpected error: ${errorMessage(err)}`);
+  const stack = err instanceof Error ? err.stack : undefined;
+  if (stack) {
+    core.startGroup('Stack trace (an internal error: please report it)');
+    core.info(safeText(stack));
+    core.endGroup();
+  }
+}
+
+/**
+ * The one entry point of every action's main/post: runs fn, turns a UserError into one
+ * `::error::` line naming the input or file, anything else into an error line plus its stack
+ * in a collapsed group; the exit code is set, never process.exit() (summaries still flush).
+ */
+export async function runAction(fn: () => Promise<void>, options: RunOptions): Promise<void> {
+  const onRejection = (reason: unknown): void => {
+    reportUnexpected(options.name, reason);
+    process.exitCode = 1;
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    await fn();
+  } catch (err) {
+    process.exitCode = 1;
+    if (err instanceof UserError) logError(`${options.name}: ${err.message}`, annotationAt(err.location));
+    else reportUnexpected(options.name, err);
+  }
+}

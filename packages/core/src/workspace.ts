@@ -1,0 +1,67 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { UserError } from './errors.js';
+
+/** The job's workspace: GITHUB_WORKSPACE, or the current directory outside the runner. */
+export function workspaceRoot(): string {
+  return path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Resolves a user-given path inside the workspace. Refuses `..` escapes, absolute paths
+ * elsewhere, and symlinks whose target leaves the workspace. `what` names the input or file.
+ */
+export function resolveInWorkspace(userPath: string, what: string, root = workspaceRoot()): string {
+  const resolved = path.resolve(root, userPath);
+  if (!isInside(root, resolved)) {
+    throw new UserError(`${what}: path '${userPath}' is outside the workspace ${root}`);
+  }
+  const realRoot = realOrSelf(root);
+  const real = realOrSelf(resolved);
+  if (!isInside(realRoot, real)) {
+    throw new UserError(`${what}: path '${userPath}' leads through a symlink outside the workspace`);
+  }
+  return resolved;
+}
+
+/** Workspace-relative POSIX path, for messages, annotations and SARIF. */
+export function workspaceRelative(absolute: string, root = workspaceRoot()): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+/**
+ * Expands globs (one per entry; `!pattern` excludes) to files inside the workspace, sorted.
+ * Plain paths are checked to exist. Matches through symlinks leaving the workspace are refused.
+ */
+export async function expandGlobs(patterns: readonly string[], what: string, root = workspaceRoot()): Promise<string[]> {
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  for (const p of [...include, ...exclude]) resolveInWorkspace(p.replace(/[*?[{].*$/, '') || '.', what, root);
+  const relative = include.map((p) => (path.isAbsolute(p) ? path.relative(root, p) : p).split(path.sep).join('/'));
+  const files = await glob(relative, {
+    cwd: root,
+    ignore: exclude.map((p) => (path.isAbsolute(p) ? path.relative(root, p) : p)),
+    absolute: true,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+  });
+  const realRoot = realOrSelf(root);
+  const inside = files.filter((f) => isInside(realRoot, realOrSelf(f)));
+  return [...new Set(inside.map((f) => path.resolve(f)))].sort();
+}
