@@ -30,10 +30,13 @@ export class InputError extends UserError {
 
 /** A problem with a file the user gave us; the message names the file (and line). */
 export class FileError extends UserError {
+  /** The message without the file and position prefix. */
+  readonly problem: string;
   constructor(file: string, problem: string, position: { line?: number; column?: number } = {}) {
     const where = position.line === undefined ? file : `${file}:${position.line}${position.column === undefined ? '' : `:${position.column}`}`;
     super(`${where}: ${problem}`, { location: { file, ...position } });
     this.name = 'FileError';
+    this.problem = problem;
   }
 }
 

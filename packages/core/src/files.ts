@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { parseAllDocuments, parseDocument, YAMLError } from 'yaml';
 import { FileError } from './errors.js';
+import { jsonErrorOffset } from './json-error.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -66,8 +67,8 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /at position (\d+)/.exec(message);
-    const offset = at?.[1] !== undefined ? Number(at[1]) : text.length;
-    const problem = text.trim() === '' ? 'is empty, expected JSON' : `invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '')}`;
+    const offset = at?.[1] !== undefined ? Number(at[1]) : Math.max(0, jsonErrorOffset(text));
+    const problem = text.trim() === '' ? 'is empty, expected JSON' : `invalid JSON: ${message.replace(/, ".*" is not valid JSON$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '')}`;
     throw new FileError(file, problem, positionOf(text, offset));
   }
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { InputError } from './errors.js';
+import { FileError, InputError } from './errors.js';
 import { maskSecret } from './log.js';
 import {
   type NumberRange,
@@ -100,7 +100,9 @@ export function getObject(name: string): unknown {
   try {
     return parseYamlText(value, `input '${name}'`);
   } catch (error) {
-    throw new InputError(name, error instanceof Error ? error.message.replace(/^input '[^']+':\s*/, '') : String(error));
+    if (!(error instanceof FileError)) throw error;
+    const line = error.location?.line;
+    throw new InputError(name, line === undefined ? error.problem : `line ${line}: ${error.problem}`);
   }
 }
 

@@ -13,11 +13,16 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** The real path of p, resolving symlinks in its nearest existing ancestor when p does not exist yet. */
 function realOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
+  const rest: string[] = [];
+  for (let current = p; ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync(current), ...rest.reverse());
+    } catch {
+      if (path.dirname(current) === current) return p;
+      rest.push(path.basename(current));
+    }
   }
 }
 
