@@ -25,7 +25,7 @@ if (step('bundle actions (ncc)', process.execPath, [path.join(repoRoot, 'scripts
   process.exit(1);
 }
 mkdirSync(reportDir, { recursive: true });
-const code = step('tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const code = step('tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'))]);
 let line: string;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
