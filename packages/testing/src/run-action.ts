@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -258,6 +258,8 @@ export async function runBundledAction(actionDir: string, options: RunOptions = 
     env = { ...env, ...result.env };
     extraPath = [...result.path.reverse(), ...extraPath];
   }
+  // The runner's temp dir goes with the job; the workspace stays for the test to inspect.
+  rmSync(temp, { recursive: true, force: true });
   const main = results.find((r) => r.stage === 'main');
   const commands = results.flatMap((r) => r.commands);
   return {
