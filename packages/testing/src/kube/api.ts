@@ -119,6 +119,7 @@ export class KubeApi {
 
   /** Commits a new version: preconditions, identity, generation, ownership, validation, no-op detection. */
   private commit(type: ResourceType, old: JsonObject | undefined, next: JsonObject, options: WriteOptions, ownership: { manager: string; operation: 'Apply' | 'Update'; fields?: FieldSet }): JsonObject {
+    this.applyDefaults(type, old, next);
     const meta = metaOf(next);
     if (old) {
       const oldMeta = metaOf(old);
@@ -163,6 +164,40 @@ export class KubeApi {
     (next['metadata'] as JsonObject)['managedFields'] = managed.entries as unknown as Json;
     if (options.dryRun) return next;
     return this.store.put(type, next);
+  }
+
+  private clusterIps = 10;
+
+  /** The defaulting the real server does for the fields the actions read back. */
+  private applyDefaults(type: ResourceType, old: JsonObject | undefined, next: JsonObject): void {
+    const spec = isObject(next['spec']) ? next['spec'] : undefined;
+    if (!spec) return;
+    if (type.kind === 'Service') {
+      spec['type'] ??= 'ClusterIP';
+      spec['sessionAffinity'] ??= 'None';
+      const oldSpec = old && isObject(old['spec']) ? old['spec'] : {};
+      if (spec['type'] !== 'ExternalName') {
+        spec['clusterIP'] ??= oldSpec['clusterIP'] ?? `10.96.${Math.floor(this.clusterIps / 250)}.${(this.clusterIps++ % 250) + 1}`;
+        spec['clusterIPs'] ??= [spec['clusterIP']];
+      }
+      if (Array.isArray(spec['ports'])) {
+        for (const port of spec['ports']) {
+          if (!isObject(port)) continue;
+          port['protocol'] ??= 'TCP';
+          port['targetPort'] ??= port['port'] ?? null;
+        }
+      }
+    } else if (type.kind === 'Deployment') {
+      spec['replicas'] ??= 1;
+      spec['revisionHistoryLimit'] ??= 10;
+      spec['progressDeadlineSeconds'] ??= 600;
+      if (!isObject(spec['strategy'])) spec['strategy'] = { type: 'RollingUpdate' };
+      const strategy = spec['strategy'] as JsonObject;
+      strategy['type'] ??= 'RollingUpdate';
+      if (strategy['type'] === 'RollingUpdate') strategy['rollingUpdate'] ??= { maxSurge: '25%', maxUnavailable: '25%' };
+    } else if (type.kind === 'ReplicaSet') {
+      spec['replicas'] ??= 1;
+    }
   }
 
   create(type: ResourceType, namespace: string | undefined, body: JsonObject, options: WriteOptions = {}): WriteResult {
