@@ -1,0 +1,1 @@
+"""Hardware back-ends: weight quantisation and deployment helpers."""
