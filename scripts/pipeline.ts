@@ -1,0 +1,90 @@
+// The main job, locally: runs every stage of the pipeline on the embedded sample
+// (examples/sample-project) through the runner-faithful harness, stage by stage, then writes
+// an HTML report of every job summary with the mermaid charts drawn.
+// Usage: node scripts/pipeline.ts [--out DIR]      (default .local/pipeline)
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureBundled, runBundledAction } from '../packages/testing/lib/index.js';
+import { actionsDir, repoRoot } from './lib/actions.ts';
+import { renderReport, type StageReport } from './pipeline/report-html.ts';
+import { type Service, STAGES, type StageContext } from './pipeline/stages.ts';
+
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const out = path.resolve(outAt >= 0 ? (args[outAt + 1] ?? '.local/pipeline') : path.join(repoRoot, '.local/pipeline'));
+const sample = path.join(repoRoot, 'examples/sample-project');
+const workspace = path.join(out, 'workspace');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+cpSync(sample, workspace, { recursive: true });
+
+const closers: Array<() => Promise<void>> = [];
+const started: Partial<Record<Service, string>> = {};
+const ctx: StageContext = { workspace, outputs: {}, serviceEnv: {}, serviceInputs: {} };
+
+async function start(service: Service): Promise<void> {
+  if (started[service]) return;
+  if (service === 'sigstore') {
+    const { startSigstore } = await import('../packages/testing/lib/sigstore/index.js');
+    const sigstore = await startSigstore();
+    closers.push(() => sigstore.close());
+    const trustedRoot = path.join(workspace, '.sigstore-trusted-root.json');
+    writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot, null, 2));
+    Object.assign(ctx.serviceEnv, sigstore.idTokenEnv());
+    Object.assign(ctx.serviceInputs, { 'fulcio-url': sigstore.fulcioURL, 'rekor-url': sigstore.rekorURL, 'trusted-root': trustedRoot });
+    started.sigstore = `local Sigstore stand-in (@sigstore/mock Fulcio/Rekor/TSA at ${sigstore.url})`;
+  } else {
+    throw new Error(`service ${service} is not available to the local pipeline yet`);
+  }
+}
+
+const t0 = performance.now();
+const reports: StageReport[] = [];
+console.log(`spikeformer pipeline on ${path.relative(repoRoot, sample)} → ${path.relative(process.cwd(), out) || '.'}`);
+try {
+  for (const [index, stage] of STAGES.entries()) {
+    const label = `[${index + 1}/${STAGES.length}] ${stage.name}`;
+    const actionDir = path.join(actionsDir, stage.action);
+    if (!existsSync(path.join(actionDir, 'action.yml'))) {
+      console.log(`▷ ${label}: skipped — the ${stage.action} action is not built yet`);
+      reports.push({ name: stage.name, action: stage.action, outcome: 'skipped', expected: stage.expected, durationMs: 0, summary: '', outputs: {}, annotations: 0, note: 'action not built yet' });
+      continue;
+    }
+    process.stdout.write(`▶ ${label} … `);
+    const stageStart = performance.now();
+    for (const service of stage.services ?? []) await start(service);
+    ensureBundled(actionDir);
+    const result = await runBundledAction(actionDir, { inputs: stage.inputs(ctx), workspace, env: { ...ctx.serviceEnv } });
+    const outcome = result.exitCode === 0 ? 'passed' : 'failed';
+    const durationMs = performance.now() - stageStart;
+    ctx.outputs[stage.name] = result.outputs;
+    const firstError = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+    reports.push({
+      name: stage.name,
+      action: stage.action,
+      outcome,
+      expected: stage.expected,
+      durationMs,
+      summary: result.summary,
+      outputs: result.outputs,
+      annotations: result.annotations.length,
+      note: outcome === stage.expected ? stage.why : `${stage.why} — ${firstError}`,
+    });
+    const mark = outcome === stage.expected ? (outcome === 'passed' ? '✔ passed' : '✘ failed, as designed') : `✘ ${outcome}, expected ${stage.expected}`;
+    console.log(`${mark} (${(durationMs / 1000).toFixed(1)} s)`);
+    if (outcome !== stage.expected && firstError) console.log(`    ${firstError.split('\n')[0]}`);
+  }
+} finally {
+  for (const close of closers.reverse()) await close();
+}
+
+const durationMs = performance.now() - t0;
+const html = renderReport(reports, { started: new Date().toISOString(), durationMs, sample: path.relative(repoRoot, sample), services: Object.values(started) });
+writeFileSync(path.join(out, 'report.html'), html);
+cpSync(path.join(repoRoot, 'node_modules/mermaid/dist/mermaid.min.js'), path.join(out, 'mermaid.min.js'));
+writeFileSync(path.join(out, 'stages.json'), JSON.stringify(reports.map(({ summary: _s, ...r }) => r), null, 2));
+const unexpected = reports.filter((r) => r.outcome !== 'skipped' && r.outcome !== r.expected);
+console.log(`\nreport: file://${path.join(out, 'report.html')}`);
+console.log(unexpected.length === 0 ? 'pipeline: every stage ended as designed' : `pipeline: ${unexpected.length} stage(s) did not end as designed: ${unexpected.map((r) => r.name).join(', ')}`);
+process.exit(unexpected.length === 0 ? 0 : 1);

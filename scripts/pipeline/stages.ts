@@ -1,0 +1,101 @@
+// The stages of the local pipeline, in the order of the CI/CD design, with the inputs each
+// action gets on the embedded sample and the outcome the sample is designed to produce.
+import path from 'node:path';
+
+export interface StageContext {
+  /** The copy of the sample project the actions run in (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** Outputs of the stages that ran before, by stage name. */
+  outputs: Record<string, Record<string, string>>;
+  /** Environment a stage needs from a local service (OIDC token endpoint, kubeconfig…). */
+  serviceEnv: Record<string, string>;
+  /** Inputs a local service provides (URLs, trusted root path…). */
+  serviceInputs: Record<string, string>;
+}
+
+export type Service = 'sigstore' | 'kubernetes' | 'prometheus';
+
+export interface StageDefinition {
+  name: string;
+  /** Folder under actions/. */
+  action: string;
+  expected: 'passed' | 'failed';
+  /** Why the sample gives that outcome (shown in the report and the README). */
+  why: string;
+  services?: Service[];
+  inputs(ctx: StageContext): Record<string, string>;
+}
+
+export const STAGES: StageDefinition[] = [
+  {
+    name: 'security-scan',
+    action: 'security-scan',
+    expected: 'passed',
+    why: 'bandit finds 1 medium (pickle) and 4 low findings; the gate fails on high and above',
+    inputs: () => ({ reports: 'reports/bandit.json', 'fail-on': 'high' }),
+  },
+  {
+    name: 'quality-gate',
+    action: 'quality-gate',
+    expected: 'failed',
+    why: 'tests pass and coverage is high, but mypy reports 2 type errors and black would reformat 2 files',
+    inputs: () => ({
+      coverage: 'reports/coverage.xml',
+      junit: 'reports/junit.xml',
+      lint: 'mypy:reports/mypy.txt\nblack:reports/black.txt',
+      'min-coverage': '80',
+      'max-type-errors': '0',
+      'require-formatted': 'true',
+    }),
+  },
+  {
+    name: 'benchmark-gate',
+    action: 'benchmark-gate',
+    expected: 'passed',
+    why: 'the current run and the baseline measure the same code: no significant regression',
+    inputs: () => ({ results: 'reports/benchmark-current.json', baseline: 'reports/benchmark-baseline.json', format: 'pytest-benchmark' }),
+  },
+  {
+    name: 'sbom',
+    action: 'sbom',
+    expected: 'passed',
+    why: 'CycloneDX 1.6 from the sample lockfile, validated before it is written',
+    inputs: () => ({ path: 'requirements.txt', output: 'sbom.cdx.json', reproducible: 'true' }),
+  },
+  {
+    name: 'sign',
+    action: 'sign',
+    expected: 'passed',
+    why: 'keyless signing of the SBOM and wheel list against the local Sigstore stand-in, with SLSA provenance',
+    services: ['sigstore'],
+    inputs: (ctx) => ({
+      files: 'sbom.cdx.json\nrequirements.txt',
+      mode: 'keyless',
+      attest: 'slsa-provenance',
+      'fulcio-url': ctx.serviceInputs['fulcio-url'] ?? '',
+      'rekor-url': ctx.serviceInputs['rekor-url'] ?? '',
+      'output-dir': 'signatures',
+    }),
+  },
+  {
+    name: 'verify-provenance',
+    action: 'verify-provenance',
+    expected: 'passed',
+    why: 'the signed artifacts verify offline against the stand-in trusted root, under the repository/ref policy',
+    services: ['sigstore'],
+    inputs: (ctx) => ({
+      artifacts: 'sbom.cdx.json\nrequirements.txt',
+      bundles: path.posix.join('signatures', '*.json'),
+      'trusted-root': ctx.serviceInputs['trusted-root'] ?? '',
+      'source-repository': 'spikeformer/spikeformer-kit',
+      'source-ref': 'refs/heads/main',
+    }),
+  },
+  {
+    name: 'neuromorphic-smoke',
+    action: 'neuromorphic-smoke',
+    expected: 'passed',
+    why: 'the sample LIF graph runs on the float, Loihi 2 and SpiNNaker simulators and matches its golden output',
+    inputs: () => ({ graph: 'model/lif.nir', backends: 'float-ref,loihi2-bitacc,spinnaker-fixed', profile: 'loihi2' }),
+  },
+];
