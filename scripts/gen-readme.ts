@@ -1,7 +1,7 @@
 // Writes the inputs/outputs tables of each action's README from its action.yml, between
 // <!-- inputs:start --> … <!-- inputs:end --> and <!-- outputs:start --> … <!-- outputs:end -->.
-// Usage: node scripts/gen-readme.ts [--check]   (--check: exit 1 when a README is out of date)
-import { readFileSync, writeFileSync } from 'node:fs';
+// Usage: node scripts/gen-readme.ts [--check] [name…]   (--check: exit 1 when a README is out of date)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { actionNames, actionsDir, type ActionMetadata, readActionMetadata } from './lib/actions.ts';
 
@@ -39,8 +39,14 @@ export function renderReadme(name: string): { file: string; current: string; wan
 
 if (import.meta.main) {
   const check = process.argv.includes('--check');
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   let drift = 0;
-  for (const name of actionNames()) {
+  for (const name of named.length > 0 ? named : actionNames()) {
+    if (!existsSync(path.join(actionsDir, name, 'README.md'))) {
+      console.error(`actions/${name}/README.md is missing`);
+      drift++;
+      continue;
+    }
     const { file, current, wanted } = renderReadme(name);
     if (current === wanted) continue;
     drift++;

@@ -42,8 +42,8 @@ const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
   // Markdown's own syntax, so escaped text cannot become a link, image, emphasis or table cell break.
   '|': '&#124;', '`': '&#96;', '*': '&#42;', '_': '&#95;', '[': '&#91;', ']': '&#93;',
-  '(': '&#40;', ')': '&#41;', '!': '&#33;', '\\': '&#92;', '~': '&#126;', '#': '&#35;',
-  '@': '&#64;', ':': '&#58;', '$': '&#36;',
+  '!': '&#33;', '\\': '&#92;', '~': '&#126;', '#': '&#35;',
+  '@': '&#64;', '$': '&#36;',
 };
 
 /**
@@ -52,7 +52,7 @@ const HTML_ESCAPES: Record<string, string> = {
  */
 export function escapeHtml(text: unknown): string {
   return safeText(text)
-    .replace(/[&<>"'|`*_[\]()!\\~#@:$]/g, (c) => HTML_ESCAPES[c] ?? c)
+    .replace(/[&<>"'|`*_[\]!\\~#@$]/g, (c) => HTML_ESCAPES[c] ?? c)
     .replace(/\n/g, '<br>');
 }
 

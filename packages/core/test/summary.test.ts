@@ -10,7 +10,7 @@ describe('escapers', () => {
   });
 
   it('escape HTML and Markdown syntax', () => {
-    expect(escapeHtml('<b>|x|</b>\n[l](u)')).toBe('&lt;b&gt;&#124;x&#124;&lt;/b&gt;<br>&#91;l&#93;&#40;u&#41;');
+    expect(escapeHtml('<b>|x|</b>\n[l](u)')).toBe('&lt;b&gt;&#124;x&#124;&lt;/b&gt;<br>&#91;l&#93;(u)');
   });
 
   it('mermaid labels keep letters and encode the rest', () => {
