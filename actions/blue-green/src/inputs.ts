@@ -1,0 +1,102 @@
+import { InputError, inputs, parseYamlDocuments, readTextFile } from '@spikeformer-actions/core';
+import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
+import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
+import { type ImageChange, parseImagePairs } from './colors.js';
+import { splitCommand } from './health.js';
+
+export const ACTIONS = ['deploy', 'switch', 'rollback', 'cleanup', 'full'] as const;
+export type Mode = (typeof ACTIONS)[number];
+
+export interface Inputs {
+  action: Mode;
+  namespace: string;
+  service: string;
+  previewService: string;
+  deployment: string;
+  images: ImageChange[];
+  manifests: string[];
+  healthUrl: string;
+  healthCommand: string[];
+  healthChecks: number;
+  prometheusUrl: string;
+  prometheusToken: string;
+  analysis: AnalysisSpec;
+  /** Whether the user gave an analysis (the default one is only run with a Prometheus). */
+  analysisGiven: boolean;
+  preSwitchAnalysis: AnalysisSpec | undefined;
+  monitorMs: number;
+  scaleDownDelayMs: number;
+  rolloutTimeoutMs: number;
+  kubeconfig: string;
+  context: string;
+  recordFile: string;
+}
+
+function analysisInput(name: string, withDefaults: boolean, monitorMs: number): AnalysisSpec | undefined {
+  const raw = inputs.getObject(name);
+  if (raw === undefined && !withDefaults) return undefined;
+  // The default triggers, measured across the monitoring window.
+  const count = Math.max(1, Math.min(10, Math.round(monitorMs / 30_000)));
+  const base = withDefaults ? defaultAnalysis({ intervalMs: Math.max(1000, Math.floor(monitorMs / count)), count }) : [];
+  const parsed = parseAnalysis(raw, base);
+  if (!parsed.ok) throw new InputError(name, parsed.problems.join('; '));
+  return parsed.value;
+}
+
+function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; problem: string }): T {
+  if (!parsed.ok) throw new InputError(name, parsed.problem);
+  return parsed.value;
+}
+
+/** The only place that reads this action's inputs. */
+export async function readInputs(): Promise<Inputs> {
+  const monitorMs = inputs.getDuration('monitor-duration', 300_000, { min: 0 });
+  const manifestsPatterns = inputs.getList('manifests', { commas: false });
+  const result: Inputs = {
+    action: inputs.getEnum('action', ACTIONS, 'full'),
+    namespace: inputs.getString('namespace'),
+    service: inputs.getRequired('service'),
+    previewService: inputs.getString('preview-service'),
+    deployment: inputs.getRequired('deployment'),
+    images: unwrap('image', parseImagePairs(inputs.getList('image'))),
+    manifests: manifestsPatterns.length ? await inputs.getFiles('manifests', { required: true }) : [],
+    healthUrl: inputs.getString('health-url'),
+    healthCommand: unwrap('health-command', splitCommand(inputs.getString('health-command'))),
+    healthChecks: inputs.getInteger('health-checks', 3, { min: 1, max: 100 }),
+    prometheusUrl: inputs.getString('prometheus-url'),
+    prometheusToken: inputs.getSecret('prometheus-token'),
+    analysis: analysisInput('analysis', true, monitorMs) ?? { metrics: [], onError: 'fail' },
+    analysisGiven: inputs.getObject('analysis') !== undefined,
+    preSwitchAnalysis: analysisInput('pre-switch-analysis', false, monitorMs),
+    monitorMs,
+    scaleDownDelayMs: inputs.getDuration('scale-down-delay', 30_000, { min: 0 }),
+    rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
+    kubeconfig: inputs.getPath('kubeconfig'),
+    context: inputs.getString('context'),
+    recordFile: inputs.getString('record-file', 'blue-green-record.json'),
+  };
+  validate(result);
+  return result;
+}
+
+/** Cross-input rules. */
+export function validate(i: Inputs): void {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.deployment) || i.deployment.length > 57) {
+    throw new InputError('deployment', `"${i.deployment}" is not a valid base name (lower-case DNS label of at most 57 characters, so -green fits)`);
+  }
+  const deploys = i.action === 'deploy' || i.action === 'full';
+  if (deploys && i.images.length === 0 && i.manifests.length === 0) throw new InputError('image', `action ${i.action} needs image (container=image) or manifests`);
+  if (i.images.length > 0 && i.manifests.length > 0) throw new InputError('manifests', 'give image or manifests, not both');
+  if (i.preSwitchAnalysis && !i.prometheusUrl) throw new InputError('pre-switch-analysis', 'needs prometheus-url');
+  if (i.analysisGiven && !i.prometheusUrl) throw new InputError('analysis', 'needs prometheus-url');
+  if (i.healthUrl && !/^https?:\/\//.test(i.healthUrl)) throw new InputError('health-url', `expected an http(s) URL, got "${i.healthUrl}"`);
+}
+
+/** Manifest files → their documents (for the idle colour's Deployment). */
+export async function readManifests(files: readonly string[]): Promise<Array<{ file: string; doc: unknown }>> {
+  const out: Array<{ file: string; doc: unknown }> = [];
+  for (const file of files) {
+    for (const doc of parseYamlDocuments(await readTextFile(file, 4 * 1024 * 1024), file)) out.push({ file, doc });
+  }
+  return out;
+}

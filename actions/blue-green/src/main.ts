@@ -1,0 +1,246 @@
+import { writeFileSync } from 'node:fs';
+import { GateFailure, group, resolveInWorkspace, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
+import { type Deployment, Kubectl, RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
+import { type Color, imagesOf, otherColor, runsImages, selectorFor } from './colors.js';
+import { type Active, Deployer } from './deployer.js';
+import { type Inputs, readInputs, readManifests } from './inputs.js';
+import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from './record.js';
+import type { PostState } from './state.js';
+import { writeSummary } from './summary.js';
+import { Timeline } from './timeline.js';
+
+export const STATE_KEY = 'blue-green';
+
+interface Outcome {
+  status: Status;
+  reason: string;
+  before: Color | undefined;
+  after: Color | undefined;
+  imagesBefore: Record<string, string>;
+  imagesAfter: Record<string, string>;
+  failed: boolean;
+}
+
+function savePost(inputs: Inputs, phase: PostState['phase'], restoreSelector: Record<string, string>): void {
+  const state: PostState = { phase, namespace: inputs.namespace, service: inputs.service, restoreSelector, kubeconfig: inputs.kubeconfig, context: inputs.context };
+  saveState(STATE_KEY, state);
+}
+
+/** The Deployment a manifest input describes (the first Deployment among its documents). */
+async function manifestDeployment(inputs: Inputs): Promise<Deployment | undefined> {
+  if (inputs.manifests.length === 0) return undefined;
+  const docs = await readManifests(inputs.manifests);
+  const found = docs.find((d) => typeof d.doc === 'object' && d.doc !== null && (d.doc as { kind?: unknown }).kind === 'Deployment');
+  if (!found) throw new UserError(`manifests: no Deployment in ${inputs.manifests.map((f) => workspaceRelative(f)).join(', ')}`);
+  return found.doc as Deployment;
+}
+
+async function scaleDownQuietly(deployer: Deployer, color: Color): Promise<void> {
+  try {
+    await deployer.scale(color, 0);
+  } catch {
+    // Best effort: the failure that led here is what gets reported.
+  }
+}
+
+/** deploy → verify (rollout, preview, health, pre-switch analysis); returns false when the idle colour is not fit. */
+async function deployAndVerify(deployer: Deployer, inputs: Inputs, active: Active, idle: Color, timeline: Timeline): Promise<{ ok: boolean; reason: string }> {
+  const base = active.service.spec.selector ?? {};
+  try {
+    await deployer.deployIdle(active, idle, await manifestDeployment(inputs));
+    await deployer.waitReady(idle, base);
+    await deployer.pointPreview(idle, base);
+  } catch (error) {
+    if (error instanceof RolloutFailedError || error instanceof WaitTimeoutError) {
+      timeline.add('rollout', error.message, false);
+      await scaleDownQuietly(deployer, idle);
+      return { ok: false, reason: `${deployer.deploymentName(idle)} did not become ready: ${error.message}` };
+    }
+    throw error;
+  }
+  if (!(await deployer.healthCheck(idle))) {
+    await scaleDownQuietly(deployer, idle);
+    return { ok: false, reason: `health checks of ${idle} failed` };
+  }
+  if (inputs.preSwitchAnalysis) {
+    const result = await deployer.analyse('pre-switch', inputs.preSwitchAnalysis, {
+      service: inputs.previewService || inputs.service,
+      canary: deployer.deploymentName(idle),
+      stable: deployer.deploymentName(active.state.active),
+    });
+    if (result && result.verdict !== 'Successful') {
+      await scaleDownQuietly(deployer, idle);
+      return { ok: false, reason: `pre-switch analysis of ${idle}: ${result.verdict} (${result.reason})` };
+    }
+  }
+  return { ok: true, reason: '' };
+}
+
+/** switch → monitor → keep or switch back → scale the old colour down after the delay. */
+async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Active, target: Color, timeline: Timeline): Promise<Outcome> {
+  const before = active.state.active;
+  const oldSelector = { ...(active.service.spec.selector ?? {}) };
+  const beforeDeployment = await deployer.getDeployment(before);
+  const targetDeployment = await deployer.getDeployment(target);
+  const imagesBefore = beforeDeployment ? imagesOf(beforeDeployment) : {};
+  const imagesAfter = targetDeployment ? imagesOf(targetDeployment) : {};
+  savePost(inputs, 'switching', oldSelector);
+  await deployer.switchTo(active.service, target, 'switched', { previous: before, verifiedSelector: oldSelector, images: imagesAfter, previousImages: imagesBefore });
+  savePost(inputs, 'switched', oldSelector);
+  await deployer.waitActiveOnly(target, oldSelector);
+
+  const monitoring = [
+    deployer.analyse('post-switch', inputs.analysis, { service: inputs.service, canary: deployer.deploymentName(target), stable: deployer.deploymentName(before) }).then((r) => !r || r.verdict === 'Successful'),
+    deployer.monitorHealth(inputs.monitorMs),
+  ];
+  if (!inputs.prometheusUrl && !inputs.healthUrl) timeline.add('monitor', 'no prometheus-url and no health-url: nothing to watch after the switch');
+  const healthy = (await Promise.all(monitoring)).every(Boolean);
+  if (!healthy) {
+    const fresh = await deployer.readActive();
+    await deployer.switchTo(fresh.service, before, 'rolled-back', { previous: target, verifiedSelector: oldSelector, images: imagesBefore, previousImages: imagesAfter });
+    await deployer.waitActiveOnly(before, oldSelector);
+    savePost(inputs, 'done', oldSelector);
+    await scaleDownQuietly(deployer, target);
+    const why = deployer.analyses.find((a) => a.phase === 'post-switch' && a.result.verdict !== 'Successful')?.result.reason ?? 'health checks failed during monitoring';
+    return { status: 'rolled-back', reason: `switched back to ${before}: ${why}`, before, after: before, imagesBefore, imagesAfter: imagesBefore, failed: true };
+  }
+  await deployer.markVerified('verified');
+  savePost(inputs, 'done', selectorFor(oldSelector, target));
+  if (inputs.scaleDownDelayMs > 0) {
+    timeline.add('keep', `${deployer.deploymentName(before)} stays up for ${Math.round(inputs.scaleDownDelayMs / 1000)} s (instant rollback)`);
+    await new Promise((r) => setTimeout(r, inputs.scaleDownDelayMs));
+    await deployer.scale(before, 0);
+  } else {
+    timeline.add('keep', `${deployer.deploymentName(before)} keeps running (scale-down-delay 0)`);
+  }
+  return { status: 'switched', reason: `service/${inputs.service} now serves ${target}`, before, after: target, imagesBefore, imagesAfter, failed: false };
+}
+
+async function full(deployer: Deployer, inputs: Inputs, timeline: Timeline, deployOnly: boolean): Promise<Outcome> {
+  const active = await deployer.readActive();
+  const current = await deployer.getDeployment(active.state.active);
+  const images = current ? imagesOf(current) : {};
+  const manifest = await manifestDeployment(inputs);
+  const wanted = manifest ? Object.values(imagesOf(manifest)).length > 0 && current !== undefined && runsImages(current, manifest.spec.template.spec.containers.map((c) => ({ container: c.name, image: c.image }))) : current !== undefined && runsImages(current, inputs.images);
+  if (wanted && active.state.step !== 'switched') {
+    timeline.add('plan', `${deployer.deploymentName(active.state.active)} already runs the requested images: nothing to do`);
+    return { status: 'unchanged', reason: 'already deployed', before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
+  }
+  const idle = otherColor(active.state.active);
+  timeline.add('plan', `active ${active.state.active}, deploying ${idle}`);
+  savePost(inputs, 'idle', active.service.spec.selector ?? {});
+  const verified = await deployAndVerify(deployer, inputs, active, idle, timeline);
+  if (!verified.ok) {
+    return { status: 'unchanged', reason: `no switch: ${verified.reason}`, before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: true };
+  }
+  if (deployOnly) return { status: 'unchanged', reason: `${idle} is deployed and verified; run action switch to send traffic`, before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
+  return switchAndMonitor(deployer, inputs, active, idle, timeline);
+}
+
+async function switchOnly(deployer: Deployer, inputs: Inputs, timeline: Timeline): Promise<Outcome> {
+  const active = await deployer.readActive();
+  const idle = otherColor(active.state.active);
+  const idleDeployment = await deployer.getDeployment(idle);
+  if (!idleDeployment || (idleDeployment.spec.replicas ?? 0) === 0) throw new UserError(`${deployer.deploymentName(idle)} is not deployed: run action deploy first`);
+  await deployer.waitReady(idle, active.service.spec.selector ?? {});
+  return switchAndMonitor(deployer, inputs, active, idle, timeline);
+}
+
+async function rollback(deployer: Deployer, inputs: Inputs, timeline: Timeline): Promise<Outcome> {
+  const active = await deployer.readActive();
+  const target = active.state.previous ?? otherColor(active.state.active);
+  const deployment = await deployer.getDeployment(target);
+  if (!deployment) throw new UserError(`nothing to roll back to: ${deployer.deploymentName(target)} does not exist`);
+  const base = active.service.spec.selector ?? {};
+  if ((deployment.spec.replicas ?? 0) === 0) {
+    const activeDeployment = await deployer.getDeployment(active.state.active);
+    await deployer.scale(target, Math.max(1, activeDeployment?.spec.replicas ?? 1));
+    timeline.add('rollback', `${deployer.deploymentName(target)} was scaled down: scaling it up first (not instant)`);
+  }
+  await deployer.waitReady(target, base);
+  const current = await deployer.getDeployment(active.state.active);
+  const imagesBefore = current ? imagesOf(current) : {};
+  const imagesAfter = imagesOf(deployment);
+  savePost(inputs, 'switching', base);
+  await deployer.switchTo(active.service, target, 'rolled-back', { previous: active.state.active, verifiedSelector: selectorFor(base, target), images: imagesAfter, previousImages: imagesBefore });
+  await deployer.waitActiveOnly(target, base);
+  savePost(inputs, 'done', selectorFor(base, target));
+  return { status: 'rolled-back', reason: `rolled back from ${active.state.active} to ${target}`, before: active.state.active, after: target, imagesBefore, imagesAfter, failed: false };
+}
+
+async function cleanup(deployer: Deployer, timeline: Timeline): Promise<Outcome> {
+  const active = await deployer.readActive();
+  if (active.state.step === 'switched') throw new UserError('the last switch was never verified (step switched): roll back or re-run before cleaning up');
+  const idle = otherColor(active.state.active);
+  await deployer.scale(idle, 0);
+  timeline.add('cleanup', `${deployer.deploymentName(idle)} scaled to zero; ${active.state.active} stays active`);
+  const current = await deployer.getDeployment(active.state.active);
+  const images = current ? imagesOf(current) : {};
+  return { status: 'unchanged', reason: 'idle colour scaled down', before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
+}
+
+export async function run(): Promise<void> {
+  const inputs = await readInputs();
+  const started = new Date();
+  const timeline = new Timeline();
+  const kubectl = new Kubectl({
+    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
+    ...(inputs.context ? { context: inputs.context } : {}),
+    ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
+  });
+  const deployer = new Deployer(kubectl, inputs, timeline);
+  let outcome: Outcome;
+  try {
+    outcome = await group(`blue-green ${inputs.action}`, async () => {
+      switch (inputs.action) {
+        case 'full':
+          return full(deployer, inputs, timeline, false);
+        case 'deploy':
+          return full(deployer, inputs, timeline, true);
+        case 'switch':
+          return switchOnly(deployer, inputs, timeline);
+        case 'rollback':
+          return rollback(deployer, inputs, timeline);
+        case 'cleanup':
+          return cleanup(deployer, timeline);
+      }
+    });
+  } catch (error) {
+    timeline.add('error', error instanceof Error ? error.message : String(error), false);
+    writeSummary(inputs, timeline, deployer, undefined);
+    throw error;
+  }
+  const record: DeploymentRecord = {
+    schema: 'spikeformer-actions/blue-green-record',
+    version: 1,
+    action: inputs.action,
+    status: outcome.status,
+    reason: outcome.reason,
+    who: {
+      actor: process.env.GITHUB_ACTOR ?? '',
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      workflow: process.env.GITHUB_WORKFLOW_REF ?? '',
+      runId: process.env.GITHUB_RUN_ID ?? '',
+      sha: process.env.GITHUB_SHA ?? '',
+    },
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    namespace: inputs.namespace,
+    service: inputs.service,
+    deployment: inputs.deployment,
+    colors: { before: outcome.before, after: outcome.after },
+    images: { before: outcome.imagesBefore, after: outcome.imagesAfter },
+    digests: digestsOf(outcome.imagesAfter),
+    timeline: timeline.entries,
+    analyses: deployer.analyses.map((a) => analysisRecord(a.phase, a.result)),
+    probes: deployer.probes,
+  };
+  const recordPath = resolveInWorkspace(inputs.recordFile, "Input 'record-file'");
+  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  setOutput('active-color', outcome.after ?? '');
+  setOutput('previous-color', outcome.before ?? '');
+  setOutput('status', outcome.status);
+  setOutput('record-file', workspaceRelative(recordPath));
+  writeSummary(inputs, timeline, deployer, outcome);
+  if (outcome.failed) throw new GateFailure(outcome.reason);
+}
