@@ -13,7 +13,7 @@ export interface StageContext {
   serviceInputs: Record<string, string>;
 }
 
-export type Service = 'sigstore' | 'kubernetes' | 'prometheus';
+export type Service = 'sigstore' | 'kubernetes';
 
 export interface StageDefinition {
   name: string;
@@ -23,6 +23,8 @@ export interface StageDefinition {
   /** Why the sample gives that outcome (shown in the report and the README). */
   why: string;
   services?: Service[];
+  /** Inputs of a preliminary run whose outputs the stage reads as `<name>:seed`. */
+  seed?(ctx: StageContext): Record<string, string>;
   inputs(ctx: StageContext): Record<string, string>;
 }
 
@@ -53,7 +55,13 @@ export const STAGES: StageDefinition[] = [
     action: 'benchmark-gate',
     expected: 'passed',
     why: 'the current run and the baseline measure the same code: no significant regression',
-    inputs: () => ({ results: 'reports/benchmark-current.json', baseline: 'reports/benchmark-baseline.json', format: 'pytest-benchmark' }),
+    seed: () => ({ results: 'reports/benchmark-baseline.json', format: 'pytest-benchmark', 'json-file': 'benchmark-history.json' }),
+    inputs: (ctx) => ({
+      results: 'reports/benchmark-current.json',
+      baseline: ctx.outputs['benchmark-gate:seed']?.['json-file'] ?? 'benchmark-history.json',
+      format: 'pytest-benchmark',
+      'json-file': 'benchmark-gate.json',
+    }),
   },
   {
     name: 'sbom',
@@ -89,6 +97,46 @@ export const STAGES: StageDefinition[] = [
       'trusted-root': ctx.serviceInputs['trusted-root'] ?? '',
       'source-repository': 'spikeformer/spikeformer-kit',
       'source-ref': 'refs/heads/main',
+    }),
+  },
+  {
+    name: 'blue-green',
+    action: 'blue-green',
+    expected: 'passed',
+    why: 'green (0.3.0) rolls out, is verified through the preview Service, takes the traffic and passes the default analysis; blue is scaled down',
+    services: ['kubernetes'],
+    inputs: (ctx) => ({
+      namespace: ctx.serviceInputs['namespace'] ?? 'spikeformer',
+      service: 'spikeformer-api',
+      'preview-service': 'spikeformer-api-preview',
+      deployment: 'spikeformer-api',
+      image: 'api=ghcr.io/spikeformer/spikeformer-api:0.3.0',
+      'prometheus-url': ctx.serviceInputs['prometheus-url'] ?? '',
+      'monitor-duration': '8s',
+      'scale-down-delay': '2s',
+      ...(ctx.serviceInputs['prometheus-url']
+        ? {
+            // The default triggers over windows that fit a local run.
+            analysis: [
+              'metrics:',
+              '  - name: error-rate',
+              '    args: { window: 6s }',
+              '    initial-delay: 4s',
+              '    interval: 2s',
+              '    count: 2',
+              '  - name: latency-p99',
+              '    args: { window: 6s }',
+              '    initial-delay: 4s',
+              '    interval: 2s',
+              '    count: 2',
+              '  - name: health-checks',
+              '    args: { window: 6s }',
+              '    initial-delay: 4s',
+              '    interval: 2s',
+              '    count: 2',
+            ].join('\n'),
+          }
+        : {}),
     }),
   },
   {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { GateFailure, group, resolveInWorkspace, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
 import { type Deployment, Kubectl, RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
+import { anchorBaselineAtSwitch } from './baseline.js';
 import { type Color, imagesOf, otherColor, runsImages, selectorFor } from './colors.js';
 import { type Active, Deployer } from './deployer.js';
 import { type Inputs, readInputs, readManifests } from './inputs.js';
@@ -87,10 +88,11 @@ async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Acti
   savePost(inputs, 'switching', oldSelector);
   await deployer.switchTo(active.service, target, 'switched', { previous: before, verifiedSelector: oldSelector, images: imagesAfter, previousImages: imagesBefore });
   savePost(inputs, 'switched', oldSelector);
+  const switchedAt = Date.now();
   await deployer.waitActiveOnly(target, oldSelector);
 
   const monitoring = [
-    deployer.analyse('post-switch', inputs.analysis, { service: inputs.service, canary: deployer.deploymentName(target), stable: deployer.deploymentName(before) }).then((r) => !r || r.verdict === 'Successful'),
+    deployer.analyse('post-switch', anchorBaselineAtSwitch(inputs.analysis, switchedAt), { service: inputs.service, canary: deployer.deploymentName(target), stable: deployer.deploymentName(before) }).then((r) => !r || r.verdict === 'Successful'),
     deployer.monitorHealth(inputs.monitorMs),
   ];
   if (!inputs.prometheusUrl && !inputs.healthUrl) timeline.add('monitor', 'no prometheus-url and no health-url: nothing to watch after the switch');

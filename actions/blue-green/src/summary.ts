@@ -1,5 +1,5 @@
 import { Summary } from '@spikeformer-actions/core';
-import { METRIC_TABLE_HEADERS, metricRows } from '@spikeformer-actions/delivery/analysis';
+import { MEASUREMENT_TABLE_HEADERS, measurementRows, METRIC_TABLE_HEADERS, metricRows } from '@spikeformer-actions/delivery/analysis';
 import type { Deployer } from './deployer.js';
 import type { Inputs } from './inputs.js';
 import type { Status } from './record.js';
@@ -13,6 +13,9 @@ export function writeSummary(inputs: Inputs, timeline: Timeline, deployer: Deplo
   s.heading('Timeline', 3).table(['time (UTC)', 'step', 'detail', ''], timeline.entries.map((e) => [e.at.slice(11, 19), e.step, e.detail, e.ok ? '✓' : '✗']));
   for (const { phase, result } of deployer.analyses) {
     s.heading(`Analysis (${phase}): ${result.verdict}`, 3).paragraph(result.reason).table(METRIC_TABLE_HEADERS, metricRows(result));
+    for (const metric of result.metrics) {
+      if (metric.measurements.length > 0) s.details(`${metric.name}: ${metric.measurements.length} measurement(s)`, new Summary().table(MEASUREMENT_TABLE_HEADERS, measurementRows(metric)));
+    }
   }
   if (deployer.probes.length > 0) {
     const failed = deployer.probes.filter((p) => !p.ok).length;

@@ -87,3 +87,16 @@ it('records digests of digest-pinned images only', () => {
   const sha = `sha256:${'a'.repeat(64)}`;
   expect(digestsOf({ api: `ghcr.io/o/api@${sha}`, side: 'envoy:1' })).toEqual({ api: sha });
 });
+
+describe('latency baseline anchored at the switch', () => {
+  it('reads the previous colour at the switch time, the new one now', async () => {
+    const { defaultAnalysis, renderTemplate } = await import('@spikeformer-actions/delivery/analysis');
+    const { anchorBaselineAtSwitch } = await import('../src/baseline.js');
+    const spec = anchorBaselineAtSwitch({ metrics: defaultAnalysis(), onError: 'fail' }, 1_795_000_000_500);
+    const latency = spec.metrics.find((m) => m.name === 'latency-p99');
+    const query = renderTemplate(latency?.query ?? '', { namespace: 'ns', service: 'api', canary: 'api-green', stable: 'api-blue', ...latency?.args });
+    expect(query).toContain('service="api-blue"}[600s] @ 1795000000.500)');
+    expect(query).toMatch(/service="api-green"\}\[600s\]\)/);
+    expect(spec.metrics.find((m) => m.name === 'error-rate')?.query).not.toContain('@');
+  });
+});
