@@ -1,0 +1,167 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  error as logError,
+  FileError,
+  GateFailure,
+  info,
+  notice,
+  readJsonFile,
+  readTextFile,
+  setOutput,
+  warning,
+  workspaceRelative,
+  workspaceRoot,
+} from '@spikeformer-actions/core';
+import { type Analysis, analyse } from './analyse.js';
+import { parseCoverage } from './coverage/detect.js';
+import type { CoverageReport } from './coverage/model.js';
+import { checkDiffApplies, type FileChange, parseUnifiedDiff } from './diff.js';
+import { gitDiffAgainst } from './git.js';
+import { type Inputs, readInputs } from './inputs.js';
+import { parseJunit, type TestRun } from './junit.js';
+import { parseLint } from './lint/detect.js';
+import type { LintReport } from './lint/model.js';
+import { PathMapper } from './paths.js';
+import { buildSummary, planAnnotations, resultJson } from './report.js';
+
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+async function readCoverage(file: string, format: Inputs['coverageFormat']): Promise<CoverageReport> {
+  const shown = workspaceRelative(file);
+  const text = await readTextFile(file, MAX_REPORT_BYTES, shown);
+  const report = format === 'auto' ? parseCoverage(text, shown) : parseCoverage(text, shown, format);
+  if (report.files.size === 0) throw new FileError(shown, `is an empty ${report.format} coverage report (no source files in it)`);
+  return report;
+}
+
+/** The diff base: the input, else the pull request's base commit from the event. */
+async function defaultBase(): Promise<string> {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  if (!eventPath || !existsSync(eventPath)) return '';
+  const event = (await readJsonFile(eventPath, 64 * 1024 * 1024, 'the event payload')) as { pull_request?: { base?: { sha?: unknown; ref?: unknown } } };
+  const base = event.pull_request?.base;
+  if (typeof base?.sha === 'string' && base.sha !== '') return base.sha;
+  return typeof base?.ref === 'string' ? base.ref : '';
+}
+
+async function readChanges(i: Inputs, root: string): Promise<{ changes?: Map<string, FileChange>; source?: string; noDiffReason?: string }> {
+  if (i.diffFile !== '') {
+    const shown = workspaceRelative(i.diffFile);
+    const changes = parseUnifiedDiff(await readTextFile(i.diffFile, MAX_REPORT_BYTES, shown), shown);
+    const mismatch = checkDiffApplies(changes, (rel) => {
+      const abs = path.join(root, rel);
+      if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
+      return readFileSync(abs, 'utf8').split('\n');
+    });
+    if (mismatch) throw new FileError(shown, mismatch.problem, { line: mismatch.diffLine });
+    return { changes, source: `diff-file ${shown}` };
+  }
+  const base = i.diffBase !== '' ? i.diffBase : await defaultBase();
+  if (base === '') return { noDiffReason: 'not a pull request, and neither diff-base nor diff-file is given' };
+  const { diff, mergeBase, baseRef } = await gitDiffAgainst(base, root);
+  info(`Changed lines: git diff against merge-base ${mergeBase.slice(0, 12)} of ${baseRef} and HEAD`);
+  const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
+  return { changes: parseUnifiedDiff(diff, 'git diff', { keepText: false }), source: `git diff ${shownRef}...HEAD` };
+}
+
+/** Paths that match no workspace file make changed-line coverage meaningless: an error with a diff, a warning without. */
+function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
+  for (const report of reports) {
+    const missing = a.unmapped.get(report.file);
+    if (!missing) continue;
+    if (missing.length === report.files.size && a.diff) {
+      throw new FileError(
+        report.file,
+        `none of its ${missing.length} source paths is a file in the workspace (e.g. '${missing[0] ?? ''}'); set path-prefix to the directory the report was made in`,
+      );
+    }
+    warning(
+      `${report.file}: ${missing.length} of ${report.files.size} source paths are not files in the workspace (e.g. '${missing.slice(0, 3).join("', '")}'); they count in the overall coverage but not on changed lines (see path-prefix)`,
+      { file: report.file, title: 'Report paths not in the workspace' },
+    );
+  }
+}
+
+export async function run(): Promise<void> {
+  const i = await readInputs();
+  const root = workspaceRoot();
+  const mapper = new PathMapper({
+    root,
+    prefixes: i.pathPrefixes,
+    exists: (rel) => {
+      try {
+        return statSync(path.join(root, rel)).isFile();
+      } catch {
+        return false;
+      }
+    },
+  });
+
+  const coverage: CoverageReport[] = [];
+  for (const file of i.coverage) coverage.push(await readCoverage(file, i.coverageFormat));
+  const baseCoverage = i.baseCoverage === '' ? undefined : await readCoverage(i.baseCoverage, i.coverageFormat);
+
+  const tests: TestRun[] = [];
+  for (const file of i.junit) {
+    const shown = workspaceRelative(file);
+    const run = parseJunit(await readTextFile(file, MAX_REPORT_BYTES, shown), shown);
+    if (run.total === 0) throw new FileError(shown, 'contains no test cases');
+    tests.push(run);
+  }
+
+  const lint: LintReport[] = [];
+  for (const entry of i.lint) {
+    const shown = workspaceRelative(entry.file);
+    const parsed = parseLint(await readTextFile(entry.file, MAX_REPORT_BYTES, shown), shown, entry.tool);
+    lint.push({ tool: parsed.tool, file: shown, findings: parsed.findings });
+    info(`${shown}: ${parsed.tool}, ${parsed.findings.length} findings`);
+  }
+
+  const needsDiff = coverage.length > 0 || lint.length > 0;
+  const diff = needsDiff ? await readChanges(i, root) : {};
+  const analysis = analyse({
+    coverage,
+    ...(baseCoverage ? { baseCoverage } : {}),
+    ...(diff.changes ? { changes: diff.changes } : {}),
+    ...(diff.source ? { diffSource: diff.source } : {}),
+    ...(diff.noDiffReason ? { noDiffReason: diff.noDiffReason } : {}),
+    tests,
+    lint,
+    mapper,
+    thresholds: i.thresholds,
+    minLintLevel: i.minLintLevel,
+  });
+  checkMapping(analysis, coverage);
+
+  for (const ann of planAnnotations(analysis, i.maxAnnotations)) {
+    const at = { title: ann.title, ...(ann.file ? { file: ann.file } : {}), ...(ann.line ? { line: ann.line } : {}), ...(ann.endLine ? { endLine: ann.endLine } : {}), ...(ann.column ? { column: ann.column } : {}) };
+    if (ann.level === 'error') logError(ann.message, at);
+    else if (ann.level === 'warning') warning(ann.message, at);
+    else notice(ann.message, at);
+  }
+  buildSummary(analysis).write();
+
+  const jsonFile = i.jsonFile !== '' ? i.jsonFile : path.join(process.env.RUNNER_TEMP ?? root, 'quality-gate.json');
+  await mkdir(path.dirname(jsonFile), { recursive: true });
+  await writeFile(jsonFile, `${JSON.stringify(resultJson(analysis), null, 2)}\n`);
+
+  const fixed = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(2));
+  setOutput('status', analysis.status);
+  setOutput('coverage', fixed(analysis.coverage?.percent));
+  setOutput('branch-coverage', fixed(analysis.coverage?.branchPercent));
+  setOutput('diff-coverage', fixed(analysis.diff?.percent));
+  setOutput('tests-total', analysis.tests ? String(analysis.tests.total) : '');
+  setOutput('tests-failed', analysis.tests ? String(analysis.tests.failed + analysis.tests.errors) : '');
+  setOutput('lint-findings', analysis.lint ? String(analysis.lint.lintFindings) : '');
+  setOutput('new-lint-findings', analysis.lint?.newLintFindings === undefined ? '' : String(analysis.lint.newLintFindings));
+  setOutput('json-file', jsonFile);
+
+  for (const c of analysis.conditions) info(`${c.verdict.toUpperCase().padEnd(7)} ${c.metric}: ${c.shown} (threshold ${c.threshold})${c.note ? ` — ${c.note}` : ''}`);
+  const failing = analysis.conditions.filter((c) => c.verdict === 'fail');
+  if (failing.length > 0 && i.failOnGate) {
+    throw new GateFailure(`quality gate failed: ${failing.map((c) => `${c.metric} ${c.shown} (needs ${c.threshold})`).join('; ')}`);
+  }
+  info(`Quality gate ${analysis.status}`);
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { sharedFixture } from '@spikeformer-actions/testing';
+import { describe, expect, it } from 'vitest';
+import { detectCoverageFormat, parseCoverage } from '../src/coverage/detect.js';
+import { type CoverageReport, totalsOf } from '../src/coverage/model.js';
+
+function load(rel: string): CoverageReport {
+  const file = sharedFixture(`reports/${rel}`);
+  return parseCoverage(readFileSync(file, 'utf8'), rel);
+}
+
+function expectTotalsAsStated(report: CoverageReport): void {
+  const t = totalsOf(report.files.values());
+  expect(report.stated.lines).toBeDefined();
+  expect({ total: t.lines, covered: t.linesCovered }).toEqual(report.stated.lines);
+  if (report.stated.branches) expect({ total: t.branches, covered: t.branchesCovered }).toEqual(report.stated.branches);
+}
+
+describe('coverage formats are detected by content', () => {
+  it.each([
+    ['coverage/cobertura-pr.xml', 'cobertura'],
+    ['coverage/cobertura-base.xml', 'cobertura'],
+    ['coverage/pr.lcov', 'lcov'],
+    ['coverage/base.lcov', 'lcov'],
+    ['coverage/coverage-py-pr.json', 'coveragepy'],
+    ['jacoco/report.xml', 'jacoco'],
+    ['jacoco/multi-module-mathCoverage.xml', 'jacoco'],
+  ])('%s is %s', (rel, format) => {
+    expect(detectCoverageFormat(readFileSync(sharedFixture(`reports/${rel}`), 'utf8'), rel)).toBe(format);
+  });
+});
+
+describe('overall totals equal what each report states', () => {
+  it('Cobertura (coverage.py 6.5, PR run): 5048/5607 lines, 1432/1782 branches', () => {
+    const r = load('coverage/cobertura-pr.xml');
+    expectTotalsAsStated(r);
+    expect(r.stated).toEqual({ lines: { total: 5607, covered: 5048 }, branches: { total: 1782, covered: 1432 } });
+    expect(r.sourceRoots).toEqual(['/home/runner/work/bottle/bottle']);
+    expect(r.files.has('bottle.py')).toBe(true);
+  });
+  it('Cobertura base run', () => expectTotalsAsStated(load('coverage/cobertura-base.xml')));
+  it('LCOV (sums of LF/LH/BRF/BRH), base and PR', () => {
+    for (const rel of ['coverage/pr.lcov', 'coverage/base.lcov']) {
+      const r = load(rel);
+      expectTotalsAsStated(r);
+      expect(r.stated.branches?.total).toBeGreaterThan(0);
+    }
+  });
+  it('coverage.py JSON: totals.covered_lines/num_statements and covered_branches/num_branches', () => {
+    const r = load('coverage/coverage-py-pr.json');
+    expectTotalsAsStated(r);
+    expect(r.stated).toEqual({ lines: { total: 5607, covered: 5048 }, branches: { total: 1782, covered: 1432 } });
+  });
+  it('JaCoCo: the report-level LINE and BRANCH counters', () => {
+    const r = load('jacoco/report.xml');
+    expectTotalsAsStated(r);
+    expect(r.stated).toEqual({ lines: { total: 27, covered: 12 }, branches: { total: 6, covered: 2 } });
+    expect([...r.files.keys()].every((p) => p.startsWith('com/madrapps/'))).toBe(true);
+    expectTotalsAsStated(load('jacoco/multi-module-mathCoverage.xml'));
+  });
+  it('the same run as Cobertura and coverage.py JSON agrees line by line on bottle.py', () => {
+    const xml = load('coverage/cobertura-pr.xml').files.get('bottle.py');
+    const json = load('coverage/coverage-py-pr.json').files.get('bottle.py');
+    if (!xml || !json) throw new Error('bottle.py missing');
+    // Every statement in Cobertura has the same covered state in the JSON report …
+    for (const [line, cov] of xml.lines) expect([line, (json.lines.get(line)?.hits ?? -1) > 0]).toEqual([line, cov.hits > 0]);
+    // … and the JSON's extra "executed" lines (not statements) are all hit, so they never add an uncovered line.
+    const extra = [...json.lines].filter(([line]) => !xml.lines.has(line));
+    expect(extra.length).toBeGreaterThan(0);
+    expect(extra.every(([, c]) => c.hits > 0)).toBe(true);
+  });
+});
+
+describe('bad coverage input is refused with the file named', () => {
+  const cobertura = readFileSync(sharedFixture('reports/coverage/cobertura-pr.xml'), 'utf8');
+  it('an internal DTD subset (entity declarations)', () => {
+    const evil = cobertura.replace('<coverage ', '<!DOCTYPE coverage [<!ENTITY x "xx">]>\n<coverage ');
+    expect(() => parseCoverage(evil, 'evil.xml')).toThrow(/evil\.xml:\d+:\d+: contains a DTD/);
+  });
+  it('a billion-laughs entity reference', () => {
+    const evil = cobertura.replace('<source>', '<source>&lol9;');
+    expect(() => parseCoverage(evil, 'lol.xml')).toThrow(/lol\.xml:\d+:\d+: undefined entity &lol9;/);
+  });
+  it('truncated XML', () => {
+    expect(() => parseCoverage(cobertura.slice(0, 100_000), 'cut.xml')).toThrow(/cut\.xml:\d+:\d+: truncated XML/);
+  });
+  it('an empty file', () => {
+    expect(() => parseCoverage('  \n', 'empty.xml')).toThrow(/empty\.xml: is empty/);
+  });
+  it('XML that is no coverage report', () => {
+    expect(() => parseCoverage('<testsuites/>', 'j.xml')).toThrow(/j\.xml: is XML with root <testsuites>/);
+  });
+  it('an LCOV line with a bad DA record or no tag names the line; unknown newer records are skipped', () => {
+    expect(() => parseCoverage('SF:a.py\nDA:x,1\nend_of_record\n', 'bad.lcov')).toThrow(/bad\.lcov:2: invalid DA/);
+    expect(() => parseCoverage('SF:a.py\nDA:1,1\nsomething else\nend_of_record\n', 'bad.lcov')).toThrow(/bad\.lcov:3: not an LCOV line/);
+    const r = parseCoverage('TN:\nSF:a.py\nMCDC:3,2,t,1,0,x\nDA:3,1\nDA:4,0\nLF:2\nLH:1\nend_of_record\n', 'new.lcov');
+    expect([...(r.files.get('a.py')?.lines.keys() ?? [])]).toEqual([3, 4]);
+  });
+});
