@@ -323,6 +323,10 @@ export class KubeApi {
     }
     if (options.dryRun) return old;
     if (options.propagationPolicy === 'Orphan') this.orphanDependents(meta.uid);
+    if (type.kind === 'Namespace') {
+      // the namespace controller's job, done at once: everything in it goes with it
+      for (const t of RESOURCES) if (t.namespaced) for (const o of this.store.list(t, name)) this.store.remove(t, name, metaOf(o).name);
+    }
     if (graceful && (options.gracePeriodSeconds ?? 1) > 0) {
       if (!meta.deletionTimestamp) {
         meta.deletionTimestamp = now();

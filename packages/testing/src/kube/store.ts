@@ -7,6 +7,8 @@ export interface WatchEvent {
   resourceVersion: number;
   resource: ResourceType;
   object: JsonObject;
+  /** The version before a MODIFIED (a watch with a selector turns leaving it into DELETED). */
+  previous?: JsonObject;
 }
 
 export interface ObjectMeta {
@@ -77,16 +79,31 @@ export class ObjectStore {
     });
   }
 
+  /**
+   * The stored objects themselves, uncloned, for read-only scans (the controller's passes).
+   * Callers must not mutate them; every write goes through put().
+   */
+  peek(type: ResourceType, namespace?: string): readonly JsonObject[] {
+    const out: JsonObject[] = [];
+    for (const [key, object] of this.bucket(type)) if (namespace === undefined || key.startsWith(`${namespace}/`)) out.push(object);
+    return out;
+  }
+
+  /** One stored object, uncloned (read-only, like peek()). */
+  peekOne(type: ResourceType, namespace: string | undefined, name: string): JsonObject | undefined {
+    return this.bucket(type).get(`${namespace ?? ''}/${name}`);
+  }
+
   /** Stores a new version; the caller has already set everything but the resourceVersion. */
   put(type: ResourceType, object: JsonObject): JsonObject {
     const meta = metaOf(object);
     const key = `${meta.namespace ?? ''}/${meta.name}`;
     const bucket = this.bucket(type);
-    const existed = bucket.has(key);
+    const previous = bucket.get(key);
     this.counter++;
     meta.resourceVersion = String(this.counter);
     bucket.set(key, clone(object));
-    this.emit({ type: existed ? 'MODIFIED' : 'ADDED', resourceVersion: this.counter, resource: type, object: clone(object) });
+    this.emit({ type: previous ? 'MODIFIED' : 'ADDED', resourceVersion: this.counter, resource: type, object: clone(object), ...(previous ? { previous } : {}) });
     return clone(object);
   }
 
@@ -106,6 +123,11 @@ export class ObjectStore {
   eventsSince(resourceVersion: number): WatchEvent[] | undefined {
     if (resourceVersion < this.oldestResumable) return undefined;
     return this.history.filter((e) => e.resourceVersion > resourceVersion);
+  }
+
+  /** Every retained event, oldest first (tests replay it to check what happened in which order). */
+  events(): readonly WatchEvent[] {
+    return [...this.history];
   }
 
   subscribe(listener: (event: WatchEvent) => void): () => void {
