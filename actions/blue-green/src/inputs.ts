@@ -30,6 +30,8 @@ export interface Inputs {
   kubeconfig: string;
   context: string;
   recordFile: string;
+  token: string;
+  environment: string;
 }
 
 function analysisInput(name: string, withDefaults: boolean, monitorMs: number): AnalysisSpec | undefined {
@@ -74,6 +76,8 @@ export async function readInputs(): Promise<Inputs> {
     kubeconfig: inputs.getPath('kubeconfig'),
     context: inputs.getString('context'),
     recordFile: inputs.getString('record-file', 'blue-green-record.json'),
+    token: inputs.getSecret('token'),
+    environment: inputs.getString('environment', 'production'),
   };
   validate(result);
   return result;

@@ -7,6 +7,7 @@ import { type Active, Deployer } from './deployer.js';
 import { type Inputs, readInputs, readManifests } from './inputs.js';
 import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from './record.js';
 import type { PostState } from './state.js';
+import { GitHubDeployment, runUrl } from './github-deployment.js';
 import { writeSummary } from './summary.js';
 import { Timeline } from './timeline.js';
 
@@ -191,6 +192,17 @@ export async function run(): Promise<void> {
     ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
   });
   const deployer = new Deployer(kubectl, inputs, timeline);
+  const github = inputs.token && (inputs.action === 'full' || inputs.action === 'switch' || inputs.action === 'rollback')
+    ? new GitHubDeployment({
+        token: inputs.token,
+        environment: inputs.environment,
+        apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        repository: process.env.GITHUB_REPOSITORY ?? '',
+        ref: process.env.GITHUB_SHA ?? process.env.GITHUB_REF ?? 'HEAD',
+        runUrl: runUrl(process.env),
+      })
+    : undefined;
+  await github?.create(`blue-green ${inputs.action} of ${inputs.deployment}`, { service: inputs.service, namespace: inputs.namespace, images: Object.fromEntries(inputs.images.map((i) => [i.container, i.image])) });
   let outcome: Outcome;
   try {
     outcome = await group(`blue-green ${inputs.action}`, async () => {
@@ -209,9 +221,11 @@ export async function run(): Promise<void> {
     });
   } catch (error) {
     timeline.add('error', error instanceof Error ? error.message : String(error), false);
+    await github?.status('error', error instanceof Error ? error.message : String(error));
     writeSummary(inputs, timeline, deployer, undefined);
     throw error;
   }
+  await github?.status(outcome.failed ? 'failure' : 'success', outcome.reason);
   const record: DeploymentRecord = {
     schema: 'spikeformer-actions/blue-green-record',
     version: 1,

@@ -41,7 +41,7 @@ const BASE = {
 
 async function deploy(cluster: KubeDouble, inputs: Record<string, string>, options: Parameters<typeof runBundledAction>[1] = {}) {
   const client = cluster.newClient();
-  return runBundledAction(action, { inputs: { ...BASE, ...inputs }, env: { KUBECONFIG: client.kubeconfig, HOME: client.dir }, timeoutMs: 120_000, ...options });
+  return runBundledAction(action, { inputs: { ...BASE, ...inputs }, timeoutMs: 120_000, ...options, env: { KUBECONFIG: client.kubeconfig, HOME: client.dir, ...options.env } });
 }
 
 describe('blue-green against real kubectl and the API double', { timeout: 180_000 }, () => {
@@ -146,6 +146,32 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     expect(r.stages[1]?.stdout).toMatch(/restored to app=api,spikeformer.io\/color=blue/);
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
     expect(annotationsOf(kube)['spikeformer.io/step']).toBe('rolled-back');
+  });
+
+  it('records a GitHub Deployment with statuses when a token is given', async () => {
+    kube = await seededCluster();
+    const calls: Array<{ method: string; url: string; auth: string; body: Record<string, unknown> }> = [];
+    const api = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        calls.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization ?? '', body: JSON.parse(body || '{}') as Record<string, unknown> });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 4242 }));
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => api.close(() => r())));
+    const token = 'ghs_planted0123456789token';
+    const r = await deploy(kube, { token, environment: 'production' }, { env: { GITHUB_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(calls.map((c) => `${c.method} ${c.url} ${String(c.body['state'] ?? c.body['environment'])}`)).toEqual([
+      'POST /repos/spikeformer/spikeformer-kit/deployments production',
+      'POST /repos/spikeformer/spikeformer-kit/deployments/4242/statuses in_progress',
+      'POST /repos/spikeformer/spikeformer-kit/deployments/4242/statuses success',
+    ]);
+    expect(calls.every((c) => c.auth === `Bearer ${token}`)).toBe(true);
+    expect(r.masks).toContain(token);
+    expect(`${r.stdout.replace(`::add-mask::${token}`, '')}${r.summary}${JSON.stringify(r.outputs)}`).not.toContain(token);
   });
 
   it('bad input is one clear error naming the input', async () => {
