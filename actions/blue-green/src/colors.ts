@@ -1,4 +1,5 @@
 import type { Deployment } from '@spikeformer-actions/delivery/kube';
+import type { ImageChange } from '@spikeformer-actions/delivery/rollout';
 
 /** The pod label that tells the colours apart; the Services select on it. */
 export const COLOR_LABEL = 'spikeformer.io/color';
@@ -26,27 +27,6 @@ export function labelSelector(selector: Readonly<Record<string, string>>): strin
   return Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-}
-
-export interface ImageChange {
-  container: string;
-  image: string;
-}
-
-/** `api=registry/spikeformer:1.2` pairs; problems name the entry. */
-export function parseImagePairs(entries: readonly string[]): { ok: true; value: ImageChange[] } | { ok: false; problem: string } {
-  const out: ImageChange[] = [];
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    const container = entry.slice(0, eq).trim();
-    const image = entry.slice(eq + 1).trim();
-    if (eq <= 0 || !container || !image) return { ok: false, problem: `expected container=image, got "${entry}"` };
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(container)) return { ok: false, problem: `"${container}" is not a valid container name` };
-    if (/\s/.test(image)) return { ok: false, problem: `image "${image}" contains white space` };
-    if (out.some((c) => c.container === container)) return { ok: false, problem: `container "${container}" is given twice` };
-    out.push({ container, image });
-  }
-  return { ok: true, value: out };
 }
 
 /** The images a Deployment's pod template runs, by container. */

@@ -11,11 +11,11 @@ import {
   waitForReadyEndpoints,
   waitForRollout,
 } from '@spikeformer-actions/delivery/kube';
-import { type Color, colorDeployment, idleDeployment, type ImageChange, imagesOf, labelSelector, selectorFor } from './colors.js';
+import type { ImageChange, Timeline } from '@spikeformer-actions/delivery/rollout';
+import { type Color, colorDeployment, idleDeployment, imagesOf, labelSelector, selectorFor } from './colors.js';
 import { failureRatio, type ProbeResult, probeCommand, probeUrl } from './health.js';
 import type { Inputs } from './inputs.js';
 import { ANNOTATIONS, readServiceState, type ServiceState, type Step, withState } from './state.js';
-import type { Timeline } from './timeline.js';
 
 export interface Active {
   service: Service;

@@ -1,7 +1,7 @@
 import { InputError, inputs, parseYamlDocuments, readTextFile } from '@spikeformer-actions/core';
 import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
-import { type ImageChange, parseImagePairs } from './colors.js';
+import { type ImageChange, parseImagePairs } from '@spikeformer-actions/delivery/rollout';
 import { splitCommand } from './health.js';
 
 export const ACTIONS = ['deploy', 'switch', 'rollback', 'cleanup', 'full'] as const;

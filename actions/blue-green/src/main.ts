@@ -9,7 +9,7 @@ import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from '.
 import type { PostState } from './state.js';
 import { GitHubDeployment, runUrl } from './github-deployment.js';
 import { writeSummary } from './summary.js';
-import { Timeline } from './timeline.js';
+import { Timeline } from '@spikeformer-actions/delivery/rollout';
 
 export const STATE_KEY = 'blue-green';
 

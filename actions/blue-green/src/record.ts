@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '@spikeformer-actions/delivery/analysis';
 import type { Color } from './colors.js';
 import type { ProbeResult } from './health.js';
-import type { TimelineEntry } from './timeline.js';
+import type { TimelineEntry } from '@spikeformer-actions/delivery/rollout';
 
 export type Status = 'switched' | 'rolled-back' | 'unchanged';
 

@@ -3,7 +3,7 @@ import { MEASUREMENT_TABLE_HEADERS, measurementRows, METRIC_TABLE_HEADERS, metri
 import type { Deployer } from './deployer.js';
 import type { Inputs } from './inputs.js';
 import type { Status } from './record.js';
-import type { Timeline } from './timeline.js';
+import type { Timeline } from '@spikeformer-actions/delivery/rollout';
 
 export function writeSummary(inputs: Inputs, timeline: Timeline, deployer: Deployer, outcome: { status: Status; reason: string; before?: string | undefined; after?: string | undefined } | undefined): void {
   const s = new Summary().heading(`Blue-green ${inputs.action}: ${outcome?.status ?? 'error'}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment, Service } from '@spikeformer-actions/delivery/kube';
-import { idleDeployment, otherColor, parseImagePairs, runsImages, selectorFor } from '../src/colors.js';
+import { idleDeployment, otherColor, runsImages, selectorFor } from '../src/colors.js';
 import { splitCommand } from '../src/health.js';
 import { digestsOf } from '../src/record.js';
 import { ANNOTATIONS, readServiceState, withState } from '../src/state.js';
@@ -27,13 +27,6 @@ describe('colours', () => {
     expect('status' in green).toBe(false);
     expect(blue.spec.template.spec.containers[0]?.image).toBe('api:1'); // input untouched
     expect(() => idleDeployment(blue, 'api', 'green', [{ container: 'web', image: 'x' }], 1)).toThrow(/has no container 'web' \(containers: api, sidecar\)/);
-  });
-
-  it('parses image pairs and names a bad one', () => {
-    expect(parseImagePairs(['api=ghcr.io/o/api@sha256:abc', 'sidecar=envoy:1.30'])).toEqual({ ok: true, value: [{ container: 'api', image: 'ghcr.io/o/api@sha256:abc' }, { container: 'sidecar', image: 'envoy:1.30' }] });
-    expect(parseImagePairs(['api'])).toEqual({ ok: false, problem: 'expected container=image, got "api"' });
-    expect(parseImagePairs(['API=x'])).toMatchObject({ ok: false });
-    expect(parseImagePairs(['a=x', 'a=y'])).toEqual({ ok: false, problem: 'container "a" is given twice' });
   });
 
   it('knows when the requested images already run', () => {

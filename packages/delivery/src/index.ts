@@ -5,3 +5,4 @@
  */
 export * as analysis from './analysis/index.js';
 export * as kube from './kube/index.js';
+export * as rollout from './rollout/index.js';

@@ -7,7 +7,7 @@ export interface TimelineEntry {
   ok: boolean;
 }
 
-/** What happened, in order: logged as it happens, then shown in the summary and the record. */
+/** What a deploy action did, in order: logged as it happens, then shown in its summary and record. */
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
   private readonly started = Date.now();

@@ -1,0 +1,3 @@
+/** Pieces the deploy actions (blue-green, canary) share: `@spikeformer-actions/delivery/rollout`. */
+export { type ImageChange, parseImagePairs } from './image-pairs.js';
+export { Timeline, type TimelineEntry } from './timeline.js';
