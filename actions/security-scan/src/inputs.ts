@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
+import { FAIL_ON, type FailOn } from './gate.js';
+import { TOOLS, type ReportFormat } from './model.js';
+
+export interface ReportPattern {
+  pattern: string;
+  forced?: ReportFormat;
+}
+
+export interface Inputs {
+  reports: ReportPattern[];
+  excludes: string[];
+  failOn: FailOn;
+  baseline: string;
+  failOnNewOnly: boolean;
+  suppressions: string;
+  sarifOutput: string;
+  jsonOutput: string;
+  maxAnnotations: number;
+  maxReportBytes: number;
+}
+
+const FORCED = new RegExp(`^(${TOOLS.join('|')}):(.+)$`);
+
+/** One `reports` line: `tool:path-or-glob` forces the format, a bare path or glob is detected. */
+export function parseReportLine(line: string): ReportPattern {
+  const m = FORCED.exec(line.trim());
+  if (m?.[1] && m[2]) return { pattern: m[2].trim(), forced: m[1] as ReportFormat };
+  return { pattern: line.trim() };
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `50MB`, `256MiB`, `1g`, `1048576` → bytes. */
+export function parseSize(text: string): { ok: true; value: number } | { ok: false; problem: string } {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = UNITS[(m?.[2] ?? '').toLowerCase() || 'b'];
+  if (!m?.[1] || unit === undefined) return { ok: false, problem: `expected a size like 50MB or 256MiB, got ${JSON.stringify(text)}` };
+  const value = Math.floor(Number(m[1]) * unit);
+  if (value < 1024) return { ok: false, problem: `${JSON.stringify(text)} is below the minimum of 1 KiB` };
+  return { ok: true, value };
+}
+
+export function readInputs(): Inputs {
+  const lines = inputs.getList('reports', { commas: false });
+  const excludes = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+  const reports = lines.filter((l) => !l.startsWith('!')).map(parseReportLine);
+  if (reports.length === 0) throw new InputError('reports', 'is required: give report files or globs, one per line (tool:path forces a format)');
+  const baseline = inputs.getPath('baseline');
+  const size = parseSize(inputs.getString('max-report-size', '256MiB'));
+  if (!size.ok) throw new InputError('max-report-size', size.problem);
+  return {
+    reports,
+    excludes,
+    failOn: inputs.getEnum('fail-on', FAIL_ON, 'high'),
+    baseline,
+    // Default: judge only new findings when there is a baseline to tell new from existing.
+    failOnNewOnly: inputs.getBoolean('fail-on-new-only', baseline !== ''),
+    suppressions: inputs.getPath('suppressions'),
+    sarifOutput: inputs.getPath('sarif-output') || path.join(workspaceRoot(), 'security-scan.sarif'),
+    jsonOutput: inputs.getPath('json-output') || path.join(workspaceRoot(), 'security-scan.json'),
+    maxAnnotations: inputs.getInteger('max-annotations', 50, { min: 0, max: 1000 }),
+    maxReportBytes: size.value,
+  };
+}
