@@ -1,0 +1,384 @@
+import { UserError } from '@spikeformer-actions/core';
+import { SAMPLE_RUNS, storedToMeasurement, type Run } from './history.js';
+import { type Direction, type Measurement, type Metric, metricValue, summarise } from './model.js';
+import { studentTQuantile } from './stats/distributions.js';
+import { hodgesLehmann } from './stats/hodges-lehmann.js';
+import { holmAdjust } from './stats/holm.js';
+import { mannWhitney } from './stats/mann-whitney.js';
+import { predictionTest, welch } from './stats/welch.js';
+
+/**
+ * The judge. Per benchmark: a significance test (Mann-Whitney U on raw samples, Welch's t on
+ * summaries, a prediction test against the history for one-value-per-run benchmarks), an
+ * effect estimate with an interval, Holm–Bonferroni across benchmarks, and a practical
+ * threshold widened by the benchmark's run-to-run noise in the history. A regression needs
+ * both significance and a slowdown beyond the threshold; when the data cannot settle it the
+ * verdict is "inconclusive", never a silent pass.
+ */
+
+export interface CompareOptions {
+  /** Family-wise significance level (per direction). */
+  alpha: number;
+  /** Practical threshold as a fraction (0.05 = 5 %). */
+  minRegression: number;
+  /** The threshold is at least this many run-to-run standard deviations (from the history). */
+  noiseFactor: number;
+  metric: Metric;
+}
+
+export const VERDICTS = ['regression', 'inconclusive', 'missing', 'improvement', 'new', 'unchanged'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+export type Method = 'mann-whitney' | 'welch' | 'prediction' | 'none';
+
+export interface BenchmarkComparison {
+  name: string;
+  unit: string;
+  direction: Direction;
+  verdict: Verdict;
+  method: Method;
+  /** The metric (median by default) of the baseline and of this run, in `unit`. */
+  baseline?: number;
+  current?: number;
+  /** Relative change current/baseline − 1 (Hodges-Lehmann for samples, ratio of means for summaries). */
+  change?: number;
+  lower?: number;
+  upper?: number;
+  /** The confidence of [lower, upper]. */
+  confidence?: number;
+  /** One-sided p-values for "worse" and "better", and the Holm-adjusted one of the reported direction. */
+  pWorse?: number;
+  pBetter?: number;
+  pAdjusted?: number;
+  /** Effective threshold (fraction) after widening by the noise. */
+  threshold?: number;
+  /** Run-to-run standard deviation of log(metric), from the history. */
+  noise?: number;
+  /** How many history runs the rolling reference averages (absent: the newest baseline run alone). */
+  referenceRuns?: number;
+  nBaseline?: number;
+  nCurrent?: number;
+  reason: string;
+}
+
+export interface Comparison {
+  results: BenchmarkComparison[];
+  counts: Record<Verdict, number>;
+}
+
+/** Runs needed in the history before its spread widens a threshold (three consecutive differences). */
+export const NOISE_MIN_RUNS = 4;
+/** Earlier single values needed for the prediction test. */
+export const PREDICTION_MIN_RUNS = 3;
+
+interface Pending {
+  result: BenchmarkComparison;
+  pWorse: number;
+  pBetter: number;
+  /** The change in the worse direction, as a log ratio (positive = worse). */
+  worse: number;
+  /** The worse end of the interval, as a log ratio. */
+  worseBound: number;
+  thresholdLog: number;
+  minAttainableP: number;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Runs the rolling reference may average. */
+export const REFERENCE_WINDOW = 10;
+
+// E[min(|Z|, 2.5)²] for a standard normal Z: makes the clipped RMS below consistent.
+const CLIP = 2.5;
+const CLIPPED_SECOND_MOMENT = 0.977559;
+
+/**
+ * σ of log(metric) of one run around its level, from the differences between consecutive
+ * runs: their RMS after clipping at 2.5 robust standard deviations (MAD), so one past step
+ * change (a merged regression) does not inflate it, while staying nearly as efficient as the
+ * plain standard deviation on the few runs a history holds. Divided by √2 because a
+ * difference holds two runs' noise.
+ */
+export function runToRunNoise(values: readonly number[]): number | undefined {
+  if (values.length < NOISE_MIN_RUNS || values.some((v) => !(v > 0))) return undefined;
+  const diffs: number[] = [];
+  for (let i = 1; i < values.length; i++) diffs.push(Math.abs(Math.log(values[i]!) - Math.log(values[i - 1]!)));
+  const robust = median(diffs) / 0.6744897501960817;
+  if (robust === 0) return 0;
+  const clipped = diffs.reduce((a, d) => a + Math.min(d, CLIP * robust) ** 2, 0) / diffs.length;
+  return Math.sqrt(clipped / CLIPPED_SECOND_MOMENT) / Math.SQRT2;
+}
+
+/**
+ * The level the current run is measured against: the mean log(metric) of the newest runs that
+ * agree with each other. Walking back from the newest run, a run further than `factor` noise
+ * units from the runs after it ends the window, so an accepted step change (a regression
+ * that was merged) does not page again on the runs after it. Averaging k runs shrinks the
+ * baseline's own noise from σ to σ/√k, which is what makes a 10 % change visible on runners
+ * whose runs differ by 1–2 %.
+ */
+export function rollingReference(values: readonly number[], noise: number, factor: number): { level: number; runs: number } {
+  let sum = Math.log(values[values.length - 1]!);
+  let count = 1;
+  for (let i = values.length - 2; i >= 0 && count < REFERENCE_WINDOW; i--) {
+    const v = Math.log(values[i]!);
+    if (Math.abs(v - sum / count) > factor * noise * Math.sqrt(1 + 1 / count)) break;
+    sum += v;
+    count++;
+  }
+  return { level: sum / count, runs: count };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function fmtP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
+}
+
+function minThresholdLog(direction: Direction, minRegression: number): number {
+  return direction === 'smaller-is-better' ? Math.log1p(minRegression) : -Math.log1p(-minRegression);
+}
+
+/** The relative threshold in the worse direction that a log threshold stands for. */
+function thresholdFraction(direction: Direction, thresholdLog: number): number {
+  return direction === 'smaller-is-better' ? Math.expm1(thresholdLog) : -Math.expm1(-thresholdLog);
+}
+
+/** The logs of several sample arrays joined into one; undefined if any value is not positive. */
+function pooledLogs(arrays: ReadonlyArray<readonly number[]>): Float64Array | undefined {
+  let length = 0;
+  for (const a of arrays) length += a.length;
+  const out = new Float64Array(length);
+  let k = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (!(v > 0)) return undefined;
+      out[k++] = Math.log(v);
+    }
+  }
+  return out;
+}
+
+export function compare(history: readonly Run[], current: readonly Measurement[], options: CompareOptions): Comparison {
+  const confidence = 1 - options.alpha;
+  const pending: Pending[] = [];
+  const done: BenchmarkComparison[] = [];
+  const latest = history[history.length - 1];
+  const currentNames = new Set(current.map((m) => m.name));
+
+  for (const cur of current) {
+    const runs = history.filter((r) => r.benchmarks[cur.name] !== undefined);
+    const baseRun = runs[runs.length - 1];
+    const curStats = cur.samples ? { ...cur, ...summarise(cur.samples) } : cur;
+    const curValue = metricValue(curStats, options.metric);
+    if (!baseRun) {
+      done.push({ name: cur.name, unit: cur.unit, direction: cur.direction, verdict: 'new', method: 'none', current: curValue, nCurrent: cur.n, reason: 'not in the baseline' });
+      continue;
+    }
+    const base = storedToMeasurement(cur.name, baseRun.benchmarks[cur.name]!);
+    if (base.unit !== cur.unit) {
+      throw new UserError(`benchmark '${cur.name}': unit '${cur.unit}' does not match the baseline's '${base.unit}' (run ${baseRun.id}); rename the benchmark or start a new history`);
+    }
+    if (base.direction !== cur.direction) {
+      throw new UserError(`benchmark '${cur.name}': this run says ${cur.direction}, the baseline (run ${baseRun.id}) says ${base.direction}`);
+    }
+    const direction = cur.direction;
+    const sign = direction === 'smaller-is-better' ? 1 : -1;
+    const baseValue = metricValue(base, options.metric);
+    const historyValues = runs.map((r) => metricValue(r.benchmarks[cur.name]!, options.metric));
+    const noise = runToRunNoise(historyValues);
+    const floor = minThresholdLog(direction, options.minRegression);
+    // With a history: measure against the rolling reference, with a threshold of at least
+    // noiseFactor standard deviations of (this run − reference).
+    const reference = noise === undefined ? undefined : rollingReference(historyValues, noise, options.noiseFactor);
+    const offset = reference === undefined || !(baseValue > 0) ? 0 : Math.log(baseValue) - reference.level;
+    const thresholdLog = noise === undefined || reference === undefined ? floor : Math.max(floor, options.noiseFactor * noise * Math.sqrt(1 + 1 / reference.runs));
+    const result: BenchmarkComparison = {
+      name: cur.name,
+      unit: cur.unit,
+      direction,
+      verdict: 'unchanged',
+      method: 'none',
+      baseline: baseValue,
+      current: curValue,
+      threshold: thresholdFraction(direction, thresholdLog),
+      nBaseline: base.n,
+      nCurrent: cur.n,
+      reason: '',
+    };
+    if (noise !== undefined) result.noise = noise;
+    if (reference !== undefined) {
+      result.baseline = Math.exp(reference.level);
+      result.referenceRuns = reference.runs;
+    }
+
+    const positive = (values: readonly number[]): boolean => values.every((v) => v > 0);
+    const inconclusive = (reason: string): void => {
+      done.push({ ...result, verdict: 'inconclusive', reason });
+    };
+
+    // The baseline's samples: those of the newest runs in the reference window that kept them.
+    const windowRuns = reference === undefined ? [baseRun] : runs.slice(-reference.runs);
+    const sampleRuns = windowRuns.filter((r) => r.benchmarks[cur.name]!.samples !== undefined).slice(-SAMPLE_RUNS);
+    const pooledCount = sampleRuns.reduce((a, r) => a + r.benchmarks[cur.name]!.samples!.length, 0);
+    if (pooledCount >= 2 && cur.samples && cur.samples.length >= 2) {
+      // Ranks do not change under log, so the test and the log-shift estimate agree.
+      const bl = pooledLogs(sampleRuns.map((r) => r.benchmarks[cur.name]!.samples!));
+      const cl = pooledLogs([cur.samples]);
+      if (!bl || !cl) {
+        inconclusive('samples must be positive to compare ratios');
+        continue;
+      }
+      // Re-base from the sampled runs' level to the reference level (0 without a history).
+      const sampledLevel = sampleRuns.reduce((a, r) => a + Math.log(metricValue(r.benchmarks[cur.name]!, options.metric)), 0) / sampleRuns.length;
+      const shiftOffset = reference === undefined ? 0 : sampledLevel - reference.level;
+      const test = mannWhitney(bl, cl);
+      const shift = hodgesLehmann(bl, cl, test, confidence);
+      result.method = 'mann-whitney';
+      result.nBaseline = pooledCount;
+      result.nCurrent = cur.samples.length;
+      result.change = Math.expm1(shift.estimate + shiftOffset);
+      result.lower = Math.expm1(shift.lower + shiftOffset);
+      result.upper = Math.expm1(shift.upper + shiftOffset);
+      result.confidence = shift.confidence;
+      pending.push({
+        result,
+        pWorse: sign > 0 ? test.pGreater : test.pLess,
+        pBetter: sign > 0 ? test.pLess : test.pGreater,
+        worse: sign * (shift.estimate + shiftOffset),
+        worseBound: sign > 0 ? shift.upper + shiftOffset : -(shift.lower + shiftOffset),
+        thresholdLog,
+        minAttainableP: test.minAttainableP,
+      });
+      continue;
+    }
+
+    const baseSummary = base.samples ? summarise(base.samples) : base;
+    const curSummary = cur.samples ? summarise(cur.samples) : cur;
+    if (baseSummary.sd !== undefined && curSummary.sd !== undefined && baseSummary.n >= 2 && curSummary.n >= 2) {
+      if (!(baseSummary.mean > 0 && curSummary.mean > 0)) {
+        inconclusive('means must be positive to compare ratios');
+        continue;
+      }
+      const w = welch({ mean: baseSummary.mean, sd: baseSummary.sd, n: baseSummary.n }, { mean: curSummary.mean, sd: curSummary.sd, n: curSummary.n }, confidence);
+      result.method = 'welch';
+      result.change = Math.expm1(Math.log1p(w.change) + offset);
+      result.lower = Math.expm1(Math.log1p(w.lower) + offset);
+      result.upper = Math.expm1(Math.log1p(w.upper) + offset);
+      result.confidence = confidence;
+      const worseBound = sign > 0 ? Math.log1p(result.upper) : -Math.log1p(result.lower);
+      pending.push({
+        result,
+        pWorse: sign > 0 ? w.pGreater : w.pLess,
+        pBetter: sign > 0 ? w.pLess : w.pGreater,
+        worse: sign * Math.log1p(result.change),
+        worseBound: Number.isNaN(worseBound) ? Infinity : worseBound,
+        thresholdLog,
+        minAttainableP: 0,
+      });
+      continue;
+    }
+
+    // One value per run: the history's run-to-run spread is the only measure of noise.
+    if (historyValues.length >= PREDICTION_MIN_RUNS) {
+      if (!positive(historyValues) || !(curValue > 0)) {
+        if (historyValues.every((v) => v === curValue)) {
+          done.push({ ...result, change: 0, reason: 'same value as every earlier run' });
+        } else {
+          inconclusive('values must be positive to compare ratios');
+        }
+        continue;
+      }
+      const hl = historyValues.map((v) => Math.log(v));
+      const x = Math.log(curValue);
+      const test = predictionTest(hl, x);
+      const k = hl.length;
+      const mean = hl.reduce((a, b) => a + b, 0) / k;
+      const sd = Math.sqrt(hl.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+      const half = studentTQuantile(1 - options.alpha / 2, k - 1) * sd * Math.sqrt(1 + 1 / k);
+      result.method = 'prediction';
+      result.baseline = Math.exp(mean);
+      result.change = Math.expm1(x - mean);
+      result.lower = Math.expm1(x - mean - half);
+      result.upper = Math.expm1(x - mean + half);
+      result.confidence = confidence;
+      result.nBaseline = k;
+      pending.push({
+        result,
+        pWorse: sign > 0 ? test.pGreater : test.pLess,
+        pBetter: sign > 0 ? test.pLess : test.pGreater,
+        worse: sign * (x - mean),
+        worseBound: sign * (x - mean) + half,
+        thresholdLog,
+        minAttainableP: 0,
+      });
+      continue;
+    }
+    inconclusive(
+      `one value per run and ${historyValues.length} earlier run(s); the run-to-run noise needs at least ${PREDICTION_MIN_RUNS} (or report raw samples / repetitions)`,
+    );
+  }
+
+  // Holm–Bonferroni per direction over the benchmarks that were tested.
+  const adjWorse = holmAdjust(pending.map((p) => p.pWorse));
+  const adjBetter = holmAdjust(pending.map((p) => p.pBetter));
+  const family = pending.length;
+  pending.forEach((p, i) => {
+    const r = p.result;
+    r.pWorse = p.pWorse;
+    r.pBetter = p.pBetter;
+    const worseAdj = adjWorse[i]!;
+    const betterAdj = adjBetter[i]!;
+    const better = -p.worse;
+    const limit = pct(r.threshold ?? 0);
+    const noiseNote = r.noise !== undefined && p.thresholdLog > minThresholdLog(r.direction, options.minRegression) ? ` (widened by run-to-run noise ${pct(r.noise)})` : '';
+    if (worseAdj <= options.alpha && p.worse > p.thresholdLog) {
+      r.verdict = 'regression';
+      r.pAdjusted = worseAdj;
+      r.reason = `worse by ${pct(Math.abs(r.change ?? 0))}, beyond the ${limit} threshold${noiseNote}, p = ${fmtP(worseAdj)} (Holm)`;
+    } else if (betterAdj <= options.alpha && better > p.thresholdLog) {
+      r.verdict = 'improvement';
+      r.pAdjusted = betterAdj;
+      r.reason = `better by ${pct(Math.abs(r.change ?? 0))}, p = ${fmtP(betterAdj)} (Holm)`;
+    } else {
+      r.pAdjusted = p.worse >= 0 ? worseAdj : betterAdj;
+      // The smallest p-value these sizes allow cannot pass even the loosest Holm step.
+      const powerless = p.minAttainableP > options.alpha / family;
+      if (p.worse > p.thresholdLog) {
+        r.verdict = 'inconclusive';
+        r.reason = powerless
+          ? `worse by ${pct(Math.abs(r.change ?? 0))}, beyond the ${limit} threshold, but ${r.nBaseline} vs ${r.nCurrent} samples cannot reach significance for ${family} benchmarks at alpha ${options.alpha}: collect more samples`
+          : `worse by ${pct(Math.abs(r.change ?? 0))}, beyond the ${limit} threshold${noiseNote}, but not significant (p = ${fmtP(worseAdj)}, Holm)`;
+      } else if (powerless && p.worseBound > p.thresholdLog) {
+        r.verdict = 'inconclusive';
+        r.reason = `${r.nBaseline} vs ${r.nCurrent} samples cannot reach significance for ${family} benchmarks at alpha ${options.alpha}, and the interval reaches beyond the ${limit} threshold: collect more samples`;
+      } else {
+        r.verdict = 'unchanged';
+        r.reason =
+          worseAdj <= options.alpha && p.worse > 0
+            ? `significantly worse but by ${pct(Math.abs(r.change ?? 0))}, within the ${limit} threshold${noiseNote}`
+            : `within the ${limit} threshold or not significant`;
+      }
+    }
+    done.push(r);
+  });
+
+  for (const name of Object.keys(latest?.benchmarks ?? {})) {
+    if (currentNames.has(name)) continue;
+    const b = latest!.benchmarks[name]!;
+    done.push({ name, unit: b.unit, direction: b.direction, verdict: 'missing', method: 'none', baseline: metricValue(b, options.metric), nBaseline: b.n, reason: `in the baseline run ${latest!.id} but not in this run` });
+  }
+
+  const severity = (r: BenchmarkComparison): number => VERDICTS.indexOf(r.verdict);
+  const worseness = (r: BenchmarkComparison): number => (r.change === undefined ? 0 : (r.direction === 'smaller-is-better' ? 1 : -1) * Math.log1p(r.change));
+  done.sort((a, b) => severity(a) - severity(b) || worseness(b) - worseness(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const r of done) counts[r.verdict]++;
+  return { results: done, counts };
+}

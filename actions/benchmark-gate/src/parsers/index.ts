@@ -1,0 +1,72 @@
+import { FileError } from '@spikeformer-actions/core';
+import type { Direction, Format, Measurement } from '../model.js';
+import { parseCustom } from './custom.js';
+import { parseGoogleBenchmark } from './google-benchmark.js';
+import { parseHyperfine } from './hyperfine.js';
+import { parsePytestBenchmark } from './pytest-benchmark.js';
+import { isObject } from './shape.js';
+
+/** Which tool wrote this JSON; undefined when it is none we know. */
+export function detectFormat(doc: unknown): Format | 'custom' | undefined {
+  if (Array.isArray(doc)) return doc.every((e) => isObject(e) && 'value' in e && 'name' in e) ? 'custom' : undefined;
+  if (!isObject(doc)) return undefined;
+  if (Array.isArray(doc.benchmarks) && isObject(doc.machine_info)) return 'pytest-benchmark';
+  if (Array.isArray(doc.benchmarks) && isObject(doc.context)) return 'google-benchmark';
+  if (Array.isArray(doc.results) && doc.results.every((r) => isObject(r) && 'command' in r)) return 'hyperfine';
+  return undefined;
+}
+
+export interface ParsedReport {
+  format: Format;
+  measurements: Measurement[];
+}
+
+/** Parses one report; `direction` overrides the format's own (e.g. a throughput metric). */
+export function parseReport(doc: unknown, file: string, format: Format | 'auto', direction?: Direction, warn?: (message: string) => void): ParsedReport {
+  let chosen: Format;
+  if (format === 'auto') {
+    const detected = detectFormat(doc);
+    if (detected === undefined) throw new FileError(file, 'is not a pytest-benchmark, Google Benchmark, hyperfine or github-action-benchmark custom report');
+    if (detected === 'custom') {
+      throw new FileError(file, "is github-action-benchmark's custom format; set 'format' to custom-smaller-is-better or custom-bigger-is-better");
+    }
+    chosen = detected;
+  } else {
+    chosen = format;
+  }
+  let measurements: Measurement[];
+  switch (chosen) {
+    case 'pytest-benchmark':
+      measurements = parsePytestBenchmark(doc, file);
+      break;
+    case 'google-benchmark':
+      measurements = parseGoogleBenchmark(doc, file);
+      break;
+    case 'hyperfine':
+      measurements = parseHyperfine(doc, file, warn ?? (() => undefined));
+      break;
+    case 'custom-smaller-is-better':
+      measurements = parseCustom(doc, file, 'smaller-is-better');
+      break;
+    case 'custom-bigger-is-better':
+      measurements = parseCustom(doc, file, 'bigger-is-better');
+      break;
+  }
+  if (direction) measurements = measurements.map((m) => ({ ...m, direction }));
+  return { format: chosen, measurements };
+}
+
+/** Joins the measurements of several reports; the same benchmark in two files is an error. */
+export function mergeReports(reports: ReadonlyArray<{ file: string; measurements: Measurement[] }>): Measurement[] {
+  const seen = new Map<string, string>();
+  const out: Measurement[] = [];
+  for (const r of reports) {
+    for (const m of r.measurements) {
+      const other = seen.get(m.name);
+      if (other !== undefined) throw new FileError(r.file, `benchmark '${m.name}' is also in ${other}; give each benchmark once`);
+      seen.set(m.name, r.file);
+      out.push(m);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+import { escapeHtml, Summary } from '@spikeformer-actions/core';
+import type { BenchmarkComparison, Comparison, CompareOptions, Verdict } from './compare.js';
+import type { Run } from './history.js';
+import { metricValue } from './model.js';
+import { chartScale, formatValue } from './units.js';
+
+/** Job summary, PR comment body and log lines from a comparison (pure: strings in, strings out). */
+
+export type Status = 'pass' | 'fail' | 'inconclusive';
+
+export const MAX_TABLE_ROWS = 300;
+export const MAX_CHARTS = 10;
+/** GitHub rejects comment bodies over 65,536 characters. */
+export const MAX_COMMENT_CHARS = 60_000;
+
+const LABEL: Record<Verdict, string> = {
+  regression: '🔴 regression',
+  inconclusive: '🟡 inconclusive',
+  missing: '⚪ missing',
+  improvement: '🟢 improvement',
+  new: '🆕 new',
+  unchanged: 'unchanged',
+};
+
+function signedPct(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '';
+  const v = x * 100;
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(Math.abs(v) >= 100 ? 0 : 1)}%`;
+}
+
+export function changeText(r: BenchmarkComparison): string {
+  if (r.change === undefined) return '';
+  const interval =
+    r.lower !== undefined && r.upper !== undefined && Number.isFinite(r.lower) && Number.isFinite(r.upper)
+      ? ` [${signedPct(r.lower)}, ${signedPct(r.upper)}]`
+      : '';
+  return `${signedPct(r.change)}${interval}`;
+}
+
+export function pText(r: BenchmarkComparison): string {
+  if (r.pAdjusted === undefined) return '';
+  if (r.pAdjusted === 0) return '<1e-300';
+  return r.pAdjusted < 1e-4 ? r.pAdjusted.toExponential(1) : r.pAdjusted.toPrecision(2);
+}
+
+function valueText(value: number | undefined, unit: string): string {
+  return value === undefined ? '' : formatValue(value, unit);
+}
+
+export function headline(status: Status, comparison: Comparison): string {
+  const c = comparison.counts;
+  const parts = [
+    `${c.regression} regression(s)`,
+    `${c.inconclusive} inconclusive`,
+    `${c.improvement} improvement(s)`,
+    `${c.unchanged} unchanged`,
+    ...(c.new > 0 ? [`${c.new} new`] : []),
+    ...(c.missing > 0 ? [`${c.missing} missing`] : []),
+  ];
+  const word = status === 'fail' ? 'Failed' : status === 'inconclusive' ? 'Inconclusive' : 'Passed';
+  return `${word}: ${parts.join(', ')}.`;
+}
+
+function methodText(options: CompareOptions): string {
+  return (
+    `A regression needs a one-sided test significant at family-wise alpha ${options.alpha} (Holm–Bonferroni over the benchmarks) ` +
+    `and an estimated slowdown beyond ${(options.minRegression * 100).toFixed(1)}% ` +
+    `(or ${options.noiseFactor} run-to-run standard deviations from the history, if larger). ` +
+    'Samples: Mann-Whitney U with a Hodges-Lehmann shift and its interval; summaries: Welch’s t-test; one value per run: a prediction test against the history. ' +
+    `Intervals are at ${Number(((1 - options.alpha) * 100).toPrecision(6))}% (fewer samples may only reach less). Baseline and current show the ${options.metric}.`
+  );
+}
+
+export function tableRows(comparison: Comparison): string[][] {
+  return comparison.results.slice(0, MAX_TABLE_ROWS).map((r) => [
+    r.name,
+    valueText(r.baseline, r.unit),
+    valueText(r.current, r.unit),
+    changeText(r),
+    pText(r),
+    r.threshold === undefined ? '' : `${(r.threshold * 100).toFixed(1)}%`,
+    LABEL[r.verdict],
+  ]);
+}
+
+const HEADERS = ['Benchmark', 'Baseline', 'Current', 'Change [interval]', 'p (Holm)', 'Threshold', 'Verdict'];
+
+/** The metric of one benchmark over the history runs plus this run, for the chart. */
+export function historySeries(runs: readonly Run[], name: string, options: CompareOptions): { labels: string[]; values: number[] } {
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (const run of runs) {
+    const b = run.benchmarks[name];
+    if (!b) continue;
+    labels.push(run.id);
+    values.push(metricValue(b, options.metric));
+  }
+  return { labels, values };
+}
+
+export function buildSummary(comparison: Comparison, runs: readonly Run[], options: CompareOptions, status: Status): Summary {
+  const summary = new Summary().heading('Benchmark gate').paragraph(headline(status, comparison)).paragraph(methodText(options));
+  if (comparison.results.length > 0) summary.table(HEADERS, tableRows(comparison));
+  if (comparison.results.length > MAX_TABLE_ROWS) {
+    summary.paragraph(`${comparison.results.length - MAX_TABLE_ROWS} more benchmark(s) are in the JSON output.`);
+  }
+  const regressed = comparison.results.filter((r) => r.verdict === 'regression').slice(0, MAX_CHARTS);
+  for (const r of regressed) {
+    const { labels, values } = historySeries(runs, r.name, options);
+    if (values.length < 2) continue;
+    const scale = chartScale(values, r.unit);
+    // Mermaid labels are plain ASCII: µs is written us.
+    summary.lineChart(`${r.name} (${options.metric})`, labels, [{ name: r.name, values: values.map((v) => v * scale.factor) }], scale.label.replace('µ', 'u'));
+  }
+  const reasons = comparison.results.filter((r) => r.verdict === 'regression' || r.verdict === 'inconclusive' || r.verdict === 'missing');
+  if (reasons.length > 0) {
+    summary.details('Why', new Summary().list(reasons.slice(0, MAX_TABLE_ROWS).map((r) => `${r.name}: ${r.reason}`)));
+  }
+  return summary;
+}
+
+/** A Markdown table cell from untrusted text: HTML escaped, pipes and line breaks neutralised. */
+function cell(text: string): string {
+  return escapeHtml(text).replace(/\|/g, '&#124;').replace(/[\r\n]+/g, ' ');
+}
+
+export function commentMarker(tag: string): string {
+  return `<!-- spikeformer-actions/benchmark-gate:${tag} -->`;
+}
+
+/** The PR comment (Markdown); its first line is the marker used to find and update it. */
+export function commentBody(comparison: Comparison, options: CompareOptions, status: Status, tag: string, runUrl?: string): string {
+  const lines = [
+    commentMarker(tag),
+    `### Benchmark gate: ${cell(headline(status, comparison))}`,
+    '',
+    cell(methodText(options)),
+    '',
+  ];
+  const shown = comparison.results.filter((r) => r.verdict !== 'unchanged');
+  if (shown.length > 0) {
+    lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => ' --- ').join('|')}|`);
+    const rows = tableRows({ ...comparison, results: shown });
+    let length = lines.join('\n').length;
+    let written = 0;
+    for (const row of rows) {
+      const line = `| ${row.map(cell).join(' | ')} |`;
+      if (length + line.length + 200 > MAX_COMMENT_CHARS) break;
+      lines.push(line);
+      length += line.length + 1;
+      written++;
+    }
+    if (written < shown.length) lines.push('', `${shown.length - written} more row(s) are in the job summary and the JSON output.`);
+  }
+  if (comparison.counts.unchanged > 0) lines.push('', `${comparison.counts.unchanged} benchmark(s) unchanged.`);
+  if (runUrl && /^https:\/\/[^\s"'<>]+$/.test(runUrl)) lines.push('', `[Details in the job summary](${runUrl})`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,260 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  FileError, GateFailure, InputError, info, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative,
+} from '@spikeformer-actions/core';
+import { lintConstraints } from './constraints.js';
+import { type ActivityData, generateStimulus, graphDataTree } from './data.js';
+import { type EnergyModel, LOIHI1_DAVIES2018, parseEnergyModel } from './energy.js';
+import { assess, type BackendRun, type Golden, runSimulator } from './evaluate.js';
+import { writeH5 } from './h5.js';
+import { readInputs, type Inputs } from './inputs.js';
+import { loadActivity, type LoadedGraph, loadGraph } from './load.js';
+import { NirError } from './nir-read.js';
+import type { NirGraph } from './nir-types.js';
+import { size, SPIKING_TYPES } from './nir-types.js';
+import { PROFILES, parseProfile, type Profile } from './profiles.js';
+import { buildSummary } from './report.js';
+import { accuracyOf, type BackendResult, graphFacts, overallStatus, rateCosineMin, RESULTS_SCHEMA, type Results } from './results.js';
+import { type Backend, checkSimulatable, type SimConfig, type SimulatorName } from './sim-engine.js';
+import { floatRef } from './sim-float.js';
+import { loihi2BitAcc } from './sim-loihi.js';
+import { spinnakerFixed } from './sim-spinnaker.js';
+import { runHardwareBackend } from './run-hardware.js';
+import type { GraphInfo } from './validate.js';
+
+
+export const SIMULATOR_IMPLS: Record<SimulatorName, Backend> = {
+  'float-ref': floatRef,
+  'loihi2-bitacc': loihi2BitAcc,
+  'spinnaker-fixed': spinnakerFixed,
+};
+
+/** The spiking node whose spikes reach the first Output (what a single-node CSV golden describes). */
+export function defaultRecordedNode(graph: NirGraph, info: GraphInfo): string {
+  let name = info.outputs[0] as string;
+  for (let hops = 0; hops < 64; hops++) {
+    const node = graph.nodes.get(name);
+    if (!node || SPIKING_TYPES.includes(node.type)) return name;
+    const preds = info.preds.get(name) ?? [];
+    if (preds.length !== 1) return name;
+    name = preds[0] as string;
+  }
+  return name;
+}
+
+async function loadProfile(spec: string): Promise<Profile> {
+  if (spec in PROFILES) return PROFILES[spec as keyof typeof PROFILES];
+  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('profile', `'${spec}' is not loihi2, spinnaker1, spinnaker2 or a .json file`);
+  const file = resolveInWorkspace(spec, "Input 'profile'");
+  const parsed = parseProfile(await readJsonFile(file, 1024 * 1024, workspaceRelative(file)));
+  if (!parsed.ok) throw new InputError('profile', `${workspaceRelative(file)}: ${parsed.problem}`);
+  return parsed.profile;
+}
+
+async function loadEnergyModel(spec: string): Promise<EnergyModel | undefined> {
+  if (spec === 'none') return undefined;
+  if (spec === 'loihi1-davies2018') return LOIHI1_DAVIES2018;
+  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('energy-model', `'${spec}' is not loihi1-davies2018, none or a .json file`);
+  const file = resolveInWorkspace(spec, "Input 'energy-model'");
+  const parsed = parseEnergyModel(await readJsonFile(file, 1024 * 1024, workspaceRelative(file)));
+  if (!parsed.ok) throw new InputError('energy-model', `${workspaceRelative(file)}: ${parsed.problem}`);
+  return parsed.model;
+}
+
+async function loadStimulus(inp: Inputs, loaded: LoadedGraph): Promise<{ data: ActivityData; label: string }> {
+  const { info } = loaded;
+  if (inp.stimulus.kind === 'generate') {
+    const steps = inp.steps ?? 100;
+    const inputs = info.inputs.map((name) => ({ name, neurons: size(info.shapes.get(name) ?? []) }));
+    const s = inp.stimulus;
+    return { data: generateStimulus(inputs, steps, s.samples, s.rate, s.seed), label: `generated: Bernoulli rate ${s.rate}, seed ${s.seed}, ${s.samples} sample(s)` };
+  }
+  const { data, shownAs } = await loadActivity(inp.stimulus.spec, "Input 'stimulus'", info.inputs[0] as string, inp.dt);
+  for (const name of info.inputs) {
+    const trace = data.nodes.get(name);
+    if (!trace) throw new InputError('stimulus', `${shownAs} has no data for Input node '${name}' (it has: ${[...data.nodes.keys()].join(', ')})`);
+    const n = size(info.shapes.get(name) ?? []);
+    if (trace.neurons !== n) throw new InputError('stimulus', `${shownAs}: Input '${name}' has ${n} neurons, the stimulus ${trace.neurons}`);
+  }
+  return { data, label: shownAs };
+}
+
+function simResult(run: BackendRun, a: ReturnType<typeof assess>, recorded: string | null): BackendResult {
+  return {
+    name: run.name,
+    kind: run.kind,
+    status: a.passed ? 'passed' : 'failed',
+    fallback_for: null,
+    target: null,
+    attempts: 1,
+    retried: false,
+    attempt_log: [],
+    duration_s: run.wallMs / 1000,
+    metrics: a.metrics,
+    energy: a.energy,
+    measured: run.measured ?? null,
+    voltage_units: run.voltageUnits,
+    problems: a.problems,
+    first_mismatches: a.mismatches,
+    findings: run.findings,
+    recorded,
+    reason: null,
+  };
+}
+
+function errorResult(name: string, reason: string): BackendResult {
+  return {
+    name, kind: 'simulator', status: 'error', fallback_for: null, target: null, attempts: 1, retried: false, attempt_log: [], duration_s: 0,
+    metrics: null, energy: null, measured: null, voltage_units: null, problems: [], first_mismatches: [], findings: [], recorded: null, reason,
+  };
+}
+
+/** Writes a backend's recorded spikes (small nodes and outputs) and voltages as NIRGraphData. */
+async function writeRecorded(run: BackendRun, dir: string, base: string, dt: number): Promise<string> {
+  const nodes: ActivityData['nodes'] = new Map();
+  for (const [name, s] of run.spikes) if (s.neurons <= 1024) nodes.set(name, { neurons: s.neurons, spikes: s.values });
+  for (const [name, v] of run.voltages) {
+    const entry = nodes.get(name) ?? { neurons: v.neurons };
+    entry.v = v.values;
+    nodes.set(name, entry);
+  }
+  const file = path.join(dir, `${base}.${run.name}.h5`);
+  await writeH5(file, graphDataTree({ samples: run.samples, steps: run.steps, dt, nodes }, { backend: run.name, voltage_units: run.voltageUnits }), { compress: true });
+  return file;
+}
+
+export async function run(): Promise<void> {
+  const inp = readInputs();
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  const loaded = await loadGraph(inp.graph, inp.dt);
+  const { graph, info: gi } = loaded;
+  info(`graph ${loaded.shownAs}: NIR ${graph.version}, ${graph.nodes.size} nodes, ${graph.edges.length} edges`);
+  for (const f of gi.findings) if (f.level !== 'info') warning(`${loaded.shownAs}: ${f.node ? `node '${f.node}': ` : ''}${f.detail}`, { file: loaded.shownAs, title: f.rule });
+  const profile = await loadProfile(inp.profile);
+  const constraints = lintConstraints(graph, gi, profile);
+  info(`constraints (${profile.name}): ${constraints.verdict}, ≈${constraints.coresEstimate} cores`);
+  const energyModel = await loadEnergyModel(inp.energyModel);
+  const stimulus = await loadStimulus(inp, loaded);
+  const steps = inp.steps ?? stimulus.data.steps;
+  if (steps <= 0) throw new InputError('steps', 'the stimulus has no steps; give steps');
+  const config: SimConfig = { dt: inp.dt, steps, resetMode: inp.resetMode, recordVoltageMaxNeurons: 1024 };
+  const recordedNode = inp.goldenNode || defaultRecordedNode(graph, gi);
+  if (!graph.nodes.has(recordedNode)) throw new InputError('golden-node', `no node '${recordedNode}' in the graph`);
+  const goldens = new Map<string, Golden>();
+  for (const [key, spec] of inp.golden) {
+    const { data, shownAs } = await loadActivity(spec, "Input 'golden'", recordedNode, inp.dt);
+    goldens.set(key, { data, specific: key !== '*', file: shownAs });
+  }
+  const goldenFor = (backend: string): Golden | undefined => goldens.get(backend) ?? goldens.get('*');
+
+  const resultsFile = inp.results;
+  const outDir = path.dirname(resultsFile);
+  await mkdir(outDir, { recursive: true });
+  const base = path.basename(resultsFile).replace(/\.json$/i, '');
+
+  const sims = inp.backends.filter((b): b is SimulatorName => b !== 'hardware');
+  try {
+    checkSimulatable(graph, 'float-ref');
+  } catch (error) {
+    if (error instanceof NirError) throw new FileError(loaded.shownAs, error.message);
+    throw error;
+  }
+  const runs = new Map<SimulatorName, BackendRun>();
+  const runSim = (name: SimulatorName): BackendRun => {
+    let r = runs.get(name);
+    if (!r) {
+      if (abort.signal.aborted) throw new Error('cancelled');
+      info(`running ${name} (${steps} steps × ${Math.max(1, stimulus.data.samples)} sample(s))`);
+      r = runSimulator(SIMULATOR_IMPLS[name], graph, gi, stimulus.data, config);
+      runs.set(name, r);
+    }
+    return r;
+  };
+  const reference = runSim('float-ref');
+  const backends: BackendResult[] = [];
+  for (const name of sims) {
+    let r: BackendRun;
+    try {
+      r = runSim(name);
+    } catch (error) {
+      // A graph this backend cannot map (e.g. one weight matrix driving two neuron types on Loihi).
+      if (!(error instanceof NirError)) throw error;
+      backends.push(errorResult(name, `${loaded.shownAs}: ${error.message}`));
+      continue;
+    }
+    const a = assess(r, reference, goldenFor(name), gi, inp.tolerances, energyModel);
+    backends.push(simResult(r, a, workspaceRelative(await writeRecorded(r, outDir, base, inp.dt))));
+  }
+  if (inp.backends.includes('hardware')) {
+    const hw = await runHardwareBackend({
+      inputs: inp,
+      loaded,
+      profile,
+      stimulus: stimulus.data,
+      config,
+      reference,
+      golden: goldenFor('hardware'),
+      energyModel,
+      workDir: path.join(process.env.RUNNER_TEMP ?? outDir, `neuromorphic-hw-${process.pid}`),
+      recordedFile: path.join(outDir, `${base}.hardware.h5`),
+      signal: abort.signal,
+      onAllocationFile: (file) => {
+        saveState('allocation-file', file);
+        saveState('hardware-command', JSON.stringify(inp.hardwareCommand));
+      },
+      fallback: (sim) => {
+        const r = runSim(sim);
+        return simResult(r, assess(r, reference, goldenFor(sim), gi, inp.tolerances, energyModel), null);
+      },
+    });
+    backends.push(hw);
+  }
+
+  const results: Results = {
+    schema: RESULTS_SCHEMA,
+    graph: graphFacts(graph, gi, loaded.shownAs, loaded.sha256, constraints.synapses),
+    config: {
+      dt: inp.dt,
+      steps,
+      samples: Math.max(1, stimulus.data.samples),
+      reset_mode: inp.resetMode,
+      stimulus: stimulus.label,
+      golden: Object.fromEntries([...goldens].map(([k, g]) => [k, g.file])),
+      tolerances: inp.tolerances,
+    },
+    validation: gi.findings,
+    constraints: {
+      profile: constraints.profile,
+      source: constraints.source,
+      verdict: constraints.verdict,
+      fits: constraints.fits,
+      cores_estimate: constraints.coresEstimate,
+      rows: constraints.rows,
+      findings: constraints.findings,
+    },
+    backends,
+    status: overallStatus(backends),
+    rate_cosine_min: rateCosineMin(backends),
+    accuracy: accuracyOf(backends),
+  };
+  const constraintFail = (inp.constraintsGate === 'does-not-fit' && !constraints.fits) || (inp.constraintsGate === 'lossy' && constraints.verdict !== 'fits');
+  if (constraintFail) results.status = 'failed';
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  buildSummary(results).write();
+  setOutput('status', results.status);
+  setOutput('results-file', workspaceRelative(resultsFile));
+  setOutput('accuracy', results.accuracy === null ? '' : String(results.accuracy));
+  setOutput('rate-cosine-min', results.rate_cosine_min === null ? '' : String(results.rate_cosine_min));
+  setOutput('constraints', constraints.verdict);
+  for (const b of backends) info(`${b.name}: ${b.status}${b.reason ? ` (${b.reason})` : ''}${b.problems.length > 0 ? `: ${b.problems.join('; ')}` : ''}`);
+  if (results.status === 'failed') {
+    const failed = backends.filter((b) => b.status === 'failed' || b.status === 'error').map((b) => `${b.name} ${b.status}${b.reason ? ` (${b.reason})` : b.problems[0] ? ` (${b.problems[0]})` : ''}`);
+    if (constraintFail) failed.push(`graph ${constraints.verdict} on ${constraints.profile}`);
+    throw new GateFailure(`neuromorphic smoke test failed: ${failed.join('; ')}`);
+  }
+}
