@@ -11,6 +11,9 @@ command -v diff-cover >/dev/null || need+=(diff-cover)
 command -v chromium >/dev/null || need+=(chromium)
 command -v kubectl >/dev/null || need+=(kubernetes-client)
 command -v git >/dev/null || need+=(git)
+command -v openssl >/dev/null || need+=(openssl)
+# Emoji in job summaries, for the pipeline report's screenshot.
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 [ ${#need[@]} -eq 0 ] && exit 0
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 if [ "$(id -u)" -ne 0 ]; then

@@ -62,6 +62,13 @@ export async function startDeliveryServices(workspace: string): Promise<Delivery
       maxRequests: 9000,
     });
     closers.unshift(() => load.stop(), () => prometheus.stop(), () => blue.close(), () => green.close());
+    // Warm-up: the analysis windows need a few scrapes of the live colour before any deploy.
+    const ready = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${namespace}",service="spikeformer-api-blue"}[8s])))`)}`;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      const body = (await (await fetch(ready)).json()) as { data?: { result?: Array<{ value?: [number, string] }> } };
+      const value = Number(body.data?.result?.[0]?.value?.[1]);
+      if (Number.isFinite(value)) break;
+    }
     prometheusUrl = prometheus.url;
     description.push(`Prometheus ${prometheus.url} scraping a metrics server per colour, with load that follows the Service selector`);
   } else {

@@ -32,6 +32,16 @@ export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown, { async: false });
 }
 
+/** Seconds per stage as a mermaid bar chart (the same xychart syntax the actions' summaries use). */
+function durationChart(stages: readonly StageReport[]): string {
+  const ran = stages.filter((s) => s.outcome !== 'skipped');
+  if (ran.length === 0) return '';
+  const labels = ran.map((s) => `"${s.name.replace(/[^a-z0-9-]/g, '')}"`).join(', ');
+  const values = ran.map((s) => (s.durationMs / 1000).toFixed(1)).join(', ');
+  const max = Math.max(1, ...ran.map((s) => Math.ceil(s.durationMs / 1000)));
+  return `<pre class="mermaid">xychart-beta\n  title "Seconds per stage"\n  x-axis [${labels}]\n  y-axis "seconds" 0 --> ${max}\n  bar [${values}]</pre>`;
+}
+
 const BADGE: Record<StageReport['outcome'], string> = { passed: '#1a7f37', failed: '#cf222e', skipped: '#6e7781' };
 
 export function renderReport(stages: readonly StageReport[], meta: { started: string; durationMs: number; sample: string; services: string[] }): string {
@@ -72,6 +82,7 @@ console.error = (...args) => { window.__errors.push(args.map(String).join(' '));
 <h1>spikeformer pipeline — local run</h1>
 <p class="meta">sample: <code>${escape(meta.sample)}</code> · started ${escape(meta.started)} · ${(meta.durationMs / 1000).toFixed(1)} s · services: ${escape(meta.services.join(', ') || 'none')}</p>
 <table><tr><th>stage</th><th>outcome</th><th>design</th><th>time</th><th>note</th></tr>${rows}</table>
+${durationChart(stages)}
 ${sections}
 <pre id="render-status" data-done="false"></pre>
 <script>
