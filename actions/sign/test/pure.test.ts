@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseChecksums } from '../src/checksums.js';
+import { buildContext, missingContext } from '../src/context.js';
+import { validate, type RawChoices } from '../src/inputs.js';
+import { idTokenUnavailable, jwtClaims } from '../src/oidc.js';
+
+const base: RawChoices = { hasSubjects: true, hasFiles: true, checksums: '', image: false, mode: 'keyless', key: '', attest: 'none', predicateType: '', predicate: '', tlog: true, tsaURL: '' };
+
+describe('input rules', () => {
+  it('accepts a plain keyless file signing', () => {
+    expect(() => validate(base)).not.toThrow();
+  });
+  it.each([
+    [{ hasSubjects: false, hasFiles: false }, /nothing to sign/],
+    [{ mode: 'key' as const }, /Input 'key': is required with mode: key/],
+    [{ key: 'x' }, /mode is keyless/],
+    [{ attest: 'custom' as const, predicateType: 'https://cyclonedx.org/bom' }, /needs both predicate/],
+    [{ predicateType: 'x' }, /only used with attest: custom/],
+    [{ hasFiles: false, checksums: '/w/SHA256SUMS' }, /checksums name subjects without their bytes/],
+    [{ tlog: false }, /needs tsa-url/],
+  ])('refuses %o', (change, message) => {
+    expect(() => validate({ ...base, ...change })).toThrow(message);
+  });
+});
+
+describe('checksums files', () => {
+  it('reads sha256sum and sha512sum lines, binary markers and comments', () => {
+    const a = 'a'.repeat(64);
+    const b = 'B'.repeat(128);
+    expect(parseChecksums(`# release\n${a}  dist/x.whl\n${b} *dist/y.tar.gz\n\n`)).toEqual({
+      ok: true,
+      subjects: [
+        { name: 'dist/x.whl', digest: { sha256: a } },
+        { name: 'dist/y.tar.gz', digest: { sha512: 'b'.repeat(128) } },
+      ],
+    });
+  });
+  it('names the bad line', () => {
+    expect(parseChecksums(`${'a'.repeat(64)}  ok\nabc  short`)).toEqual({ ok: false, line: 2, problem: expect.stringContaining('neither sha256') });
+    expect(parseChecksums('just-a-name')).toMatchObject({ ok: false, line: 1 });
+  });
+});
+
+describe('OIDC availability', () => {
+  it('explains what to add without id-token permission', () => {
+    expect(idTokenUnavailable({})).toMatch(/permissions: id-token: write.*or use mode: key/);
+  });
+  it('explains act', () => {
+    expect(idTokenUnavailable({ ACT: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' })).toMatch(/act \(ACT=true\).*mode: key/);
+  });
+  it('is available when the runner sets both variables', () => {
+    expect(idTokenUnavailable({ ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' })).toBeUndefined();
+  });
+  it('reads claims, and the job workflow from them wins over the env', () => {
+    const token = `e30.${Buffer.from(JSON.stringify({ job_workflow_ref: 'x/g/.github/workflows/b.yml@refs/tags/v1', ref: 'refs/tags/v2' })).toString('base64url')}.`;
+    const ctx = buildContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 's', GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/a.yml@refs/heads/main', GITHUB_RUN_ID: '1' }, jwtClaims(token));
+    expect(ctx.jobWorkflowRef).toBe('x/g/.github/workflows/b.yml@refs/tags/v1');
+    expect(ctx.ref).toBe('refs/tags/v2');
+    expect(missingContext(ctx)).toEqual([]);
+    expect(missingContext(buildContext({}))).toEqual(['repository', 'ref', 'sha', 'workflowRef', 'runId']);
+  });
+});

@@ -1,0 +1,53 @@
+/** in-toto attestation framework v1 types and the DSSE payload type that carries them. */
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
+export const IN_TOTO_STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
+
+export interface Subject {
+  name: string;
+  digest: Record<string, string>;
+}
+
+export interface Statement<P = unknown> {
+  _type: string;
+  subject: Subject[];
+  predicateType: string;
+  predicate: P;
+}
+
+export type StatementParse = { ok: true; statement: Statement } | { ok: false; problem: string };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parses and shape-checks an in-toto statement (v0.1 or v1) from a DSSE payload. */
+export function parseStatement(payload: Uint8Array): StatementParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch (e) {
+    return { ok: false, problem: `payload is not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (!isRecord(json)) return { ok: false, problem: 'payload is not a JSON object' };
+  const type = json['_type'];
+  if (type !== IN_TOTO_STATEMENT_V1 && type !== IN_TOTO_STATEMENT_V01) {
+    return { ok: false, problem: `_type is ${JSON.stringify(type)}, expected ${IN_TOTO_STATEMENT_V1}` };
+  }
+  const subjects = json['subject'];
+  if (!Array.isArray(subjects) || subjects.length === 0) return { ok: false, problem: 'statement has no subject' };
+  const parsed: Subject[] = [];
+  for (const [i, s] of subjects.entries()) {
+    if (!isRecord(s) || !isRecord(s['digest'])) return { ok: false, problem: `subject[${i}] has no digest` };
+    const digest: Record<string, string> = {};
+    for (const [alg, value] of Object.entries(s['digest'])) if (typeof value === 'string') digest[alg] = value.toLowerCase();
+    parsed.push({ name: typeof s['name'] === 'string' ? s['name'] : '', digest });
+  }
+  const predicateType = json['predicateType'];
+  if (typeof predicateType !== 'string' || predicateType === '') return { ok: false, problem: 'statement has no predicateType' };
+  return { ok: true, statement: { _type: type, subject: parsed, predicateType, predicate: json['predicate'] ?? null } };
+}
+
+export function makeStatement<P>(subjects: Subject[], predicateType: string, predicate: P): Statement<P> {
+  return { _type: IN_TOTO_STATEMENT_V1, subject: subjects, predicateType, predicate };
+}

@@ -1,0 +1,276 @@
+import { isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
+import { RFC3161Timestamp } from '@sigstore/core';
+import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import type { Digests } from '../digest.js';
+import { fulcioExtensions } from '../fulcio-extensions.js';
+import { IN_TOTO_PAYLOAD_TYPE, parseStatement, type Statement } from '../intoto.js';
+import { installVerificationMemo } from './memo.js';
+import type { LoadedBundle } from './documents.js';
+import { evaluatePolicy, predicateTypeMatches, describePredicatePolicy, type Check, type Policy, type SignerFacts } from './policy.js';
+import { provenanceFacts, type ProvenanceFacts } from './provenance.js';
+
+export interface ArtifactInput {
+  /** Shown in every message: a workspace-relative path or an image reference. */
+  name: string;
+  digests: Partial<Digests>;
+  /** The bytes, needed only to check a message signature (read lazily). */
+  bytes?: () => Promise<Buffer>;
+}
+
+export interface LogEvidence {
+  logIndex: string;
+  integratedTime?: string;
+}
+
+/** What one bundle proved, once its signature verified. */
+export interface BundleEvidence {
+  source: string;
+  kind: 'dsse' | 'message-signature';
+  signer: SignerFacts;
+  predicateType?: string;
+  statement?: Statement;
+  provenance?: ProvenanceFacts;
+  tlog: LogEvidence[];
+  timestamps: string[];
+}
+
+export interface Failure {
+  artifact: string;
+  bundle?: string;
+  check: string;
+  expected: string;
+  found: string;
+}
+
+export interface ArtifactReport {
+  artifact: string;
+  digests: Partial<Digests>;
+  verdict: 'verified' | 'failed';
+  /** The bundle that satisfied the policy; on failure, the first verified bundle that did not. */
+  evidence?: BundleEvidence;
+  /** Checks of the bundle(s) considered; on failure, every failed one. */
+  failures: Failure[];
+  checks: (Check & { bundle: string })[];
+}
+
+export interface VerifyOptions {
+  trust: TrustMaterial;
+  policy: Policy;
+  /** Whether the issuer was set by the user (then key-signed bundles fail the issuer check). */
+  explicitIssuer?: boolean;
+  requireTlog: boolean;
+}
+
+export function formatFailure(f: Failure): string {
+  return `${f.artifact}: ${f.check} failed${f.bundle ? ` in ${f.bundle}` : ''}: expected ${f.expected}, found ${f.found}`;
+}
+
+type SignatureOutcome = { ok: true; evidence: BundleEvidence } | { ok: false; code: string; message: string };
+
+function verifierFor(options: VerifyOptions, bundle: Bundle): Verifier {
+  const keyed = bundle.verificationMaterial.content.$case === 'publicKey';
+  const tlog = options.requireTlog ? 1 : 0;
+  // A certificate is only valid at a verified time (tlog or TSA); a key has no validity window
+  // to check, so without a required log it may carry no timestamp at all (cosign --key, no tlog).
+  return new Verifier(options.trust, {
+    tlogThreshold: tlog,
+    ctlogThreshold: keyed ? 0 : 1,
+    timestampThreshold: keyed ? tlog : 1,
+  });
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'VERIFICATION_ERROR';
+}
+
+function evidenceOf(loaded: LoadedBundle, signer: SignerFacts): BundleEvidence {
+  const b = loaded.bundle;
+  const tlog = b.verificationMaterial.tlogEntries.map((t) => ({
+    logIndex: t.logIndex,
+    ...(t.integratedTime && t.integratedTime !== '0' ? { integratedTime: new Date(Number(t.integratedTime) * 1000).toISOString() } : {}),
+  }));
+  const timestamps: string[] = [];
+  for (const ts of b.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
+    try {
+      timestamps.push(RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)).signingTime.toISOString());
+    } catch {
+      /* already verified by the Verifier; an unparsable one would have failed there */
+    }
+  }
+  const evidence: BundleEvidence = { source: loaded.source, kind: isBundleWithDsseEnvelope(b) ? 'dsse' : 'message-signature', signer, tlog, timestamps };
+  if (isBundleWithDsseEnvelope(b)) {
+    const env = b.content.dsseEnvelope;
+    if (env.payloadType === IN_TOTO_PAYLOAD_TYPE) {
+      const parsed = parseStatement(env.payload);
+      if (parsed.ok) {
+        evidence.statement = parsed.statement;
+        evidence.predicateType = parsed.statement.predicateType;
+        const facts = provenanceFacts(parsed.statement.predicateType, parsed.statement.predicate);
+        if (facts) evidence.provenance = facts;
+      }
+    }
+  }
+  return evidence;
+}
+
+function signerOf(bundle: Bundle, identity: ReturnType<Verifier['verify']>['identity']): SignerFacts {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case === 'publicKey') return { type: 'public-key', hint: content.publicKey.hint };
+  return {
+    type: 'certificate',
+    subjectAlternativeName: identity?.subjectAlternativeName ?? '',
+    issuer: identity?.extensions?.issuer ?? '',
+    extensions: fulcioExtensions(identity?.oids ?? []),
+  };
+}
+
+function verifySignature(options: VerifyOptions, loaded: LoadedBundle, artifact?: Buffer): SignatureOutcome {
+  try {
+    const signer = verifierFor(options, loaded.bundle).verify(toSignedEntity(loaded.bundle, artifact));
+    return { ok: true, evidence: evidenceOf(loaded, signerOf(loaded.bundle, signer.identity)) };
+  } catch (e) {
+    return { ok: false, code: errorCode(e), message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function subjectMatches(statement: Statement, digests: Partial<Digests>): boolean {
+  return statement.subject.some((s) => Object.entries(digests).some(([alg, hex]) => hex !== undefined && s.digest[alg] === hex));
+}
+
+function describeDigests(d: Partial<Digests>): string {
+  return Object.entries(d)
+    .filter(([, v]) => v)
+    .map(([a, v]) => `${a}:${v}`)
+    .join(' / ');
+}
+
+function describeSubjects(statement: Statement): string {
+  return statement.subject.map((s) => `${s.name || '(unnamed)'} ${Object.entries(s.digest).map(([a, v]) => `${a}:${v}`).join(',')}`).join('; ');
+}
+
+function messageDigestOf(bundle: Bundle): { algorithm: string; hex: string } | undefined {
+  if (bundle.content.$case !== 'messageSignature') return undefined;
+  const md = bundle.content.messageSignature.messageDigest;
+  // protobuf HashAlgorithm: 1 = SHA2_256, 2 = SHA2_384, 3 = SHA2_512
+  const algorithm = md.algorithm === 3 ? 'sha512' : md.algorithm === 2 ? 'sha384' : 'sha256';
+  return { algorithm, hex: Buffer.from(md.digest).toString('hex') };
+}
+
+/**
+ * Verifies artifacts against bundles under a policy. An artifact passes when one bundle of
+ * the required predicate type covers its digest, verifies, and passes every policy check, and
+ * no bundle covering it has a broken signature (a tampered attestation beside a good one, such
+ * as npm's publish attestation next to the provenance, fails it: someone forged it).
+ */
+export class ProvenanceVerifier {
+  private readonly dsseCache = new Map<LoadedBundle, SignatureOutcome>();
+  constructor(private readonly options: VerifyOptions) {
+    installVerificationMemo();
+  }
+
+  private dsseOutcome(loaded: LoadedBundle): SignatureOutcome {
+    let outcome = this.dsseCache.get(loaded);
+    if (!outcome) {
+      outcome = verifySignature(this.options, loaded);
+      this.dsseCache.set(loaded, outcome);
+    }
+    return outcome;
+  }
+
+  /** Statement of a DSSE bundle read before verification, to know whether it concerns an artifact. */
+  private static unverifiedStatement(loaded: LoadedBundle): Statement | undefined {
+    const b = loaded.bundle;
+    if (!isBundleWithDsseEnvelope(b) || b.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+    const parsed = parseStatement(b.content.dsseEnvelope.payload);
+    return parsed.ok ? parsed.statement : undefined;
+  }
+
+  async verifyArtifact(artifact: ArtifactInput, bundles: readonly LoadedBundle[]): Promise<ArtifactReport> {
+    const { policy } = this.options;
+    const checks: ArtifactReport['checks'] = [];
+    const failures: Failure[] = [];
+    const fail = (bundle: string | undefined, check: string, expected: string, found: string): void => {
+      failures.push({ artifact: artifact.name, ...(bundle ? { bundle } : {}), check, expected, found });
+      checks.push({ bundle: bundle ?? '', check, ok: false, expected, found });
+    };
+    let accepted: BundleEvidence | undefined;
+    let candidate: BundleEvidence | undefined;
+    let brokenSignature = false;
+    let relevant = 0;
+    const seenTypes = new Set<string>();
+
+    for (const loaded of bundles) {
+      const statement = ProvenanceVerifier.unverifiedStatement(loaded);
+      const md = messageDigestOf(loaded.bundle);
+      const covers = statement ? subjectMatches(statement, artifact.digests) : md ? artifact.digests[md.algorithm as keyof Digests] === md.hex : false;
+      if (!covers) continue;
+      relevant++;
+      const declared = statement?.predicateType ?? loaded.declaredPredicateType;
+      seenTypes.add(declared ?? 'a message signature (no predicate)');
+      const primary = predicateTypeMatches(policy, statement ? declared : undefined);
+      let outcome: SignatureOutcome;
+      if (md) {
+        const bytes = artifact.bytes ? await artifact.bytes() : undefined;
+        outcome = bytes ? verifySignature(this.options, loaded, bytes) : { ok: false, code: 'ARTIFACT_UNAVAILABLE', message: 'the artifact bytes are needed to check a message signature' };
+      } else outcome = this.dsseOutcome(loaded);
+      if (!outcome.ok) {
+        fail(loaded.source, 'signature', 'a valid Sigstore signature (certificate chain, transparency log / timestamp, payload)', `${outcome.code}: ${outcome.message}`);
+        brokenSignature = true;
+        continue;
+      }
+      checks.push({ bundle: loaded.source, check: 'signature', ok: true, expected: 'valid', found: 'valid' });
+      checks.push({ bundle: loaded.source, check: 'subject-digest', ok: true, expected: describeDigests(artifact.digests), found: statement ? describeSubjects(statement) : `${md?.algorithm}:${md?.hex}` });
+      if (!primary) continue;
+      candidate ??= outcome.evidence;
+      const results = evaluatePolicy(policy, outcome.evidence.signer, outcome.evidence.predicateType, outcome.evidence.provenance, this.options.explicitIssuer ?? false);
+      for (const r of results) {
+        if (r.ok) checks.push({ bundle: loaded.source, ...r });
+        else fail(loaded.source, r.check, r.expected, r.found);
+      }
+      if (results.every((r) => r.ok) && !accepted) accepted = outcome.evidence;
+    }
+
+    if (relevant === 0) {
+      const subjects = bundles
+        .map((b) => ProvenanceVerifier.unverifiedStatement(b))
+        .filter((s): s is Statement => s !== undefined)
+        .map(describeSubjects);
+      fail(undefined, 'subject-digest', `a bundle whose subject is ${describeDigests(artifact.digests)}`, subjects.length > 0 ? `subjects ${subjects.join(' | ')}` : `${bundles.length} bundle(s), none covering this artifact`);
+    } else if (!accepted && failures.length === 0) {
+      fail(undefined, 'predicate-type', describePredicatePolicy(policy), `only ${[...seenTypes].join(', ')}`);
+    }
+    const verdict = accepted && !brokenSignature ? 'verified' : 'failed';
+    return {
+      artifact: artifact.name,
+      digests: artifact.digests,
+      verdict,
+      ...(accepted ?? candidate ? { evidence: accepted ?? candidate } : {}),
+      failures: verdict === 'verified' ? [] : failures,
+      checks,
+    };
+  }
+
+  /** A bundle verified on its own (no artifact given): signature and policy only. */
+  verifyStandalone(loaded: LoadedBundle): ArtifactReport {
+    const statement = ProvenanceVerifier.unverifiedStatement(loaded);
+    const name = statement ? statement.subject.map((s) => s.name || Object.values(s.digest)[0] || '').join(', ') : loaded.source;
+    const failures: Failure[] = [];
+    const checks: ArtifactReport['checks'] = [];
+    if (!statement) {
+      failures.push({ artifact: name, bundle: loaded.source, check: 'artifact', expected: 'the artifact (a message signature covers bytes, give it in `artifacts`)', found: 'no artifact' });
+      return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
+    }
+    const outcome = this.dsseOutcome(loaded);
+    if (!outcome.ok) {
+      failures.push({ artifact: name, bundle: loaded.source, check: 'signature', expected: 'a valid Sigstore signature', found: `${outcome.code}: ${outcome.message}` });
+      return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
+    }
+    const results = evaluatePolicy(this.options.policy, outcome.evidence.signer, outcome.evidence.predicateType, outcome.evidence.provenance, this.options.explicitIssuer ?? false);
+    for (const r of results) {
+      checks.push({ bundle: loaded.source, ...r });
+      if (!r.ok) failures.push({ artifact: name, bundle: loaded.source, check: r.check, expected: r.expected, found: r.found });
+    }
+    return { artifact: name, digests: {}, verdict: failures.length === 0 ? 'verified' : 'failed', ...(failures.length === 0 ? { evidence: outcome.evidence } : {}), failures, checks };
+  }
+}
