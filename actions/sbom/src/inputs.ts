@@ -1,0 +1,57 @@
+import { InputError, inputs, resolveInWorkspace, workspaceRoot } from '@spikeformer-actions/core';
+import type { OutputFormat, SpecVersion } from './serialize.js';
+
+export interface Inputs {
+  /** Absolute path of a lockfile or a directory to search. */
+  path: string;
+  exclude: string[];
+  specVersion: SpecVersion;
+  /** Absolute path of the SBOM to write. */
+  output: string;
+  format: OutputFormat;
+  includeDev: boolean;
+  reproducible: boolean;
+  componentName: string | undefined;
+  componentVersion: string | undefined;
+  /** Token for the dependency submission API; '' = do not submit. */
+  token: string;
+}
+
+/** Cross-field checks, kept pure for tests. */
+export function validate(value: Inputs): Inputs {
+  const wantsXml = /\.xml$/i.test(value.output);
+  const wantsJson = /\.json$/i.test(value.output);
+  if ((value.format === 'json' && wantsXml) || (value.format === 'xml' && wantsJson)) {
+    throw new InputError('output', `'${value.output.replace(/^.*[\\/]/, '')}' does not match format '${value.format}'`);
+  }
+  return value;
+}
+
+export const DEFAULT_OUTPUT = 'sbom.cdx.json';
+
+export function readInputs(): Inputs {
+  const format = inputs.getEnum('format', ['json', 'xml'] as const, 'json');
+  let output = inputs.getString('output', DEFAULT_OUTPUT);
+  // The default name follows the format.
+  if (format === 'xml' && output === DEFAULT_OUTPUT) output = 'sbom.cdx.xml';
+  const name = inputs.getString('component-name');
+  const version = inputs.getString('component-version');
+  let outputPath: string;
+  try {
+    outputPath = resolveInWorkspace(output, "Input 'output'");
+  } catch (error) {
+    throw new InputError('output', error instanceof Error ? error.message.replace(/^Input 'output':\s*/, '') : String(error));
+  }
+  return validate({
+    path: inputs.getPath('path') || workspaceRoot(),
+    exclude: inputs.getList('exclude', { commas: false }),
+    specVersion: inputs.getEnum('spec-version', ['1.6', '1.5'] as const, '1.6'),
+    output: outputPath,
+    format,
+    includeDev: inputs.getBoolean('include-dev', false),
+    reproducible: inputs.getBoolean('reproducible', false),
+    componentName: name === '' ? undefined : name,
+    componentVersion: version === '' ? undefined : version,
+    token: inputs.getSecret('token'),
+  });
+}

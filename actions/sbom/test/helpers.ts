@@ -1,0 +1,74 @@
+import path from 'node:path';
+import * as Validation from '@cyclonedx/cyclonedx-library/Validation';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import { sharedFixture } from '@spikeformer-actions/testing';
+import { expect } from 'vitest';
+import { type Generated, generate, type GenerateOptions } from '../src/pipeline.js';
+import { schemaErrors } from '../src/schema.js';
+
+/** The shared lockfile fixtures' folder (a missing fixture fails the test). */
+export const lockfilesDir = path.dirname(path.dirname(sharedFixture('lockfiles/npm/package-lock.json')));
+
+export function lockfile(relative: string): string {
+  return sharedFixture(`lockfiles/${relative}`);
+}
+
+export const dataDir = path.join(import.meta.dirname, 'data');
+
+export const REPRODUCIBLE: GenerateOptions = {
+  includeDev: false,
+  componentName: undefined,
+  componentVersion: undefined,
+  timestamp: undefined,
+  serialNumber: undefined,
+  specVersion: '1.6',
+  format: 'json',
+};
+
+export async function generateFor(files: string[], root = lockfilesDir, options: Partial<GenerateOptions> = {}): Promise<Generated> {
+  return generate(files, root, { ...REPRODUCIBLE, ...options });
+}
+
+export interface CdxComponent {
+  'bom-ref'?: string;
+  type: string;
+  name: string;
+  group?: string;
+  version?: string;
+  purl?: string;
+  scope?: string;
+  hashes?: Array<{ alg: string; content: string }>;
+  licenses?: Array<{ license?: { id?: string; name?: string }; expression?: string }>;
+  externalReferences?: Array<{ type: string; url: string; hashes?: Array<{ alg: string; content: string }>; comment?: string }>;
+  properties?: Array<{ name: string; value: string }>;
+}
+
+export interface CdxBom {
+  specVersion: string;
+  serialNumber?: string;
+  metadata: { timestamp?: string; component?: CdxComponent };
+  components: CdxComponent[];
+  dependencies: Array<{ ref: string; dependsOn?: string[] }>;
+}
+
+export function parseBom(json: string): CdxBom {
+  return JSON.parse(json) as CdxBom;
+}
+
+/** Every hash a component carries, on itself and on its distribution references, as "alg:hex". */
+export function allHashes(c: CdxComponent): Set<string> {
+  const out = new Set<string>();
+  for (const h of c.hashes ?? []) out.add(`${h.alg}:${h.content}`);
+  for (const r of c.externalReferences ?? []) for (const h of r.hashes ?? []) out.add(`${h.alg}:${h.content}`);
+  return out;
+}
+
+/**
+ * Validates with the library's own JsonStrictValidator (unbundled, as in the tests) and with the
+ * bundled validator the action uses; both must accept.
+ */
+export async function expectValidCycloneDx(json: string, version: '1.6' | '1.5' = '1.6'): Promise<void> {
+  const validator = new Validation.JsonStrictValidator(version === '1.6' ? Spec.Version.v1dot6 : Spec.Version.v1dot5);
+  expect(await validator.validate(json)).toBeNull();
+  expect(await schemaErrors(json, version)).toBeNull();
+}

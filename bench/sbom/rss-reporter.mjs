@@ -1,0 +1,14 @@
+// Preloaded with --import into each measured node process: records its peak RSS and CPU time at exit.
+import { writeFileSync } from 'node:fs';
+
+const out = process.env.SBOM_BENCH_RSS_FILE;
+if (out) {
+  process.on('exit', () => {
+    try {
+      const u = process.resourceUsage();
+      writeFileSync(out, JSON.stringify({ maxRssKiB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }));
+    } catch {
+      // the measurement is lost, the run is not
+    }
+  });
+}
