@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleRelease } from '../scripts/assemble-release.ts';
-import { actionNames } from '../scripts/lib/actions.ts';
+import { actionNames, repoRoot } from '../scripts/lib/actions.ts';
 import { rewriteRefs, unresolvedUses } from '../scripts/lib/release-tree.ts';
 
 const REPO = 'org/spikeformer-actions';
@@ -23,6 +23,16 @@ describe('assemble-release', () => {
       expect(existsSync(path.join(out, name, 'dist/index.js'))).toBe(true);
       expect(readFileSync(path.join(out, name, 'dist/package.json'), 'utf8')).toContain('"module"');
     }
+  });
+
+  it('resolves every uses: of the example callers against the release tree', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-release-examples-')), 'tree');
+    expect(assembleRelease(out, { ref: 'v1', repository: REPO }).problems).toEqual([]);
+    const examples = path.join(repoRoot, 'workflows-examples/examples');
+    const files = readdirSync(examples).filter((f) => /\.ya?ml$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) cpSync(path.join(examples, file), path.join(out, '.github/workflows', `example-${file}`));
+    expect(unresolvedUses(out, REPO, 'v1')).toEqual([]);
   });
 
   it('reports a uses: that does not resolve', () => {

@@ -105,7 +105,9 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
   it('a crash-looping green fails fast, no switch', async () => {
     kube = await seededCluster();
     kube.controller.fail({ image: 'registry.local/spikeformer-api:2.0', mode: 'crash-loop' });
+    const sampler = sampleSelector(kube);
     const r = await deploy(kube, {});
+    expect(sampler.stop()).toEqual([]);
     expect(r.exitCode).toBe(1);
     expect(r.annotations[0]?.message).toMatch(/CrashLoopBackOff/);
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
@@ -115,7 +117,9 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     kube = await seededCluster();
     // The health command edits the Service between the action's read and its switch.
     const client = kube.newClient();
+    const sampler = sampleSelector(kube);
     const r = await deploy(kube, { 'health-command': `kubectl --kubeconfig ${client.kubeconfig} annotate service api team=payments --overwrite`, 'health-checks': '1' });
+    expect(sampler.stop()).toEqual([]);
     expect(r.exitCode).toBe(1);
     expect(r.annotations[0]?.message).toMatch(/service\/api was changed by someone else/);
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
@@ -125,7 +129,9 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
   it('a 5xx burst from the API server is retried to the same end state', async () => {
     kube = await seededCluster();
     kube.faults.failNext(3, { status: 503 });
+    const sampler = sampleSelector(kube);
     const r = await deploy(kube, {});
+    expect(sampler.stop()).toEqual([]);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs.status).toBe('switched');
     expect(kube.requests.filter((q) => q.status === 503)).toHaveLength(3);
