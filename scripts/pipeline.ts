@@ -60,9 +60,15 @@ try {
       reports.push({ name: stage.name, action: stage.action, outcome: 'skipped', expected: stage.expected, durationMs: 0, summary: '', outputs: {}, annotations: 0, note: 'action not built yet' });
       continue;
     }
-    process.stdout.write(`▶ ${label} … `);
     const stageStart = performance.now();
     for (const service of stage.services ?? []) await start(service);
+    const skipped = stage.skip?.(ctx);
+    if (skipped) {
+      console.log(`▷ ${label}: skipped — ${skipped}`);
+      reports.push({ name: stage.name, action: stage.action, outcome: 'skipped', expected: stage.expected, durationMs: 0, summary: '', outputs: {}, annotations: 0, note: skipped });
+      continue;
+    }
+    process.stdout.write(`▶ ${label} … `);
     if (stage.seed) {
       // A run that prepares what the stage compares against (e.g. the benchmark history).
       // An earlier workflow run: its own run id, as the history keys runs by id.

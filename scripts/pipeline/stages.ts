@@ -23,6 +23,8 @@ export interface StageDefinition {
   /** Why the sample gives that outcome (shown in the report and the README). */
   why: string;
   services?: Service[];
+  /** A reason to skip the stage in this run (checked after its services started). */
+  skip?(ctx: StageContext): string | undefined;
   /** Inputs of a preliminary run whose outputs the stage reads as `<name>:seed`. */
   seed?(ctx: StageContext): Record<string, string>;
   inputs(ctx: StageContext): Record<string, string>;
@@ -137,6 +139,34 @@ export const STAGES: StageDefinition[] = [
             ].join('\n'),
           }
         : {}),
+    }),
+  },
+  {
+    name: 'canary',
+    action: 'canary',
+    expected: 'passed',
+    why: 'spikeformer-inference 0.3.0 takes 10 → 50 → 100 % of the HTTPRoute with the default analysis after each step, and is promoted',
+    services: ['kubernetes'],
+    skip: (ctx) => (ctx.serviceInputs['prometheus-url'] ? undefined : 'canary analysis needs Prometheus (apt-get install prometheus)'),
+    inputs: (ctx) => ({
+      namespace: ctx.serviceInputs['namespace'] ?? 'spikeformer',
+      deployment: 'spikeformer-inference',
+      service: 'spikeformer-inference',
+      image: 'inference=ghcr.io/spikeformer/spikeformer-inference:0.3.0',
+      router: 'gateway-api',
+      'http-route': 'spikeformer-inference',
+      steps: '10,50,100',
+      pause: '4s',
+      'prometheus-url': ctx.serviceInputs['prometheus-url'] ?? '',
+      // The default triggers over windows that fit a local run; the latency ratio looks back
+      // far enough to see the stable's p99 once the canary has all the traffic.
+      analysis: [
+        'metric-defaults: { interval: 1s, count: 2 }',
+        'metrics:',
+        '  - { name: error-rate, args: { window: 8s } }',
+        '  - { name: latency-p99, args: { window: 60s } }',
+        '  - { name: health-checks, args: { window: 10s } }',
+      ].join('\n'),
     }),
   },
   {

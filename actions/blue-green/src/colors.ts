@@ -1,5 +1,7 @@
 import type { Deployment } from '@spikeformer-actions/delivery/kube';
-import type { ImageChange } from '@spikeformer-actions/delivery/rollout';
+import { type ImageChange, imagesOf, labelSelector } from '@spikeformer-actions/delivery/rollout';
+
+export { imagesOf, labelSelector };
 
 /** The pod label that tells the colours apart; the Services select on it. */
 export const COLOR_LABEL = 'spikeformer.io/color';
@@ -23,16 +25,7 @@ export function selectorFor(selector: Readonly<Record<string, string>>, color: C
   return { ...selector, [COLOR_LABEL]: color };
 }
 
-export function labelSelector(selector: Readonly<Record<string, string>>): string {
-  return Object.entries(selector)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
 
-/** The images a Deployment's pod template runs, by container. */
-export function imagesOf(deployment: Deployment): Record<string, string> {
-  return Object.fromEntries(deployment.spec.template.spec.containers.map((c) => [c.name, c.image ?? '']));
-}
 
 /** Whether every requested image is what the Deployment already runs. */
 export function runsImages(deployment: Deployment, changes: readonly ImageChange[]): boolean {

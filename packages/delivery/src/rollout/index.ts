@@ -1,3 +1,4 @@
 /** Pieces the deploy actions (blue-green, canary) share: `@spikeformer-actions/delivery/rollout`. */
 export { type ImageChange, parseImagePairs } from './image-pairs.js';
 export { Timeline, type TimelineEntry } from './timeline.js';
+export { imagesOf, labelSelector } from './workload.js';

@@ -1,0 +1,4 @@
+import { runAction } from '@spikeformer-actions/core';
+import { run } from './main.js';
+
+await runAction(run, { name: 'canary' });
