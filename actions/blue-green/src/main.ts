@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { GateFailure, group, resolveInWorkspace, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
-import { type Deployment, Kubectl, RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
+import { type Deployment, RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
 import { anchorBaselineAtSwitch } from './baseline.js';
 import { type Color, imagesOf, otherColor, runsImages, selectorFor } from './colors.js';
 import { type Active, Deployer } from './deployer.js';
@@ -9,7 +9,7 @@ import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from '.
 import type { PostState } from './state.js';
 import { GitHubDeployment, runUrl } from './github-deployment.js';
 import { writeSummary } from './summary.js';
-import { Timeline } from '@spikeformer-actions/delivery/rollout';
+import { Timeline, kubectlFor } from '@spikeformer-actions/delivery/rollout';
 
 export const STATE_KEY = 'blue-green';
 
@@ -186,11 +186,7 @@ export async function run(): Promise<void> {
   const inputs = await readInputs();
   const started = new Date();
   const timeline = new Timeline();
-  const kubectl = new Kubectl({
-    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
-    ...(inputs.context ? { context: inputs.context } : {}),
-    ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
-  });
+  const kubectl = kubectlFor(inputs);
   const deployer = new Deployer(kubectl, inputs, timeline);
   const github = inputs.token && (inputs.action === 'full' || inputs.action === 'switch' || inputs.action === 'rollback')
     ? new GitHubDeployment({

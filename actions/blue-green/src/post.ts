@@ -1,5 +1,6 @@
+import { kubectlFor } from '@spikeformer-actions/delivery/rollout';
 import { getState, info, runAction, warning } from '@spikeformer-actions/core';
-import { Kubectl, type Pod, podReady, type Service, updateObject } from '@spikeformer-actions/delivery/kube';
+import { type Pod, podReady, type Service, updateObject } from '@spikeformer-actions/delivery/kube';
 import { labelSelector } from './colors.js';
 import { ANNOTATIONS, type PostState } from './state.js';
 
@@ -18,11 +19,7 @@ async function post(): Promise<void> {
     warning(`blue-green post: no verified selector to restore for service/${state.service}; leaving it as it is`);
     return;
   }
-  const kubectl = new Kubectl({
-    ...(state.kubeconfig ? { kubeconfig: state.kubeconfig } : {}),
-    ...(state.context ? { context: state.context } : {}),
-    ...(state.namespace ? { namespace: state.namespace } : {}),
-  });
+  const kubectl = kubectlFor(state);
   const ready = (await kubectl.list<Pod>('pods', { labelSelector: labelSelector(restore) })).items.filter(podReady).length;
   if (ready === 0) {
     warning(`blue-green post: the last verified selector ${labelSelector(restore)} matches no ready pod; service/${state.service} is left as it is`);

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { GateFailure, group, notice, resolveInWorkspace, setOutput, workspaceRelative } from '@spikeformer-actions/core';
-import { Kubectl } from '@spikeformer-actions/delivery/kube';
+
 import { CanaryFlow } from './flow.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { type AnalysisFile, type Outcome, stepForFile } from './record.js';
 import { CanaryStore } from './store.js';
 import { writeSummary } from './summary.js';
-import { Timeline } from '@spikeformer-actions/delivery/rollout';
+import { Timeline, kubectlFor } from '@spikeformer-actions/delivery/rollout';
 
 function writeAnalysisFile(inputs: Inputs, flow: CanaryFlow, timeline: Timeline, started: Date, outcome: Outcome | undefined, reason: string, plan: AnalysisFile['plan']): string {
   const file: AnalysisFile = {
@@ -34,11 +34,7 @@ export async function run(): Promise<void> {
   const inputs = readInputs();
   const started = new Date();
   const timeline = new Timeline();
-  const kubectl = new Kubectl({
-    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
-    ...(inputs.context ? { context: inputs.context } : {}),
-    ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
-  });
+  const kubectl = kubectlFor(inputs);
   const store = new CanaryStore(kubectl, inputs.deployment, inputs.rolloutTimeoutMs);
   const flow = new CanaryFlow(kubectl, inputs, store, timeline);
   let outcome: Outcome;

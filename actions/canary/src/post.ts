@@ -1,5 +1,6 @@
+import { kubectlFor } from '@spikeformer-actions/delivery/rollout';
 import { getState, info, runAction, warning } from '@spikeformer-actions/core';
-import { type Deployment, Kubectl, updateObject } from '@spikeformer-actions/delivery/kube';
+import { type Deployment, updateObject } from '@spikeformer-actions/delivery/kube';
 import type { PostState } from './flow.js';
 import { STATE_KEY } from './flow.js';
 import { Router } from './router.js';
@@ -15,11 +16,7 @@ async function post(): Promise<void> {
   if (!raw) return;
   const state = JSON.parse(raw) as PostState;
   if (state.phase !== 'progressing') return;
-  const kubectl = new Kubectl({
-    ...(state.kubeconfig ? { kubeconfig: state.kubeconfig } : {}),
-    ...(state.context ? { context: state.context } : {}),
-    ...(state.router.namespace ? { namespace: state.router.namespace } : {}),
-  });
+  const kubectl = kubectlFor({ kubeconfig: state.kubeconfig, context: state.context, namespace: state.router.namespace });
   const router = new Router(kubectl, state.router, (step, detail) => info(`canary post: ${step}: ${detail}`));
   const name = canaryName(state.router.deployment);
   const canary = await kubectl.get<Deployment>('deployment', name);

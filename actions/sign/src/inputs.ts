@@ -1,5 +1,5 @@
 import { InputError, inputs } from '@spikeformer-actions/core';
-import { parseImageReference, type ImageReference } from '@spikeformer-actions/supply-chain';
+import { imageInput, type ImageReference } from '@spikeformer-actions/supply-chain';
 
 export const MODES = ['keyless', 'key'] as const;
 export const ATTEST = ['none', 'slsa-provenance', 'custom'] as const;
@@ -76,13 +76,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const files = await inputs.getFiles('files');
   if (inputs.getString('files') !== '' && files.length === 0) throw new InputError('files', 'no file matches');
   const checksums = inputs.getPath('checksums');
-  const imageText = inputs.getString('image');
-  let image: ImageReference | undefined;
-  if (imageText) {
-    const parsed = parseImageReference(imageText);
-    if (!parsed.ok) throw new InputError('image', parsed.problem);
-    image = parsed.value;
-  }
+  const image = imageInput('image', inputs.getString('image'));
   const result: Inputs = {
     files,
     checksums,

@@ -1,5 +1,5 @@
 import { InputError, inputs } from '@spikeformer-actions/core';
-import { GITHUB_OIDC_ISSUER, parseImageReference, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
+import { GITHUB_OIDC_ISSUER, imageInput, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
 
 export interface Inputs {
   artifacts: string[];
@@ -67,13 +67,7 @@ export function buildPolicy(raw: RawPolicy): Policy {
 }
 
 export async function readInputs(): Promise<Inputs> {
-  const imageText = inputs.getString('image');
-  let image: ImageReference | undefined;
-  if (imageText) {
-    const parsed = parseImageReference(imageText);
-    if (!parsed.ok) throw new InputError('image', parsed.problem);
-    image = parsed.value;
-  }
+  const image = imageInput('image', inputs.getString('image'));
   const artifacts = await inputs.getFiles('artifacts');
   const bundles = await inputs.getFiles('bundles');
   if (!image && artifacts.length === 0 && bundles.length === 0) {

@@ -5,7 +5,7 @@ export { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V01, IN_TOTO_STATEMENT_V1, make
 export { parseChallenge, RegistryClient, RegistryError, type AttachResult, type FetchedManifest, type RegistryClientOptions } from './oci/client.js';
 export { credentialsFromDockerConfig, type RegistryCredentials } from './oci/docker-config.js';
 export * from './oci/media-types.js';
-export { formatImageReference, parseImageReference, registryApiHost, type ImageReference, type ReferenceParse } from './oci/reference.js';
+export { formatImageReference, imageInput, parseImageReference, registryApiHost, type ImageReference, type ReferenceParse } from './oci/reference.js';
 export {
   buildSlsaV1Predicate,
   GITHUB_BUILD_TYPE_V1,

@@ -1,3 +1,5 @@
+import { InputError } from '@spikeformer-actions/core';
+
 /** A container image reference pinned by digest: `registry[:port]/repo/name@sha256:<hex>`. */
 export interface ImageReference {
   registry: string;
@@ -46,4 +48,12 @@ export function formatImageReference(ref: ImageReference): string {
 /** The API host of a registry (Docker Hub's registry name differs from its API host). */
 export function registryApiHost(registry: string): string {
   return registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+}
+
+/** An `image` action input: undefined when empty; a bad reference is an InputError naming the input. */
+export function imageInput(input: string, text: string): ImageReference | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseImageReference(text);
+  if (!parsed.ok) throw new InputError(input, parsed.problem);
+  return parsed.value;
 }
