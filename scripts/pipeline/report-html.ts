@@ -39,7 +39,7 @@ function durationChart(stages: readonly StageReport[]): string {
   const labels = ran.map((s) => `"${s.name.replace(/[^a-z0-9-]/g, '')}"`).join(', ');
   const values = ran.map((s) => (s.durationMs / 1000).toFixed(1)).join(', ');
   const max = Math.max(1, ...ran.map((s) => Math.ceil(s.durationMs / 1000)));
-  return `<pre class="mermaid">xychart-beta\n  title "Seconds per stage"\n  x-axis [${labels}]\n  y-axis "seconds" 0 --> ${max}\n  bar [${values}]</pre>`;
+  return `<pre class="mermaid">xychart-beta horizontal\n  title "Seconds per stage"\n  x-axis [${labels}]\n  y-axis "seconds" 0 --> ${max}\n  bar [${values}]</pre>`;
 }
 
 const BADGE: Record<StageReport['outcome'], string> = { passed: '#1a7f37', failed: '#cf222e', skipped: '#6e7781' };
