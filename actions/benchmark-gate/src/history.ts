@@ -16,17 +16,8 @@ export const MAX_STORED_SAMPLES = 2000;
 /** Stored samples keep 7 significant digits: far below any benchmark's noise, and a third of the JSON. */
 const STORED_DIGITS = 7;
 
-export interface StoredBenchmark {
-  unit: string;
-  direction: Direction;
-  n: number;
-  mean: number;
-  sd?: number;
-  median?: number;
-  min?: number;
-  max?: number;
-  samples?: number[];
-}
+/** A measurement as the history stores it: everything but the name, which is its key. */
+export type StoredBenchmark = Omit<Measurement, 'name'>;
 
 export interface Run {
   /** Unique per run (the workflow run id and attempt by default). */

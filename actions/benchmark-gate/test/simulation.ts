@@ -1,3 +1,4 @@
+import { seededRandom } from '@spikeformer-actions/core';
 import { compare, type CompareOptions } from '../src/compare.js';
 import { appendRun, buildRun, emptyHistory, type HistoryDocument } from '../src/history.js';
 import type { Measurement } from '../src/model.js';
@@ -37,17 +38,8 @@ export interface SimulationResult {
   ratio: Array<{ threshold: number; falseAlarmTrials: number; detected: number }>;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seedable (core's seededRandom). */
+export const rng = seededRandom;
 
 function gaussian(rand: () => number): () => number {
   return () => {

@@ -1,3 +1,4 @@
+import { seededRandom } from '@spikeformer-actions/core';
 import { child, dataset, group, type H5Dataset, type H5Group } from './h5-tree.js';
 import { column, type Csv } from './csv.js';
 
@@ -220,16 +221,7 @@ export function jsonActivity(value: unknown): ActivityData {
 }
 
 /** A deterministic PRNG (mulberry32) so generated stimuli are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 /** Bernoulli spike trains for every Input node: `rate` spikes per neuron per step. */
 export function generateStimulus(inputs: Array<{ name: string; neurons: number }>, steps: number, samples: number, rate: number, seed: number): ActivityData {

@@ -58,26 +58,14 @@ export interface RawFinding {
   report: string;
 }
 
-/** A deduplicated finding: one or more raw findings from one or more tools. */
-export interface Finding {
+/**
+ * A deduplicated finding: one or more raw findings from one or more tools. Its vulnIds put the
+ * canonical id first (a CVE when any alias is one), then the other aliases.
+ */
+export interface Finding extends Omit<RawFinding, 'tool' | 'report' | 'snippet'> {
   fingerprint: string;
   tools: string[];
-  ruleId: string;
-  ruleName?: string;
-  category: Category;
-  severity: Severity;
-  toolSeverity: string;
-  cvss?: number;
-  message: string;
-  helpUrl?: string;
-  location?: CodeLocation;
-  package?: PackageRef;
-  /** Canonical vulnerability id first (a CVE when any alias is one), then the other aliases. */
-  vulnIds: string[];
-  cwes: string[];
   reports: string[];
-  toolFingerprint?: string;
-  suppressedBy?: string;
   /** How many raw findings were merged into this one. */
   occurrences: number;
 }

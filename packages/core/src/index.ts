@@ -33,3 +33,4 @@ export { bold, code, link, Summary, TrustedHtml, type Cell, type LineSeries } fr
 export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } from './workspace.js';
 export { parseXmlText, type XmlOptions } from './xml.js';
 export { scanXml, type XmlHandlers } from './xml-scan.js';
+export { seededRandom } from './random.js';
