@@ -95,6 +95,10 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
   const ctLog = await initializeCTLog(ctKey);
   const ca = await initializeCA(caKey, ctLog);
   const tsa = await initializeTSA(tsaKey);
+  // The mock's genTime goes through asn1js, which drops trailing zeros of the milliseconds
+  // ("…45.12Z"); @sigstore/core accepts only none or exactly three digits, so about one
+  // timestamp in ten failed to verify. Whole seconds, as many real TSAs issue them.
+  Object.assign(tsa, { getCurrentTime: () => new Date(Math.floor(Date.now() / 1000) * 1000) });
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
