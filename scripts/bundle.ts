@@ -1,8 +1,10 @@
-// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js.
+// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js,
+// src/workers/<name>.ts → dist/workers/<name>/index.js (worker threads the action starts).
 // Usage: node scripts/bundle.ts [name…]   (no names: the action in the current folder, or all of them)
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { minify } from 'terser';
 import { actionNames, actionsDir, repoRoot } from './lib/actions.ts';
 
 const ncc = path.join(repoRoot, 'node_modules/.bin/ncc');
@@ -18,6 +20,22 @@ function run(args: string[], cwd: string): Promise<void> {
   });
 }
 
+/**
+ * ncc minifies only each entry's index.js; the chunks of dynamic imports (`<id>.index.js`) stay
+ * as written, and node parses them at run time. Same terser options as ncc uses for the entry.
+ */
+async function minifyChunks(dir: string): Promise<void> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) await minifyChunks(file);
+    else if (/^\d+\.index\.js$/.test(entry.name)) {
+      const result = await minify(readFileSync(file, 'utf8'), { module: true, compress: false, mangle: { keep_classnames: true, keep_fnames: true } });
+      if (result.code === undefined) throw new Error(`terser produced no output for ${file}`);
+      writeFileSync(file, result.code);
+    }
+  }
+}
+
 async function bundle(name: string): Promise<void> {
   const dir = path.join(actionsDir, name);
   const started = performance.now();
@@ -25,8 +43,12 @@ async function bundle(name: string): Promise<void> {
   const common = ['--license', 'licenses.txt', '--minify', '--target', 'es2023', '--quiet'];
   await run(['build', 'src/index.ts', '-o', 'dist', ...common], dir);
   if (existsSync(path.join(dir, 'src/post.ts'))) await run(['build', 'src/post.ts', '-o', 'dist/post', ...common], dir);
+  const workersDir = path.join(dir, 'src/workers');
+  const workers = existsSync(workersDir) ? readdirSync(workersDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
+  for (const worker of workers) await run(['build', `src/workers/${worker}.ts`, '-o', `dist/workers/${worker}`, ...common], dir);
+  await minifyChunks(path.join(dir, 'dist'));
   // ncc writes dist/package.json for ESM output; make sure of it, the runner's node needs it.
-  for (const out of ['dist', 'dist/post']) {
+  for (const out of ['dist', 'dist/post', ...workers.map((w) => `dist/workers/${w}`)]) {
     if (existsSync(path.join(dir, out, 'index.js'))) writeFileSync(path.join(dir, out, 'package.json'), '{\n  "type": "module"\n}\n');
   }
   console.log(`bundled ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -10,7 +10,12 @@ import validate16 from './generated/bom-1.6.cjs';
  * 1.6 one is imported statically, the 1.5 one only when asked for. (Only our generated code goes
  * into that chunk; third-party modules it shares stay in the main bundle and its licenses.txt.)
  */
-export async function schemaErrors(json: string, version: '1.5' | '1.6'): Promise<ErrorObject[] | null> {
+export async function documentErrors(doc: unknown, version: '1.5' | '1.6'): Promise<ErrorObject[] | null> {
   const validate: ValidateFunction = version === '1.6' ? validate16 : (await import('./generated/bom-1.5.cjs')).default;
-  return validate(JSON.parse(json)) ? null : (validate.errors ?? []);
+  return validate(doc) ? null : (validate.errors ?? []);
+}
+
+/** The same for a JSON text (what a file on disk holds). */
+export function schemaErrors(json: string, version: '1.5' | '1.6'): Promise<ErrorObject[] | null> {
+  return documentErrors(JSON.parse(json), version);
 }

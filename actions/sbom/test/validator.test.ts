@@ -34,6 +34,11 @@ describe('the precompiled CycloneDX validators', () => {
     expect(allUnique([{ a: [1, 2] }, { a: [2, 1] }])).toBe(true);
     expect(allUnique([1, '1', 1])).toBe(false);
     expect(allUnique([])).toBe(true);
+    // The SBOM's normalised document is validated in memory: an undefined member is absent, as in its JSON text.
+    expect(allUnique([{ a: 1, b: undefined }, { a: 1 }])).toBe(false);
+    expect(allUnique([[undefined], [null]])).toBe(false);
+    // Same length and the same sampled characters, different strings: a collision, resolved by the comparison.
+    expect(allUnique([{ v: 'abcdefghijklmnop' }, { v: 'abcdefghiXklmnop' }])).toBe(true);
   });
 
   it('canonical JSON ignores key order only', () => {

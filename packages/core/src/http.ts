@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { UserError } from './errors.js';
 
 export interface HttpRequestOptions {
@@ -88,9 +87,16 @@ interface Attempt {
   error?: string;
 }
 
-function attemptOnce(url: URL, options: HttpRequestOptions): Promise<Attempt> {
-  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!transport) return Promise.resolve({ error: `unsupported protocol ${url.protocol}` });
+/** node:http/https load on first use: most actions never make a request, and loading them costs start-up. */
+async function transportFor(protocol: string): Promise<Pick<typeof http, 'request'> | undefined> {
+  if (protocol === 'https:') return (await import('node:https')).default;
+  if (protocol === 'http:') return (await import('node:http')).default;
+  return undefined;
+}
+
+async function attemptOnce(url: URL, options: HttpRequestOptions): Promise<Attempt> {
+  const transport = await transportFor(url.protocol);
+  if (!transport) return { error: `unsupported protocol ${url.protocol}` };
   const connectTimeout = options.connectTimeoutMs ?? 10_000;
   const readTimeout = options.readTimeoutMs ?? 30_000;
   const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;

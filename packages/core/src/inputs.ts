@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { rawInput } from './commands.js';
 import { FileError, InputError } from './errors.js';
 import { maskSecret } from './log.js';
 import {
@@ -22,7 +22,7 @@ import { expandGlobs, resolveInWorkspace } from './workspace.js';
  */
 
 function raw(name: string): string {
-  return core.getInput(name, { trimWhitespace: true });
+  return rawInput(name, true);
 }
 
 function unwrap<T>(name: string, parsed: Parsed<T>): T {
@@ -43,7 +43,7 @@ export function getRequired(name: string): string {
 
 /** A secret input: masked before anything else can print it. */
 export function getSecret(name: string): string {
-  const value = core.getInput(name, { trimWhitespace: false });
+  const value = rawInput(name, false);
   maskSecret(value);
   return value.trim() === '' ? '' : value;
 }
@@ -95,7 +95,7 @@ export function getList(name: string, options: { commas?: boolean } = {}): strin
 
 /** A JSON or YAML value given inline; undefined when empty. */
 export function getObject(name: string): unknown {
-  const value = core.getInput(name, { trimWhitespace: false });
+  const value = rawInput(name, false);
   if (value.trim() === '') return undefined;
   try {
     return parseYamlText(value, `input '${name}'`);

@@ -1,10 +1,10 @@
-import * as core from '@actions/core';
+import { type CommandProperties, issueCommand } from './commands.js';
 import { safeInline, safeText } from './escape.js';
 import type { SourceLocation } from './errors.js';
 
 /**
  * The only way actions write to the log. Every argument is treated as untrusted and
- * neutralised; annotation messages are escaped by @actions/core on top of that.
+ * neutralised; annotation messages are escaped by the command protocol on top of that.
  */
 
 export interface Annotation {
@@ -17,36 +17,37 @@ export interface Annotation {
 }
 
 export function info(message: string): void {
-  core.info(safeText(message));
+  process.stdout.write(`${safeText(message)}\n`);
 }
 
 export function debug(message: string): void {
-  core.debug(safeText(message));
+  issueCommand('debug', {}, safeText(message));
 }
 
-function properties(at: Annotation | undefined): core.AnnotationProperties | undefined {
-  if (!at) return undefined;
-  const props: core.AnnotationProperties = {};
+/** The runner's annotation properties (title, file, line, endLine, col, endColumn), in that order. */
+function properties(at: Annotation | undefined): CommandProperties {
+  if (!at) return {};
+  const props: CommandProperties = {};
+  if (at.title !== undefined) props.title = safeInline(at.title, 200);
   if (at.file !== undefined) props.file = safeInline(at.file, 500);
-  if (at.line !== undefined && at.line > 0) props.startLine = at.line;
+  if (at.line !== undefined && at.line > 0) props.line = at.line;
   if (at.endLine !== undefined && at.endLine > 0) props.endLine = at.endLine;
   // GitHub ignores columns on multi-line annotations; keep them only for single lines.
-  if (at.column !== undefined && at.column > 0 && (at.endLine === undefined || at.endLine === at.line)) props.startColumn = at.column;
-  if (at.endColumn !== undefined && at.endColumn > 0 && props.startColumn !== undefined) props.endColumn = at.endColumn;
-  if (at.title !== undefined) props.title = safeInline(at.title, 200);
+  if (at.column !== undefined && at.column > 0 && (at.endLine === undefined || at.endLine === at.line)) props.col = at.column;
+  if (at.endColumn !== undefined && at.endColumn > 0 && props.col !== undefined) props.endColumn = at.endColumn;
   return props;
 }
 
 export function notice(message: string, at?: Annotation): void {
-  core.notice(safeText(message), properties(at));
+  issueCommand('notice', properties(at), safeText(message));
 }
 
 export function warning(message: string, at?: Annotation): void {
-  core.warning(safeText(message), properties(at));
+  issueCommand('warning', properties(at), safeText(message));
 }
 
 export function error(message: string, at?: Annotation): void {
-  core.error(safeText(message), properties(at));
+  issueCommand('error', properties(at), safeText(message));
 }
 
 export function annotationAt(location: SourceLocation | undefined): Annotation | undefined {
@@ -59,11 +60,11 @@ export function annotationAt(location: SourceLocation | undefined): Annotation |
 
 /** Runs fn inside a collapsed log group; the title is untrusted too. */
 export async function group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-  core.startGroup(safeInline(title, 200));
+  issueCommand('group', {}, safeInline(title, 200));
   try {
     return await fn();
   } finally {
-    core.endGroup();
+    issueCommand('endgroup', {}, '');
   }
 }
 
@@ -84,9 +85,9 @@ export function untrustedBlock(text: string): void {
 /** Registers a secret with the runner before its first use anywhere. Empty values are ignored. */
 export function maskSecret(value: string | undefined): void {
   if (!value) return;
-  core.setSecret(value);
+  issueCommand('add-mask', {}, value);
   // Also mask each line of a multi-line secret (PEM keys), as the runner masks per line.
   for (const line of value.split(/\r?\n/)) {
-    if (line.trim().length >= 4 && line !== value) core.setSecret(line);
+    if (line.trim().length >= 4 && line !== value) issueCommand('add-mask', {}, line);
   }
 }

@@ -1,7 +1,6 @@
-import * as core from '@actions/core';
 import { errorMessage, UserError } from './errors.js';
-import { annotationAt, error as logError } from './log.js';
-import { safeText } from './escape.js';
+import { issueCommand } from './commands.js';
+import { annotationAt, info, error as logError } from './log.js';
 
 export interface RunOptions {
   /** Prefix of the one error line, e.g. "canary". */
@@ -12,9 +11,9 @@ function reportUnexpected(name: string, err: unknown): void {
   logError(`${name}: unexpected error: ${errorMessage(err)}`);
   const stack = err instanceof Error ? err.stack : undefined;
   if (stack) {
-    core.startGroup('Stack trace (an internal error: please report it)');
-    core.info(safeText(stack));
-    core.endGroup();
+    issueCommand('group', {}, 'Stack trace (an internal error: please report it)');
+    info(stack);
+    issueCommand('endgroup', {}, '');
   }
 }
 

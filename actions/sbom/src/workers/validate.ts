@@ -1,0 +1,21 @@
+import { parentPort } from 'node:worker_threads';
+import { documentErrors } from '../schema.js';
+import type { ValidationReply, ValidationRequest } from '../validator-client.js';
+
+/**
+ * The schema validator on a second thread (bundled to dist/workers/validate/). Importing
+ * schema.ts compiles the 1.6 validator here, while the main thread reads the lockfiles and
+ * builds the BOM; a request then only costs the parse and the validation itself.
+ */
+const port = parentPort;
+if (port) {
+  port.on('message', (request: ValidationRequest) => {
+    const reply = (body: Omit<ValidationReply, 'id'>): void => port.postMessage({ id: request.id, ...body });
+    Promise.resolve()
+      .then(() => documentErrors(JSON.parse(request.json), request.version))
+      .then(
+        (errors) => reply({ errors: errors === null ? null : JSON.parse(JSON.stringify(errors)) }),
+        (error: unknown) => reply({ failure: error instanceof Error ? error.message : String(error) }),
+      );
+  });
+}
