@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { FileError, info, parseJsonText, readTextFile, workspaceRelative } from '@spikeformer-actions/core';
+import { errorMessage, FileError, info, InputError, parseJsonText, readTextFile, UserError, workspaceRelative } from '@spikeformer-actions/core';
 import {
   buildTrustMaterial,
   npmRegistryKeys,
@@ -28,6 +28,31 @@ async function loadKeys(files: readonly string[]): Promise<TrustedKey[]> {
   return keys;
 }
 
+const TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+
+/**
+ * The public-good trusted root (and npm's registry keys, a target of the same repository, as
+ * `npm audit signatures` reads them) through Sigstore's TUF repository. A runner that cannot reach
+ * it gets one error saying so and how to verify offline, not a bare "fetch failed".
+ */
+async function publicGoodTrust(withNpmKeys: boolean): Promise<{ root: TrustedRoot; npmKeys: ReturnType<typeof npmRegistryKeys> }> {
+  try {
+    // Loaded only here so that offline runs never load the TUF client at all.
+    const { initTUF } = await import('@sigstore/tuf');
+    const cachePath = path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'sigstore-tuf-cache');
+    const tuf = await initTUF({ mirrorURL: TUF_MIRROR, cachePath, timeout: 30_000, retry: 2 });
+    const root = parseTrustedRoot(JSON.parse(await tuf.getTarget('trusted_root.json')));
+    const npmKeys = withNpmKeys ? npmRegistryKeys(JSON.parse(await tuf.getTarget('registry.npmjs.org%2Fkeys.json'))) : [];
+    return { root, npmKeys };
+  } catch (e) {
+    if (e instanceof TrustError) throw new UserError(`the Sigstore public-good trusted root from ${TUF_MIRROR} is not usable: ${e.message}`);
+    throw new InputError(
+      'trusted-root',
+      `not given, and the Sigstore public-good trusted root could not be fetched from ${TUF_MIRROR} (${errorMessage(e)}); give a trusted_root.json (e.g. from \`cosign trusted-root create\` or the Sigstore TUF repository) to verify offline`,
+    );
+  }
+}
+
 /**
  * The trust material: the given trusted_root.json (offline: no request at all), or the
  * public-good root through Sigstore's TUF repository.
@@ -46,16 +71,10 @@ export async function loadTrust(trustedRootFile: string, keyFiles: readonly stri
     }
     origin = `${shown} (offline)`;
   } else {
-    // Loaded only here so that offline runs never load the TUF client at all.
-    const { initTUF } = await import('@sigstore/tuf');
-    const cachePath = path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'sigstore-tuf-cache');
     info('No trusted-root given: fetching the Sigstore public-good trusted root through TUF');
-    const tuf = await initTUF({ cachePath, timeout: 30_000, retry: 2 });
-    root = parseTrustedRoot(JSON.parse(await tuf.getTarget('trusted_root.json')));
-    if (keyFiles.length === 0) {
-      // npm's registry keys are a target of the same TUF repository (as `npm audit signatures` reads them).
-      keys.push(...npmRegistryKeys(JSON.parse(await tuf.getTarget('registry.npmjs.org%2Fkeys.json'))));
-    }
+    const fetched = await publicGoodTrust(keyFiles.length === 0);
+    root = fetched.root;
+    keys.push(...fetched.npmKeys);
     origin = 'Sigstore public-good (TUF)';
   }
   return { trust: buildTrustMaterial(root, keys), origin };

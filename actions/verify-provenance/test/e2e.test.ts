@@ -96,7 +96,7 @@ describe('verify-provenance on real npm provenance, offline', { timeout: 60_000 
     });
   }
 
-  it('the network guard works: without trusted-root the TUF fetch is attempted and blocked', async () => {
+  it('the network guard works: without trusted-root the TUF fetch is attempted, blocked, and reported as one input error', async () => {
     const { ws, expected } = caseWorkspace('gundam-visor@1.0.1');
     const guard = guarded();
     const inputs = caseInputs(expected);
@@ -104,6 +104,10 @@ describe('verify-provenance on real npm provenance, offline', { timeout: 60_000 
     const r = await runBundledAction(ACTION, { workspace: ws, inputs, env: { ...guard.env, RUNNER_TEMP: mkdtempSync(path.join(tmp, 'rt-')) }, timeoutMs: 50_000 });
     expect(r.exitCode).toBe(1);
     expect(guard.attempts().length).toBeGreaterThan(0);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^verify-provenance: Input 'trusted-root': not given, and the Sigstore public-good trusted root could not be fetched from https:\/\/tuf-repo-cdn\.sigstore\.dev \(.+\); give a trusted_root\.json/);
+    expect(r.stdout).not.toContain('Stack trace');
   });
 
   for (const c of ['gundam-visor@1.0.1', '@laurentsimon__provenance-npm-test@1.0.5']) {

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { documentErrors } from '../schema.js';
+import { warmUpDocument } from '../validator/warm-up.js';
 import type { ValidationReply, ValidationRequest } from '../validator-client.js';
 
 /**
@@ -9,6 +10,8 @@ import type { ValidationReply, ValidationRequest } from '../validator-client.js'
  */
 const port = parentPort;
 if (port) {
+  // Before the first request: compiles the validator functions every SBOM passes through.
+  void documentErrors(warmUpDocument('1.6'), '1.6');
   port.on('message', (request: ValidationRequest) => {
     const reply = (body: Omit<ValidationReply, 'id'>): void => port.postMessage({ id: request.id, ...body });
     Promise.resolve()
