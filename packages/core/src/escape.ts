@@ -48,10 +48,12 @@ const HTML_ESCAPES: Record<string, string> = {
 
 /**
  * Untrusted text made safe inside the job summary (HTML or Markdown context): every
- * character with a meaning in either becomes an entity; line breaks become `<br>`.
+ * character with a meaning in either becomes an entity; line breaks become `<br>`. The runner
+ * never reads commands from the summary file, so `::` stays as written (a pytest id such as
+ * `tests/test_a.py::test_b` copied from a summary must work).
  */
 export function escapeHtml(text: unknown): string {
-  return safeText(text)
+  return stripControl(String(text))
     .replace(/[&<>"'|`*_[\]!\\~#@$]/g, (c) => HTML_ESCAPES[c] ?? c)
     .replace(/\n/g, '<br>');
 }

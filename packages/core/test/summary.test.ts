@@ -13,6 +13,11 @@ describe('escapers', () => {
     expect(escapeHtml('<b>|x|</b>\n[l](u)')).toBe('&lt;b&gt;&#124;x&#124;&lt;/b&gt;<br>&#91;l&#93;(u)');
   });
 
+  it('leave test ids intact in the summary, which the runner does not scan for commands', () => {
+    expect(escapeHtml('tests/test_lif.py::test_spike[1.0]')).toBe('tests/test&#95;lif.py::test&#95;spike&#91;1.0&#93;');
+    expect(escapeHtml('a\u001b[31mred\u202e')).toBe('ared');
+  });
+
   it('mermaid labels keep letters and encode the rest', () => {
     expect(mermaidText('p99 "lat"]')).toBe('p99 #34;lat#34;#93;');
   });
