@@ -1,7 +1,7 @@
 import { InputError, inputs, parseYamlDocuments, readTextFile } from '@spikeformer-actions/core';
 import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
-import { type ImageChange, parseImagePairs } from '@spikeformer-actions/delivery/rollout';
+import { type ImageChange, parseImagePairs, readKubeconfigInput } from '@spikeformer-actions/delivery/rollout';
 import { splitCommand } from './health.js';
 
 export const ACTIONS = ['deploy', 'switch', 'rollback', 'cleanup', 'full'] as const;
@@ -73,7 +73,7 @@ export async function readInputs(): Promise<Inputs> {
     monitorMs,
     scaleDownDelayMs: inputs.getDuration('scale-down-delay', 30_000, { min: 0 }),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: inputs.getPath('kubeconfig'),
+    kubeconfig: readKubeconfigInput(),
     context: inputs.getString('context'),
     recordFile: inputs.getString('record-file', 'blue-green-record.json'),
     token: inputs.getSecret('token'),

@@ -45,6 +45,22 @@ async function deploy(cluster: KubeDouble, inputs: Record<string, string>, optio
 }
 
 describe('blue-green against real kubectl and the API double', { timeout: 180_000 }, () => {
+  it('takes the kubeconfig as content (from a secret) or as a path outside the workspace, with no KUBECONFIG set', async () => {
+    kube = await seededCluster();
+    const health = await healthServer(() => 200);
+    const client = kube.newClient();
+    const content = readFileSync(client.kubeconfig, 'utf8');
+    const inline = await runBundledAction(action, { inputs: { ...BASE, 'health-url': health, kubeconfig: Buffer.from(content).toString('base64') }, timeoutMs: 120_000, env: { HOME: client.dir } });
+    expect(inline.exitCode, inline.stdout).toBe(0);
+    expect(selectorOf(kube)['spikeformer.io/color']).toBe('green');
+    const byPath = await runBundledAction(action, { inputs: { ...BASE, 'health-url': health, image: 'api=registry.local/spikeformer-api:3.0', kubeconfig: client.kubeconfig }, timeoutMs: 120_000, env: { HOME: client.dir } });
+    expect(byPath.exitCode, byPath.stdout).toBe(0);
+    expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
+    const missing = await runBundledAction(action, { inputs: { ...BASE, kubeconfig: 'no/such/kubeconfig' }, timeoutMs: 60_000, env: { HOME: client.dir } });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["blue-green: Input 'kubeconfig': file 'no/such/kubeconfig' does not exist"]);
+  });
+
   it('full: deploys green, verifies it, switches, keeps blue for the delay, then scales it down', async () => {
     kube = await seededCluster();
     const health = await healthServer(() => 200);

@@ -2,7 +2,7 @@ import { InputError, inputs } from '@spikeformer-actions/core';
 import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec, NoDataPolicy } from '@spikeformer-actions/delivery/analysis';
 import { checkPlan, parseSteps, ROUTERS, type RouterKind } from './plan.js';
-import { type ImageChange, parseImagePairs } from '@spikeformer-actions/delivery/rollout';
+import { type ImageChange, parseImagePairs, readKubeconfigInput } from '@spikeformer-actions/delivery/rollout';
 import { parseWebhooks, type Webhooks } from './webhooks.js';
 
 export const ACTIONS = ['run', 'promote', 'abort'] as const;
@@ -82,7 +82,7 @@ export function readInputs(): Inputs {
     judge: inputs.getEnum('judge', JUDGES, 'threshold'),
     webhooks: unwrap('webhooks', parseWebhooks(inputs.getObject('webhooks'))),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: inputs.getPath('kubeconfig'),
+    kubeconfig: readKubeconfigInput(),
     context: inputs.getString('context'),
     analysisFile: inputs.getString('analysis-file', 'canary-analysis.json'),
   };

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError, inputs, UserError, workspaceRoot } from '@spikeformer-actions/core';
+import { resolveKubeconfig } from '../kube/kubeconfig.js';
+
+/**
+ * The deploy actions' `kubeconfig` input, as kubectl's --kubeconfig: empty for kubectl's default
+ * (KUBECONFIG, which azure/k8s-set-context exports, or ~/.kube/config); a path anywhere (usually
+ * under RUNNER_TEMP, outside the workspace; relative paths are workspace-relative); or the
+ * kubeconfig itself (YAML, JSON or base64, e.g. from a secret), masked and written to a 0600 file.
+ */
+export function readKubeconfigInput(name = 'kubeconfig'): string {
+  const raw = inputs.getString(name);
+  if (raw === '') return '';
+  let resolved;
+  try {
+    resolved = resolveKubeconfig(raw);
+  } catch (error) {
+    if (error instanceof UserError) throw new InputError(name, error.message.replace(/^the kubeconfig input /, ''));
+    throw error;
+  }
+  if (resolved.inline) return resolved.path;
+  const file = path.resolve(workspaceRoot(), resolved.path);
+  if (!existsSync(file)) throw new InputError(name, `file '${resolved.path}' does not exist`);
+  return file;
+}
