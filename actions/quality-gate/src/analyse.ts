@@ -1,5 +1,5 @@
 import { type ConditionResult, evaluateConditions, type Facts, gateStatus, type Thresholds } from './conditions.js';
-import { mergeCoverage } from './coverage/merge.js';
+import { type MergedCoverage, mergeCoverage } from './coverage/merge.js';
 import { type CoverageReport, percent, type Totals, totalsOf } from './coverage/model.js';
 import { computeDiffCoverage, type DiffCoverage } from './diff-coverage.js';
 import type { FileChange } from './diff.js';
@@ -9,8 +9,22 @@ import { atLeastLevel, type PlacedFinding, placeFindings } from './lint/changed.
 import type { Finding, FindingLevel, LintReport } from './lint/model.js';
 import type { PathMapper } from './paths.js';
 
+/** The coverage side of the analysis, which needs no diff: made while git diff still runs. */
+export interface PreparedCoverage {
+  merged: MergedCoverage;
+  totals: Totals;
+}
+
+export function prepareCoverage(coverage: readonly CoverageReport[], mapper: PathMapper): PreparedCoverage {
+  const merged = mergeCoverage(coverage, mapper);
+  // Overall totals count every file of every report, mapped to the workspace or not.
+  return { merged, totals: totalsOf([...merged.files.values(), ...merged.unmappedFiles.values()]) };
+}
+
 export interface AnalysisInput {
   coverage: CoverageReport[];
+  /** prepareCoverage(coverage, mapper), when already made. */
+  prepared?: PreparedCoverage;
   baseCoverage?: CoverageReport;
   changes?: Map<string, FileChange>;
   diffSource?: string;
@@ -51,10 +65,8 @@ export function analyse(input: AnalysisInput): Analysis {
     result.noDiffReason = input.noDiffReason;
   }
   if (input.coverage.length > 0) {
-    const merged = mergeCoverage(input.coverage, input.mapper);
+    const { merged, totals } = input.prepared ?? prepareCoverage(input.coverage, input.mapper);
     result.unmapped = merged.unmapped;
-    // Overall totals count every file of every report, mapped to the workspace or not.
-    const totals = totalsOf([...merged.files.values(), ...merged.unmappedFiles.values()]);
     facts.coverage = totals;
     result.coverage = { ...totals, percent: percent(totals.linesCovered, totals.lines), branchPercent: percent(totals.branchesCovered, totals.branches), hasBranches: merged.hasBranches };
     if (input.changes) {

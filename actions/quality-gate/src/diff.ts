@@ -1,12 +1,15 @@
 import { FileError } from '@spikeformer-actions/core';
 
-/** One hunk's view of the new file: the lines it says the new file has, for the apply check (kept only with keepText). */
+/** One hunk's view of the new file, for the apply check (kept only with keepText). */
 export interface HunkLines {
   /** Line in the diff text where the hunk header is (for messages). */
   diffLine: number;
   newStart: number;
-  /** Context and added lines, in order, starting at newStart. */
-  newText: string[];
+  /**
+   * Context and added lines, in order from newStart, as offsets into the diff text: start
+   * and end of each line's content (its +/space prefix and a trailing CR left out).
+   */
+  newSpans: number[];
 }
 
 export interface FileChange {
@@ -15,8 +18,6 @@ export interface FileChange {
   added: number[];
   hunks: HunkLines[];
 }
-
-const HUNK = /^@@@? -\d+(?:,\d+)? (?:-\d+(?:,\d+)? )?\+(\d+)(?:,(\d+))? @@/;
 
 function unquote(p: string): string {
   if (!p.startsWith('"')) return p;
@@ -46,95 +47,183 @@ function stripPrefix(p: string): string {
 }
 
 /**
+ * A hunk header `@@ -a[,b] +c[,d] @@` (or a combined diff's `@@@ -a,b -c,d +e,f @@@`) read
+ * in place: what HUNK matched, without a regex match per hunk (a -U0 diff has one hunk per
+ * changed block). The old side's count is read only from a two-@ header, as before.
+ */
+function parseHunkHeader(text: string, start: number, end: number): { newStart: number; newCount: number; oldCount: number } | undefined {
+  let p = start + 2;
+  const twoAt = !(p < end && text.charCodeAt(p) === 0x40);
+  if (!twoAt) p++;
+  // A run of digits at p: its value, and where it ends (p itself when there is none).
+  let value = 0;
+  const digits = (): number => {
+    const from = p;
+    value = 0;
+    while (p < end) {
+      const d = text.charCodeAt(p) - 0x30;
+      if (d < 0 || d > 9) break;
+      value = value * 10 + d;
+      p++;
+    }
+    if (p - from > 15) value = Number(text.slice(from, p));
+    return p - from;
+  };
+  const expect = (code: number): boolean => {
+    if (p < end && text.charCodeAt(p) === code) {
+      p++;
+      return true;
+    }
+    return false;
+  };
+  // -a[,b]
+  if (!expect(0x20) || !expect(0x2d) || digits() === 0) return undefined;
+  let oldCount = 1;
+  if (expect(0x2c)) {
+    if (digits() === 0) return undefined;
+    oldCount = value;
+  }
+  if (!expect(0x20)) return undefined;
+  // a second old side (combined diffs): -c[,d] and a space
+  if (expect(0x2d)) {
+    if (digits() === 0) return undefined;
+    if (expect(0x2c) && digits() === 0) return undefined;
+    if (!expect(0x20)) return undefined;
+  }
+  if (!expect(0x2b) || digits() === 0) return undefined;
+  const newStart = value;
+  let newCount = 1;
+  if (expect(0x2c)) {
+    if (digits() === 0) return undefined;
+    newCount = value;
+  }
+  if (!expect(0x20) || !expect(0x40) || !expect(0x40)) return undefined;
+  return { newStart, newCount, oldCount: twoAt ? oldCount : 1 };
+}
+
+/**
+ * The state of one parse. The per-line loop is kept small (headers are handled in their own
+ * methods) so that V8 optimises it early and cheaply: a 20,000-line diff is a short run.
+ */
+class DiffReader {
+  readonly changes = new Map<string, FileChange>();
+  current: FileChange | undefined;
+  gitPath: string | undefined;
+  inHunk = false;
+  hunk: HunkLines | undefined;
+  newLine = 0;
+  remainingNew = 0;
+  remainingOld = 0;
+  sawHeader = false;
+  deleted = false;
+  lineNo = 0;
+  private readonly text: string;
+  private readonly file: string;
+  private readonly keepText: boolean;
+
+  constructor(text: string, file: string, keepText: boolean) {
+    this.text = text;
+    this.file = file;
+    this.keepText = keepText;
+  }
+
+  run(): void {
+    const text = this.text;
+    const length = text.length;
+    // One pass per '\n'-separated line, the last one included even when empty (as split('\n') gives them).
+    for (let pos = 0; pos <= length; ) {
+      let nl = text.indexOf('\n', pos);
+      if (nl === -1) nl = length;
+      const lineStart = pos;
+      let lineEnd = nl;
+      if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
+      pos = nl + 1;
+      this.lineNo++;
+      const c = lineEnd > lineStart ? text.charCodeAt(lineStart) : -1;
+      if (this.inHunk && (this.remainingNew > 0 || this.remainingOld > 0)) {
+        if (c === 0x2b /* + */) {
+          this.current?.added.push(this.newLine);
+          this.hunk?.newSpans.push(lineStart + 1, lineEnd);
+          this.newLine++;
+          this.remainingNew--;
+        } else if (c === 0x2d /* - */) {
+          this.remainingOld--;
+        } else if (c === 0x20 || c === -1) {
+          // An empty line inside a hunk is a context line whose leading space was stripped (some tools do).
+          this.hunk?.newSpans.push(Math.min(lineStart + 1, lineEnd), lineEnd);
+          this.newLine++;
+          this.remainingNew--;
+          this.remainingOld--;
+        } else if (c !== 0x5c /* \ */) {
+          throw new FileError(this.file, `hunk ends early: expected ${this.remainingNew} more new and ${this.remainingOld} more old lines`, { line: this.lineNo });
+        }
+        continue;
+      }
+      if (c === 0x5c /* \ */) continue;
+      this.inHunk = false;
+      this.hunk = undefined;
+      // Only header-like lines are looked at further.
+      if (c === 0x40 /* @ */ && text.charCodeAt(lineStart + 1) === 0x40) this.hunkHeader(lineStart, lineEnd);
+      else if (c === 0x64 /* d */ || c === 0x2d /* - */ || c === 0x2b /* + */) this.fileHeader(text.slice(lineStart, lineEnd));
+    }
+    if (this.inHunk && this.remainingNew > 0) {
+      throw new FileError(this.file, `is truncated: the last hunk misses ${this.remainingNew} new lines`, { line: this.lineNo });
+    }
+  }
+
+  private start(path: string): void {
+    const known = this.changes.get(path);
+    this.current = known ?? { path, added: [], hunks: [] };
+    if (!known) this.changes.set(path, this.current);
+  }
+
+  private hunkHeader(lineStart: number, lineEnd: number): void {
+    const header = parseHunkHeader(this.text, lineStart, lineEnd);
+    if (!header) throw new FileError(this.file, `invalid hunk header '${this.text.slice(lineStart, Math.min(lineEnd, lineStart + 80))}'`, { line: this.lineNo });
+    if (!this.current && !this.deleted && this.gitPath !== undefined) this.start(this.gitPath);
+    if (!this.current && !this.deleted) throw new FileError(this.file, 'hunk without a file header (--- / +++)', { line: this.lineNo });
+    this.newLine = header.newStart;
+    this.remainingNew = header.newCount;
+    this.remainingOld = header.oldCount;
+    this.inHunk = true;
+    if (this.keepText && this.current) {
+      this.hunk = { diffLine: this.lineNo, newStart: this.newLine, newSpans: [] };
+      this.current.hunks.push(this.hunk);
+    }
+  }
+
+  /** Headers are few (a handful per file): these lines become strings. */
+  private fileHeader(line: string): void {
+    if (line.startsWith('diff --git ')) {
+      this.sawHeader = true;
+      const m = /^diff --git (?:"a\/.*?"|a\/\S.*?) ("b\/.*"|b\/.*)$/.exec(line);
+      this.gitPath = m?.[1] ? stripPrefix(m[1]) : undefined;
+      this.current = undefined;
+      this.deleted = false;
+    } else if (line.startsWith('--- ')) {
+      this.sawHeader = true;
+    } else if (line.startsWith('+++ ')) {
+      this.sawHeader = true;
+      const target = line.slice(4);
+      this.deleted = target.split('\t')[0] === '/dev/null';
+      if (this.deleted) this.current = undefined; // a deleted file has no new lines
+      else this.start(stripPrefix(target));
+      this.gitPath = undefined;
+    }
+  }
+}
+
+/**
  * Parses a unified diff (git diff, diff -u) into the added lines per new file, like
  * diff-cover: only `+` lines of the new side count; deleted files are left out. Renames
- * use the new path. `\ No newline at end of file` is not a line.
+ * use the new path. `\ No newline at end of file` is not a line. The text is walked with
+ * indexOf, not split: only header lines become strings (a 20,000-line diff stays cheap).
  */
 export function parseUnifiedDiff(text: string, file: string, options: { keepText?: boolean } = {}): Map<string, FileChange> {
-  const keepText = options.keepText ?? true;
-  const changes = new Map<string, FileChange>();
-  const lines = text.split('\n');
-  let current: FileChange | undefined;
-  let gitPath: string | undefined;
-  let hunk: HunkLines | undefined;
-  let newLine = 0;
-  let remainingNew = 0;
-  let remainingOld = 0;
-  let sawHeader = false;
-  let deleted = false;
-  const start = (path: string): void => {
-    const known = changes.get(path);
-    current = known ?? { path, added: [], hunks: [] };
-    if (!known) changes.set(path, current);
-  };
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] as string;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (hunk && (remainingNew > 0 || remainingOld > 0)) {
-      const c = line[0];
-      if (c === '+') {
-        if (current) current.added.push(newLine);
-        if (keepText) hunk.newText.push(line.slice(1));
-        newLine++;
-        remainingNew--;
-        continue;
-      }
-      if (c === '-') {
-        remainingOld--;
-        continue;
-      }
-      if (c === ' ' || line === '') {
-        // An empty line inside a hunk is a context line whose leading space was stripped (some tools do).
-        if (keepText) hunk.newText.push(line.slice(1));
-        newLine++;
-        remainingNew--;
-        remainingOld--;
-        continue;
-      }
-      if (c === '\\') continue;
-      throw new FileError(file, `hunk ends early: expected ${remainingNew} more new and ${remainingOld} more old lines`, { line: i + 1 });
-    }
-    if (line.startsWith('\\')) continue;
-    hunk = undefined;
-    if (line.startsWith('diff --git ')) {
-      sawHeader = true;
-      const m = /^diff --git (?:"a\/.*?"|a\/\S.*?) ("b\/.*"|b\/.*)$/.exec(line);
-      gitPath = m?.[1] ? stripPrefix(m[1]) : undefined;
-      current = undefined;
-      deleted = false;
-      continue;
-    }
-    if (line.startsWith('--- ')) {
-      sawHeader = true;
-      continue;
-    }
-    if (line.startsWith('+++ ')) {
-      sawHeader = true;
-      const target = line.slice(4);
-      deleted = target.split('\t')[0] === '/dev/null';
-      if (deleted) current = undefined; // a deleted file has no new lines
-      else start(stripPrefix(target));
-      gitPath = undefined;
-      continue;
-    }
-    if (line.startsWith('@@')) {
-      const m = HUNK.exec(line);
-      if (!m) throw new FileError(file, `invalid hunk header '${line.slice(0, 80)}'`, { line: i + 1 });
-      if (!current && !deleted && gitPath !== undefined) start(gitPath);
-      if (!current && !deleted) throw new FileError(file, 'hunk without a file header (--- / +++)', { line: i + 1 });
-      newLine = Number(m[1]);
-      remainingNew = m[2] === undefined ? 1 : Number(m[2]);
-      const oldM = /^@@ -\d+(?:,(\d+))?/.exec(line);
-      remainingOld = oldM?.[1] === undefined ? 1 : Number(oldM[1]);
-      hunk = { diffLine: i + 1, newStart: newLine, newText: [] };
-      current?.hunks.push(hunk);
-      continue;
-    }
-  }
-  if (hunk && remainingNew > 0) {
-    throw new FileError(file, `is truncated: the last hunk misses ${remainingNew} new lines`, { line: lines.length });
-  }
-  if (!sawHeader && text.trim() !== '') throw new FileError(file, 'is not a unified diff (no ---/+++ or diff --git header)');
+  const reader = new DiffReader(text, file, options.keepText ?? true);
+  reader.run();
+  if (!reader.sawHeader && text.trim() !== '') throw new FileError(file, 'is not a unified diff (no ---/+++ or diff --git header)');
+  const changes = reader.changes;
   for (const change of changes.values()) {
     const a = change.added;
     let ascending = true;
@@ -144,27 +233,55 @@ export function parseUnifiedDiff(text: string, file: string, options: { keepText
   return changes;
 }
 
+/** Whether text[aStart, aEnd) equals other[bStart, bEnd), without making strings. */
+function sameText(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let k = 0; k < aEnd - aStart; k++) if (a.charCodeAt(aStart + k) !== b.charCodeAt(bStart + k)) return false;
+  return true;
+}
+
 /**
  * Checks that the diff describes the tree as it is: every context and added line of every
- * hunk must equal the file's line at that position. Returns the first mismatch as a problem.
+ * hunk (parsed from diffText with keepText) must equal the file's line at that position.
+ * Returns the first mismatch as a problem.
  */
 export function checkDiffApplies(
+  diffText: string,
   changes: Map<string, FileChange>,
-  readLines: (path: string) => string[] | undefined,
+  readText: (path: string) => string | undefined,
 ): { path: string; diffLine: number; problem: string } | undefined {
   for (const change of changes.values()) {
     if (change.hunks.length === 0) continue;
-    const lines = readLines(change.path);
-    if (!lines) return { path: change.path, diffLine: change.hunks[0]?.diffLine ?? 0, problem: `changes ${change.path}, which is not in the workspace` };
+    const content = readText(change.path);
+    if (content === undefined) return { path: change.path, diffLine: change.hunks[0]?.diffLine ?? 0, problem: `changes ${change.path}, which is not in the workspace` };
+    // A cursor over the file's lines (1-based), moved forward; hunks are in order, so the file is walked once.
+    let lineNumber = 1;
+    let lineStart = 0;
     for (const hunk of change.hunks) {
-      for (let k = 0; k < hunk.newText.length; k++) {
-        const actual = lines[hunk.newStart - 1 + k];
-        const expected = hunk.newText[k] as string;
-        if (actual === undefined || actual.replace(/\r$/, '') !== expected) {
+      if (hunk.newStart < lineNumber) {
+        lineNumber = 1;
+        lineStart = 0;
+      }
+      const spans = hunk.newSpans;
+      for (let k = 0; k < spans.length; k += 2) {
+        const wanted = hunk.newStart + k / 2;
+        let found = lineStart !== -1;
+        while (found && lineNumber < wanted) {
+          const nl = content.indexOf('\n', lineStart);
+          if (nl === -1) found = false;
+          else {
+            lineStart = nl + 1;
+            lineNumber++;
+          }
+        }
+        let lineEnd = found ? content.indexOf('\n', lineStart) : -1;
+        if (lineEnd === -1) lineEnd = content.length;
+        if (lineEnd > lineStart && content.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
+        if (!found || !sameText(content, lineStart, lineEnd, diffText, spans[k] as number, spans[k + 1] as number)) {
           return {
             path: change.path,
             diffLine: hunk.diffLine,
-            problem: `does not match the workspace: ${change.path} line ${hunk.newStart + k} differs from the diff (is the checkout at the diff's new side?)`,
+            problem: `does not match the workspace: ${change.path} line ${wanted} differs from the diff (is the checkout at the diff's new side?)`,
           };
         }
       }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -14,23 +14,23 @@ import {
   workspaceRelative,
   workspaceRoot,
 } from '@spikeformer-actions/core';
-import { type Analysis, analyse } from './analyse.js';
+import { type Analysis, analyse, prepareCoverage } from './analyse.js';
 import { parseCoverage } from './coverage/detect.js';
 import type { CoverageReport } from './coverage/model.js';
-import { checkDiffApplies, type FileChange, parseUnifiedDiff } from './diff.js';
+import type { FileChange } from './diff.js';
+import { parseUnifiedDiff } from './diff.js';
+import { MAX_REPORT_BYTES, readDiffFile, readReportText } from './diff-file.js';
 import { gitDiffAgainst } from './git.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { parseJunit, type TestRun } from './junit.js';
 import { parseLint } from './lint/detect.js';
 import type { LintReport } from './lint/model.js';
-import { PathMapper } from './paths.js';
+import { joinUnder, PathMapper } from './paths.js';
 import { buildSummary, planAnnotations, resultJson } from './report.js';
-
-const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
 async function readCoverage(file: string, format: Inputs['coverageFormat']): Promise<CoverageReport> {
   const shown = workspaceRelative(file);
-  const text = await readTextFile(file, MAX_REPORT_BYTES, shown);
+  const text = await readReportText(file, shown);
   const report = format === 'auto' ? parseCoverage(text, shown) : parseCoverage(text, shown, format);
   if (report.files.size === 0) throw new FileError(shown, `is an empty ${report.format} coverage report (no source files in it)`);
   return report;
@@ -46,21 +46,60 @@ async function defaultBase(): Promise<string> {
   return typeof base?.ref === 'string' ? base.ref : '';
 }
 
-async function readChanges(i: Inputs, root: string): Promise<{ changes?: Map<string, FileChange>; source?: string; noDiffReason?: string }> {
-  if (i.diffFile !== '') {
-    const shown = workspaceRelative(i.diffFile);
-    const changes = parseUnifiedDiff(await readTextFile(i.diffFile, MAX_REPORT_BYTES, shown), shown);
-    const mismatch = checkDiffApplies(changes, (rel) => {
-      const abs = path.join(root, rel);
-      if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
-      return readFileSync(abs, 'utf8').split('\n');
-    });
-    if (mismatch) throw new FileError(shown, mismatch.problem, { line: mismatch.diffLine });
-    return { changes, source: `diff-file ${shown}` };
-  }
+type GitChanges = { diff: string; mergeBase: string; baseRef: string } | { noDiffReason: string };
+
+/**
+ * Starts `git diff` for diff-base (or the pull request's base) at once, so that git runs
+ * while the reports are read and parsed; readChanges waits for it.
+ */
+async function startGitDiff(i: Inputs, root: string): Promise<GitChanges> {
   const base = i.diffBase !== '' ? i.diffBase : await defaultBase();
   if (base === '') return { noDiffReason: 'not a pull request, and neither diff-base nor diff-file is given' };
-  const { diff, mergeBase, baseRef } = await gitDiffAgainst(base, root);
+  return gitDiffAgainst(base, root);
+}
+
+/**
+ * Whether a workspace-relative path is a regular file (symbolic links followed). Reports
+ * name thousands of files in few directories: one readdir per directory answers them all,
+ * instead of a stat per file; links, names not listed and unreadable directories fall back to stat.
+ */
+function workspaceFileCheck(root: string): (rel: string) => boolean {
+  const listings = new Map<string, Map<string, Dirent> | undefined>();
+  const stat = (abs: string): boolean => {
+    try {
+      return statSync(abs, { throwIfNoEntry: false })?.isFile() ?? false;
+    } catch {
+      return false; // e.g. ENOTDIR, EACCES
+    }
+  };
+  return (rel) => {
+    const abs = joinUnder(root, rel);
+    const dir = abs.slice(0, Math.max(abs.lastIndexOf('/'), 1));
+    let listing = listings.get(dir);
+    if (!listings.has(dir)) {
+      try {
+        listing = new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d]));
+      } catch {
+        listing = undefined;
+      }
+      listings.set(dir, listing);
+    }
+    if (!listing) return stat(abs);
+    const entry = listing.get(abs.slice(abs.lastIndexOf('/') + 1));
+    if (entry?.isFile()) return true;
+    if (entry?.isDirectory()) return false;
+    return stat(abs); // a link, or not listed under this spelling (case-insensitive file systems)
+  };
+}
+
+async function readChanges(i: Inputs, root: string, git: Promise<GitChanges> | undefined): Promise<{ changes?: Map<string, FileChange>; source?: string; noDiffReason?: string }> {
+  if (!git) {
+    const shown = workspaceRelative(i.diffFile);
+    return { changes: await readDiffFile(i.diffFile, shown, root), source: `diff-file ${shown}` };
+  }
+  const started = await git;
+  if ('noDiffReason' in started) return started;
+  const { diff, mergeBase, baseRef } = started;
   info(`Changed lines: git diff against merge-base ${mergeBase.slice(0, 12)} of ${baseRef} and HEAD`);
   const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
   return { changes: parseUnifiedDiff(diff, 'git diff', { keepText: false }), source: `git diff ${shownRef}...HEAD` };
@@ -87,16 +126,15 @@ function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
 export async function run(): Promise<void> {
   const i = await readInputs();
   const root = workspaceRoot();
+  const needsDiff = i.coverage.length > 0 || i.lint.length > 0;
+  // git diff runs while the reports are parsed; its failure is reported where it is awaited,
+  // after the reports' own errors (as before).
+  const git = needsDiff && i.diffFile === '' ? startGitDiff(i, root) : undefined;
+  git?.catch(() => undefined);
   const mapper = new PathMapper({
     root,
     prefixes: i.pathPrefixes,
-    exists: (rel) => {
-      try {
-        return statSync(path.join(root, rel)).isFile();
-      } catch {
-        return false;
-      }
-    },
+    exists: workspaceFileCheck(root),
   });
 
   const coverage: CoverageReport[] = [];
@@ -119,10 +157,12 @@ export async function run(): Promise<void> {
     info(`${shown}: ${parsed.tool}, ${parsed.findings.length} findings`);
   }
 
-  const needsDiff = coverage.length > 0 || lint.length > 0;
-  const diff = needsDiff ? await readChanges(i, root) : {};
+  // Path mapping and totals need no diff: done while git diff may still be running.
+  const prepared = coverage.length > 0 ? prepareCoverage(coverage, mapper) : undefined;
+  const diff = needsDiff ? await readChanges(i, root, git) : {};
   const analysis = analyse({
     coverage,
+    ...(prepared ? { prepared } : {}),
     ...(baseCoverage ? { baseCoverage } : {}),
     ...(diff.changes ? { changes: diff.changes } : {}),
     ...(diff.source ? { diffSource: diff.source } : {}),

@@ -20,8 +20,20 @@ function normalise(p: string): string {
   return s;
 }
 
+/** A relative path that normalize would return unchanged: no `.`/`..`/empty segments, no trailing '/'. */
+const NOT_PLAIN = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$/;
+export function isPlainPath(p: string): boolean {
+  return p !== '' && !NOT_PLAIN.test(p);
+}
+
 function stripSlash(p: string): string {
   return p.replace(/\/+$/, '');
+}
+
+/** path.join(dir, rel) for an absolute dir, without normalising when rel is plain (thousands of calls). */
+export function joinUnder(dir: string, rel: string): string {
+  if (!isPlainPath(rel) || !path.isAbsolute(dir) || dir.endsWith('/') !== (dir === '/') || NOT_PLAIN.test(dir.slice(1))) return path.join(dir, rel);
+  return dir === '/' ? `/${rel}` : `${dir}/${rel}`;
 }
 
 export class PathMapper {
@@ -29,6 +41,9 @@ export class PathMapper {
   private readonly prefixes: string[];
   private readonly exists: ((relative: string) => boolean) | undefined;
   private readonly cache = new Map<string, string | undefined>();
+  // A report's files all come with the same source roots: their cache-key part is made once.
+  private lastRoots: readonly string[] | undefined;
+  private lastRootsKey = '';
 
   constructor(options: PathMapperOptions) {
     this.root = stripSlash(normalise(options.root));
@@ -47,47 +62,57 @@ export class PathMapper {
     return undefined;
   }
 
-  /** The candidates for a report path, best first. */
-  private candidates(reportPath: string, sourceRoots: readonly string[]): string[] {
+  /**
+   * The candidates for a report path, best first (duplicates and paths leaving the
+   * workspace are skipped by the caller). A generator: the first one usually exists.
+   */
+  private *candidates(reportPath: string, sourceRoots: readonly string[]): Generator<string | undefined> {
     const p = normalise(reportPath);
-    const out: string[] = [];
-    const push = (c: string | undefined): void => {
-      if (c === undefined) return;
-      const n = path.posix.normalize(c).replace(/^\.\//, '');
-      if (n !== '' && !n.startsWith('../') && !out.includes(n)) out.push(n);
-    };
     const isAbs = p.startsWith('/') || /^[A-Za-z]:\//.test(p);
     if (isAbs) {
-      push(this.relativeTo(p));
+      yield this.relativeTo(p);
     } else {
       for (const root of sourceRoots) {
         const r = normalise(root);
         if (r.startsWith('/') || /^[A-Za-z]:\//.test(r)) {
           const rel = this.relativeTo(r);
-          if (rel !== undefined) push(rel === '' ? p : `${rel}/${p}`);
+          if (rel !== undefined) yield rel === '' ? p : `${rel}/${p}`;
         } else {
-          push(`${r}/${p}`);
+          yield `${r}/${p}`;
         }
       }
-      for (const prefix of this.prefixes) if (!prefix.startsWith('/')) push(`${prefix}/${p}`);
-      push(p);
+      for (const prefix of this.prefixes) if (!prefix.startsWith('/')) yield `${prefix}/${p}`;
+      yield p;
     }
     // Last resort for paths from another machine: ever shorter suffixes that exist here.
     if (this.exists) {
       const parts = p.split('/').filter((s) => s !== '');
-      for (let i = 1; i < parts.length; i++) push(parts.slice(i).join('/'));
+      for (let i = 1; i < parts.length; i++) yield parts.slice(i).join('/');
     }
-    return out;
   }
 
   /** Workspace-relative path, or undefined when the report path maps to nothing in the workspace. */
   map(reportPath: string, sourceRoots: readonly string[] = []): string | undefined {
-    const key = `${reportPath}\0${sourceRoots.join('\0')}`;
+    if (sourceRoots !== this.lastRoots) {
+      this.lastRoots = sourceRoots;
+      this.lastRootsKey = sourceRoots.join('\0');
+    }
+    const key = `${reportPath}\0${this.lastRootsKey}`;
     if (this.cache.has(key)) return this.cache.get(key);
-    const candidates = this.candidates(reportPath, sourceRoots);
     let found: string | undefined;
-    if (this.exists) found = candidates.find((c) => this.exists?.(c));
-    else found = candidates[0];
+    const seen: string[] = [];
+    for (const c of this.candidates(reportPath, sourceRoots)) {
+      if (c === undefined) continue;
+      // Relative to the source root '.' is the common shape: './a/b.py' normalises to 'a/b.py'.
+      const bare = c.startsWith('./') ? c.slice(2) : c;
+      const n = isPlainPath(bare) ? bare : path.posix.normalize(c).replace(/^\.\//, '');
+      if (n === '' || n.startsWith('../') || seen.includes(n)) continue;
+      seen.push(n);
+      if (!this.exists || this.exists(n)) {
+        found = n;
+        break;
+      }
+    }
     this.cache.set(key, found);
     return found;
   }

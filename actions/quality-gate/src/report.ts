@@ -113,40 +113,54 @@ export interface PlannedAnnotation {
  * then uncovered changed ranges. One extra notice says how many were left out.
  */
 export function planAnnotations(a: Analysis, max: number): PlannedAnnotation[] {
-  const all: PlannedAnnotation[] = [];
+  // Only the first `max` are made; the rest are counted (thousands of uncovered ranges are usual).
+  const kept: PlannedAnnotation[] = [];
+  let total = 0;
+  const add = (make: () => PlannedAnnotation): void => {
+    if (total++ < max) kept.push(make());
+  };
   for (const t of a.tests?.problems ?? []) {
-    const ann: PlannedAnnotation = { level: 'error', title: `Test ${t.outcome === 'error' ? 'error' : 'failed'}: ${t.name}`, message: cut(`${t.classname ? `${t.classname}.` : ''}${t.name}: ${t.message || t.outcome}`) };
-    if (t.file) ann.file = t.file;
-    if (t.line !== undefined) ann.line = t.line;
-    all.push(ann);
+    add(() => {
+      const ann: PlannedAnnotation = { level: 'error', title: `Test ${t.outcome === 'error' ? 'error' : 'failed'}: ${t.name}`, message: cut(`${t.classname ? `${t.classname}.` : ''}${t.name}: ${t.message || t.outcome}`) };
+      if (t.file) ann.file = t.file;
+      if (t.line !== undefined) ann.line = t.line;
+      return ann;
+    });
   }
   for (const f of a.lint?.onChangedLines ?? []) {
-    const ann: PlannedAnnotation = {
-      level: f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : 'notice',
-      title: `${f.tool}${f.rule ? ` ${f.rule}` : ''}`,
-      message: cut(f.message),
-    };
-    if (f.repoPath !== undefined) ann.file = f.repoPath;
-    if (f.line !== undefined) ann.line = f.line;
-    if (f.endLine !== undefined && f.line !== undefined && f.endLine > f.line) ann.endLine = f.endLine;
-    if (f.column !== undefined) ann.column = f.column;
-    all.push(ann);
+    add(() => {
+      const ann: PlannedAnnotation = {
+        level: f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : 'notice',
+        title: `${f.tool}${f.rule ? ` ${f.rule}` : ''}`,
+        message: cut(f.message),
+      };
+      if (f.repoPath !== undefined) ann.file = f.repoPath;
+      if (f.line !== undefined) ann.line = f.line;
+      if (f.endLine !== undefined && f.line !== undefined && f.endLine > f.line) ann.endLine = f.endLine;
+      if (f.column !== undefined) ann.column = f.column;
+      return ann;
+    });
   }
   for (const file of a.diff?.files ?? []) {
+    if (total >= max) {
+      total += file.uncoveredRanges.length;
+      continue;
+    }
     for (const r of file.uncoveredRanges) {
-      const ann: PlannedAnnotation = {
-        level: 'warning',
-        title: 'Changed lines not covered',
-        message: r.start === r.end ? `Changed line ${r.start} is not covered by tests` : `Changed lines ${r.start}-${r.end} are not covered by tests`,
-        file: file.path,
-        line: r.start,
-      };
-      if (r.end > r.start) ann.endLine = r.end;
-      all.push(ann);
+      add(() => {
+        const ann: PlannedAnnotation = {
+          level: 'warning',
+          title: 'Changed lines not covered',
+          message: r.start === r.end ? `Changed line ${r.start} is not covered by tests` : `Changed lines ${r.start}-${r.end} are not covered by tests`,
+          file: file.path,
+          line: r.start,
+        };
+        if (r.end > r.start) ann.endLine = r.end;
+        return ann;
+      });
     }
   }
-  if (all.length <= max) return all;
-  const kept = all.slice(0, max);
-  kept.push({ level: 'notice', title: 'More results', message: `${all.length - max} more annotations were left out (max-annotations: ${max}); the job summary and json-file have all of them` });
+  if (total <= max) return kept;
+  kept.push({ level: 'notice', title: 'More results', message: `${total - max} more annotations were left out (max-annotations: ${max}); the job summary and json-file have all of them` });
   return kept;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sharedFixture } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { detectCoverageFormat, parseCoverage } from '../src/coverage/detect.js';
-import { type CoverageReport, totalsOf } from '../src/coverage/model.js';
+import { type CoverageReport, LineTable, totalsOf } from '../src/coverage/model.js';
 
 function load(rel: string): CoverageReport {
   const file = sharedFixture(`reports/${rel}`);
@@ -95,5 +95,42 @@ describe('bad coverage input is refused with the file named', () => {
     expect(() => parseCoverage('SF:a.py\nDA:1,1\nsomething else\nend_of_record\n', 'bad.lcov')).toThrow(/bad\.lcov:3: not an LCOV line/);
     const r = parseCoverage('TN:\nSF:a.py\nMCDC:3,2,t,1,0,x\nDA:3,1\nDA:4,0\nLF:2\nLH:1\nend_of_record\n', 'new.lcov');
     expect([...(r.files.get('a.py')?.lines.keys() ?? [])]).toEqual([3, 4]);
+  });
+});
+
+describe('the per-file line table', () => {
+  it('keeps lines, merges repeats with the higher counts, and reads like a Map', () => {
+    const t = new LineTable();
+    t.add(3, 0);
+    t.add(1, 5, 2, 1);
+    t.add(3, 2);
+    t.add(1, 1, 4, 0);
+    expect(t.size).toBe(2);
+    expect([...t]).toEqual([
+      [1, { hits: 5, branches: 4, branchesCovered: 1 }],
+      [3, { hits: 2, branches: 0, branchesCovered: 0 }],
+    ]);
+    expect([t.has(2), t.get(2), t.has(3)]).toEqual([false, undefined, true]);
+    expect(t.addBranches(3, 2, 1)).toBe(true);
+    expect(t.addBranches(2, 2, 1)).toBe(false);
+    expect(t.get(3)).toEqual({ hits: 2, branches: 2, branchesCovered: 1 });
+  });
+  it('keeps far and odd line numbers aside, still finds them once the table has grown past them, and copies deeply', () => {
+    const t = new LineTable();
+    t.add(5000, 1); // far beyond the rest: not a 5,000-entry array
+    t.add(-1, 0);
+    t.add(1.5, 1);
+    expect([...t.keys()]).toEqual([5000, -1, 1.5]);
+    for (let n = 1; n <= 4100; n++) t.add(n, n % 2); // the arrays grow past line 5000
+    expect(t.size).toBe(4103);
+    expect([t.has(5000), t.has(4999), t.get(5000)]).toEqual([true, false, { hits: 1, branches: 0, branchesCovered: 0 }]);
+    t.add(5000, 3, 2, 2); // merged with the line already there, not a second entry
+    expect(t.size).toBe(4103);
+    expect(t.get(5000)).toEqual({ hits: 3, branches: 2, branchesCovered: 2 });
+    const copy = t.clone();
+    copy.add(7, 9);
+    copy.addBranches(-1, 1, 0);
+    expect([t.get(7)?.hits, copy.get(7)?.hits, t.get(-1)?.branches, copy.get(-1)?.branches]).toEqual([1, 9, 0, 1]);
+    expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual({ lines: 4103, linesCovered: 2052, branches: 2, branchesCovered: 2 });
   });
 });

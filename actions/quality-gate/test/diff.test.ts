@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDiffApplies, parseUnifiedDiff } from '../src/diff.js';
-import { PathMapper } from '../src/paths.js';
+import { joinUnder, PathMapper } from '../src/paths.js';
 import { formatRanges, mergeRanges } from '../src/ranges.js';
 
 describe('unified diff parsing', () => {
@@ -51,14 +52,34 @@ describe('unified diff parsing', () => {
     expect(parseUnifiedDiff('', 'empty.diff').size).toBe(0);
   });
   it('checks that a diff describes the tree', () => {
-    const changes = parseUnifiedDiff('--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,3 @@\n a\n+b\n c\n', 'x.diff');
-    expect(checkDiffApplies(changes, () => ['a', 'b', 'c'])).toBeUndefined();
-    expect(checkDiffApplies(changes, () => ['a', 'B', 'c'])).toMatchObject({ path: 'x.py', diffLine: 3, problem: expect.stringMatching(/x\.py line 2 differs/) });
-    expect(checkDiffApplies(changes, () => undefined)).toMatchObject({ problem: 'changes x.py, which is not in the workspace' });
+    const text = '--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,3 @@\n a\n+b\n c\n';
+    const changes = parseUnifiedDiff(text, 'x.diff');
+    expect(checkDiffApplies(text, changes, () => 'a\nb\nc\n')).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => 'a\r\nb\r\nc\r\n')).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => 'a\nB\nc\n')).toMatchObject({ path: 'x.py', diffLine: 3, problem: expect.stringMatching(/x\.py line 2 differs/) });
+    expect(checkDiffApplies(text, changes, () => 'a\nb')).toMatchObject({ problem: expect.stringMatching(/x\.py line 3 differs/) });
+    expect(checkDiffApplies(text, changes, () => 'a\nbb\nc')).toMatchObject({ problem: expect.stringMatching(/x\.py line 2 differs/) });
+    expect(checkDiffApplies(text, changes, () => undefined)).toMatchObject({ problem: 'changes x.py, which is not in the workspace' });
+  });
+  it('checks every hunk, in any order, with CRLF diffs and context lines stripped of their space', () => {
+    const text = ['--- a/y.py', '+++ b/y.py', '@@ -5 +5 @@', '-old', '+five', '@@ -1 +1,2 @@', '', '+two'].join('\r\n');
+    const changes = parseUnifiedDiff(text, 'y.diff');
+    expect(changes.get('y.py')?.added).toEqual([2, 5]);
+    const file = ['', 'two', '3', '4', 'five', ''].join('\n');
+    expect(checkDiffApplies(text, changes, () => file)).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => file.replace('five', 'fiv'))).toMatchObject({ diffLine: 3, problem: expect.stringMatching(/line 5 differs/) });
+    expect(checkDiffApplies(text, changes, () => file.replace('two', 'Two'))).toMatchObject({ diffLine: 6, problem: expect.stringMatching(/line 2 differs/) });
   });
 });
 
 describe('report paths are mapped to the workspace', () => {
+  it('joins like path.join, also for paths that need normalising', () => {
+    for (const dir of ['/ws/repo', '/', '/ws/repo/', '/ws/./repo', 'rel/dir']) {
+      for (const rel of ['a.py', 'src/a/b.py', './a.py', 'src/../a.py', 'a//b.py', 'src/', '../up.py', '', '.']) {
+        expect([dir, rel, joinUnder(dir, rel)]).toEqual([dir, rel, path.join(dir, rel)]);
+      }
+    }
+  });
   const files = new Set(['bottle.py', 'src/app/main.py', 'test/test_x.py', 'src/main/java/com/x/Y.java']);
   const mapper = new PathMapper({ root: '/ws/repo', prefixes: ['/home/runner/work/app/app'], exists: (p) => files.has(p) });
   it.each([

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { EOL } from 'node:os';
 
@@ -34,7 +33,8 @@ export function issueCommand(command: string, properties: CommandProperties, mes
 
 /** A heredoc block for a file command; the random delimiter makes any value safe. */
 export function keyValueBlock(key: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  // node:crypto on first use: loading it costs start-up that actions without outputs never need.
+  const delimiter = `ghadelimiter_${process.getBuiltinModule('node:crypto').randomUUID()}`;
   // A collision would need a guessed UUID; refuse rather than write an ambiguous block.
   if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`file command value for '${key}' contains its delimiter`);
   return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;

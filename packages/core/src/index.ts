@@ -32,5 +32,5 @@ export { runAction, type RunOptions } from './runner.js';
 export { bold, code, link, Summary, TrustedHtml, type Cell, type LineSeries } from './summary.js';
 export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } from './workspace.js';
 export { parseXmlText, type XmlOptions } from './xml.js';
-export { scanXml, type XmlHandlers } from './xml-scan.js';
+export { scanXml, type XmlHandlers, type XmlTag } from './xml-scan.js';
 export { seededRandom } from './random.js';

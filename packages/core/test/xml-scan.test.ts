@@ -47,7 +47,38 @@ describe('the streaming XML scanner', () => {
     ['<a><!-- never closed', /unterminated comment/],
     ['', /t\.xml: is empty/],
     ['<a/>junk', /text outside the root element/],
+    ["<a x='1<2'/>", /t\.xml:1:6: invalid XML: '<' in the value of x in <a>/],
+    ['<a x="&y;"/>', /t\.xml:1:6: undefined entity &y;/],
+    ['<a b c="1"/>', /t\.xml:1:4: invalid XML: bad attribute in <a>/],
+    ['<a></ b>', /end tag <\/b> does not match <a>/],
+    ['</a>', /end tag <\/a> without a start tag/],
   ])('refuses %j', (xml, message) => {
     expect(() => events(xml)).toThrow(message);
+    // The same checks hold when only openTag is given (attribute values are then never read).
+    expect(() => scanXml(xml, 't.xml', { openTag: () => undefined })).toThrow(message);
+  });
+  it('gives openTag the same names and attribute values as open, read in place', () => {
+    const xml = `<r a="1"><line number="12" hits="0" branch="true" cov="50% (1/2)"/><line number=' 7 ' hits="1e3" x="&#52;2" empty=""/><r2 x="a" x="b"></r2 ></r>`;
+    const viaOpen: string[] = [];
+    scanXml(xml, 't.xml', { open: (name, attrs, depth) => viaOpen.push(`${name}@${depth} ${JSON.stringify(attrs)}`) });
+    const viaTag: string[] = [];
+    const numbers: Array<number | undefined> = [];
+    const names: string[] = [];
+    scanXml(xml, 't.xml', {
+      openTag: (tag, depth) => {
+        names.push(tag.name);
+        const attrs: Record<string, string> = {};
+        for (const key of ['a', 'number', 'hits', 'branch', 'cov', 'x', 'empty']) {
+          const value = tag.attr(key);
+          if (value !== undefined) attrs[key] = value;
+        }
+        viaTag.push(`${tag.name}@${depth} ${JSON.stringify(attrs)}`);
+        if (tag.name === 'line') numbers.push(tag.number('number'), tag.number('hits'), tag.number('x'), tag.number('empty'), tag.number('missing'), tag.number('cov'));
+      },
+    });
+    expect(viaTag).toEqual(viaOpen);
+    expect(viaTag[3]).toBe('r2@1 {"x":"b"}'); // the last of two equal names wins, as in open's object
+    expect(numbers).toEqual([12, 0, undefined, undefined, undefined, Number.NaN, 7, 1000, 42, undefined, undefined, undefined]);
+    expect(names).toEqual(['r', 'line', 'line', 'r2']);
   });
 });

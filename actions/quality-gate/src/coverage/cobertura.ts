@@ -4,10 +4,9 @@ import { addLine, type CoverageReport, type FileCoverage, fileFor } from './mode
 
 const CONDITION = /\((\d+)\/(\d+)\)/;
 
-function int(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) ? n : undefined;
+/** An integer attribute; undefined when absent, empty or not an integer. */
+function int(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isInteger(value) ? value : undefined;
 }
 
 /** Cobertura XML (coverage.py `coverage xml`, gcovr, istanbul's cobertura reporter …). */
@@ -19,28 +18,30 @@ export function parseCobertura(text: string, file: string): CoverageReport {
   let inMethod = false;
   let rootChecked = false;
   scanXml(text, file, {
-    open(name, attrs) {
+    // openTag, not open: attribute values are read only where needed (200,000 <line> tags in a large report).
+    openTag(tag) {
+      const name = tag.name;
       if (!rootChecked) {
         rootChecked = true;
         if (name !== 'coverage') throw new FileError(file, `is not a Cobertura report (root element <${name}>, expected <coverage>)`);
-        const lv = int(attrs['lines-valid']);
-        const lc = int(attrs['lines-covered']);
+        const lv = int(tag.number('lines-valid'));
+        const lc = int(tag.number('lines-covered'));
         if (lv !== undefined && lc !== undefined) report.stated.lines = { total: lv, covered: lc };
-        const bv = int(attrs['branches-valid']);
-        const bc = int(attrs['branches-covered']);
+        const bv = int(tag.number('branches-valid'));
+        const bc = int(tag.number('branches-covered'));
         if (bv !== undefined && bc !== undefined) report.stated.branches = { total: bv, covered: bc };
         return;
       }
       if (name === 'line' && inLines && current) {
-        const number = int(attrs.number);
-        const hits = int(attrs.hits);
+        const number = int(tag.number('number'));
+        const hits = int(tag.number('hits'));
         if (number === undefined || hits === undefined) {
           throw new FileError(file, `<line> in ${current.reportPath} without a numeric number/hits attribute`);
         }
         let branches = 0;
         let covered = 0;
-        if (attrs.branch === 'true') {
-          const m = CONDITION.exec(attrs['condition-coverage'] ?? '');
+        if (tag.attr('branch') === 'true') {
+          const m = CONDITION.exec(tag.attr('condition-coverage') ?? '');
           if (m) {
             covered = Number(m[1]);
             branches = Number(m[2]);
@@ -49,8 +50,8 @@ export function parseCobertura(text: string, file: string): CoverageReport {
         }
         addLine(current, number, hits, branches, covered);
       } else if (name === 'class') {
-        const filename = attrs.filename;
-        if (!filename) throw new FileError(file, `<class name="${attrs.name ?? ''}"> has no filename attribute`);
+        const filename = tag.attr('filename');
+        if (!filename) throw new FileError(file, `<class name="${tag.attr('name') ?? ''}"> has no filename attribute`);
         current = fileFor(report.files, filename.replace(/\\/g, '/'));
       } else if (name === 'lines') {
         // Only class-level <lines>; method-level ones repeat the same lines.

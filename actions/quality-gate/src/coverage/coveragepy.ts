@@ -41,17 +41,8 @@ export function parseCoveragePy(data: unknown, file: string): CoverageReport {
     const excluded = new Set(numbers(f.excluded_lines));
     for (const n of numbers(f.executed_lines)) if (!excluded.has(n)) addLine(entry, n, 1);
     for (const n of numbers(f.missing_lines)) addLine(entry, n, 0);
-    for (const from of arcSources(f.executed_branches)) {
-      const line = entry.lines.get(from);
-      if (line) {
-        line.branches++;
-        line.branchesCovered++;
-      }
-    }
-    for (const from of arcSources(f.missing_branches)) {
-      const line = entry.lines.get(from);
-      if (line) line.branches++;
-    }
+    for (const from of arcSources(f.executed_branches)) entry.lines.addBranches(from, 1, 1);
+    for (const from of arcSources(f.missing_branches)) entry.lines.addBranches(from, 1, 0);
     const summary = record(f.summary);
     const nums = [summary?.num_statements, summary?.covered_lines, summary?.num_branches, summary?.covered_branches];
     if (nums.every((n) => typeof n === 'number')) {

@@ -16,11 +16,7 @@ export function parseLcov(text: string, file: string): CoverageReport {
     if (!current) return;
     for (const [line, [total, covered]] of branches) {
       // A branch on a line without DA is left out of the per-line data (diff-cover reads DA only).
-      const entry = current.lines.get(line);
-      if (entry) {
-        entry.branches += total;
-        entry.branchesCovered += covered;
-      }
+      current.lines.addBranches(line, total, covered);
     }
     if (record.lf >= 0 && record.lh >= 0) {
       current.stated = { lines: record.lf, linesCovered: record.lh, branches: Math.max(record.brf, 0), branchesCovered: Math.max(record.brh, 0) };

@@ -1,7 +1,5 @@
 import type { PathMapper } from '../paths.js';
-import type { CoverageReport, FileCoverage, LineCoverage } from './model.js';
-
-export type LineMap = Map<number, LineCoverage>;
+import type { CoverageReport, FileCoverage } from './model.js';
 
 /** Coverage of all reports by workspace-relative path. */
 export interface MergedCoverage {
@@ -26,26 +24,13 @@ function mergeInto(files: Map<string, FileCoverage>, key: string, source: FileCo
     return;
   }
   if (borrowed.has(known)) {
-    known.lines = new Map(known.lines);
+    known.lines = known.lines.clone();
     borrowed.delete(known);
   }
   // Two reports for one file: the stated totals cannot be combined; count the merged lines.
   delete known.stated;
-  const target = known.lines;
-  for (const [line, cov] of source.lines) {
-    const known = target.get(line);
-    // New objects: the maps share line objects with the parsed reports, which stay unchanged.
-    target.set(
-      line,
-      known
-        ? {
-            hits: Math.max(known.hits, cov.hits),
-            branches: Math.max(known.branches, cov.branches),
-            branchesCovered: Math.max(known.branchesCovered, cov.branchesCovered),
-          }
-        : cov,
-    );
-  }
+  // add keeps the higher hits and branch counts of the two (the parsed reports stay unchanged).
+  for (const [line, cov] of source.lines) known.lines.add(line, cov.hits, cov.branches, cov.branchesCovered);
 }
 
 /**
