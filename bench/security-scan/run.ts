@@ -1,5 +1,5 @@
 // Benchmark of the security-scan action on a replicated fixture set (≥ 100 MB, ≥ 200,000 findings).
-// Usage: node bench/security-scan/run.ts [--runs 3] [--scale 1] [--keep] [--phases]
+// Usage: node bench/security-scan/run.ts [--runs 3] [--scale 1] [--keep] [--phases] [--floor]
 // Runs the bundled action (actions/security-scan/dist, bundled first when missing) as the runner
 // would, in a child process, and compares its wall time and peak memory with a child that only
 // reads the same files and JSON.parses them. Needs ../shared/fixtures beside the repository.
@@ -22,6 +22,7 @@ const runs = Math.min(arg('runs', 3), 10);
 const scale = Math.min(arg('scale', 1), 8);
 const keep = process.argv.includes('--keep');
 const phases = process.argv.includes('--phases');
+const floor = process.argv.includes('--floor');
 
 type Json = Record<string, unknown>;
 const load = (rel: string): Json => JSON.parse(readFileSync(path.join(fixtures, rel), 'utf8')) as Json;
@@ -180,6 +181,10 @@ console.log(`ratio (peak memory)  : ${(aRss / pRss).toFixed(2)}x`);
 if (phases) {
   console.log('phases (in-process, from the TypeScript sources):');
   spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'phases.ts'), ws], { stdio: 'inherit', timeout: 600_000 });
+}
+if (floor) {
+  console.log('floor (the least per-finding work, written directly; see floor.ts):');
+  spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor.ts'), ws], { stdio: 'inherit', timeout: 600_000 });
 }
 if (keep) console.log(`kept: ${work}`);
 else rmSync(work, { recursive: true, force: true });

@@ -17,9 +17,14 @@ export interface BaselineEntry {
 }
 
 export const JSON_SCHEMA_ID = 'spikeformer-actions/security-scan';
-export const JSON_VERSION = 1;
+/** Version 2 lists rules and messages once (findings refer to them by index); version 1 is still read. */
+export const JSON_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
-function entryOf(value: unknown): BaselineEntry | undefined {
+/** The rule id of a finding row: version 1 names it (ruleId), version 2 points into `rules`. */
+type RuleIdOf = (row: Record<string, unknown>) => string | undefined;
+
+function entryOf(value: unknown, ruleIdOf: RuleIdOf): BaselineEntry | undefined {
   const o = obj(value);
   const fingerprint = str(o?.fingerprint);
   if (!o || !fingerprint) return undefined;
@@ -28,7 +33,7 @@ function entryOf(value: unknown): BaselineEntry | undefined {
   const loc = obj(o.location);
   const e: BaselineEntry = {
     fingerprint,
-    ruleId: str(o.ruleId) ?? '',
+    ruleId: ruleIdOf(o) ?? '',
     tools: strings(o.tools),
     severity: SEVERITIES.find((s) => s === sev) ?? 'info',
     category: (str(o.category) ?? 'sast') as Category,
@@ -45,18 +50,36 @@ export function parseBaseline(doc: unknown, file: string): BaselineEntry[] {
   if (!isObject(doc) || doc.schema !== JSON_SCHEMA_ID) {
     throw new FileError(file, `is not a JSON output of security-scan (expected "schema": "${JSON_SCHEMA_ID}")`);
   }
-  if (doc.version !== JSON_VERSION) {
-    throw new FileError(file, `has security-scan JSON version ${JSON.stringify(doc.version)}; this action reads version ${JSON_VERSION}`);
+  if (!READABLE_VERSIONS.includes(doc.version)) {
+    throw new FileError(file, `has security-scan JSON version ${JSON.stringify(doc.version)}; this action reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
+  const rules = arr(doc.rules);
+  const ruleIdOf: RuleIdOf = doc.version === 1 ? (o) => str(o.ruleId) : (o) => (typeof o.rule === 'number' ? str(obj(rules[o.rule])?.id) : undefined);
   // Suppressed findings are part of the accepted state too: un-suppressing one is not "new".
-  const all = [...arr(doc.findings), ...arr(doc.suppressed).map((s) => obj(s)?.finding ?? s)];
-  return all.map(entryOf).filter((e): e is BaselineEntry => e !== undefined);
+  const out: BaselineEntry[] = [];
+  for (const f of arr(doc.findings)) {
+    const e = entryOf(f, ruleIdOf);
+    if (e) out.push(e);
+  }
+  for (const s of arr(doc.suppressed)) {
+    const e = entryOf(obj(s)?.finding ?? s, ruleIdOf);
+    if (e) out.push(e);
+  }
+  return out;
 }
 
 export type FindingState = 'new' | 'existing';
 
+/** A finding's state by fingerprint. */
+export interface FindingStates {
+  get(fingerprint: string): FindingState | undefined;
+}
+
+// Without a baseline every finding is new: no table of every fingerprint is needed.
+const ALL_NEW: FindingStates = { get: () => 'new' };
+
 export interface BaselineComparison {
-  state: Map<string, FindingState>;
+  state: FindingStates;
   fixed: BaselineEntry[];
 }
 
@@ -68,11 +91,8 @@ const pkgKey = (p: { ecosystem: string; name: string; version: string }): string
  * does not turn an old finding into a new one. Without a baseline everything is new.
  */
 export function compareWithBaseline(current: readonly Finding[], baseline: readonly BaselineEntry[] | undefined): BaselineComparison {
+  if (baseline === undefined) return { state: ALL_NEW, fixed: [] };
   const state = new Map<string, FindingState>();
-  if (baseline === undefined) {
-    for (const f of current) state.set(f.fingerprint, 'new');
-    return { state, fixed: [] };
-  }
   const byPrint = new Map(baseline.map((b) => [b.fingerprint, b]));
   const byPackageId = new Map<string, BaselineEntry>();
   for (const b of baseline) if (b.package) for (const id of b.vulnIds) byPackageId.set(`${pkgKey(b.package)}\u0000${id}`, b);

@@ -18,8 +18,11 @@ export function digest(text: string): string {
   return hash('sha256', text, 'hex').slice(0, 32);
 }
 
+const RUNS_OF_SPACE = /\s{2,}|[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
 export function normaliseLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most lines have single spaces only: then trimming is all there is to do.
+  return RUNS_OF_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text.trim();
 }
 
 /** What identifies a code finding's content: source line, else snippet, else the line number (hashed with the rest of the key). */
@@ -38,31 +41,35 @@ export function contentKey(f: RawFinding, lines: LineSource): string {
   return loc.line === undefined ? 'file' : `at:${loc.line}`;
 }
 
-export interface CodeFingerprint {
-  fingerprint: string;
-  /** True for a finding identical to an earlier one in the same report (same place, same message): merged. */
-  duplicate: boolean;
+export interface CodeFingerprints {
+  /** Per finding, in input order. */
+  prints: string[];
+  /** Per finding: −1, or the index of the earlier identical finding (same place, same message) whose fingerprint it shares. */
+  sameAs: Int32Array;
 }
 
 /**
  * Fingerprints for code findings (those without a package), in input order. Identical
- * content in one file is told apart by an occurrence index in line order.
+ * content in one file is told apart by an occurrence index in line order; a finding identical
+ * to an earlier one (same place, same message) gets the earlier one's fingerprint (merged).
  */
-export function codeFingerprints(findings: readonly RawFinding[], lines: LineSource): CodeFingerprint[] {
-  const groups = new Map<string, number[]>();
-  const keys: string[] = [];
-  findings.forEach((f, i) => {
+export function codeFingerprints(findings: readonly RawFinding[], lines: LineSource): CodeFingerprints {
+  // key → the index of its only finding, or the indexes of all of them when several share it.
+  const groups = new Map<string, number | number[]>();
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i] as RawFinding;
     const key = `${f.tool}\u0000${f.ruleId}\u0000${f.location?.path ?? ''}\u0000${contentKey(f, lines)}`;
-    keys.push(key);
-    const list = groups.get(key);
-    if (list) list.push(i);
-    else groups.set(key, [i]);
-  });
-  const out: CodeFingerprint[] = new Array<CodeFingerprint>(findings.length);
+    const known = groups.get(key);
+    if (known === undefined) groups.set(key, i);
+    else if (typeof known === 'number') groups.set(key, [known, i]);
+    else known.push(i);
+  }
+  const out = new Array<string>(findings.length);
+  const sameAs = new Int32Array(findings.length).fill(-1);
   for (const [key, members] of groups) {
     // Most groups hold one finding: no ordering or duplicate check needed.
-    if (members.length === 1) {
-      out[members[0] ?? 0] = { fingerprint: digest(`code|${FINGERPRINT_VERSION}|${key}|0`), duplicate: false };
+    if (typeof members === 'number') {
+      out[members] = digest(`code|${FINGERPRINT_VERSION}|${key}|0`);
       continue;
     }
     const place = (i: number): string => {
@@ -75,23 +82,24 @@ export function codeFingerprints(findings: readonly RawFinding[], lines: LineSou
       return (la?.line ?? 0) - (lb?.line ?? 0) || (la?.column ?? 0) - (lb?.column ?? 0) || a - b;
     });
     let occurrence = -1;
-    const seen = new Map<string, string>();
+    const seen = new Map<string, number>();
     for (const i of sorted) {
       const f = findings[i];
       if (!f) continue;
       const exact = `${place(i)}\u0000${f.message}`;
       const earlier = seen.get(exact);
       if (earlier !== undefined) {
-        out[i] = { fingerprint: earlier, duplicate: true };
+        out[i] = out[earlier] ?? '';
+        // Ties in place are ordered by input index: `earlier` is the first of the identical ones.
+        sameAs[i] = earlier;
         continue;
       }
       occurrence++;
-      const fingerprint = digest(`code|${FINGERPRINT_VERSION}|${key}|${occurrence}`);
-      seen.set(exact, fingerprint);
-      out[i] = { fingerprint, duplicate: false };
+      seen.set(exact, i);
+      out[i] = digest(`code|${FINGERPRINT_VERSION}|${key}|${occurrence}`);
     }
   }
-  return out;
+  return { prints: out, sameAs };
 }
 
 export function dependencyFingerprint(ecosystem: string, name: string, version: string, canonicalId: string): string {

@@ -1,4 +1,4 @@
-import type { FindingState } from './baseline.js';
+import type { FindingStates } from './baseline.js';
 import { severityRank, type Finding, type Severity } from './model.js';
 
 export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
@@ -15,7 +15,7 @@ export interface GateDecision {
  * Fails when an active (unsuppressed) finding is at least as severe as fail-on; with
  * newOnly, only findings that are new against the baseline count.
  */
-export function judge(active: readonly Finding[], state: ReadonlyMap<string, FindingState>, failOn: FailOn, newOnly: boolean): GateDecision {
+export function judge(active: readonly Finding[], state: FindingStates, failOn: FailOn, newOnly: boolean): GateDecision {
   if (failOn === 'none') return { status: 'passed', failing: [], reason: 'fail-on is none: the gate never fails' };
   const threshold = severityRank(failOn as Severity);
   const failing = active.filter((f) => severityRank(f.severity) >= threshold && (!newOnly || state.get(f.fingerprint) !== 'existing'));

@@ -3,7 +3,11 @@
 const CVE = /^CVE-\d{4}-\d{4,}$/;
 const GHSA = /^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i;
 
+// Ids that are already normal (upper-case, no spaces, not a GHSA) are the common case: left as they are.
+const NORMAL_ID = /^(?!GHSA-)[A-Z0-9][A-Z0-9._:-]*$/;
+
 export function normaliseVulnId(id: string): string {
+  if (NORMAL_ID.test(id)) return id;
   const trimmed = id.trim();
   // GHSA ids are conventionally lower-case after the prefix; everything else upper-case.
   if (GHSA.test(trimmed)) return `GHSA${trimmed.slice(4).toLowerCase()}`;
@@ -22,9 +26,14 @@ export function ghsaFromUrl(url: string | undefined): string | undefined {
 
 /** Unique normalised ids, empty ones dropped, first occurrence order kept. */
 export function uniqueIds(ids: ReadonlyArray<string | undefined | null>): string[] {
-  const out = new Set<string>();
-  for (const id of ids) if (id && id.trim() !== '') out.add(normaliseVulnId(id));
-  return [...out];
+  const out: string[] = [];
+  for (const id of ids) {
+    if (!id) continue;
+    const n = normaliseVulnId(id);
+    // Alias lists are short: a linear check beats a Set.
+    if (n !== '' && !out.includes(n)) out.push(n);
+  }
+  return out;
 }
 
 /**
@@ -32,6 +41,7 @@ export function uniqueIds(ids: ReadonlyArray<string | undefined | null>): string
  * else the first GHSA, else the lexically first id. Independent of which tool listed what first.
  */
 export function canonicalVulnId(ids: readonly string[]): string {
+  if (ids.length === 1) return ids[0] ?? '';
   const cves = ids.filter(isCve).sort(compareCve);
   if (cves[0]) return cves[0];
   const ghsa = ids.filter((i) => i.startsWith('GHSA-')).sort();
@@ -59,8 +69,10 @@ export function uniqueCwes(values: readonly unknown[]): string[] {
 }
 
 /** Package names as the registry compares them (PEP 503 for PyPI; lower-case for npm). */
+const PEP503_NORMAL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export function normalisePackageName(ecosystem: string, name: string): string {
-  if (ecosystem === 'pypi') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (ecosystem === 'pypi') return PEP503_NORMAL.test(name) ? name : name.toLowerCase().replace(/[-_.]+/g, '-');
   if (ecosystem === 'npm' || ecosystem === 'golang' || ecosystem === 'cargo') return name.toLowerCase();
   return name;
 }

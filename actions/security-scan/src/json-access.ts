@@ -33,5 +33,11 @@ export function position(value: unknown): number | undefined {
 }
 
 export function strings(value: unknown): string[] {
-  return arr(value).map(str).filter((s): s is string => s !== undefined && s !== '');
+  const out: string[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const v of value) {
+    const s = str(v);
+    if (s !== undefined && s !== '') out.push(s);
+  }
+  return out;
 }

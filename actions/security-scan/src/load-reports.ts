@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expandGlobs, InputError, parseJsonText, readTextFile, workspaceRelative, workspaceRoot } from '@spikeformer-actions/core';
 import type { ReportPattern } from './inputs.js';
 import type { LineSource } from './fingerprint.js';
-import type { RawFinding } from './model.js';
+import type { RawFinding, ReportFormat } from './model.js';
 import { formatOf, parseReport } from './parsers/detect.js';
 import type { ReportRecord } from './json-out.js';
 
@@ -19,8 +19,7 @@ export interface LoadedReports {
  */
 export async function loadReports(patterns: readonly ReportPattern[], excludes: readonly string[], maxBytes: number): Promise<LoadedReports> {
   const seen = new Set<string>();
-  const raw: RawFinding[] = [];
-  const records: ReportRecord[] = [];
+  const todo: Array<{ file: string; shown: string; forced?: ReportFormat }> = [];
   const root = workspaceRoot();
   for (const p of patterns) {
     const files = await expandGlobs([p.pattern, ...excludes.map((e) => `!${e}`)], "Input 'reports'").catch((error: unknown) => {
@@ -30,18 +29,34 @@ export async function loadReports(patterns: readonly ReportPattern[], excludes: 
     for (const file of files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      const shown = workspaceRelative(file, root);
-      const text = await readTextFile(file, maxBytes, shown);
-      const parsed = parseReport(parseJsonText(text, shown), { report: shown, root }, p.forced);
-      for (const f of parsed.findings) raw.push(f);
-      records.push({
-        file: shown,
-        format: formatOf(parsed.shape) === 'sarif' ? 'sarif' : parsed.shape,
-        ...(parsed.toolVersion === undefined ? {} : { toolVersion: parsed.toolVersion }),
-        findings: parsed.findings.length,
-        notes: parsed.notes,
-      });
+      todo.push({ file, shown: workspaceRelative(file, root), ...(p.forced === undefined ? {} : { forced: p.forced }) });
     }
+  }
+  const raw: RawFinding[] = [];
+  const records: ReportRecord[] = [];
+  const read = (i: number): Promise<string> | undefined => {
+    const t = todo[i];
+    if (t === undefined) return undefined;
+    const pending = readTextFile(t.file, maxBytes, t.shown);
+    // Awaited in turn below; a failure must not surface as unhandled while an earlier report is parsed.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next = read(0);
+  for (let i = 0; i < todo.length; i++) {
+    const t = todo[i] as (typeof todo)[number];
+    const text = await (next as Promise<string>);
+    // The next file is read in the thread pool while this one is parsed.
+    next = read(i + 1);
+    const parsed = parseReport(parseJsonText(text, t.shown), { report: t.shown, root }, t.forced);
+    for (const f of parsed.findings) raw.push(f);
+    records.push({
+      file: t.shown,
+      format: formatOf(parsed.shape) === 'sarif' ? 'sarif' : parsed.shape,
+      ...(parsed.toolVersion === undefined ? {} : { toolVersion: parsed.toolVersion }),
+      findings: parsed.findings.length,
+      notes: parsed.notes,
+    });
   }
   return { raw, records };
 }
@@ -55,7 +70,7 @@ const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
  * real path of files that do, so a symlink cannot lead out.
  */
 export function workspaceLines(root = workspaceRoot()): LineSource {
-  const cache = new Map<string, readonly string[] | undefined>();
+  const cache = new Map<string, readonly string[] | null>();
   const base = path.resolve(root);
   let realBase: string | undefined;
   const inside = (parent: string, child: string): boolean => {
@@ -74,8 +89,24 @@ export function workspaceLines(root = workspaceRoot()): LineSource {
     }
     return known;
   };
+  // The first path segment answers for most findings of a checkout that is not there (one short lookup each).
+  const tops = new Map<string, boolean>();
+  const topExists = (p: string): boolean => {
+    const slash = p.indexOf('/');
+    if (slash <= 0) return true;
+    const top = p.slice(0, slash);
+    let known = tops.get(top);
+    if (known === undefined) {
+      known = top === '.' || top === '..' || dirExists(`${base}/${top}`);
+      tops.set(top, known);
+    }
+    return known;
+  };
   return (p: string) => {
-    if (cache.has(p)) return cache.get(p);
+    if (!topExists(p)) return undefined;
+    // One lookup per finding; files known to be absent are cached as null.
+    const known = cache.get(p);
+    if (known !== undefined) return known ?? undefined;
     let lines: readonly string[] | undefined;
     try {
       // Finding paths arrive normalised (placePath): no `..` segment and no leading `/` may pass.
@@ -89,7 +120,7 @@ export function workspaceLines(root = workspaceRoot()): LineSource {
     } catch {
       lines = undefined;
     }
-    cache.set(p, lines);
+    cache.set(p, lines ?? null);
     return lines;
   };
 }

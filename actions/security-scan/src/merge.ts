@@ -4,92 +4,97 @@ import { maxSeverity, severityRank, type Finding, type RawFinding } from './mode
 
 /**
  * Deduplication. Dependency findings (those with a package) merge when they name the same
- * ecosystem + package + version and their vulnerability alias sets intersect (union-find),
+ * ecosystem + package + version and their vulnerability alias sets intersect (transitively),
  * so one CVE reported by trivy, grype and pip-audit is one finding listing all three tools.
  * Code findings merge only when their fingerprints are equal (the same finding twice).
  */
 
-class UnionFind {
-  private readonly parent: number[] = [];
-  add(): number {
-    this.parent.push(this.parent.length);
-    return this.parent.length - 1;
-  }
-  find(x: number): number {
-    let root = x;
-    while (this.parent[root] !== root) root = this.parent[root] ?? root;
-    // Path compression keeps later finds flat.
-    for (let at = x; this.parent[at] !== root; ) {
-      const next = this.parent[at] ?? root;
-      this.parent[at] = root;
-      at = next;
-    }
-    return root;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  }
+// Shared by every finding with the same tool / report / tool severity: one tool's findings
+// number in the hundreds of thousands, their labels in the dozens. Arrays are copied on write.
+const labels = new Map<string, Map<string, string>>();
+const singles = new Map<string, string[]>();
+
+function label(tool: string, toolSeverity: string): string {
+  let byWord = labels.get(tool);
+  if (byWord === undefined) labels.set(tool, (byWord = new Map()));
+  let text = byWord.get(toolSeverity);
+  if (text === undefined) byWord.set(toolSeverity, (text = `${tool}: ${toolSeverity}`));
+  return text;
+}
+
+function single(value: string): string[] {
+  let list = singles.get(value);
+  if (list === undefined) singles.set(value, (list = [value]));
+  return list;
 }
 
 /**
- * Turns a raw finding into a merged one. The raw finding's location, package and arrays are
- * taken over, not copied: raw findings are owned by this pass and not used after it.
+ * Turns a raw finding into a merged one. The raw finding's location, package and id arrays
+ * are taken over, not copied (merging copies a list before adding to it: parsers may share them).
+ * Every field is set (undefined when absent), so all findings share one object shape.
  */
 function startFinding(raw: RawFinding, fingerprint: string): Finding {
-  const f: Finding = {
+  return {
     fingerprint,
-    tools: [raw.tool],
+    tools: single(raw.tool),
     ruleId: raw.ruleId,
+    ruleName: raw.ruleName,
     category: raw.category,
     severity: raw.severity,
-    toolSeverity: `${raw.tool}: ${raw.toolSeverity}`,
+    toolSeverity: label(raw.tool, raw.toolSeverity),
+    cvss: raw.cvss,
     message: raw.message,
+    description: raw.description,
+    helpUrl: raw.helpUrl,
+    location: raw.location,
+    package: raw.package,
     vulnIds: raw.vulnIds,
     cwes: raw.cwes,
-    reports: [raw.report],
+    toolFingerprint: raw.toolFingerprint,
+    suppressedBy: raw.suppressedBy,
+    reports: single(raw.report),
     occurrences: 1,
   };
-  if (raw.ruleName !== undefined) f.ruleName = raw.ruleName;
-  if (raw.cvss !== undefined) f.cvss = raw.cvss;
-  if (raw.helpUrl !== undefined) f.helpUrl = raw.helpUrl;
-  if (raw.location !== undefined) f.location = raw.location;
-  if (raw.package !== undefined) f.package = raw.package;
-  if (raw.toolFingerprint !== undefined) f.toolFingerprint = raw.toolFingerprint;
-  if (raw.suppressedBy !== undefined) f.suppressedBy = raw.suppressedBy;
-  return f;
 }
 
-function addUnique(list: string[], values: readonly string[]): void {
-  for (const v of values) if (!list.includes(v)) list.push(v);
+/** `list` with the values it lacks appended: the same array when none is missing, else a new one (lists may be shared). */
+function withUnique(list: string[], values: readonly string[]): string[] {
+  let out = list;
+  for (const v of values) {
+    if (out.includes(v)) continue;
+    if (out === list) out = [...list];
+    out.push(v);
+  }
+  return out;
 }
 
 function absorb(into: Finding, raw: RawFinding): void {
   into.occurrences++;
   if (!into.tools.includes(raw.tool)) {
-    into.tools.push(raw.tool);
+    into.tools = [...into.tools, raw.tool];
     into.toolSeverity += `; ${raw.tool}: ${raw.toolSeverity}`;
   }
-  addUnique(into.reports, [raw.report]);
-  addUnique(into.vulnIds, raw.vulnIds);
-  addUnique(into.cwes, raw.cwes);
+  if (!into.reports.includes(raw.report)) into.reports = [...into.reports, raw.report];
+  into.vulnIds = withUnique(into.vulnIds, raw.vulnIds);
+  into.cwes = withUnique(into.cwes, raw.cwes);
   // The most severe report wins, and its wording with it; CVSS is the highest any tool gave.
   if (severityRank(raw.severity) > severityRank(into.severity)) {
     into.message = raw.message;
+    if (raw.description !== undefined) into.description = raw.description;
     if (raw.helpUrl !== undefined) into.helpUrl = raw.helpUrl;
   }
   into.severity = maxSeverity(into.severity, raw.severity);
   if (raw.cvss !== undefined && (into.cvss === undefined || raw.cvss > into.cvss)) into.cvss = raw.cvss;
   if (into.helpUrl === undefined && raw.helpUrl !== undefined) into.helpUrl = raw.helpUrl;
+  if (into.description === undefined && raw.description !== undefined) into.description = raw.description;
   if (into.package && raw.package) {
-    addUnique(into.package.fixedVersions, raw.package.fixedVersions);
-    addUnique(into.package.paths, raw.package.paths);
+    into.package.fixedVersions = withUnique(into.package.fixedVersions, raw.package.fixedVersions);
+    into.package.paths = withUnique(into.package.paths, raw.package.paths);
     // A container finding stays one when any tool saw it in an image.
     if (raw.category === 'container') into.category = 'container';
   }
   // Suppressed in source only if every report says so.
-  if (into.suppressedBy !== undefined && raw.suppressedBy === undefined) delete into.suppressedBy;
+  if (into.suppressedBy !== undefined && raw.suppressedBy === undefined) into.suppressedBy = undefined;
 }
 
 export interface MergeResult {
@@ -99,58 +104,82 @@ export interface MergeResult {
 }
 
 export function mergeFindings(raw: readonly RawFinding[], lines: LineSource): MergeResult {
-  const code = raw.filter((r) => r.package === undefined);
-  const deps = raw.filter((r) => r.package !== undefined);
+  const code: RawFinding[] = [];
+  const deps: RawFinding[] = [];
+  for (const r of raw) (r.package === undefined ? code : deps).push(r);
   const out: Finding[] = [];
 
-  const prints = codeFingerprints(code, lines);
-  const byPrint = new Map<string, Finding>();
-  code.forEach((r, i) => {
-    const fp = prints[i]?.fingerprint ?? '';
-    const existing = byPrint.get(fp);
-    if (existing) absorb(existing, r);
+  const { prints, sameAs } = codeFingerprints(code, lines);
+  const made = new Array<Finding>(code.length);
+  for (let i = 0; i < code.length; i++) {
+    const r = code[i] as RawFinding;
+    const first = sameAs[i] ?? -1;
+    const into = first === -1 ? undefined : made[first];
+    if (into) absorb(into, r);
     else {
-      const f = startFinding(r, fp);
-      byPrint.set(fp, f);
+      const f = startFinding(r, prints[i] ?? '');
+      made[i] = f;
       out.push(f);
     }
-  });
-
-  const uf = new UnionFind();
-  const node = new Map<string, number>();
-  const nodeOf = (key: string): number => {
-    let n = node.get(key);
-    if (n === undefined) {
-      n = uf.add();
-      node.set(key, n);
-    }
-    return n;
-  };
-  const firstNode: number[] = [];
-  for (const r of deps) {
-    const p = r.package;
-    const pkgKey = `${p?.ecosystem}\u0000${p?.name}\u0000${p?.version}`;
-    const ids = r.vulnIds.length > 0 ? r.vulnIds : [`${r.tool}:${r.ruleId}`];
-    const first = nodeOf(`${pkgKey}\u0000${ids[0]}`);
-    for (const id of ids.slice(1)) uf.union(first, nodeOf(`${pkgKey}\u0000${id}`));
-    firstNode.push(first);
   }
-  const groups = new Map<number, Finding>();
-  deps.forEach((r, i) => {
-    const root = uf.find(firstNode[i] ?? 0);
-    const existing = groups.get(root);
-    if (existing) absorb(existing, r);
-    else groups.set(root, startFinding(r, ''));
-  });
-  for (const f of groups.values()) {
-    const canonical = canonicalVulnId(f.vulnIds) || f.ruleId;
-    f.vulnIds = [canonical, ...f.vulnIds.filter((v) => v !== canonical)].filter((v) => v !== '');
+
+  // Dependency groups per package: most packages have one vulnerability group, so a finding
+  // costs one lookup by package plus a scan of a few short alias lists.
+  interface Group {
+    ids: string[];
+    /** Indexes into deps, in order. */
+    members: number[];
+    alive: boolean;
+  }
+  const byPackage = new Map<string, Group[]>();
+  const ordered: Group[] = [];
+  for (let i = 0; i < deps.length; i++) {
+    const r = deps[i] as RawFinding;
+    const p = r.package;
+    const key = `${p?.ecosystem}\u0000${p?.name}\u0000${p?.version}`;
+    const ids = r.vulnIds.length > 0 ? r.vulnIds : [`${r.tool}:${r.ruleId}`];
+    let list = byPackage.get(key);
+    if (!list) byPackage.set(key, (list = []));
+    let target: Group | undefined;
+    for (let g = 0; g < list.length; g++) {
+      const group = list[g] as Group;
+      if (!ids.some((id) => group.ids.includes(id))) continue;
+      if (target === undefined) {
+        target = group;
+        continue;
+      }
+      // This finding's aliases join two groups: the younger one moves into the older one.
+      for (const id of group.ids) if (!target.ids.includes(id)) target.ids.push(id);
+      target.members = [...target.members, ...group.members].sort((x, y) => x - y);
+      group.alive = false;
+      list.splice(g--, 1);
+    }
+    if (target === undefined) {
+      target = { ids: [...ids], members: [i], alive: true };
+      list.push(target);
+      ordered.push(target);
+    } else {
+      target.members.push(i);
+      for (const id of ids) if (!target.ids.includes(id)) target.ids.push(id);
+    }
+  }
+  const groups: Finding[] = [];
+  for (const g of ordered) {
+    if (!g.alive) continue;
+    const f = startFinding(deps[g.members[0] ?? 0] as RawFinding, '');
+    for (let m = 1; m < g.members.length; m++) absorb(f, deps[g.members[m] ?? 0] as RawFinding);
+    groups.push(f);
+  }
+  for (const f of groups) {
+    const ids = f.vulnIds;
+    const canonical = (ids.length === 1 ? ids[0] : canonicalVulnId(ids)) || f.ruleId;
+    // Canonical id first; most findings have one id, already in place.
+    if (ids.length !== 1 || ids[0] !== canonical) f.vulnIds = [canonical, ...ids.filter((v) => v !== canonical)].filter((v) => v !== '');
     f.ruleId = canonical;
     const p = f.package;
     f.fingerprint = dependencyFingerprint(p?.ecosystem ?? '', p?.name ?? '', p?.version ?? '', canonical);
-    f.tools.sort();
     out.push(f);
   }
-  for (const f of out) f.tools.sort();
+  for (const f of out) if (f.tools.length > 1) f.tools.sort();
   return { findings: out, merged: raw.length - out.length };
 }

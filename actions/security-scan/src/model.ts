@@ -42,6 +42,12 @@ export interface RawFinding {
   toolSeverity: string;
   cvss?: number;
   message: string;
+  /**
+   * The advisory's own words (title or first line of its description) for dependency findings:
+   * shared by every finding of that vulnerability, so outputs list it once per rule, while the
+   * message names the package, version and fix.
+   */
+  description?: string;
   helpUrl?: string;
   location?: CodeLocation;
   package?: PackageRef;
@@ -110,3 +116,4 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.fingerprint, b.fingerprint)
   );
 }
+

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CodeLocation } from './model.js';
 
 /**
  * Report paths → workspace-relative POSIX paths. Reports carry absolute paths of the
@@ -9,6 +10,11 @@ import path from 'node:path';
 
 // Checkout roots of GitHub-hosted, container and self-hosted runners: /home/runner/work/<repo>/<repo>/, /__w/<repo>/<repo>/, /github/workspace/.
 const CHECKOUT_ROOTS = [/^\/home\/runner\/work\/[^/]+\/[^/]+\//, /^\/__w\/[^/]+\/[^/]+\//, /^\/github\/workspace\//, /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//];
+
+/** A finding's code location; every field present (possibly undefined), so all locations share one shape. */
+export function codeLocation(placed: PlacedPath, line: number | undefined, column: number | undefined, endLine: number | undefined, endColumn: number | undefined): CodeLocation {
+  return { path: placed.path, inWorkspace: placed.inWorkspace, line, column, endLine, endColumn };
+}
 
 export interface PlacedPath {
   path: string;

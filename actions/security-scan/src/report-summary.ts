@@ -6,6 +6,10 @@ import { describeSuppression } from './suppressions.js';
 
 const TOP = 25;
 
+function clipText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function where(f: Finding): string {
   if (f.package) return `${f.package.ecosystem}:${f.package.name}@${f.package.version}`;
   const l = f.location;
@@ -39,7 +43,7 @@ export function buildSummary(a: Analysis, ctx: SummaryContext): Summary {
       f.tools.join(', '),
       code(f.ruleId),
       where(f),
-      f.message.length > 200 ? `${f.message.slice(0, 199)}…` : f.message,
+      clipText(f.description === undefined ? f.message : `${f.message}: ${f.description}`, 200),
       ...(ctx.baseline ? [a.comparison.state.get(f.fingerprint) ?? 'new'] : []),
     ]);
     s.heading(a.active.length > TOP ? `The ${TOP} most severe of ${a.active.length} findings` : 'Findings', 3);

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { compareFindings, compareText, nominalCvss, type Finding, type Severity } from './model.js';
 
 /**
@@ -23,7 +23,10 @@ export interface SarifOptions {
 }
 
 export interface SarifBuild {
-  text: string;
+  /** The log as written (UTF-8), in pieces: one copy of the whole log is never made. */
+  chunks: Buffer[];
+  /** The same as text (joined and decoded on demand). */
+  readonly text: string;
   runs: number;
   results: number;
   gzipBytes: number;
@@ -49,9 +52,12 @@ function httpUrl(url: string | undefined): string | undefined {
   }
 }
 
+const BLANK = /^\s*$/;
+
 function clip(text: string, max: number): string {
-  const t = text.trim() === '' ? '(no message)' : text;
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  // The blank test stops at the first non-space character: cheap for long messages.
+  if (BLANK.test(text)) return '(no message)';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Where a result points: its code location, else the package's manifest, else the report it came from. */
@@ -99,19 +105,21 @@ function planRuns(entries: readonly SarifEntry[], limits: typeof SARIF_LIMITS, t
 }
 
 /**
- * One run as JSON text. Each result is serialised as soon as it is built, so a large run never
- * holds its results as a live object tree (which made the garbage collector the main cost).
+ * One run as JSON text pieces (head, results, tail). Each result is serialised as soon as it is
+ * built, so a large run never holds its results as a live object tree.
  */
-function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIMITS): string {
+function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIMITS): string[] {
   const rules: Json[] = [];
   const ruleIndex = new Map<string, number>();
   const ruleScore = new Map<string, number>();
   for (const e of plan.entries) {
     const f = e.finding;
     const score = f.cvss ?? nominalCvss(f.severity);
-    ruleScore.set(f.ruleId, Math.max(ruleScore.get(f.ruleId) ?? 0, score));
+    const known = ruleScore.get(f.ruleId);
+    if (known === undefined || score > known) ruleScore.set(f.ruleId, score);
   }
-  const results: string[] = [];
+  const results = new Array<string>(plan.entries.length);
+  let n = 0;
   for (const e of plan.entries) {
     const f = e.finding;
     let index = ruleIndex.get(f.ruleId);
@@ -119,15 +127,12 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
       index = rules.length;
       ruleIndex.set(f.ruleId, index);
       const help = httpUrl(f.helpUrl);
-      rules.push({
-        id: f.ruleId,
-        shortDescription: { text: clip(f.ruleName ?? f.ruleId, 1000) },
-        ...(help === undefined ? {} : { helpUri: help }),
-        properties: {
-          tags: ruleTags(f).slice(0, limits.tagsPerRule),
-          'security-severity': (ruleScore.get(f.ruleId) ?? 0).toFixed(1),
-        },
-      });
+      const rule: { [key: string]: Json } = { id: f.ruleId, shortDescription: { text: clip(f.ruleName ?? f.ruleId, 1000) } };
+      // The advisory text is the rule's (once per rule); results say which package.
+      if (f.description !== undefined) rule.fullDescription = { text: clip(f.description, limits.messageChars) };
+      if (help !== undefined) rule.helpUri = help;
+      rule.properties = { tags: ruleTags(f).slice(0, limits.tagsPerRule), 'security-severity': (ruleScore.get(f.ruleId) ?? 0).toFixed(1) };
+      rules.push(rule);
     }
     const at = locationOf(f);
     const region: Record<string, Json> = { startLine: at.line };
@@ -140,17 +145,18 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
     if (f.location && !f.location.inWorkspace) props.reportedPath = f.location.path;
     const partial: Record<string, Json> = { 'securityScanFingerprint/v1': f.fingerprint };
     if (f.toolFingerprint !== undefined && /^[0-9a-f]{16}:\d+$/.test(f.toolFingerprint)) partial.primaryLocationLineHash = f.toolFingerprint;
-    results.push(JSON.stringify({
+    const result: Record<string, Json> = {
       ruleId: f.ruleId,
       ruleIndex: index,
       level: LEVEL[f.severity],
       message: { text: clip(f.message, limits.messageChars) },
       locations: [{ physicalLocation: { artifactLocation: { uri: uri(at.path), uriBaseId: '%SRCROOT%' }, region } }],
       partialFingerprints: partial,
-      ...(e.state === undefined ? {} : { baselineState: e.state === 'new' ? 'new' : 'unchanged' }),
-      ...(e.suppression === undefined ? {} : { suppressions: [{ kind: 'external', justification: clip(e.suppression, 1000) }] }),
-      properties: props,
-    }));
+    };
+    if (e.state !== undefined) result.baselineState = e.state === 'new' ? 'new' : 'unchanged';
+    if (e.suppression !== undefined) result.suppressions = [{ kind: 'external', justification: clip(e.suppression, 1000) }];
+    result.properties = props;
+    results[n++] = JSON.stringify(result);
   }
   const category = plan.tool.replace(/[^A-Za-z0-9._-]/g, '-');
   const head = JSON.stringify({
@@ -165,42 +171,121 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
     automationDetails: { id: `security-scan/${category}/` },
     columnKind: 'unicodeCodePoints',
   });
-  return `${head.slice(0, -1)},"results":[${results.join(',')}]}`;
+  return [`${head.slice(0, -1)},"results":[`, results.join(','), ']}'];
 }
 
-function gzipSize(text: string): number {
-  // Anything under the limit before compression is under it after; only large logs are compressed (fast level: an upper estimate).
-  const bytes = Buffer.byteLength(text);
-  return bytes <= SARIF_LIMITS.gzipBytes ? Math.min(bytes, gzipSync(text, { level: 1 }).length) : gzipSync(text, { level: 1 }).length;
+/** GitHub's gzip limit is on the uploaded bytes: level 1 gives an upper estimate of what the upload compresses to. */
+export function gzipSizeSync(chunks: readonly Buffer[]): number {
+  return gzipSync(Buffer.concat(chunks), { level: 1 }).length;
+}
+
+/** The same, compressed in libuv's thread pool, so the main thread can work meanwhile. */
+export function gzipSizeAsync(chunks: readonly Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const z = createGzip({ level: 1, chunkSize: 1 << 20 });
+    let size = 0;
+    z.on('data', (out: Buffer) => {
+      size += out.length;
+    });
+    z.on('end', () => resolve(size));
+    z.on('error', reject);
+    for (const c of chunks) z.write(c);
+    z.end();
+  });
+}
+
+/**
+ * The SARIF log in rounds: the first keeps GitHub's run and per-run limits (the most severe
+ * results kept); when the gzipped size is over the limit, every run is shrunk by the overshoot.
+ */
+class SarifPlan {
+  readonly trimmed: string[] = [];
+  private plans: RunPlan[];
+  private readonly before: number;
+  private readonly limits: typeof SARIF_LIMITS;
+  private readonly options: SarifOptions;
+
+  constructor(entries: readonly SarifEntry[], options: SarifOptions) {
+    this.options = options;
+    this.limits = { ...SARIF_LIMITS, ...options.limits };
+    const limits = this.limits;
+    // Callers pass active findings sorted (most severe first): TimSort then only confirms the order.
+    const ordered = [...entries].sort((a, b) => compareFindings(a.finding, b.finding));
+    this.plans = planRuns(ordered, limits, this.trimmed).map((p) => {
+      if (p.entries.length <= limits.resultsPerRun) return p;
+      const dropped = p.entries.length - limits.resultsPerRun;
+      const least = p.entries[limits.resultsPerRun]?.finding.severity ?? 'info';
+      this.trimmed.push(`run ${p.tool}: ${p.entries.length} results exceed GitHub's ${limits.resultsPerRun} per run; kept the ${limits.resultsPerRun} most severe, dropped ${dropped} (from ${least} down)`);
+      return { ...p, entries: p.entries.slice(0, limits.resultsPerRun) };
+    });
+    this.before = this.results();
+  }
+
+  results(): number {
+    return this.plans.reduce((n, p) => n + p.entries.length, 0);
+  }
+
+  render(): Buffer[] {
+    // Encoded piece by piece: one concatenated string of the whole log would be flattened (copied) first.
+    const parts: Buffer[] = [Buffer.from('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[')];
+    this.plans.forEach((p, i) => {
+      if (i > 0) parts.push(Buffer.from(','));
+      for (const piece of buildRun(p, this.options, this.limits)) parts.push(Buffer.from(piece));
+    });
+    parts.push(Buffer.from(']}'));
+    return parts;
+  }
+
+  /** False when the size is within the limit (or shrinking gives up); else shrinks for the next render. */
+  shrink(gzipBytes: number, round: number): boolean {
+    if (gzipBytes <= this.limits.gzipBytes || round >= 20) return false;
+    // Shrink every run by the overshoot ratio (plus a margin), least severe first.
+    const keepRatio = Math.max(0.05, (this.limits.gzipBytes / gzipBytes) * 0.9);
+    this.plans = this.plans.map((p) => ({ ...p, entries: p.entries.slice(0, Math.floor(p.entries.length * keepRatio)) }));
+    return true;
+  }
+
+  finish(chunks: Buffer[], gzipBytes: number): SarifBuild {
+    const results = this.results();
+    if (results < this.before) {
+      this.trimmed.push(`the log exceeded GitHub's ${(this.limits.gzipBytes / 1024 / 1024).toFixed(0)} MB gzipped limit: kept the ${results} most severe of ${this.before} results per run`);
+    }
+    return {
+      chunks,
+      get text() {
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      runs: this.plans.length,
+      results,
+      gzipBytes,
+      trimmed: this.trimmed,
+    };
+  }
 }
 
 export function buildSarif(entries: readonly SarifEntry[], options: SarifOptions): SarifBuild {
-  const limits = { ...SARIF_LIMITS, ...options.limits };
-  const trimmed: string[] = [];
-  const ordered = [...entries].sort((a, b) => compareFindings(a.finding, b.finding));
-  let plans = planRuns(ordered, limits, trimmed);
-  plans = plans.map((p) => {
-    if (p.entries.length <= limits.resultsPerRun) return p;
-    const dropped = p.entries.slice(limits.resultsPerRun);
-    const least = dropped[0]?.finding.severity ?? 'info';
-    trimmed.push(`run ${p.tool}: ${p.entries.length} results exceed GitHub's ${limits.resultsPerRun} per run; kept the ${limits.resultsPerRun} most severe, dropped ${dropped.length} (from ${least} down)`);
-    return { ...p, entries: p.entries.slice(0, limits.resultsPerRun) };
-  });
-  const render = (runPlans: RunPlan[]): string =>
-    `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[${runPlans.map((p) => buildRun(p, options, limits)).join(',')}]}`;
-  let text = render(plans);
-  let size = gzipSize(text);
-  const before = plans.reduce((n, p) => n + p.entries.length, 0);
-  for (let round = 0; size > limits.gzipBytes && round < 20; round++) {
-    // Shrink every run by the overshoot ratio (plus a margin), least severe first.
-    const keepRatio = Math.max(0.05, (limits.gzipBytes / size) * 0.9);
-    plans = plans.map((p) => ({ ...p, entries: p.entries.slice(0, Math.floor(p.entries.length * keepRatio)) }));
-    text = render(plans);
-    size = gzipSize(text);
+  const plan = new SarifPlan(entries, options);
+  let chunks = plan.render();
+  let size = gzipSizeSync(chunks);
+  for (let round = 0; plan.shrink(size, round); round++) {
+    chunks = plan.render();
+    size = gzipSizeSync(chunks);
   }
-  const results = plans.reduce((n, p) => n + p.entries.length, 0);
-  if (results < before) {
-    trimmed.push(`the log exceeded GitHub's ${(limits.gzipBytes / 1024 / 1024).toFixed(0)} MB gzipped limit: kept the ${results} most severe of ${before} results per run`);
+  return plan.finish(chunks, size);
+}
+
+/** buildSarif with the gzip check off the main thread: `whileCompressing` runs meanwhile. */
+export async function buildSarifAsync(entries: readonly SarifEntry[], options: SarifOptions, whileCompressing: () => void): Promise<SarifBuild> {
+  const plan = new SarifPlan(entries, options);
+  let chunks = plan.render();
+  const pending = gzipSizeAsync(chunks);
+  // Never an unhandled rejection while the callback runs; awaited right after.
+  pending.catch(() => undefined);
+  whileCompressing();
+  let size = await pending;
+  for (let round = 0; plan.shrink(size, round); round++) {
+    chunks = plan.render();
+    size = await gzipSizeAsync(chunks);
   }
-  return { text, runs: plans.length, results, gzipBytes: size, trimmed };
+  return plan.finish(chunks, size);
 }

@@ -72,6 +72,33 @@ describe('baseline', () => {
     expect(analyse([...withoutBandit, ...parseFixture('semgrep/many_findings.json').findings], options({ baseline, newOnly: true, failOn: 'medium' })).decision.failing).toHaveLength(2);
   });
 
+  it('JSON version 2 lists rules and messages once; findings point into them; version 1 baselines are still read', () => {
+    const a = analyse(raw(), options());
+    type Row = Record<string, unknown>;
+    const doc = roundTrip(a) as { version: number; rules: Array<{ id: string; name?: string; helpUrl?: string }>; messages: string[]; findings: Row[]; suppressed: Array<{ finding: Row }> };
+    expect(doc.suppressed.length).toBeGreaterThan(0);
+    expect(doc.version).toBe(2);
+    // Every finding's rule, message and description resolve to the analysed finding's own values.
+    expect(doc.findings).toHaveLength(a.active.length);
+    a.active.forEach((f, i) => {
+      const row = doc.findings[i] ?? {};
+      expect(row.fingerprint).toBe(f.fingerprint);
+      const rule = doc.rules[Number(row.rule)];
+      expect(rule?.id).toBe(f.ruleId);
+      expect(rule?.helpUrl).toBe(f.helpUrl);
+      expect(typeof row.message === 'number' ? doc.messages[row.message] : row.message).toBe(f.message);
+      if (f.description !== undefined) expect(doc.messages[Number(row.description)]).toBe(f.description);
+    });
+    // The tables hold each text once.
+    expect(new Set(doc.messages).size).toBe(doc.messages.length);
+    expect(doc.rules.length).toBeLessThan(a.active.length);
+    // A version 1 file (ruleId in each finding) gives the same baseline.
+    const toV1 = ({ rule, ...rest }: Row): Row => ({ ...rest, ruleId: doc.rules[Number(rule)]?.id });
+    const v1 = { ...doc, version: 1, findings: doc.findings.map(toV1), suppressed: doc.suppressed.map((x) => ({ ...x, finding: toV1(x.finding) })) };
+    expect(parseBaseline(v1, 'v1.json')).toEqual(parseBaseline(doc, 'v2.json'));
+    expect(parseBaseline(v1, 'v1.json').every((e) => e.ruleId !== '')).toBe(true);
+  });
+
   it('refuses a file that is not a security-scan JSON output', () => {
     expect(() => parseBaseline({ findings: [] }, 'old.json')).toThrow(/old\.json: is not a JSON output of security-scan/);
     expect(() => parseBaseline({ schema: 'spikeformer-actions/security-scan', version: 99 }, 'old.json')).toThrow(/version 99/);

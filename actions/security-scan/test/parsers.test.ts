@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { arr, obj } from '../src/json-access.js';
+import { banditLine } from '../src/parsers/bandit.js';
 import { countBy, fixtureJson, merge, parseDoc, parseFixture } from './helpers.js';
 
 // Expected counts come from each tool's own report: totals where the tool prints them
@@ -24,6 +25,23 @@ describe('bandit', () => {
     expect(b101?.location?.line).toBe(63);
     const pickle = r.findings.find((f) => f.location?.line === 99);
     expect(pickle?.snippet?.trim()).toBe('import pickle');
+  });
+
+  it('takes each finding\'s own numbered row out of bandit\'s code excerpt', () => {
+    const results = arr(obj(fixtureJson('bandit/bandit.json'))?.results).map((x) => obj(x) ?? {});
+    expect(results).toHaveLength(19);
+    for (const r of results) {
+      const code = String(r.code);
+      const line = Number(r.line_number);
+      // The row of the excerpt that starts with the line number, as bandit prints it.
+      const row = code.split('\n').find((x) => x.split(/\s/, 1)[0] === String(line));
+      expect(row, `${String(r.filename)}:${line}`).toBeDefined();
+      expect(banditLine(code, line)).toBe(row?.slice(String(line).length + 1));
+    }
+    // Line 9 is not the row of line 99 (a number's prefix), nor is a line the excerpt lacks found.
+    expect(banditLine('98 a\n99 import pickle\n100 b\n', 9)).toBeUndefined();
+    expect(banditLine('98 a\n99 import pickle\n100 b\n', 99)).toBe('import pickle');
+    expect(banditLine('98 a\n99 import pickle\n100 b', 100)).toBe('b');
   });
 });
 

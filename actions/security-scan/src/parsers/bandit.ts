@@ -1,7 +1,7 @@
 import { uniqueCwes } from '../identifiers.js';
 import { arr, obj, position, str, type JsonObject } from '../json-access.js';
 import type { RawFinding, Severity } from '../model.js';
-import { placePath } from '../paths.js';
+import { codeLocation, placePath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 const SEVERITY: Record<string, Severity> = { HIGH: 'high', MEDIUM: 'medium', LOW: 'low', UNDEFINED: 'info' };
@@ -15,9 +15,22 @@ export function looksLikeBandit(doc: JsonObject): boolean {
 /** The source line `line` out of bandit's `code` ("99     import pickle\n…"). */
 export function banditLine(code: string | undefined, line: number | undefined): string | undefined {
   if (code === undefined || line === undefined) return undefined;
-  for (const row of code.split('\n')) {
-    const m = /^(\d+)\s?(.*)$/.exec(row);
-    if (m && Number(m[1]) === line) return m[2];
+  // Scanned in place (no split of the whole excerpt): rows are "<number><space?><text>".
+  const number = String(line);
+  for (let start = 0; start < code.length; ) {
+    const end = code.indexOf('\n', start);
+    const stop = end === -1 ? code.length : end;
+    if (code.startsWith(number, start)) {
+      const after = start + number.length;
+      const c = code.charCodeAt(after);
+      // The number must end here (not be the prefix of a longer one).
+      if (after >= stop || c < 48 || c > 57) {
+        const textStart = after < stop && /\s/.test(code[after] ?? '') ? after + 1 : after;
+        return code.slice(textStart, stop);
+      }
+    }
+    if (end === -1) break;
+    start = end + 1;
   }
   return undefined;
 }
@@ -39,22 +52,16 @@ export function parseBandit(doc: JsonObject, ctx: ParseContext): ParseResult {
     findings.push({
       tool: 'bandit',
       ruleId: str(r.test_id) ?? 'bandit',
-      ...(str(r.test_name) === undefined ? {} : { ruleName: str(r.test_name) }),
+      ruleName: str(r.test_name),
       category: 'sast',
       severity: SEVERITY[rawSeverity] ?? 'info',
       toolSeverity: confidence === undefined ? rawSeverity : `${rawSeverity} (confidence ${confidence})`,
       message: str(r.issue_text) ?? '',
-      ...(str(r.more_info) === undefined ? {} : { helpUrl: str(r.more_info) }),
-      location: {
-        ...placed,
-        ...(line === undefined ? {} : { line }),
-        ...(column === undefined ? {} : { column }),
-        ...(range.length > 1 ? { endLine: Math.max(...range) } : {}),
-        ...(endColumn === undefined ? {} : { endColumn }),
-      },
+      helpUrl: str(r.more_info),
+      location: codeLocation(placed, line, column, range.length > 1 ? Math.max(...range) : undefined, endColumn),
       vulnIds: [],
       cwes: uniqueCwes([cwe?.id]),
-      ...(snippet === undefined ? {} : { snippet }),
+      snippet,
       report: ctx.report,
     });
   }

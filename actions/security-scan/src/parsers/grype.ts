@@ -2,7 +2,7 @@ import { isOsEcosystem, nameFromPurl, normaliseEcosystem, parsePurl, uniqueCwes,
 import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
 import { severityFromCvss, type RawFinding } from '../model.js';
 import { placePath } from '../paths.js';
-import { dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
+import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export function looksLikeGrype(doc: JsonObject): boolean {
@@ -50,9 +50,10 @@ export function parseGrype(doc: JsonObject, ctx: ParseContext): ParseResult {
       category: container ? 'container' : 'dependency',
       severity: severityWord(rawSeverity) ?? (cvss === undefined ? 'info' : severityFromCvss(cvss)),
       toolSeverity: state === undefined ? rawSeverity : `${rawSeverity} (fix ${state})`,
-      ...(cvss === undefined ? {} : { cvss }),
-      message: dependencyMessage(id, name, version, fixed, (str(vuln.description) ?? '').split('\n')[0]?.trim()),
-      ...(help === undefined ? {} : { helpUrl: help }),
+      cvss,
+      message: dependencyMessage(id, name, version, fixed),
+      description: advisoryText(str(vuln.description)),
+      helpUrl: help,
       package: packageRef(ecosystem, name, version, fixed, paths),
       vulnIds: uniqueIds([id, ...related]),
       cwes: uniqueCwes(arr(vuln.cwes).map((c) => str(obj(c)?.cwe) ?? c)),

@@ -1,7 +1,7 @@
 import { ghsaFromUrl, uniqueCwes, uniqueIds } from '../identifiers.js';
 import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
 import type { RawFinding } from '../model.js';
-import { dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
+import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export function looksLikeNpmAudit7(doc: JsonObject): boolean {
@@ -45,7 +45,8 @@ export function parseNpmAudit7(doc: JsonObject, ctx: ParseContext): ParseResult 
         severity: severityWord(rawSeverity) ?? 'info',
         toolSeverity: rawSeverity,
         ...(cvss === undefined || cvss === 0 ? {} : { cvss }),
-        message: dependencyMessage(ids[0] ?? pkgName, name, version, fixText, str(adv.title)),
+        message: dependencyMessage(ids[0] ?? pkgName, name, version, fixText),
+        description: advisoryText(str(adv.title)),
         ...(str(adv.url) === undefined ? {} : { helpUrl: str(adv.url) }),
         package: packageRef('npm', name, version, fixText, nodes),
         vulnIds: ids,
@@ -86,7 +87,8 @@ export function parseNpmAudit6(doc: JsonObject, ctx: ParseContext): ParseResult 
         severity: severityWord(rawSeverity) ?? 'info',
         toolSeverity: rawSeverity,
         ...(cvss === undefined || cvss === 0 ? {} : { cvss }),
-        message: dependencyMessage(ids[0] ?? name, name, version, fixed, str(adv.title)),
+        message: dependencyMessage(ids[0] ?? name, name, version, fixed),
+        description: advisoryText(str(adv.title)),
         ...(str(adv.url) === undefined ? {} : { helpUrl: str(adv.url) }),
         package: packageRef('npm', name, version, fixed, paths),
         vulnIds: ids,

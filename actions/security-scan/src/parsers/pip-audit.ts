@@ -1,7 +1,7 @@
 import { canonicalVulnId, uniqueIds } from '../identifiers.js';
 import { arr, obj, str, strings } from '../json-access.js';
 import type { RawFinding } from '../model.js';
-import { dependencyMessage, packageRef } from './dependency-helpers.js';
+import { advisoryText, dependencyMessage, packageRef } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 function isDependencyEntry(value: unknown): boolean {
@@ -10,10 +10,13 @@ function isDependencyEntry(value: unknown): boolean {
 }
 
 /** pip-audit ≥ 2: {"dependencies":[…],"fixes":[…]}; older: a top-level list of dependencies. */
+const SHAPE_SAMPLE = 64;
+
 export function looksLikePipAudit(doc: unknown): boolean {
-  if (Array.isArray(doc)) return doc.length > 0 && doc.every(isDependencyEntry);
+  if (Array.isArray(doc)) return doc.length > 0 && doc.slice(0, SHAPE_SAMPLE).every(isDependencyEntry);
   const o = obj(doc);
-  return o !== undefined && Array.isArray(o.dependencies) && arr(o.dependencies).every(isDependencyEntry) && !('metadata' in o);
+  // The first entries tell the shape; checking all of a 100,000-entry report is wasted work.
+  return o !== undefined && Array.isArray(o.dependencies) && arr(o.dependencies).slice(0, SHAPE_SAMPLE).every(isDependencyEntry) && !('metadata' in o);
 }
 
 /**
@@ -44,8 +47,9 @@ export function parsePipAudit(doc: unknown, ctx: ParseContext): ParseResult {
         category: 'dependency',
         severity: 'medium',
         toolSeverity: 'none (default medium)',
-        message: dependencyMessage(display, name, version, fixed, (str(vuln.description) ?? '').split('\n')[0]?.trim()),
-        ...(primary.startsWith('PYSEC-') ? { helpUrl: `https://osv.dev/vulnerability/${primary}` } : primary.startsWith('GHSA-') ? { helpUrl: `https://github.com/advisories/${primary}` } : {}),
+        message: dependencyMessage(display, name, version, fixed),
+        description: advisoryText(str(vuln.description)),
+        helpUrl: primary.startsWith('PYSEC-') ? `https://osv.dev/vulnerability/${primary}` : primary.startsWith('GHSA-') ? `https://github.com/advisories/${primary}` : undefined,
         package: packageRef('pypi', name, version, fixed, []),
         vulnIds: ids,
         cwes: [],

@@ -1,7 +1,7 @@
 import { severityFromCvss, type RawFinding, type Severity } from '../model.js';
 import { uniqueIds } from '../identifiers.js';
 import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
-import { dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
+import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export function looksLikeSafetyV2(doc: JsonObject): boolean {
@@ -51,7 +51,9 @@ export function parseSafetyV2(doc: JsonObject, ctx: ParseContext): ParseResult {
       severity: sev.severity,
       toolSeverity: sev.word,
       ...(sev.cvss === undefined ? {} : { cvss: sev.cvss }),
-      message: dependencyMessage(cve ?? `PYUP-${id}`, name, version, fixed, (str(v.advisory) ?? '').trim()),
+      message: dependencyMessage(cve ?? `PYUP-${id}`, name, version, fixed),
+      // safety 2.x advisories are short paragraphs: kept whole.
+      description: str(v.advisory)?.trim() || undefined,
       ...(str(v.more_info_url) === undefined ? {} : { helpUrl: str(v.more_info_url) }),
       package: pkg,
       vulnIds: uniqueIds([`PYUP-${id}`, cve]),
@@ -99,7 +101,8 @@ export function parseSafetyV3(doc: JsonObject, ctx: ParseContext): ParseResult {
             severity: sev.severity,
             toolSeverity: sev.word,
             ...(sev.cvss === undefined ? {} : { cvss: sev.cvss }),
-            message: dependencyMessage(cve ?? `PYUP-${id}`, name, version, fixed, (str(cveObj?.advisory) ?? '').split('\n')[0]?.trim()),
+            message: dependencyMessage(cve ?? `PYUP-${id}`, name, version, fixed),
+            description: advisoryText(str(cveObj?.advisory)),
             package: packageRef('pypi', name, version, fixed, [location]),
             vulnIds: uniqueIds([`PYUP-${id}`, cve]),
             cwes: [],

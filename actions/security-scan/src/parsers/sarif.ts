@@ -1,7 +1,7 @@
 import { isCve, uniqueCwes, uniqueIds } from '../identifiers.js';
 import { arr, num, obj, position, str, strings, type JsonObject } from '../json-access.js';
 import { severityFromCvss, type Category, type RawFinding, type Severity } from '../model.js';
-import { placePath, type PlacedPath } from '../paths.js';
+import { codeLocation, placePath, type PlacedPath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export function looksLikeSarif(doc: JsonObject): boolean {
@@ -97,10 +97,43 @@ function placeArtifact(location: JsonObject | undefined, run: RunContext): Place
   return placePath(joined, run.root);
 }
 
+/** The value of the alphabetically first key with a string value (a tool's fingerprint map). */
+function firstValue(map: JsonObject | undefined): string | undefined {
+  if (map === undefined) return undefined;
+  let best: string | undefined;
+  let value: string | undefined;
+  for (const k in map) {
+    const v = str(map[k]);
+    if (v !== undefined && (best === undefined || k < best)) {
+      best = k;
+      value = v;
+    }
+  }
+  return value;
+}
+
+/** A rule id that is a vulnerability id (CVE or GHSA). */
+function isVulnId(ruleId: string): boolean {
+  const c = ruleId.charCodeAt(0);
+  // Only ids starting with c/C or g/G can be one: most rule ids are skipped without a copy.
+  if (c !== 67 && c !== 99 && c !== 71 && c !== 103) return false;
+  return isCve(ruleId.toUpperCase()) || /^GHSA-/i.test(ruleId);
+}
+
+function ruleNameOf(rule: JsonObject | undefined, ruleId: string): string | undefined {
+  const name = str(rule?.name);
+  return name === ruleId ? undefined : name;
+}
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text : text.slice(0, nl);
+}
+
 function snippetOf(physical: JsonObject, line: number | undefined): string | undefined {
   const region = obj(physical.region);
   const direct = str(obj(region?.snippet)?.text);
-  if (direct !== undefined) return direct.split('\n')[0];
+  if (direct !== undefined) return firstLine(direct);
   const context = obj(physical.contextRegion);
   const text = str(obj(context?.snippet)?.text);
   const start = position(context?.startLine);
@@ -164,42 +197,28 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const column = position(region.startColumn);
       const endLine = position(region.endLine);
       const endColumn = position(region.endColumn);
-      const partial = obj(result.partialFingerprints) ?? {};
-      const full = obj(result.fingerprints) ?? {};
-      const toolFingerprint =
-        str(partial.primaryLocationLineHash) ??
-        Object.keys(full).sort().map((k) => str(full[k])).find((v) => v !== undefined) ??
-        Object.keys(partial).sort().map((k) => str(partial[k])).find((v) => v !== undefined);
-      const suppression = arr(result.suppressions).map(obj).find((s) => s !== undefined && str(s.status) !== 'rejected' && str(s.status) !== 'underReview');
+      const partial = obj(result.partialFingerprints);
+      const toolFingerprint = str(partial?.primaryLocationLineHash) ?? firstValue(obj(result.fingerprints)) ?? firstValue(partial);
+      const suppression = result.suppressions === undefined ? undefined : arr(result.suppressions).map(obj).find((s) => s !== undefined && str(s.status) !== 'rejected' && str(s.status) !== 'underReview');
       const snippet = physical ? snippetOf(physical, line) : undefined;
       const help = info.helpUri;
       const cwes = resultTags.length === 0 ? info.cwes : uniqueCwes([...info.cwes, ...resultTags.filter((t) => /cwe/i.test(t) && /\d/.test(t))]);
       findings.push({
         tool: name,
         ruleId,
-        ...(str(rule?.name) === undefined || str(rule?.name) === ruleId ? {} : { ruleName: str(rule?.name) }),
+        ruleName: ruleNameOf(rule, ruleId),
         category: resultTags.length === 0 && info.category !== undefined && str(rule?.id) === ruleId ? info.category : categoryOf(ruleId, tags),
         severity,
         toolSeverity: securitySeverity !== undefined ? `security-severity ${securitySeverity}` : level,
-        ...(securitySeverity === undefined ? {} : { cvss: securitySeverity }),
+        cvss: securitySeverity,
         message: messageOf(result, rule),
-        ...(help === undefined ? {} : { helpUrl: help }),
-        ...(placed === undefined
-          ? {}
-          : {
-              location: {
-                ...placed,
-                ...(line === undefined ? {} : { line }),
-                ...(column === undefined ? {} : { column }),
-                ...(endLine === undefined ? {} : { endLine }),
-                ...(endColumn === undefined ? {} : { endColumn }),
-              },
-            }),
-        vulnIds: isCve(ruleId.toUpperCase()) || /^GHSA-/i.test(ruleId) ? uniqueIds([ruleId]) : [],
+        helpUrl: help,
+        location: placed === undefined ? undefined : codeLocation(placed, line, column, endLine, endColumn),
+        vulnIds: isVulnId(ruleId) ? uniqueIds([ruleId]) : [],
         cwes,
-        ...(snippet === undefined ? {} : { snippet }),
-        ...(toolFingerprint === undefined ? {} : { toolFingerprint }),
-        ...(suppression ? { suppressedBy: `in source (${str(suppression.kind) ?? 'suppression'}${str(suppression.justification) ? `: ${str(suppression.justification)}` : ''})` } : {}),
+        snippet,
+        toolFingerprint,
+        suppressedBy: suppression ? `in source (${str(suppression.kind) ?? 'suppression'}${str(suppression.justification) ? `: ${str(suppression.justification)}` : ''})` : undefined,
         report: ctx.report,
       });
     }

@@ -1,7 +1,7 @@
 import { uniqueCwes } from '../identifiers.js';
 import { arr, obj, position, str, type JsonObject } from '../json-access.js';
 import type { RawFinding, Severity } from '../model.js';
-import { placePath } from '../paths.js';
+import { codeLocation, placePath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 // Semgrep CE prints ERROR/WARNING/INFO; newer rules use CRITICAL/HIGH/MEDIUM/LOW.
@@ -13,6 +13,11 @@ export function looksLikeSemgrep(doc: JsonObject): boolean {
   const first = obj(arr(doc.results)[0]);
   if (first) return typeof first.check_id === 'string';
   return Array.isArray(doc.results) && Array.isArray(doc.errors) && !('metrics' in doc) && !('generated_at' in doc);
+}
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text : text.slice(0, nl);
 }
 
 // Semgrep CE puts this placeholder where the platform would give the fingerprint or source.
@@ -44,19 +49,13 @@ export function parseSemgrep(doc: JsonObject, ctx: ParseContext): ParseResult {
       severity: SEVERITY[rawSeverity] ?? 'medium',
       toolSeverity: rawSeverity,
       message: (str(extra.message) ?? '').trim(),
-      ...(help === undefined ? {} : { helpUrl: help }),
-      location: {
-        ...placePath(str(r.path) ?? '', ctx.root),
-        ...(line === undefined ? {} : { line }),
-        ...(column === undefined ? {} : { column }),
-        ...(endLine === undefined ? {} : { endLine }),
-        ...(endColumn === undefined ? {} : { endColumn }),
-      },
+      helpUrl: help,
+      location: codeLocation(placePath(str(r.path) ?? '', ctx.root), line, column, endLine, endColumn),
       vulnIds: [],
       cwes: uniqueCwes(Array.isArray(cwe) ? cwe : [cwe]),
-      ...(lines === undefined || LOGIN_PLACEHOLDER.test(lines) ? {} : { snippet: lines.split('\n')[0] ?? '' }),
-      ...(fingerprint === undefined || LOGIN_PLACEHOLDER.test(fingerprint) ? {} : { toolFingerprint: fingerprint }),
-      ...(extra.is_ignored === true ? { suppressedBy: 'nosemgrep comment' } : {}),
+      snippet: lines === undefined || LOGIN_PLACEHOLDER.test(lines) ? undefined : firstLine(lines),
+      toolFingerprint: fingerprint === undefined || LOGIN_PLACEHOLDER.test(fingerprint) ? undefined : fingerprint,
+      suppressedBy: extra.is_ignored === true ? 'nosemgrep comment' : undefined,
       report: ctx.report,
     });
   }

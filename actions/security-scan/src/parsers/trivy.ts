@@ -1,8 +1,8 @@
 import { isOsEcosystem, nameFromPurl, normaliseEcosystem, parsePurl, uniqueCwes, uniqueIds } from '../identifiers.js';
 import { arr, num, obj, position, str, strings, type JsonObject } from '../json-access.js';
 import type { Category, RawFinding } from '../model.js';
-import { placePath } from '../paths.js';
-import { dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
+import { codeLocation, placePath } from '../paths.js';
+import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export function looksLikeTrivy(doc: JsonObject): boolean {
@@ -50,7 +50,8 @@ export function parseTrivy(doc: JsonObject, ctx: ParseContext): ParseResult {
         severity: severityWord(rawSeverity) ?? 'info',
         toolSeverity: rawSeverity,
         ...(cvss === undefined ? {} : { cvss }),
-        message: dependencyMessage(id, name, version, fixed, str(vuln.Title)),
+        message: dependencyMessage(id, name, version, fixed),
+        description: advisoryText(str(vuln.Title)),
         ...(str(vuln.PrimaryURL) === undefined ? {} : { helpUrl: str(vuln.PrimaryURL) }),
         package: packageRef(ecosystem, name, version, fixed, paths),
         vulnIds: uniqueIds([id, ...strings(vuln.VendorIDs)]),
@@ -78,7 +79,7 @@ export function parseTrivy(doc: JsonObject, ctx: ParseContext): ParseResult {
         toolSeverity: rawSeverity,
         message: [str(mis.Title), str(mis.Message)].filter(Boolean).join(': '),
         ...(str(mis.PrimaryURL) === undefined ? {} : { helpUrl: str(mis.PrimaryURL) }),
-        location: { ...targetPlace, ...(line === undefined ? {} : { line }), ...(endLine === undefined ? {} : { endLine }) },
+        location: codeLocation(targetPlace, line, undefined, endLine, undefined),
         vulnIds: [],
         cwes: [],
         ...(snippet === undefined ? {} : { snippet }),
@@ -100,7 +101,7 @@ export function parseTrivy(doc: JsonObject, ctx: ParseContext): ParseResult {
         toolSeverity: rawSeverity,
         // The match is redacted by trivy (*****); it is still not repeated here, only the rule's title.
         message: `${str(secret.Title) ?? 'Secret'} found (${str(secret.Category) ?? 'secret'})`,
-        location: { ...targetPlace, ...(line === undefined ? {} : { line }), ...(endLine === undefined ? {} : { endLine }) },
+        location: codeLocation(targetPlace, line, undefined, endLine, undefined),
         vulnIds: [],
         cwes: ['CWE-798'],
         ...(str(secret.Match) === undefined ? {} : { snippet: str(secret.Match) }),
