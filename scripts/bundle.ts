@@ -1,5 +1,4 @@
-// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js,
-// src/workers/<name>.ts → dist/workers/<name>/index.js (worker threads the action starts).
+// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js.
 // Usage: node scripts/bundle.ts [name…]   (no names: the action in the current folder, or all of them)
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,12 +42,9 @@ async function bundle(name: string): Promise<void> {
   const common = ['--license', 'licenses.txt', '--minify', '--target', 'es2023', '--quiet'];
   await run(['build', 'src/index.ts', '-o', 'dist', ...common], dir);
   if (existsSync(path.join(dir, 'src/post.ts'))) await run(['build', 'src/post.ts', '-o', 'dist/post', ...common], dir);
-  const workersDir = path.join(dir, 'src/workers');
-  const workers = existsSync(workersDir) ? readdirSync(workersDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
-  for (const worker of workers) await run(['build', `src/workers/${worker}.ts`, '-o', `dist/workers/${worker}`, ...common], dir);
   await minifyChunks(path.join(dir, 'dist'));
   // ncc writes dist/package.json for ESM output; make sure of it, the runner's node needs it.
-  for (const out of ['dist', 'dist/post', ...workers.map((w) => `dist/workers/${w}`)]) {
+  for (const out of ['dist', 'dist/post']) {
     if (existsSync(path.join(dir, out, 'index.js'))) writeFileSync(path.join(dir, out, 'package.json'), '{\n  "type": "module"\n}\n');
   }
   console.log(`bundled ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

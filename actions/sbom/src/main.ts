@@ -4,7 +4,6 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   code,
-  debug,
   group,
   httpRequest,
   info,
@@ -26,7 +25,6 @@ import { generate } from './pipeline.js';
 import { type InventoryStats, inventoryStats } from './report.js';
 import { InvalidBomError } from './serialize.js';
 import { buildSnapshot } from './submission.js';
-import { inThreadValidator, type SchemaValidator, startValidator } from './validator-client.js';
 
 const MAX_LISTED = 50;
 
@@ -109,17 +107,6 @@ async function submit(inventory: MergedInventory, token: string): Promise<string
 }
 
 export async function run(): Promise<void> {
-  // First, so the validator loads on its thread while this one reads inputs and lockfiles.
-  const validator = startValidator();
-  debug(`schema validation ${validator === inThreadValidator ? 'in the main thread' : 'on a worker thread'}`);
-  try {
-    await runWith(validator);
-  } finally {
-    validator.close();
-  }
-}
-
-async function runWith(validator: SchemaValidator): Promise<void> {
   const inputs = readInputs();
   const root = workspaceRoot();
   const files = await discoverLockfiles(inputs.path, inputs.exclude, root);
@@ -133,17 +120,6 @@ async function runWith(validator: SchemaValidator): Promise<void> {
     componentName = id.name ?? (path.basename(dir) || 'project');
     componentVersion ??= id.version;
   }
-  await generateAndWrite(inputs, root, files, componentName, componentVersion, validator);
-}
-
-async function generateAndWrite(
-  inputs: Inputs,
-  root: string,
-  files: readonly string[],
-  componentName: string | undefined,
-  componentVersion: string | undefined,
-  validator: SchemaValidator,
-): Promise<void> {
   const { inventory, serialized } = await group(`Reading ${files.length} lockfile(s)`, () =>
     generate(
       files,
@@ -156,7 +132,6 @@ async function generateAndWrite(
         serialNumber: inputs.reproducible ? undefined : `urn:uuid:${randomUUID()}`,
         specVersion: inputs.specVersion,
         format: inputs.format,
-        validator,
       },
       logRead,
     ),

@@ -4,13 +4,10 @@ import { type MergedInventory, mergeReports } from './merge.js';
 import type { LockfileReport } from './model.js';
 import { readLockfile } from './readers/index.js';
 import { type OutputFormat, type SerializedBom, serializeValidated, type SpecVersion } from './serialize.js';
-import type { SchemaValidator } from './validator-client.js';
 
 export interface GenerateOptions extends BomOptions {
   specVersion: SpecVersion;
   format: OutputFormat;
-  /** Default: validation in this thread. */
-  validator?: SchemaValidator;
 }
 
 export interface Generated {
@@ -31,6 +28,6 @@ export async function generate(files: readonly string[], root: string, options: 
   }
   const inventory = mergeReports(reports);
   const bom = buildBom(inventory, options);
-  const serialized = await serializeValidated(bom, options.specVersion, options.format, options.validator);
+  const serialized = await serializeValidated(bom, options.specVersion, options.format);
   return { reports, inventory, bom, serialized };
 }

@@ -1,7 +1,7 @@
 import type * as Models from '@cyclonedx/cyclonedx-library/Models';
 import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
-import { inThreadValidator, type SchemaValidator } from './validator-client.js';
+import { documentErrors } from './schema.js';
 
 /** Serialises a BOM and validates it against the CycloneDX schema before anyone writes it. */
 
@@ -51,10 +51,9 @@ export function serializeJson(bom: Models.Bom, version: SpecVersion): string {
   return serializeJsonDocument(bom, version).text;
 }
 
-/** XML support (xmlbuilder2 and the XML normalisers) loads only when XML is asked for. */
-export async function serializeXml(bom: Models.Bom, version: SpecVersion): Promise<string> {
-  const { serializeXmlText } = await import('./serialize-xml.js');
-  return serializeXmlText(bom, spec(version));
+export function serializeXml(bom: Models.Bom, version: SpecVersion): string {
+  const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec(version)));
+  return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;
 }
 
 function describe(errors: unknown): string {
@@ -69,8 +68,8 @@ function describe(errors: unknown): string {
 }
 
 /** Strict JSON-schema validation (the library's schemas and ajv setup; see schema.ts). */
-async function validateDocument(validator: SchemaValidator, document: unknown, json: string, version: SpecVersion): Promise<void> {
-  const errors = await validator.errors(document, json, version);
+async function validateDocument(document: unknown, version: SpecVersion): Promise<void> {
+  const errors = await documentErrors(document, version);
   if (errors !== null) throw new InvalidBomError(describe(errors));
 }
 
@@ -85,8 +84,8 @@ export interface SerializedBom {
  * addon the runner cannot load from a bundle), so the same model is validated in its JSON form, and the
  * XML is checked to be well-formed by the caller.
  */
-export async function serializeValidated(bom: Models.Bom, version: SpecVersion, format: OutputFormat, validator: SchemaValidator = inThreadValidator): Promise<SerializedBom> {
+export async function serializeValidated(bom: Models.Bom, version: SpecVersion, format: OutputFormat): Promise<SerializedBom> {
   const json = serializeJsonDocument(bom, version);
-  await validateDocument(validator, json.document, json.text, version);
-  return { text: format === 'json' ? json.text : await serializeXml(bom, version), validatedJson: json.text };
+  await validateDocument(json.document, version);
+  return { text: format === 'json' ? json.text : serializeXml(bom, version), validatedJson: json.text };
 }

@@ -4,7 +4,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { schemaErrors } from '../src/schema.js';
 import { allUnique, canonicalJson } from '../src/validator/unique.cjs';
 import { validatorSource } from '../src/validator/generate.js';
-import { warmUpDocument } from '../src/validator/warm-up.js';
 import { expectValidCycloneDx } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -47,13 +46,5 @@ describe('the precompiled CycloneDX validators', () => {
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
     expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
     expect(canonicalJson({ a: '1' })).not.toBe(canonicalJson({ a: 1 }));
-  });
-
-  it('warm up on a valid document, so the worker compiles the success paths', async () => {
-    for (const version of ['1.5', '1.6'] as const) {
-      const text = JSON.stringify(warmUpDocument(version));
-      expect(await schemaErrors(text, version)).toBeNull();
-      await expectValidCycloneDx(text, version);
-    }
   });
 });
