@@ -36,7 +36,9 @@ describe('report', () => {
     const run = buildRun([], { id: 'r', timestamp: '2026-11-27T00:00:00Z' });
     const summary = buildSummary(c, [run], DEFAULTS, 'fail').toString();
     expect(summary).not.toContain('<img');
-    expect(summary).not.toContain('::set-output');
+    // The runner never reads commands from the summary file; still, no injected line may start one.
+    expect(summary.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+    expect(summary).toContain('::set-output name=x::y'); // shown as written, not hidden
     const body = commentBody(c, DEFAULTS, 'fail', 'bench', 'https://github.com/o/r/actions/runs/1');
     expect(body.startsWith(commentMarker('bench'))).toBe(true);
     expect(body).not.toContain('<img');

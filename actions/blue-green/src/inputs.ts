@@ -73,7 +73,7 @@ export async function readInputs(): Promise<Inputs> {
     monitorMs,
     scaleDownDelayMs: inputs.getDuration('scale-down-delay', 30_000, { min: 0 }),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: readKubeconfigInput(),
+    kubeconfig: readKubeconfigInput('kubeconfig'),
     context: inputs.getString('context'),
     recordFile: inputs.getString('record-file', 'blue-green-record.json'),
     token: inputs.getSecret('token'),

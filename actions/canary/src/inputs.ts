@@ -82,7 +82,7 @@ export function readInputs(): Inputs {
     judge: inputs.getEnum('judge', JUDGES, 'threshold'),
     webhooks: unwrap('webhooks', parseWebhooks(inputs.getObject('webhooks'))),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: readKubeconfigInput(),
+    kubeconfig: readKubeconfigInput('kubeconfig'),
     context: inputs.getString('context'),
     analysisFile: inputs.getString('analysis-file', 'canary-analysis.json'),
   };
