@@ -1,4 +1,3 @@
-import * as github from '@actions/github';
 import { commentMarker } from './report.js';
 
 /** Bounded: a PR with more than this many comments gets a new one rather than a long scan. */
@@ -12,6 +11,8 @@ export type CommentOutcome = { action: 'created' | 'updated'; id: number; url: s
  * (someone else's) is left alone and a new one is created.
  */
 export async function upsertComment(token: string, tag: string, body: string): Promise<CommentOutcome> {
+  // Octokit and its HTTP stack load only when a comment is posted: half of the bundle's start-up.
+  const github = await import('@actions/github');
   const { context } = github;
   const number = context.payload.pull_request?.number;
   if (typeof number !== 'number') return { action: 'skipped', reason: `the event '${context.eventName}' is not a pull request` };
