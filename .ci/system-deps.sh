@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests and the local pipeline use: real Prometheus (+ promtool), a real
-# OCI registry, diff-cover (the quality-gate anchor), headless Chromium (the pipeline report).
+# OCI registry, diff-cover (the quality-gate anchor), headless Chromium (the pipeline report),
+# xmllint (CycloneDX XSD validation).
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 need=()
@@ -12,6 +13,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v kubectl >/dev/null || need+=(kubernetes-client)
 command -v git >/dev/null || need+=(git)
 command -v openssl >/dev/null || need+=(openssl)
+# xmllint validates the sbom action's XML against the CycloneDX XSD.
+command -v xmllint >/dev/null || need+=(libxml2-utils)
 # Emoji in job summaries, for the pipeline report's screenshot.
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 [ ${#need[@]} -eq 0 ] && exit 0

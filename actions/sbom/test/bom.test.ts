@@ -5,7 +5,7 @@ import { parseXmlText } from '@spikeformer-actions/core';
 import { describe, expect, it, vi } from 'vitest';
 import { inventoryStats } from '../src/report.js';
 import { buildSnapshot } from '../src/submission.js';
-import { expectValidCycloneDx, generateFor, lockfile, parseBom } from './helpers.js';
+import { expectValidCycloneDx, expectValidCycloneDxXml, generateFor, lockfile, parseBom } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -72,8 +72,9 @@ describe('serialisation', () => {
     await expectValidCycloneDx(serialized.text, '1.5');
   });
 
-  it('XML: well-formed, same components as the validated JSON', async () => {
+  it('XML: valid against the CycloneDX XSD (xmllint), same components as the validated JSON', async () => {
     const { serialized } = await generateFor([lockfile('uv/uv.lock')], undefined, { format: 'xml' });
+    expectValidCycloneDxXml(serialized.text);
     expect(serialized.text.startsWith('<?xml')).toBe(true);
     const xml = parseXmlText(serialized.text, 'sbom.cdx.xml', { arrays: ['component', 'hash', 'reference', 'dependency'] }) as { bom: { components: { component: unknown[] }; '@_xmlns': string } };
     expect(xml.bom['@_xmlns']).toBe('http://cyclonedx.org/schema/bom/1.6');

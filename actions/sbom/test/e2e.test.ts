@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBundled, runBundledAction } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectValidCycloneDx, lockfilesDir, parseBom } from './helpers.js';
+import { expectValidCycloneDx, expectValidCycloneDxXml, lockfilesDir, parseBom } from './helpers.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 300_000 });
 
@@ -93,6 +93,7 @@ describe('the bundled action, run as the runner runs it', () => {
       expect(r.exitCode).toBe(0);
       expect(r.outputs['sbom-file']).toBe('sbom.cdx.xml');
       expect(readFileSync(path.join(ws, 'sbom.cdx.xml'), 'utf8')).toMatch(/^<\?xml[^>]*>\s*<bom xmlns="http:\/\/cyclonedx.org\/schema\/bom\/1.5"/);
+      expectValidCycloneDxXml(readFileSync(path.join(ws, 'sbom.cdx.xml'), 'utf8'), '1.5');
       expect(r.masks).toContain(token);
       expect(r.stdout.replace(/^::add-mask::.*$/m, '')).not.toContain(token);
       expect(received).toHaveLength(1);
