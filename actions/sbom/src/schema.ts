@@ -14,8 +14,3 @@ export async function documentErrors(doc: unknown, version: '1.5' | '1.6'): Prom
   const validate: ValidateFunction = version === '1.6' ? validate16 : (await import('./generated/bom-1.5.cjs')).default;
   return validate(doc) ? null : (validate.errors ?? []);
 }
-
-/** The same for a JSON text (what a file on disk holds). */
-export function schemaErrors(json: string, version: '1.5' | '1.6'): Promise<ErrorObject[] | null> {
-  return documentErrors(JSON.parse(json), version);
-}

@@ -47,10 +47,6 @@ function serializeJsonDocument(bom: Models.Bom, version: SpecVersion): { text: s
   return { text, document: serializer.document };
 }
 
-export function serializeJson(bom: Models.Bom, version: SpecVersion): string {
-  return serializeJsonDocument(bom, version).text;
-}
-
 export function serializeXml(bom: Models.Bom, version: SpecVersion): string {
   const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec(version)));
   return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;

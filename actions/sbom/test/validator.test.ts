@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { schemaErrors } from '../src/schema.js';
 import { allUnique, canonicalJson } from '../src/validator/unique.cjs';
 import { validatorSource } from '../src/validator/generate.js';
-import { expectValidCycloneDx } from './helpers.js';
+import { schemaErrors } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 

@@ -97,6 +97,11 @@ export function getList(name: string, options: { commas?: boolean } = {}): strin
 export function getObject(name: string): unknown {
   const value = rawInput(name, false);
   if (value.trim() === '') return undefined;
+  return parseYamlInput(name, value);
+}
+
+/** YAML or JSON text given in input `name`; a syntax error is an InputError with its line. */
+export function parseYamlInput(name: string, value: string): unknown {
   try {
     return parseYamlText(value, `input '${name}'`);
   } catch (error) {

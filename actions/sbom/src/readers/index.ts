@@ -64,6 +64,17 @@ function pnpmImporters(lock: string): ImporterLookup {
   };
 }
 
+/** A pyproject.toml beside a lock that does not name its project gives the root its name and version. */
+async function withPyprojectIdentity(report: LockfileReport, lock: string, shownLock: string): Promise<LockfileReport> {
+  const pyproject = await optionalSibling(lock, 'pyproject.toml', shownLock);
+  if (pyproject) {
+    const m = readPythonManifest(parseTomlText(pyproject.text, pyproject.shown));
+    report.root.name = m.name ?? '';
+    report.root.version = m.version;
+  }
+  return report;
+}
+
 /**
  * Reads one lockfile (absolute path; shown is its workspace-relative name) with the manifest
  * beside it (package.json, pyproject.toml, Pipfile) for the root's name and direct dependencies.
@@ -94,13 +105,7 @@ export async function readLockfile(file: string, shown: string, includeRoot: str
     case 'pipenv': {
       const pipfile = await optionalSibling(file, 'Pipfile', shown);
       const report = readPipfileLock(source, pipfile ? readPipfileManifest(parseTomlText(pipfile.text, pipfile.shown)) : undefined);
-      const pyproject = await optionalSibling(file, 'pyproject.toml', shown);
-      if (pyproject) {
-        const m = readPythonManifest(parseTomlText(pyproject.text, pyproject.shown));
-        report.root.name = m.name ?? '';
-        report.root.version = m.version;
-      }
-      return report;
+      return withPyprojectIdentity(report, file, shown);
     }
     case 'requirements': {
       const load: Loader = async (target, from) => {
@@ -109,14 +114,7 @@ export async function readLockfile(file: string, shown: string, includeRoot: str
         if (!existsSync(target)) throw new FileError(from.file, `included file '${rel.split(path.sep).join('/')}' does not exist`, { line: from.line });
         return readSource(target, rel.split(path.sep).join('/'));
       };
-      const report = await readRequirements(source, load);
-      const pyproject = await optionalSibling(file, 'pyproject.toml', shown);
-      if (pyproject) {
-        const m = readPythonManifest(parseTomlText(pyproject.text, pyproject.shown));
-        report.root.name = m.name ?? '';
-        report.root.version = m.version;
-      }
-      return report;
+      return withPyprojectIdentity(await readRequirements(source, load), file, shown);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { maskSecret, parseYamlText, UserError } from '@spikeformer-actions/core';
+import { InputError, inputs, maskSecret } from '@spikeformer-actions/core';
 
 /** The credential fields of a kubeconfig's users that must never reach a log. */
 const SECRET_FIELDS = ['token', 'password', 'client-key-data', 'client-certificate-data'];
@@ -33,12 +33,12 @@ export function looksInline(value: string): string | undefined {
  * content has its credentials masked and is written to a private file under `dir`
  * (default RUNNER_TEMP or the OS temp dir).
  */
-export function resolveKubeconfig(value: string, dir: string = process.env['RUNNER_TEMP'] || tmpdir()): ResolvedKubeconfig {
+export function resolveKubeconfig(value: string, dir: string = process.env['RUNNER_TEMP'] || tmpdir(), input = 'kubeconfig'): ResolvedKubeconfig {
   const content = looksInline(value);
   if (content === undefined) return { path: value.trim(), inline: false, contexts: [] };
-  const parsed = parseYamlText(content, 'the kubeconfig input');
+  const parsed = inputs.parseYamlInput(input, content);
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as Record<string, unknown>)['clusters'])) {
-    throw new UserError('the kubeconfig input is neither a file path nor a kubeconfig (no clusters)');
+    throw new InputError(input, 'is neither a file path nor a kubeconfig (no clusters)');
   }
   const config = parsed as { users?: { user?: Record<string, unknown> }[]; contexts?: { name?: string }[] };
   for (const u of config.users ?? []) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, inputs, UserError, workspaceRoot } from '@spikeformer-actions/core';
+import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
 import { resolveKubeconfig } from '../kube/kubeconfig.js';
 
 /**
@@ -12,13 +12,7 @@ import { resolveKubeconfig } from '../kube/kubeconfig.js';
 export function readKubeconfigInput(name = 'kubeconfig'): string {
   const raw = inputs.getString(name);
   if (raw === '') return '';
-  let resolved;
-  try {
-    resolved = resolveKubeconfig(raw);
-  } catch (error) {
-    if (error instanceof UserError) throw new InputError(name, error.message.replace(/^the kubeconfig input /, ''));
-    throw error;
-  }
+  const resolved = resolveKubeconfig(raw, undefined, name);
   if (resolved.inline) return resolved.path;
   const file = path.resolve(workspaceRoot(), resolved.path);
   if (!existsSync(file)) throw new InputError(name, `file '${resolved.path}' does not exist`);
