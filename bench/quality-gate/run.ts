@@ -5,8 +5,10 @@
 //   node bench/quality-gate/run.ts [--runs N] [--files N] [--keep]
 //
 // Each tool runs as a whole process (start-up included) under /usr/bin/time for wall time and
-// peak RSS; one warm-up run is not counted; medians are reported. quality-gate runs twice:
-// with diff-base (it runs git diff itself, as diff-cover does) and with diff-file.
+// peak RSS. The tools take turns, one run each per round (one warm-up round is not counted), so
+// that a machine whose speed drifts (shared cores) slows them alike; medians are reported, and
+// the ratios are the medians of each round's ratio. quality-gate runs twice: with diff-base (it
+// runs git diff itself, as diff-cover does) and with diff-file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,11 +105,17 @@ function median(values: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function measure(name: string, once: () => Sample): { name: string; wall: number; min: number; max: number; cpu: number; peak: number } {
-  once(); // warm-up, not counted
-  const samples = Array.from({ length: RUNS }, once);
-  const walls = samples.map((s) => s.wallS);
-  return { name, wall: median(walls), min: Math.min(...walls), max: Math.max(...walls), cpu: median(samples.map((s) => s.cpuS)), peak: median(samples.map((s) => s.peakMiB)) };
+interface Measured {
+  name: string;
+  samples: Sample[];
+}
+
+/** Runs every tool once per round, RUNS rounds after a warm-up round. */
+function measureInRounds(tools: { name: string; once: () => Sample }[]): Measured[] {
+  for (const t of tools) t.once();
+  const results: Measured[] = tools.map((t) => ({ name: t.name, samples: [] }));
+  for (let round = 0; round < RUNS; round++) tools.forEach((t, i) => results[i]?.samples.push(t.once()));
+  return results;
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'qg-bench-'));
@@ -150,13 +158,13 @@ try {
   const oursGitEnv = { ...base, ...runnerFiles('git'), 'INPUT_DIFF-BASE': 'base', 'INPUT_JSON-FILE': '.bench/git.json' };
   const oursFileEnv = { ...base, ...runnerFiles('file'), 'INPUT_DIFF-FILE': '.bench/pr.diff', 'INPUT_JSON-FILE': '.bench/file.json' };
 
-  const results = [
-    measure('diff-cover 7.4 (git diff, --json-report)', () => timed(DIFF_COVER, [report, '--compare-branch=base', '--json-report', path.join(scratch, 'dc.json')], repo, process.env)),
-    measure('quality-gate, diff-base (runs git diff)', () => timed(process.execPath, [bundle], repo, oursGitEnv)),
-    measure('quality-gate, diff-file', () => timed(process.execPath, [bundle], repo, oursFileEnv)),
+  const results = measureInRounds([
+    { name: 'diff-cover 7.4 (git diff, --json-report)', once: () => timed(DIFF_COVER, [report, '--compare-branch=base', '--json-report', path.join(scratch, 'dc.json')], repo, process.env) },
+    { name: 'quality-gate, diff-base (runs git diff)', once: () => timed(process.execPath, [bundle], repo, oursGitEnv) },
+    { name: 'quality-gate, diff-file', once: () => timed(process.execPath, [bundle], repo, oursFileEnv) },
     // The floor: loading the bundle and failing on "no inputs" (exit 1), no report read.
-    measure('quality-gate start-up only (no inputs)', () => timed(process.execPath, [bundle], repo, { ...process.env, ...runnerFiles('startup'), GITHUB_WORKSPACE: repo }, 1)),
-  ];
+    { name: 'quality-gate start-up only (no inputs)', once: () => timed(process.execPath, [bundle], repo, { ...process.env, ...runnerFiles('startup'), GITHUB_WORKSPACE: repo }, 1) },
+  ]);
 
   // Both must report the same result, or the timing means nothing.
   const dc = JSON.parse(readFileSync(path.join(scratch, 'dc.json'), 'utf8')) as { total_num_lines: number; total_num_violations: number };
@@ -168,15 +176,21 @@ try {
   }
   console.log(`same result from all: ${dc.total_num_lines} executable changed lines, ${dc.total_num_violations} uncovered (${(((dc.total_num_lines - dc.total_num_violations) / dc.total_num_lines) * 100).toFixed(3)} %)`);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`\nnode ${process.version}, ${RUNS} runs after 1 warm-up, load average ${load}; wall and CPU (user+sys, child processes included) of the whole process, start-up included\n`);
-  console.log('| tool | wall median (min–max) | CPU median | peak RSS | wall ratio | CPU ratio |');
+  console.log(`\nnode ${process.version}, ${RUNS} rounds after 1 warm-up round, load average ${load}; wall and CPU (user+sys, child processes included) of the whole process, start-up included\n`);
+  console.log('| tool | wall median (min–max) | CPU median | peak RSS | wall ratio (min–max) | CPU ratio |');
   console.log('|---|---|---|---|---|---|');
-  const dc0 = results[0];
+  const reference = results[0]?.samples ?? [];
   for (const r of results) {
-    const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
-    console.log(`| ${r.name} | ${r.wall.toFixed(2)} s (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | ${r.cpu.toFixed(2)} s | ${r.peak.toFixed(0)} MiB | ${ratio(dc0?.wall ?? Number.NaN, r.wall)} | ${ratio(dc0?.cpu ?? Number.NaN, r.cpu)} |`);
+    const walls = r.samples.map((x) => x.wallS);
+    // Each round's ratio: diff-cover's run beside this tool's run of the same round.
+    const wallRatios = r.samples.map((x, i) => (reference[i]?.wallS ?? Number.NaN) / x.wallS);
+    const cpuRatios = r.samples.map((x, i) => (reference[i]?.cpuS ?? Number.NaN) / x.cpuS);
+    const times = (v: number): string => `${v.toFixed(1)}×`;
+    console.log(
+      `| ${r.name} | ${median(walls).toFixed(2)} s (${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}) | ${median(r.samples.map((x) => x.cpuS)).toFixed(2)} s | ${median(r.samples.map((x) => x.peakMiB)).toFixed(0)} MiB | ${times(median(wallRatios))} (${times(Math.min(...wallRatios))}–${times(Math.max(...wallRatios))}) | ${times(median(cpuRatios))} |`,
+    );
   }
-  console.log('\nratio = diff-cover ÷ this tool (above 1 means faster than diff-cover)');
+  console.log('\nratio = diff-cover ÷ this tool, per round (above 1 means faster than diff-cover); medians over the rounds');
 } finally {
   if (!args.includes('--keep')) rmSync(scratch, { recursive: true, force: true });
   else console.log(`kept ${scratch}`);

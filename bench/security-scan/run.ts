@@ -1,5 +1,6 @@
 // Benchmark of the security-scan action on a replicated fixture set (≥ 100 MB, ≥ 200,000 findings).
 // Usage: node bench/security-scan/run.ts [--runs 3] [--scale 1] [--keep] [--phases] [--floor]
+// (--floor runs floor.ts on one thread and on two: `floor.ts <ws>` and `floor.ts <ws> --workers 2`).
 // Runs the bundled action (actions/security-scan/dist, bundled first when missing) as the runner
 // would, in a child process, and compares its wall time and peak memory with a child that only
 // reads the same files and JSON.parses them. Needs ../shared/fixtures beside the repository.
@@ -183,8 +184,11 @@ if (phases) {
   spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'phases.ts'), ws], { stdio: 'inherit', timeout: 600_000 });
 }
 if (floor) {
-  console.log('floor (the least per-finding work, written directly; see floor.ts):');
-  spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor.ts'), ws], { stdio: 'inherit', timeout: 600_000 });
+  const floorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor.ts');
+  console.log('floor (the least per-finding work, written directly; see floor.ts), one thread:');
+  spawnSync(process.execPath, [floorScript, ws], { stdio: 'inherit', timeout: 600_000 });
+  console.log('floor on two threads (main + one worker, reports split by bytes; floor.ts --workers 2):');
+  spawnSync(process.execPath, [floorScript, ws, '--workers', '2'], { stdio: 'inherit', timeout: 600_000 });
 }
 if (keep) console.log(`kept: ${work}`);
 else rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -7,7 +7,6 @@ import {
   GateFailure,
   info,
   notice,
-  readJsonFile,
   readTextFile,
   setOutput,
   warning,
@@ -17,10 +16,8 @@ import {
 import { type Analysis, analyse, prepareCoverage } from './analyse.js';
 import { parseCoverage } from './coverage/detect.js';
 import type { CoverageReport } from './coverage/model.js';
-import type { FileChange } from './diff.js';
-import { parseUnifiedDiff } from './diff.js';
-import { MAX_REPORT_BYTES, readDiffFile, readReportText } from './diff-file.js';
-import { gitDiffAgainst } from './git.js';
+import { startChanges } from './changes-thread.js';
+import { MAX_REPORT_BYTES, readReportText } from './diff-file.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { parseJunit, type TestRun } from './junit.js';
 import { parseLint } from './lint/detect.js';
@@ -34,28 +31,6 @@ async function readCoverage(file: string, format: Inputs['coverageFormat']): Pro
   const report = format === 'auto' ? parseCoverage(text, shown) : parseCoverage(text, shown, format);
   if (report.files.size === 0) throw new FileError(shown, `is an empty ${report.format} coverage report (no source files in it)`);
   return report;
-}
-
-/** The diff base: the input, else the pull request's base commit from the event. */
-async function defaultBase(): Promise<string> {
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  if (!eventPath || !existsSync(eventPath)) return '';
-  const event = (await readJsonFile(eventPath, 64 * 1024 * 1024, 'the event payload')) as { pull_request?: { base?: { sha?: unknown; ref?: unknown } } };
-  const base = event.pull_request?.base;
-  if (typeof base?.sha === 'string' && base.sha !== '') return base.sha;
-  return typeof base?.ref === 'string' ? base.ref : '';
-}
-
-type GitChanges = { diff: string; mergeBase: string; baseRef: string } | { noDiffReason: string };
-
-/**
- * Starts `git diff` for diff-base (or the pull request's base) at once, so that git runs
- * while the reports are read and parsed; readChanges waits for it.
- */
-async function startGitDiff(i: Inputs, root: string): Promise<GitChanges> {
-  const base = i.diffBase !== '' ? i.diffBase : await defaultBase();
-  if (base === '') return { noDiffReason: 'not a pull request, and neither diff-base nor diff-file is given' };
-  return gitDiffAgainst(base, root);
 }
 
 /**
@@ -92,19 +67,6 @@ function workspaceFileCheck(root: string): (rel: string) => boolean {
   };
 }
 
-async function readChanges(i: Inputs, root: string, git: Promise<GitChanges> | undefined): Promise<{ changes?: Map<string, FileChange>; source?: string; noDiffReason?: string }> {
-  if (!git) {
-    const shown = workspaceRelative(i.diffFile);
-    return { changes: await readDiffFile(i.diffFile, shown, root), source: `diff-file ${shown}` };
-  }
-  const started = await git;
-  if ('noDiffReason' in started) return started;
-  const { diff, mergeBase, baseRef } = started;
-  info(`Changed lines: git diff against merge-base ${mergeBase.slice(0, 12)} of ${baseRef} and HEAD`);
-  const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
-  return { changes: parseUnifiedDiff(diff, 'git diff', { keepText: false }), source: `git diff ${shownRef}...HEAD` };
-}
-
 /** Paths that match no workspace file make changed-line coverage meaningless: an error with a diff, a warning without. */
 function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
   for (const report of reports) {
@@ -123,14 +85,18 @@ function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
   }
 }
 
-export async function run(): Promise<void> {
+export interface RunOptions {
+  /** The bundle's changed-lines worker (dist/worker/index.js); without it the diff is read in this thread. */
+  changesWorker?: string;
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
   const i = await readInputs();
   const root = workspaceRoot();
   const needsDiff = i.coverage.length > 0 || i.lint.length > 0;
-  // git diff runs while the reports are parsed; its failure is reported where it is awaited,
-  // after the reports' own errors (as before).
-  const git = needsDiff && i.diffFile === '' ? startGitDiff(i, root) : undefined;
-  git?.catch(() => undefined);
+  // The diff is found while the reports are parsed; its failure is reported where it is
+  // waited for, after the reports' own errors.
+  const pending = needsDiff ? startChanges({ diffFile: i.diffFile, diffBase: i.diffBase, root, eventPath: process.env.GITHUB_EVENT_PATH ?? '' }, options.changesWorker) : undefined;
   const mapper = new PathMapper({
     root,
     prefixes: i.pathPrefixes,
@@ -159,7 +125,8 @@ export async function run(): Promise<void> {
 
   // Path mapping and totals need no diff: done while git diff may still be running.
   const prepared = coverage.length > 0 ? prepareCoverage(coverage, mapper) : undefined;
-  const diff = needsDiff ? await readChanges(i, root, git) : {};
+  const diff = pending ? await pending.wait() : {};
+  if (diff.note !== undefined) info(diff.note);
   const analysis = analyse({
     coverage,
     ...(prepared ? { prepared } : {}),

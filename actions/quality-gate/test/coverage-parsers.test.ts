@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '@spikeformer-actions/core';
 import { sharedFixture } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { detectCoverageFormat, parseCoverage } from '../src/coverage/detect.js';
@@ -132,5 +133,30 @@ describe('the per-file line table', () => {
     copy.addBranches(-1, 1, 0);
     expect([t.get(7)?.hits, copy.get(7)?.hits, t.get(-1)?.branches, copy.get(-1)?.branches]).toEqual([1, 9, 0, 1]);
     expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual({ lines: 4103, linesCovered: 2052, branches: 2, branchesCovered: 2 });
+  });
+  it('keeps its running totals equal to a count over its lines, through merges, far lines, branches and copies', () => {
+    const random = seededRandom(7);
+    const pick = (n: number): number => Math.floor(random() * n);
+    const counted = (t: LineTable) => {
+      const c = { lines: 0, linesCovered: 0, branches: 0, branchesCovered: 0 };
+      for (const [, cov] of t) {
+        c.lines++;
+        if (cov.hits > 0) c.linesCovered++;
+        c.branches += cov.branches;
+        c.branchesCovered += cov.branchesCovered;
+      }
+      return c;
+    };
+    let t = new LineTable();
+    for (let step = 0; step < 3000; step++) {
+      // Mostly dense lines, some far beyond (held aside until the arrays grow past them), repeats on purpose.
+      const line = random() < 0.05 ? 2000 + pick(8000) : 1 + pick(600);
+      const op = pick(10);
+      if (op < 7) t.add(line, pick(3), op < 2 ? pick(4) : 0, op < 1 ? pick(2) : 0);
+      else if (op < 9) t.addBranches(line, pick(3), pick(2));
+      else t = t.clone();
+      if (step % 250 === 0) expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual(counted(t));
+    }
+    expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual(counted(t));
   });
 });

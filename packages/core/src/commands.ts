@@ -3,8 +3,8 @@ import { EOL } from 'node:os';
 
 /**
  * The runner's command protocol, as @actions/core 3.0.1 writes it (command.js, file-command.js):
- * `::name key=value::message` on stdout, and `key<<ghadelimiter_<uuid>` blocks appended to the
- * GITHUB_OUTPUT/STATE/ENV files. Written here rather than imported because @actions/core's module
+ * `::name key=value::message` on stdout, and `key<<ghadelimiter_<random>` blocks appended to the
+ * GITHUB_OUTPUT/STATE/ENV files (see keyValueBlock for the delimiter). Written here rather than imported because @actions/core's module
  * graph (OIDC → http-client → undici) costs ~100 ms of every action's start-up and none of it is
  * used. The behaviour is pinned by tests that parse the output the way the runner does.
  */
@@ -31,12 +31,17 @@ export function issueCommand(command: string, properties: CommandProperties, mes
   process.stdout.write(formatCommand(command, properties, message) + EOL);
 }
 
-/** A heredoc block for a file command; the random delimiter makes any value safe. */
-export function keyValueBlock(key: string, value: string): string {
-  // node:crypto on first use: loading it costs start-up that actions without outputs never need.
-  const delimiter = `ghadelimiter_${process.getBuiltinModule('node:crypto').randomUUID()}`;
-  // A collision would need a guessed UUID; refuse rather than write an ambiguous block.
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`file command value for '${key}' contains its delimiter`);
+/**
+ * A heredoc block for a file command. The runner reads the value up to the first line equal
+ * to the delimiter, so a delimiter that occurs nowhere in the key or the value makes any value
+ * safe: one is drawn until it does not occur (the first, in practice). @actions/core draws a
+ * UUID from node:crypto and throws on the rare collision instead; loading node:crypto costs
+ * 7–12 ms of every run, and the check, not the randomness, is what keeps a value in its block.
+ */
+export function keyValueBlock(key: string, value: string, random: () => number = Math.random): string {
+  const draw = (): string => `ghadelimiter_${random().toString(16).slice(2)}${random().toString(16).slice(2)}`;
+  let delimiter = draw();
+  while (key.includes(delimiter) || value.includes(delimiter)) delimiter = draw();
   return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
 }
 

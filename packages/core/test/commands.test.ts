@@ -18,11 +18,18 @@ describe('runner command protocol', () => {
     expect(formatCommand('endgroup', {}, '')).toBe('::endgroup::');
   });
 
-  it('writes heredoc blocks with a fresh random delimiter the value cannot contain', () => {
+  it('writes heredoc blocks with a fresh delimiter that occurs nowhere in the key or value', () => {
     const a = keyValueBlock('name', 'line1\nline2');
     const b = keyValueBlock('name', 'line1\nline2');
-    expect(a).toMatch(/^name<<(ghadelimiter_[0-9a-f-]{36})\nline1\nline2\n\1$/);
+    expect(a).toMatch(/^name<<(ghadelimiter_[0-9a-f]{8,})\nline1\nline2\n\1$/);
     expect(a).not.toBe(b);
+    // A value holding the first delimiter drawn (as a line of its own) gets the next one.
+    const draws = [0.5, 0.25, 0.75, 0.125];
+    const next = (): number => draws.shift() ?? 0.375;
+    const taken = `ghadelimiter_${(0.5).toString(16).slice(2)}${(0.25).toString(16).slice(2)}`;
+    const block = keyValueBlock('name', `x\n${taken}\nstatus=passed`, next);
+    expect(block).toBe(`name<<ghadelimiter_c2\nx\n${taken}\nstatus=passed\nghadelimiter_c2`);
+    expect(draws).toEqual([]);
   });
 
   it('appends to GITHUB_OUTPUT, and falls back to ::set-output:: without it', () => {

@@ -133,9 +133,18 @@ describe('input readers', () => {
     const outside = mkdtempSync(path.join(tmpdir(), 'sf-outside-'));
     writeFileSync(path.join(outside, 'secret.json'), '{}');
     symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'reports/link.json'));
-    given({ r: 'reports/**/*.json\n!reports/old/**', none: 'nothing/*.json', up: '../**/*.json' });
+    given({
+      r: 'reports/**/*.json\n!reports/old/**',
+      none: 'nothing/*.json',
+      up: '../**/*.json',
+      plain: 'reports/b.json\nreports/missing.json\nreports/old\n./reports/a.json\nreports/b.json',
+      plainLink: 'reports/link.json',
+    });
     const files = await inputs.getFiles('r');
     expect(files.map((f) => path.relative(workspace, f))).toEqual(['reports/a.json', 'reports/b.json']);
+    // Plain paths (no glob syntax) are looked up directly: files only, once each, sorted; a link out is refused.
+    expect((await inputs.getFiles('plain')).map((f) => path.relative(workspace, f))).toEqual(['reports/a.json', 'reports/b.json']);
+    await expect(inputs.getFiles('plainLink')).rejects.toThrow(/^Input 'plainLink': path 'reports\/link\.json' leads through a symlink outside the workspace/);
     await expect(inputs.getFiles('none', { required: true })).rejects.toThrow(/^Input 'none': no file matches nothing\/\*\.json/);
     await expect(inputs.getFiles('up')).rejects.toThrow(/outside the workspace/);
   });

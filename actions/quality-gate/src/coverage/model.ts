@@ -44,6 +44,10 @@ export class LineTable implements Iterable<[number, LineCoverage]> {
   private branchCovered: Numbers | undefined;
   private far: Map<number, LineCoverage> | undefined;
   private count = 0;
+  // Running totals, kept by add/addBranches: the overall figures need no pass over the lines.
+  private covered = 0;
+  private branchSum = 0;
+  private branchCoveredSum = 0;
 
   get size(): number {
     return this.count;
@@ -103,29 +107,46 @@ export class LineTable implements Iterable<[number, LineCoverage]> {
       this.far ??= new Map();
       const known = this.far.get(line);
       if (known) {
+        this.tally(known.hits, known.branches, known.branchesCovered, -1);
         known.hits = Math.max(known.hits, hits);
         known.branches = Math.max(known.branches, branches);
         known.branchesCovered = Math.max(known.branchesCovered, branchesCovered);
+        this.tally(known.hits, known.branches, known.branchesCovered, 1);
       } else {
         this.far.set(line, { hits, branches, branchesCovered });
         this.count++;
+        this.tally(hits, branches, branchesCovered, 1);
       }
       return;
     }
     const known = this.hits[line] as number;
-    if (Number.isNaN(known)) {
+    const isNew = Number.isNaN(known);
+    if (isNew) {
       this.hits[line] = hits;
       this.count++;
+      if (hits > 0) this.covered++;
     } else {
+      if (!(known > 0) && hits > 0) this.covered++;
       this.hits[line] = Math.max(known, hits);
     }
     if (branches !== 0 || branchesCovered !== 0 || this.branchTotal) {
       this.branchTotal ??= doubles(this.hits.length).fill(0);
       this.branchCovered ??= doubles(this.hits.length).fill(0);
       // A new line starts from 0 branches; max(0, n) is n for the counts here (never negative).
-      this.branchTotal[line] = Number.isNaN(known) ? branches : Math.max(this.branchTotal[line] as number, branches);
-      this.branchCovered[line] = Number.isNaN(known) ? branchesCovered : Math.max(this.branchCovered[line] as number, branchesCovered);
+      const total = isNew ? branches : Math.max(this.branchTotal[line] as number, branches);
+      const covered = isNew ? branchesCovered : Math.max(this.branchCovered[line] as number, branchesCovered);
+      this.branchSum += total - (isNew ? 0 : (this.branchTotal[line] as number));
+      this.branchCoveredSum += covered - (isNew ? 0 : (this.branchCovered[line] as number));
+      this.branchTotal[line] = total;
+      this.branchCovered[line] = covered;
     }
+  }
+
+  /** Adds (sign 1) or takes back (sign -1) one line's share of the running totals. */
+  private tally(hits: number, branches: number, branchesCovered: number, sign: 1 | -1): void {
+    if (hits > 0) this.covered += sign;
+    this.branchSum += sign * branches;
+    this.branchCoveredSum += sign * branchesCovered;
   }
 
   /** Adds branch counts to a listed line; false (nothing changed) when the line is not listed. */
@@ -136,12 +157,16 @@ export class LineTable implements Iterable<[number, LineCoverage]> {
       this.branchCovered ??= doubles(this.hits.length).fill(0);
       this.branchTotal[line] = (this.branchTotal[line] as number) + total;
       this.branchCovered[line] = (this.branchCovered[line] as number) + covered;
+      this.branchSum += total;
+      this.branchCoveredSum += covered;
       return true;
     }
     const known = this.far?.get(line);
     if (!known) return false;
     known.branches += total;
     known.branchesCovered += covered;
+    this.branchSum += total;
+    this.branchCoveredSum += covered;
     return true;
   }
 
@@ -153,28 +178,18 @@ export class LineTable implements Iterable<[number, LineCoverage]> {
     if (this.branchCovered) copy.branchCovered = this.branchCovered.slice();
     if (this.far) copy.far = new Map([...this.far].map(([line, cov]) => [line, { ...cov }]));
     copy.count = this.count;
+    copy.covered = this.covered;
+    copy.branchSum = this.branchSum;
+    copy.branchCoveredSum = this.branchCoveredSum;
     return copy;
   }
 
-  /** Adds this file's lines to running totals, without making a LineCoverage per line. */
+  /** Adds this file's lines to running totals (kept as lines were added: no pass over them). */
   addTotalsTo(t: Totals): void {
-    const hits = this.hits;
-    for (let line = 0; line < hits.length; line++) {
-      const h = hits[line] as number;
-      if (Number.isNaN(h)) continue;
-      t.lines++;
-      if (h > 0) t.linesCovered++;
-      if (this.branchTotal) {
-        t.branches += this.branchTotal[line] as number;
-        t.branchesCovered += this.branchCovered?.[line] as number;
-      }
-    }
-    for (const l of this.far?.values() ?? []) {
-      t.lines++;
-      if (l.hits > 0) t.linesCovered++;
-      t.branches += l.branches;
-      t.branchesCovered += l.branchesCovered;
-    }
+    t.lines += this.count;
+    t.linesCovered += this.covered;
+    t.branches += this.branchSum;
+    t.branchesCovered += this.branchCoveredSum;
   }
 
   *entries(): IterableIterator<[number, LineCoverage]> {
