@@ -4,9 +4,10 @@ import { EOL } from 'node:os';
 /**
  * The runner's command protocol, as @actions/core 3.0.1 writes it (command.js, file-command.js):
  * `::name key=value::message` on stdout, and `key<<ghadelimiter_<random>` blocks appended to the
- * GITHUB_OUTPUT/STATE/ENV files (see keyValueBlock for the delimiter). Written here rather than imported because @actions/core's module
- * graph (OIDC → http-client → undici) costs ~100 ms of every action's start-up and none of it is
- * used. The behaviour is pinned by tests that parse the output the way the runner does.
+ * GITHUB_OUTPUT/STATE/ENV files (keyValueBlock says how the delimiter is chosen). Written here
+ * rather than imported because @actions/core's module graph (OIDC → http-client → undici) costs
+ * ~100 ms of every action's start-up and none of it is used. The behaviour is pinned by tests
+ * that parse the output the way the runner does.
  */
 
 export type CommandProperties = Record<string, string | number | undefined>;
