@@ -142,10 +142,6 @@ export function planAnnotations(a: Analysis, max: number): PlannedAnnotation[] {
     });
   }
   for (const file of a.diff?.files ?? []) {
-    if (total >= max) {
-      total += file.uncoveredRanges.length;
-      continue;
-    }
     for (const r of file.uncoveredRanges) {
       add(() => {
         const ann: PlannedAnnotation = {

@@ -4,7 +4,7 @@ import { EOL } from 'node:os';
 /**
  * The runner's command protocol, as @actions/core 3.0.1 writes it (command.js, file-command.js):
  * `::name key=value::message` on stdout, and `key<<ghadelimiter_<random>` blocks appended to the
- * GITHUB_OUTPUT/STATE/ENV files (keyValueBlock says how the delimiter is chosen). Written here
+ * GITHUB_OUTPUT/STATE/ENV files (absentToken says how the delimiter is chosen). Written here
  * rather than imported because @actions/core's module graph (OIDC → http-client → undici) costs
  * ~100 ms of every action's start-up and none of it is used. The behaviour is pinned by tests
  * that parse the output the way the runner does.
@@ -33,16 +33,22 @@ export function issueCommand(command: string, properties: CommandProperties, mes
 }
 
 /**
- * A heredoc block for a file command. The runner reads the value up to the first line equal
- * to the delimiter, so a delimiter that occurs nowhere in the key or the value makes any value
- * safe: one is drawn until it does not occur (the first, in practice). @actions/core draws a
- * UUID from node:crypto and throws on the rare collision instead; loading node:crypto costs
- * 7–12 ms of every run, and the check, not the randomness, is what keeps a value in its block.
+ * A token that occurs in none of the texts: `prefix` and random hex, drawn again until it
+ * does not occur (the first, in practice). What the runner reads up to a token (a file
+ * command's value, a block with commands stopped) cannot end early when the token is absent
+ * from it; that check, not the randomness, is what makes any text safe. @actions/core draws a
+ * UUID from node:crypto instead, whose loading costs 7–12 ms of a run.
  */
+export function absentToken(prefix: string, texts: readonly string[], random: () => number = Math.random): string {
+  const draw = (): string => `${prefix}${random().toString(16).slice(2)}${random().toString(16).slice(2)}`;
+  let token = draw();
+  while (texts.some((t) => t.includes(token))) token = draw();
+  return token;
+}
+
+/** A heredoc block for a file command, with a delimiter that occurs in neither key nor value. */
 export function keyValueBlock(key: string, value: string, random: () => number = Math.random): string {
-  const draw = (): string => `ghadelimiter_${random().toString(16).slice(2)}${random().toString(16).slice(2)}`;
-  let delimiter = draw();
-  while (key.includes(delimiter) || value.includes(delimiter)) delimiter = draw();
+  const delimiter = absentToken('ghadelimiter_', [key, value], random);
   return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
 }
 

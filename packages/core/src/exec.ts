@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
 
 export interface ExecOptions {
@@ -10,6 +11,14 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Captured bytes per stream; the rest is dropped and flagged. */
   maxOutputBytes?: number;
+  /**
+   * Send stdout to this new file (created exclusively, mode 0600) instead of a pipe; it is
+   * read back after exit and removed. The child then runs to its end while this process is
+   * busy, where a pipe stalls it once 64 KiB are unread. maxOutputBytes still applies: the file
+   * is measured every half second and at exit, and past the limit the child is killed and the
+   * result flagged as truncated.
+   */
+  stdoutFile?: string;
   signal?: AbortSignal;
 }
 
@@ -34,13 +43,26 @@ export function execCommand(command: string, args: readonly string[], options: E
   const started = performance.now();
   const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      shell: false,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const file = options.stdoutFile;
+    const fd = file === undefined ? undefined : openSync(file, 'wx', 0o600);
+    const removeFile = (): void => {
+      if (file !== undefined) rmSync(file, { force: true });
+    };
+    let child: ChildProcess;
+    try {
+      child = spawn(command, [...args], {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        shell: false,
+        stdio: ['pipe', fd ?? 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      removeFile();
+      throw error;
+    } finally {
+      if (fd !== undefined) closeSync(fd); // the child holds its own copy
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -61,20 +83,32 @@ export function execCommand(command: string, args: readonly string[], options: E
       : undefined;
     const onAbort = (): void => kill();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
+    const fileSize = (): number => (file === undefined ? 0 : (statSync(file, { throwIfNoEntry: false })?.size ?? 0));
+    const sizeCheck =
+      file === undefined
+        ? undefined
+        : setInterval(() => {
+            if (!truncated && fileSize() > limit) {
+              truncated = true;
+              kill();
+            }
+          }, 500);
+    child.stdout?.on('data', (chunk: Buffer) => {
       if (outBytes < limit) out.push(chunk.subarray(0, limit - outBytes));
       else truncated = true;
       outBytes += chunk.length;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (errBytes < limit) err.push(chunk.subarray(0, limit - errBytes));
       else truncated = true;
       errBytes += chunk.length;
     });
-    child.stdin.on('error', () => undefined); // a child that exits without reading stdin
+    child.stdin?.on('error', () => undefined); // a child that exits without reading stdin
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
+      if (sizeCheck) clearInterval(sizeCheck);
       options.signal?.removeEventListener('abort', onAbort);
+      removeFile();
       if (error.code === 'ENOENT') reject(new UserError(`'${command}' was not found on PATH`));
       else if (error.code === 'EACCES') reject(new UserError(`'${command}' is not executable`));
       else reject(error);
@@ -82,20 +116,31 @@ export function execCommand(command: string, args: readonly string[], options: E
     child.on('close', (exitCode, signal) => {
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
+      if (sizeCheck) clearInterval(sizeCheck);
       options.signal?.removeEventListener('abort', onAbort);
+      let stdout: string;
+      try {
+        if (file !== undefined && fileSize() > limit) truncated = true;
+        stdout = file === undefined ? Buffer.concat(out).toString('utf8') : truncated ? '' : readFileSync(file, 'utf8');
+      } catch (error) {
+        reject(error);
+        return;
+      } finally {
+        removeFile();
+      }
       resolve({
         command,
         args,
         exitCode,
         signal,
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout,
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
         truncated,
         durationMs: performance.now() - started,
       });
     });
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
 }

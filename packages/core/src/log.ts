@@ -1,4 +1,4 @@
-import { type CommandProperties, issueCommand } from './commands.js';
+import { absentToken, type CommandProperties, issueCommand } from './commands.js';
 import { safeInline, safeText } from './escape.js';
 import type { SourceLocation } from './errors.js';
 
@@ -73,10 +73,11 @@ export async function group<T>(title: string, fn: () => Promise<T>): Promise<T> 
  * switched off around it, the runner's own mechanism for this.
  */
 export function untrustedBlock(text: string): void {
-  const token = `sf-${crypto.randomUUID()}`;
+  const shown = safeText(text);
+  const token = absentToken('sf-', [shown]);
   process.stdout.write(`::stop-commands::${token}\n`);
   try {
-    process.stdout.write(`${safeText(text)}\n`);
+    process.stdout.write(`${shown}\n`);
   } finally {
     process.stdout.write(`::${token}::\n`);
   }

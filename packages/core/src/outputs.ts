@@ -1,6 +1,6 @@
 import { issueKeyValue, rawState } from './commands.js';
 
-/** Output values go through the runner's file command with a random delimiter, so any text is safe. */
+/** Output values go through the runner's file command with a delimiter absent from the value, so any text is safe. */
 export function setOutput(name: string, value: string | number | boolean | readonly string[]): void {
   issueKeyValue('OUTPUT', 'set-output', name, Array.isArray(value) ? value.join('\n') : String(value));
 }

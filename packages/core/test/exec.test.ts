@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execCommand, UserError } from '../src/index.js';
 
@@ -23,6 +26,22 @@ describe('execCommand', () => {
     const r = await execCommand('head', ['-c', '100000', '/dev/zero'], { maxOutputBytes: 1000 });
     expect(r.stdout.length).toBe(1000);
     expect(r.truncated).toBe(true);
+  });
+
+  it('sends stdout to a new file when asked, reads it back and removes it, within the same limit', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
+    try {
+      const file = path.join(dir, 'out');
+      // More than a pipe holds (64 KiB), so the child only finishes because nothing waits for a reader.
+      const r = await execCommand('sh', ['-c', 'head -c 200000 /dev/zero | tr "\\0" x; echo oops >&2'], { stdoutFile: file });
+      expect([r.exitCode, r.stdout.length, r.stdout.slice(0, 3), r.stderr, r.truncated, existsSync(file)]).toEqual([0, 200000, 'xxx', 'oops\n', false, false]);
+      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], { stdoutFile: file, maxOutputBytes: 1000 });
+      expect([big.truncated, big.stdout, existsSync(file)]).toEqual([true, '', false]);
+      writeFileSync(file, 'mine');
+      await expect(execCommand('true', [], { stdoutFile: file })).rejects.toThrow(/EEXIST/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a missing program is a user error naming it', async () => {

@@ -120,26 +120,25 @@ export class LineTable implements Iterable<[number, LineCoverage]> {
       return;
     }
     const known = this.hits[line] as number;
-    const isNew = Number.isNaN(known);
-    if (isNew) {
-      this.hits[line] = hits;
+    if (Number.isNaN(known)) {
       this.count++;
-      if (hits > 0) this.covered++;
     } else {
-      if (!(known > 0) && hits > 0) this.covered++;
-      this.hits[line] = Math.max(known, hits);
+      // A listed line: take its share back out of the totals, and go on with the merged counts.
+      const knownBranches = this.branchTotal?.[line] ?? 0;
+      const knownCovered = this.branchCovered?.[line] ?? 0;
+      this.tally(known, knownBranches, knownCovered, -1);
+      hits = Math.max(known, hits);
+      branches = Math.max(knownBranches, branches);
+      branchesCovered = Math.max(knownCovered, branchesCovered);
     }
+    this.hits[line] = hits;
     if (branches !== 0 || branchesCovered !== 0 || this.branchTotal) {
       this.branchTotal ??= doubles(this.hits.length).fill(0);
       this.branchCovered ??= doubles(this.hits.length).fill(0);
-      // A new line starts from 0 branches; max(0, n) is n for the counts here (never negative).
-      const total = isNew ? branches : Math.max(this.branchTotal[line] as number, branches);
-      const covered = isNew ? branchesCovered : Math.max(this.branchCovered[line] as number, branchesCovered);
-      this.branchSum += total - (isNew ? 0 : (this.branchTotal[line] as number));
-      this.branchCoveredSum += covered - (isNew ? 0 : (this.branchCovered[line] as number));
-      this.branchTotal[line] = total;
-      this.branchCovered[line] = covered;
+      this.branchTotal[line] = branches;
+      this.branchCovered[line] = branchesCovered;
     }
+    this.tally(hits, branches, branchesCovered, 1);
   }
 
   /** Adds (sign 1) or takes back (sign -1) one line's share of the running totals. */
