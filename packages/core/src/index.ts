@@ -33,4 +33,5 @@ export { bold, code, link, Summary, TrustedHtml, type Cell, type LineSeries } fr
 export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } from './workspace.js';
 export { parseXmlText, type XmlOptions } from './xml.js';
 export { scanXml, type XmlHandlers, type XmlTag } from './xml-scan.js';
+export type { XmlNumericRuns } from './xml-numeric-runs.js';
 export { seededRandom } from './random.js';

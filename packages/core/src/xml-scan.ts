@@ -1,5 +1,6 @@
 import { FileError } from './errors.js';
 import { positionOf } from './files.js';
+import { NumericRunReader, type XmlNumericRuns } from './xml-numeric-runs.js';
 
 /**
  * A streaming (SAX-style) XML reader for large coverage reports. The core's parseXmlText
@@ -39,6 +40,14 @@ export interface XmlHandlers {
   close?(name: string, depth: number): void;
   /** Decoded character data (text and CDATA) inside the current element; whitespace-only text is skipped. */
   text?(text: string, depth: number): void;
+  /**
+   * Runs of one element written exactly as `<element a="digits" b="digits"/>` (these
+   * attributes in this order, one space before each, values of 1–15 decimal digits, only
+   * white space between the elements) come here as numbers instead of through open, openTag
+   * and close. The same element written any other way still comes through those, so a
+   * caller handles it in both places. What matches is well-formed by its form.
+   */
+  numericRuns?: XmlNumericRuns;
 }
 
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*)?;?/g;
@@ -113,12 +122,14 @@ class Scanner implements XmlTag {
   private ampAfter = -1;
   private readonly names: string[] = [];
   private lastName = '';
+  private readonly runs: NumericRunReader | undefined;
 
   constructor(text: string, file: string, handlers: XmlHandlers) {
     this.text = text;
     this.file = file;
     this.handlers = handlers;
     this.end = text.length;
+    this.runs = handlers.numericRuns ? new NumericRunReader(handlers.numericRuns) : undefined;
   }
 
   private failAt(offset: number, problem: string): never {
@@ -138,7 +149,7 @@ class Scanner implements XmlTag {
       const next = text.charCodeAt(lt + 1);
       if (next === 0x2f /* / */) pos = this.endTag(lt);
       else if (next === 0x3f /* ? */ || next === 0x21 /* ! */) pos = this.markup(lt, next);
-      else pos = this.startTag(lt);
+      else pos = this.numericRun(lt) ?? this.startTag(lt);
     }
     if (this.stack.length > 0) this.failAt(end, `truncated XML: <${this.stack[this.stack.length - 1]}> is not closed`);
     if (!this.rootSeen) this.failAt(0, 'contains no XML element');
@@ -184,6 +195,14 @@ class Scanner implements XmlTag {
       return close + 1;
     }
     return this.failAt(lt, 'contains a markup declaration (<!ENTITY>, <!ELEMENT> …); DTDs and entity declarations are refused');
+  }
+
+  /** The end of a run of numericRuns elements at lt, read; undefined when there is none (nor inside the root). */
+  private numericRun(lt: number): number | undefined {
+    const runs = this.runs;
+    if (runs === undefined || this.stack.length === 0 || !this.text.startsWith(runs.opening, lt)) return undefined;
+    const after = runs.read(this.text, lt, this.stack.length);
+    return after === -1 ? undefined : after;
   }
 
   private endTag(lt: number): number {

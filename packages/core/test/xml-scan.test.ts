@@ -82,3 +82,94 @@ describe('the streaming XML scanner', () => {
     expect(names).toEqual(['r', 'line', 'line', 'r2']);
   });
 });
+
+describe('numeric runs', () => {
+  /** Every event, with a <line>'s attribute values as numbers: the same strings whichever way a line arrives. */
+  function lineEvents(xml: string, attributes: readonly string[], runs: boolean): { events: string[]; fromRuns: number } {
+    const events: string[] = [];
+    let fromRuns = 0;
+    scanXml(xml, 't.xml', {
+      ...(runs
+        ? {
+            numericRuns: {
+              element: 'line',
+              attributes,
+              rows(values, count, depth) {
+                fromRuns += count;
+                for (let r = 0; r < count; r++) events.push(`line@${depth} ${Array.from(values.subarray(r * attributes.length, (r + 1) * attributes.length)).join(' ')}`);
+              },
+            },
+          }
+        : {}),
+      openTag(tag, depth) {
+        events.push(tag.name === 'line' ? `line@${depth} ${attributes.map((a) => Number(tag.attr(a))).join(' ')}` : `open ${tag.name}@${depth}`);
+      },
+      close(name, depth) {
+        if (name !== 'line') events.push(`close ${name}@${depth}`);
+      },
+      text(text, depth) {
+        events.push(`text@${depth} ${JSON.stringify(text)}`);
+      },
+    });
+    return { events, fromRuns };
+  }
+
+  it.each([
+    ['reports/coverage/cobertura-pr.xml', ['number', 'hits'], 'most'],
+    ['reports/coverage/cobertura-base.xml', ['number', 'hits'], 'most'],
+    ['reports/jacoco/report.xml', ['nr', 'mi', 'ci', 'mb', 'cb'], 'most'],
+    // Written by another tool: `<line cb="0" ci="0" mb="0" mi="3" nr="5" />`, every line through openTag.
+    ['reports/jacoco/multi-module-mathCoverage.xml', ['nr', 'mi', 'ci', 'mb', 'cb'], 'none'],
+  ])('give %s the same lines, in the same order among the other events, as tag by tag', (fixture, attributes, share) => {
+    const xml = readFileSync(sharedFixture(fixture), 'utf8');
+    const viaTags = lineEvents(xml, attributes, false);
+    const viaRuns = lineEvents(xml, attributes, true);
+    expect(viaRuns.events).toEqual(viaTags.events);
+    expect(viaTags.fromRuns).toBe(0);
+    const lines = viaTags.events.filter((e) => e.startsWith('line@')).length;
+    expect(lines).toBeGreaterThan(0);
+    if (share === 'most') expect(viaRuns.fromRuns).toBeGreaterThan(lines / 2);
+    else expect(viaRuns.fromRuns).toBe(0);
+  });
+
+  it('leave every other way of writing the element to openTag, with the same result', () => {
+    const xml = [
+      '<r><c>',
+      '<line number="1" hits="2"/>\r\n\t<line number="007" hits="0"/>', // a run, CRLF and tab between
+      '<line number="3"  hits="1"/>', // two spaces
+      '<line number="4" hits="1" />', // space before />
+      "<line number='5' hits='1'/>", // single quotes
+      '<line number="6" hits="&#49;"/>', // a character reference
+      '<line hits="1" number="7"/>', // other order
+      '<line number="8" hits="1" branch="true"/>', // another attribute
+      '<line number="9" hits="1"></line>', // not self-closing
+      '<line number="1234567890123456" hits="1"/>', // 16 digits
+      '<line number="10" hits="-1"/>', // not digits
+      '<line number="11" hits="1"/><!-- between --><line number="12" hits="1"/>',
+      '<line number="13" hits="1"/> text <line number="14" hits="1"/>',
+      '<d><line number="15" hits="1"/></d>',
+      '</c></r>',
+    ].join('\n');
+    const viaTags = lineEvents(xml, ['number', 'hits'], false);
+    const viaRuns = lineEvents(xml, ['number', 'hits'], true);
+    expect(viaRuns.events).toEqual(viaTags.events);
+    expect(viaRuns.fromRuns).toBe(7); // 1 and 007, 11, 12, 13, 14, 15
+    expect(viaRuns.events).toContain('line@2 7 0');
+    expect(viaRuns.events).toContain('line@3 15 1');
+  });
+
+  it.each([
+    ['<r><line number="1" hits="1"/><line number="2" hits="', /truncated XML: ends inside <line>/],
+    ['<r><line number="1" hits="1"/><line number="2" hits="2"/>', /truncated XML: <r> is not closed/],
+    ['<r><line number="1" hits="1"/></r><line number="2" hits="2"/>', /second root element <line>/],
+    ['<r><line number="1" hits="1"/><line number="2" hits="2&x;"/></r>', /undefined entity &x;/],
+  ])('report %j as tag by tag does', (xml, message) => {
+    expect(() => lineEvents(xml, ['number', 'hits'], false)).toThrow(message);
+    expect(() => lineEvents(xml, ['number', 'hits'], true)).toThrow(message);
+  });
+
+  it('refuse names that are not plain XML names', () => {
+    expect(() => lineEvents('<r/>', ['a.b'], true)).toThrow("numericRuns: 'a.b' is not a plain XML name");
+    expect(() => lineEvents('<r/>', [], true)).toThrow('numericRuns: at least one attribute is needed');
+  });
+});

@@ -18,6 +18,15 @@ export function parseCobertura(text: string, file: string): CoverageReport {
   let inMethod = false;
   let rootChecked = false;
   scanXml(text, file, {
+    // coverage.py writes most lines as exactly this (lines with branches have more attributes and come through openTag).
+    numericRuns: {
+      element: 'line',
+      attributes: ['number', 'hits'],
+      rows(values, count) {
+        if (!inLines || !current) return;
+        for (let i = 0; i < 2 * count; i += 2) addLine(current, values[i] as number, values[i + 1] as number);
+      },
+    },
     // openTag, not open: attribute values are read only where needed (200,000 <line> tags in a large report).
     openTag(tag) {
       const name = tag.name;

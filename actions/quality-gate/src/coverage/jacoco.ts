@@ -17,7 +17,22 @@ export function parseJacoco(text: string, file: string): CoverageReport {
   let pkg = '';
   let current: FileCoverage | undefined;
   let rootChecked = false;
+  const addJacocoLine = (into: FileCoverage, nr: number, mi: number, ci: number, mb: number, cb: number): void => {
+    if (mb + cb > 0) report.hasBranches = true;
+    if (mi + ci > 0) addLine(into, nr, ci, mb + cb, cb);
+  };
   scanXml(text, file, {
+    // How JaCoCo writes every line; written otherwise, a line comes through open.
+    numericRuns: {
+      element: 'line',
+      attributes: ['nr', 'mi', 'ci', 'mb', 'cb'],
+      rows(values, rowCount) {
+        if (!current) return;
+        for (let i = 0; i < 5 * rowCount; i += 5) {
+          addJacocoLine(current, values[i] as number, values[i + 1] as number, values[i + 2] as number, values[i + 3] as number, values[i + 4] as number);
+        }
+      },
+    },
     open(name, attrs, depth) {
       if (!rootChecked) {
         rootChecked = true;
@@ -32,12 +47,7 @@ export function parseJacoco(text: string, file: string): CoverageReport {
       } else if (name === 'line' && current) {
         const nr = Number(attrs.nr);
         if (!Number.isInteger(nr)) throw new FileError(file, `<line> in ${current.reportPath} without a numeric nr attribute`);
-        const mi = count(attrs.mi);
-        const ci = count(attrs.ci);
-        const mb = count(attrs.mb);
-        const cb = count(attrs.cb);
-        if (mb + cb > 0) report.hasBranches = true;
-        if (mi + ci > 0) addLine(current, nr, ci, mb + cb, cb);
+        addJacocoLine(current, nr, count(attrs.mi), count(attrs.ci), count(attrs.mb), count(attrs.cb));
       } else if (name === 'counter' && depth === 1) {
         const missed = count(attrs.missed);
         const covered = count(attrs.covered);
