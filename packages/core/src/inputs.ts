@@ -12,7 +12,7 @@ import {
   parseList,
   parsePercentage,
 } from './parse.js';
-import { parseYamlText } from './files.js';
+import { parseYamlText } from './yaml.js';
 import { expandGlobs, resolveInWorkspace } from './workspace.js';
 
 /**
