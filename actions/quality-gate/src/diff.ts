@@ -1,15 +1,15 @@
 import { FileError } from '@spikeformer-actions/core';
 
-/** One hunk's view of the new file, for the apply check (kept only with keepText). */
+/** Where one hunk is in the diff text, for the apply check (kept only with keepText). */
 export interface HunkLines {
   /** Line in the diff text where the hunk header is (for messages). */
   diffLine: number;
   newStart: number;
-  /**
-   * Context and added lines, in order from newStart, as offsets into the diff text: start
-   * and end of each line's content (its +/space prefix and a trailing CR left out).
-   */
-  newSpans: number[];
+  /** Lines on the new side (context and added), as the header counts them. */
+  newCount: number;
+  /** The hunk's body in the diff text: from the line after its header to the end of its last line. */
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 export interface FileChange {
@@ -143,27 +143,26 @@ class DiffReader {
       if (this.inHunk && (this.remainingNew > 0 || this.remainingOld > 0)) {
         if (c === 0x2b /* + */) {
           this.current?.added.push(this.newLine);
-          this.hunk?.newSpans.push(lineStart + 1, lineEnd);
           this.newLine++;
           this.remainingNew--;
         } else if (c === 0x2d /* - */) {
           this.remainingOld--;
         } else if (c === 0x20 || c === -1) {
           // An empty line inside a hunk is a context line whose leading space was stripped (some tools do).
-          this.hunk?.newSpans.push(Math.min(lineStart + 1, lineEnd), lineEnd);
           this.newLine++;
           this.remainingNew--;
           this.remainingOld--;
         } else if (c !== 0x5c /* \ */) {
           throw new FileError(this.file, `hunk ends early: expected ${this.remainingNew} more new and ${this.remainingOld} more old lines`, { line: this.lineNo });
         }
+        if (this.hunk) this.hunk.bodyEnd = Math.min(pos, length);
         continue;
       }
       if (c === 0x5c /* \ */) continue;
       this.inHunk = false;
       this.hunk = undefined;
       // Only header-like lines are looked at further.
-      if (c === 0x40 /* @ */ && text.charCodeAt(lineStart + 1) === 0x40) this.hunkHeader(lineStart, lineEnd);
+      if (c === 0x40 /* @ */ && text.charCodeAt(lineStart + 1) === 0x40) this.hunkHeader(lineStart, lineEnd, Math.min(pos, length));
       else if (c === 0x64 /* d */ || c === 0x2d /* - */ || c === 0x2b /* + */) this.fileHeader(text.slice(lineStart, lineEnd));
     }
     if (this.inHunk && this.remainingNew > 0) {
@@ -177,7 +176,7 @@ class DiffReader {
     if (!known) this.changes.set(path, this.current);
   }
 
-  private hunkHeader(lineStart: number, lineEnd: number): void {
+  private hunkHeader(lineStart: number, lineEnd: number, bodyStart: number): void {
     const header = parseHunkHeader(this.text, lineStart, lineEnd);
     if (!header) throw new FileError(this.file, `invalid hunk header '${this.text.slice(lineStart, Math.min(lineEnd, lineStart + 80))}'`, { line: this.lineNo });
     if (!this.current && !this.deleted && this.gitPath !== undefined) this.start(this.gitPath);
@@ -187,7 +186,7 @@ class DiffReader {
     this.remainingOld = header.oldCount;
     this.inHunk = true;
     if (this.keepText && this.current) {
-      this.hunk = { diffLine: this.lineNo, newStart: this.newLine, newSpans: [] };
+      this.hunk = { diffLine: this.lineNo, newStart: this.newLine, newCount: header.newCount, bodyStart, bodyEnd: bodyStart };
       this.current.hunks.push(this.hunk);
     }
   }
@@ -241,9 +240,43 @@ function sameText(a: string, aStart: number, aEnd: number, b: string, bStart: nu
 }
 
 /**
+ * A hunk body's new side as the file should have it: removed lines and "\ No newline" markers
+ * dropped, the one-character prefix of the others cut. Lines start after '\n' only (a
+ * multiline ^ would also start one after a lone '\r' inside a line).
+ */
+const NOT_NEW_SIDE = /(?<=^|\n)(?:[-\\][^\n]*\n|[ +])/g;
+
+/** The new-side lines of a hunk body as offsets into the diff text: start and end of each line's content (prefix and a trailing CR left out). */
+function newSideSpans(text: string, bodyStart: number, bodyEnd: number): number[] {
+  const spans: number[] = [];
+  for (let pos = bodyStart; pos < bodyEnd; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1 || nl > bodyEnd) nl = bodyEnd;
+    let lineEnd = nl;
+    if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
+    const c = lineEnd > pos ? text.charCodeAt(pos) : -1;
+    if (c === 0x2b /* + */ || c === 0x20) spans.push(pos + 1, lineEnd);
+    else if (c === -1) spans.push(pos, pos);
+    pos = nl + 1;
+  }
+  return spans;
+}
+
+/** The mismatch problem for a line of a file. */
+function differs(path: string, hunk: HunkLines, line: number): { path: string; diffLine: number; problem: string } {
+  return { path, diffLine: hunk.diffLine, problem: `does not match the workspace: ${path} line ${line} differs from the diff (is the checkout at the diff's new side?)` };
+}
+
+/**
  * Checks that the diff describes the tree as it is: every context and added line of every
  * hunk (parsed from diffText with keepText) must equal the file's line at that position.
  * Returns the first mismatch as a problem.
+ *
+ * A hunk is first compared whole: its new side, made by one native replace, must occur in
+ * the file at its first line (one native comparison, instead of one JavaScript loop per
+ * character). Byte-equal lines are equal lines, so this only ever confirms; when it does
+ * not (a CRLF file with an LF diff, a last line without newline, a real mismatch) the lines
+ * are compared one by one, which also finds the line to report.
  */
 export function checkDiffApplies(
   diffText: string,
@@ -257,33 +290,37 @@ export function checkDiffApplies(
     // A cursor over the file's lines (1-based), moved forward; hunks are in order, so the file is walked once.
     let lineNumber = 1;
     let lineStart = 0;
-    for (const hunk of change.hunks) {
-      if (hunk.newStart < lineNumber) {
+    /** Moves the cursor to line `wanted`; false when the file has fewer lines. */
+    const seek = (wanted: number): boolean => {
+      if (wanted < lineNumber) {
         lineNumber = 1;
         lineStart = 0;
       }
-      const spans = hunk.newSpans;
+      while (lineNumber < wanted) {
+        const nl = content.indexOf('\n', lineStart);
+        if (nl === -1) return false;
+        lineStart = nl + 1;
+        lineNumber++;
+      }
+      return true;
+    };
+    for (const hunk of change.hunks) {
+      if (hunk.newCount === 0) continue;
+      const found = seek(hunk.newStart);
+      const expected = diffText.slice(hunk.bodyStart, hunk.bodyEnd).replace(NOT_NEW_SIDE, '');
+      if (found && expected.endsWith('\n') && content.startsWith(expected, lineStart)) {
+        lineStart += expected.length;
+        lineNumber += hunk.newCount;
+        continue;
+      }
+      const spans = newSideSpans(diffText, hunk.bodyStart, hunk.bodyEnd);
       for (let k = 0; k < spans.length; k += 2) {
         const wanted = hunk.newStart + k / 2;
-        let found = lineStart !== -1;
-        while (found && lineNumber < wanted) {
-          const nl = content.indexOf('\n', lineStart);
-          if (nl === -1) found = false;
-          else {
-            lineStart = nl + 1;
-            lineNumber++;
-          }
-        }
-        let lineEnd = found ? content.indexOf('\n', lineStart) : -1;
+        if (!seek(wanted)) return differs(change.path, hunk, wanted);
+        let lineEnd = content.indexOf('\n', lineStart);
         if (lineEnd === -1) lineEnd = content.length;
         if (lineEnd > lineStart && content.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
-        if (!found || !sameText(content, lineStart, lineEnd, diffText, spans[k] as number, spans[k + 1] as number)) {
-          return {
-            path: change.path,
-            diffLine: hunk.diffLine,
-            problem: `does not match the workspace: ${change.path} line ${wanted} differs from the diff (is the checkout at the diff's new side?)`,
-          };
-        }
+        if (!sameText(content, lineStart, lineEnd, diffText, spans[k] as number, spans[k + 1] as number)) return differs(change.path, hunk, wanted);
       }
     }
   }

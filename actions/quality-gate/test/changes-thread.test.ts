@@ -73,7 +73,7 @@ describe('finding the changes on a worker', () => {
   });
 
   it('carries the added lines and the notes, without the hunks', () => {
-    const packed = structuredClone(packChanges({ changes: new Map([['b.py', { path: 'b.py', added: [3, 7], hunks: [{ diffLine: 1, newStart: 3, newSpans: [0, 1] }] }]]), source: 'git diff main...HEAD', note: 'n' }));
+    const packed = structuredClone(packChanges({ changes: new Map([['b.py', { path: 'b.py', added: [3, 7], hunks: [{ diffLine: 1, newStart: 3, newCount: 1, bodyStart: 0, bodyEnd: 2 }] }]]), source: 'git diff main...HEAD', note: 'n' }));
     expect(unpack(packed)).toEqual({ changes: new Map([['b.py', { path: 'b.py', added: [3, 7], hunks: [] }]]), source: 'git diff main...HEAD', note: 'n' });
     expect(unpack(structuredClone(packChanges({ noDiffReason: 'not a pull request' })))).toEqual({ noDiffReason: 'not a pull request' });
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { seededRandom } from '@spikeformer-actions/core';
 import { describe, expect, it } from 'vitest';
 import { checkDiffApplies, parseUnifiedDiff } from '../src/diff.js';
 import { joinUnder, PathMapper } from '../src/paths.js';
@@ -69,6 +70,86 @@ describe('unified diff parsing', () => {
     expect(checkDiffApplies(text, changes, () => file)).toBeUndefined();
     expect(checkDiffApplies(text, changes, () => file.replace('five', 'fiv'))).toMatchObject({ diffLine: 3, problem: expect.stringMatching(/line 5 differs/) });
     expect(checkDiffApplies(text, changes, () => file.replace('two', 'Two'))).toMatchObject({ diffLine: 6, problem: expect.stringMatching(/line 2 differs/) });
+  });
+});
+
+describe('the apply check, hunk by hunk and line by line', () => {
+  it('refuses a line whose lone CR is followed by a prefix character (no line starts there)', () => {
+    const text = '--- a/c.py\n+++ b/c.py\n@@ -1 +1 @@\n-a\n+a\r+b\n';
+    const changes = parseUnifiedDiff(text, 'c.diff');
+    expect(checkDiffApplies(text, changes, () => 'a\r+b\n')).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => 'a\rb\n')).toMatchObject({ problem: expect.stringMatching(/c\.py line 1 differs/) });
+  });
+  it('accepts a last line without newline and "\\ No newline" markers inside a hunk', () => {
+    const text = '--- a/n.py\n+++ b/n.py\n@@ -1,2 +1,2 @@\n a\n-x\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n';
+    const changes = parseUnifiedDiff(text, 'n.diff');
+    expect(checkDiffApplies(text, changes, () => 'a\nb')).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => 'a\nb\n')).toBeUndefined();
+    expect(checkDiffApplies(text, changes, () => 'a\nc')).toMatchObject({ problem: expect.stringMatching(/n\.py line 2 differs/) });
+  });
+
+  /** The check's meaning spelled out: each new-side line of each hunk equals the file's line there (a trailing CR aside). */
+  function reference(text: string, changes: ReturnType<typeof parseUnifiedDiff>, files: Map<string, string>): string | undefined {
+    for (const change of changes.values()) {
+      const fileLines = (files.get(change.path) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
+      // As split('\n') has them: after a final newline comes one more, empty, line (an added empty last line is accepted).
+      const count = fileLines.length;
+      for (const hunk of change.hunks) {
+        let line = hunk.newStart;
+        for (const raw of text.slice(hunk.bodyStart, hunk.bodyEnd).split('\n').slice(0, -1)) {
+          const l = raw.replace(/\r$/, '');
+          if (l.startsWith('-') || l.startsWith('\\')) continue;
+          const want = l === '' ? '' : l.slice(1);
+          if (line > count || fileLines[line - 1] !== want) return `${change.path} line ${line}`;
+          line++;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  it('agrees with a line-by-line reading on 400 seeded random diffs and edited files', () => {
+    const random = seededRandom(11);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const words = ['a', 'b', '', '+x', '-y', ' z', 'q\rr', '\\w', 'long line of text'];
+    let fastConfirmed = 0;
+    let refused = 0;
+    for (let round = 0; round < 400; round++) {
+      const eol = random() < 0.2 ? '\r\n' : '\n';
+      const lines = Array.from({ length: 5 + Math.floor(random() * 30) }, () => pick(words));
+      // hunks over the new file: context and added lines from it, removed lines invented
+      const body: string[] = ['--- a/f.py', '+++ b/f.py'];
+      let at = 1;
+      while (at <= lines.length) {
+        at += Math.floor(random() * 4);
+        const size = Math.min(1 + Math.floor(random() * 6), lines.length - at + 1);
+        if (size <= 0) break;
+        const removed = Math.floor(random() * 3);
+        body.push(`@@ -${at},${size - Math.min(size, 1) + removed} +${at},${size} @@`);
+        for (let k = 0; k < size; k++) {
+          if (k === 0) body.push(`+${lines[at - 1 + k]}`);
+          else body.push(` ${lines[at - 1 + k]}`);
+        }
+        for (let r = 0; r < removed; r++) body.push(`-${pick(words)}`);
+        at += size;
+      }
+      const text = `${body.join(eol)}${eol}`;
+      const changes = parseUnifiedDiff(text, 'r.diff');
+      const edited = [...lines];
+      const edit = random();
+      if (edit < 0.3) edited[Math.floor(random() * edited.length)] = 'edited';
+      else if (edit < 0.4) edited.splice(Math.floor(random() * edited.length), 1);
+      const fileEol = random() < 0.8 ? eol : eol === '\n' ? '\r\n' : '\n';
+      const content = edited.join(fileEol) + (random() < 0.8 ? fileEol : '');
+      const got = checkDiffApplies(text, changes, () => content);
+      const want = reference(text, changes, new Map([['f.py', content]]));
+      expect([round, got === undefined ? undefined : got.problem.match(/f\.py line \d+/)?.[0]]).toEqual([round, want]);
+      if (got === undefined && fileEol === eol && content.endsWith(fileEol)) fastConfirmed++;
+      if (got !== undefined) refused++;
+    }
+    // both ways of ending are exercised
+    expect(fastConfirmed).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(50);
   });
 });
 
