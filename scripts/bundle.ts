@@ -1,5 +1,4 @@
-// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js,
-// src/worker.ts (a worker_threads entry the action starts) → dist/worker/index.js.
+// Bundles actions with ncc: src/index.ts → dist/index.js, src/post.ts → dist/post/index.js.
 // Usage: node scripts/bundle.ts [name…]   (no names: the action in the current folder, or all of them)
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,12 +41,10 @@ async function bundle(name: string): Promise<void> {
   rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
   const common = ['--license', 'licenses.txt', '--minify', '--target', 'es2023', '--quiet'];
   await run(['build', 'src/index.ts', '-o', 'dist', ...common], dir);
-  for (const extra of ['post', 'worker']) {
-    if (existsSync(path.join(dir, `src/${extra}.ts`))) await run(['build', `src/${extra}.ts`, '-o', `dist/${extra}`, ...common], dir);
-  }
+  if (existsSync(path.join(dir, 'src/post.ts'))) await run(['build', 'src/post.ts', '-o', 'dist/post', ...common], dir);
   await minifyChunks(path.join(dir, 'dist'));
   // ncc writes dist/package.json for ESM output; make sure of it, the runner's node needs it.
-  for (const out of ['dist', 'dist/post', 'dist/worker']) {
+  for (const out of ['dist', 'dist/post']) {
     if (existsSync(path.join(dir, out, 'index.js'))) writeFileSync(path.join(dir, out, 'package.json'), '{\n  "type": "module"\n}\n');
   }
   console.log(`bundled ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -16,7 +16,7 @@ import {
 import { type Analysis, analyse, prepareCoverage } from './analyse.js';
 import { parseCoverage } from './coverage/detect.js';
 import type { CoverageReport } from './coverage/model.js';
-import { startChanges } from './changes-thread.js';
+import { startChanges } from './changes.js';
 import { MAX_REPORT_BYTES, readReportText } from './diff-file.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { parseJunit, type TestRun } from './junit.js';
@@ -85,18 +85,13 @@ function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
   }
 }
 
-export interface RunOptions {
-  /** The bundle's changed-lines worker (dist/worker/index.js); without it the diff is read in this thread. */
-  changesWorker?: string;
-}
-
-export async function run(options: RunOptions = {}): Promise<void> {
+export async function run(): Promise<void> {
   const i = await readInputs();
   const root = workspaceRoot();
   const needsDiff = i.coverage.length > 0 || i.lint.length > 0;
   // The diff is found while the reports are parsed; its failure is reported where it is
   // waited for, after the reports' own errors.
-  const pending = needsDiff ? startChanges({ diffFile: i.diffFile, diffBase: i.diffBase, root, eventPath: process.env.GITHUB_EVENT_PATH ?? '' }, options.changesWorker) : undefined;
+  const pending = needsDiff ? startChanges({ diffFile: i.diffFile, diffBase: i.diffBase, root, eventPath: process.env.GITHUB_EVENT_PATH ?? '' }) : undefined;
   const mapper = new PathMapper({
     root,
     prefixes: i.pathPrefixes,
