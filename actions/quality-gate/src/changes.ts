@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readJsonFile, workspaceRelative } from '@spikeformer-actions/core';
 import type { FileChange } from './diff.js';
-import { parseUnifiedDiff } from './diff.js';
 import { readDiffFile } from './diff-file.js';
 import { gitDiffAgainst } from './git.js';
 
@@ -43,10 +42,10 @@ export async function readChanges(r: ChangesRequest): Promise<Changes> {
   }
   const base = r.diffBase !== '' ? r.diffBase : await defaultBase(r.eventPath);
   if (base === '') return { noDiffReason: 'not a pull request, and neither diff-base nor diff-file is given' };
-  const { diff, mergeBase, baseRef } = await gitDiffAgainst(base, r.root);
+  const { changes, mergeBase, baseRef } = await gitDiffAgainst(base, r.root);
   const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
   return {
-    changes: parseUnifiedDiff(diff, 'git diff', { keepText: false }),
+    changes,
     source: `git diff ${shownRef}...HEAD`,
     note: `Changed lines: git diff against merge-base ${mergeBase.slice(0, 12)} of ${baseRef} and HEAD`,
   };

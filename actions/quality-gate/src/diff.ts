@@ -102,8 +102,10 @@ function parseHunkHeader(text: string, start: number, end: number): { newStart: 
 }
 
 /**
- * The state of one parse. The per-line loop is kept small (headers are handled in their own
- * methods) so that V8 optimises it early and cheaply: a 20,000-line diff is a short run.
+ * The state of one parse, fed whole lines: one text, or a stream's chunks cut after a
+ * newline (offsets kept for the apply check are then only meaningful with one text). The
+ * per-line loop is kept small (headers are handled in their own methods) so that V8
+ * optimises it early and cheaply: a 20,000-line diff is a short run.
  */
 class DiffReader {
   readonly changes = new Map<string, FileChange>();
@@ -114,23 +116,30 @@ class DiffReader {
   remainingNew = 0;
   remainingOld = 0;
   sawHeader = false;
+  sawText = false;
   deleted = false;
   lineNo = 0;
-  private readonly text: string;
+  private text = '';
+  /** Whether the text being read is the last: its end is then the end of a line, even without a newline. */
+  private last = false;
   private readonly file: string;
   private readonly keepText: boolean;
 
-  constructor(text: string, file: string, keepText: boolean) {
-    this.text = text;
+  constructor(file: string, keepText: boolean) {
     this.file = file;
     this.keepText = keepText;
   }
 
-  run(): void {
-    const text = this.text;
+  /** Reads text: whole lines, ending with a newline unless last. */
+  feed(text: string, last: boolean): void {
+    this.text = text;
+    this.last = last;
+    if (!this.sawText && text.trim() !== '') this.sawText = true;
     const length = text.length;
-    // One pass per '\n'-separated line, the last one included even when empty (as split('\n') gives them).
-    for (let pos = 0; pos <= length; ) {
+    // A hunk cut by the end of the previous chunk goes on first.
+    let pos = this.remainingNew > 0 || this.remainingOld > 0 ? this.hunkBody(0) : 0;
+    // One pass per '\n'-separated line; with the last text also the empty one after a final newline (as split('\n') gives them).
+    while (pos < length || (last && pos === length)) {
       let nl = text.indexOf('\n', pos);
       if (nl === -1) nl = length;
       const lineStart = pos;
@@ -146,9 +155,21 @@ class DiffReader {
         pos = this.hunkBody(pos);
       } else if (c === 0x64 /* d */ || c === 0x2d /* - */ || c === 0x2b /* + */) this.fileHeader(text.slice(lineStart, lineEnd));
     }
+  }
+
+  /** The changes, once everything is read; errors for a truncated hunk and for text that is no diff. */
+  finish(): Map<string, FileChange> {
     if (this.remainingNew > 0) {
       throw new FileError(this.file, `is truncated: the last hunk misses ${this.remainingNew} new lines`, { line: this.lineNo });
     }
+    if (!this.sawHeader && this.sawText) throw new FileError(this.file, 'is not a unified diff (no ---/+++ or diff --git header)');
+    for (const change of this.changes.values()) {
+      const a = change.added;
+      let ascending = true;
+      for (let k = 1; k < a.length && ascending; k++) ascending = (a[k] as number) > (a[k - 1] as number);
+      if (!ascending) change.added = [...new Set(a)].sort((x, y) => x - y);
+    }
+    return this.changes;
   }
 
   /**
@@ -165,7 +186,8 @@ class DiffReader {
     let remainingOld = this.remainingOld;
     let lineNo = this.lineNo;
     let at = pos;
-    while ((remainingNew > 0 || remainingOld > 0) && at <= length) {
+    const last = this.last;
+    while ((remainingNew > 0 || remainingOld > 0) && (at < length || (last && at === length))) {
       let nl = text.indexOf('\n', at);
       if (nl === -1) nl = length;
       lineNo++;
@@ -244,17 +266,36 @@ class DiffReader {
  * indexOf, not split: only header lines become strings (a 20,000-line diff stays cheap).
  */
 export function parseUnifiedDiff(text: string, file: string, options: { keepText?: boolean } = {}): Map<string, FileChange> {
-  const reader = new DiffReader(text, file, options.keepText ?? true);
-  reader.run();
-  if (!reader.sawHeader && text.trim() !== '') throw new FileError(file, 'is not a unified diff (no ---/+++ or diff --git header)');
-  const changes = reader.changes;
-  for (const change of changes.values()) {
-    const a = change.added;
-    let ascending = true;
-    for (let k = 1; k < a.length && ascending; k++) ascending = (a[k] as number) > (a[k - 1] as number);
-    if (!ascending) change.added = [...new Set(a)].sort((x, y) => x - y);
+  const reader = new DiffReader(file, options.keepText ?? true);
+  reader.feed(text, true);
+  return reader.finish();
+}
+
+/**
+ * A unified diff parsed as it arrives (git diff's output while git runs): push its bytes in
+ * any pieces; each piece's whole lines are parsed at once, the rest waits for the next.
+ * Cut after a newline byte, UTF-8 is never split inside a character.
+ */
+export class DiffStream {
+  private readonly reader: DiffReader;
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(file: string) {
+    this.reader = new DiffReader(file, false);
   }
-  return changes;
+
+  /** More bytes; chunk is not kept. */
+  push(chunk: Buffer): void {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = bytes.lastIndexOf(0x0a);
+    if (cut !== -1) this.reader.feed(bytes.toString('utf8', 0, cut + 1), false);
+    this.carry = Buffer.from(bytes.subarray(cut + 1));
+  }
+
+  end(): Map<string, FileChange> {
+    this.reader.feed(this.carry.toString('utf8'), true);
+    return this.reader.finish();
+  }
 }
 
 /** Whether text[aStart, aEnd) equals other[bStart, bEnd), without making strings. */

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execCommand, UserError } from '@spikeformer-actions/core';
+import { DiffStream, type FileChange } from './diff.js';
 
 const GIT_TIMEOUT_MS = 120_000;
 
@@ -23,16 +24,17 @@ function outputFile(): string {
 }
 
 /**
- * Runs git. With toFile its output goes to a temporary file rather than a pipe (see
- * execCommand's stdoutFile): git diff then runs to the end on the other core while this
- * process is busy parsing the coverage report.
+ * Runs git. With a DiffStream its output goes to a temporary file rather than a pipe (see
+ * execCommand's stdoutFile) and is parsed as it grows: git diff then runs to the end on the
+ * other core while this process parses the coverage report, and what git wrote meanwhile is
+ * parsed as soon as this thread is free, not after git ends.
  */
-async function git(args: string[], cwd: string, toFile = false): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+async function git(args: string[], cwd: string, stream?: DiffStream): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const r = await execCommand('git', ['-c', 'core.quotepath=off', ...args], {
     cwd,
     timeoutMs: GIT_TIMEOUT_MS,
     maxOutputBytes: 512 * 1024 * 1024,
-    ...(toFile ? { stdoutFile: outputFile() } : {}),
+    ...(stream ? { stdoutFile: outputFile(), onStdout: (chunk: Buffer) => stream.push(chunk) } : {}),
   });
   if (r.timedOut) throw new UserError(`git ${args[0] ?? ''} timed out after ${GIT_TIMEOUT_MS / 1000} s`);
   if (r.truncated) throw new UserError(`git ${args[0] ?? ''} printed more than 512 MiB`);
@@ -54,10 +56,11 @@ const diffArgs = ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--d
  * line. When either fails (not a checkout, base only on origin/, several merge-bases …)
  * the checks run one by one, for the precise message and the origin/ fallback.
  */
-export async function gitDiffAgainst(base: string, cwd: string): Promise<{ diff: string; mergeBase: string; baseRef: string }> {
+export async function gitDiffAgainst(base: string, cwd: string): Promise<{ changes: Map<string, FileChange>; mergeBase: string; baseRef: string }> {
   if (base.startsWith('-')) throw new UserError(`diff-base '${base}' is not a git ref`);
-  const [quick, quickBase] = await Promise.all([git([...diffArgs, '--merge-base', base, '--'], cwd, true), git(['merge-base', base, 'HEAD'], cwd)]);
-  if (quick.ok && quickBase.ok && quickBase.stdout.trim() !== '') return { diff: quick.stdout, mergeBase: quickBase.stdout.trim(), baseRef: base };
+  const quickStream = new DiffStream('git diff');
+  const [quick, quickBase] = await Promise.all([git([...diffArgs, '--merge-base', base, '--'], cwd, quickStream), git(['merge-base', base, 'HEAD'], cwd)]);
+  if (quick.ok && quickBase.ok && quickBase.stdout.trim() !== '') return { changes: quickStream.end(), mergeBase: quickBase.stdout.trim(), baseRef: base };
 
   const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
   if (!inside.ok) throw new UserError(`the workspace ${cwd} is not a git checkout (${inside.stderr}); use diff-file instead of diff-base`);
@@ -76,7 +79,8 @@ export async function gitDiffAgainst(base: string, cwd: string): Promise<{ diff:
     throw new UserError(`no merge-base between '${ref}' and HEAD (shallow clone? use actions/checkout with fetch-depth: 0): ${mb.stderr}`);
   }
   const mergeBase = mb.stdout.trim();
-  const diff = await git([...diffArgs, mergeBase, '--'], cwd, true);
+  const stream = new DiffStream('git diff');
+  const diff = await git([...diffArgs, mergeBase, '--'], cwd, stream);
   if (!diff.ok) throw new UserError(`git diff ${mergeBase} failed: ${diff.stderr}`);
-  return { diff: diff.stdout, mergeBase, baseRef: ref };
+  return { changes: stream.end(), mergeBase, baseRef: ref };
 }

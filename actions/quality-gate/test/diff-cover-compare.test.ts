@@ -44,8 +44,7 @@ async function ours(reportRel: string) {
   const file = sharedFixture(`reports/${reportRel}`);
   const report = parseCoverage(readFileSync(file, 'utf8'), reportRel);
   const mapper = new PathMapper({ root: repo, prefixes: [], exists: (rel) => existsSync(path.join(repo, rel)) && statSync(path.join(repo, rel)).isFile() });
-  const { diff } = await gitDiffAgainst('base', repo);
-  const changes = parseUnifiedDiff(diff, 'git diff');
+  const { changes } = await gitDiffAgainst('base', repo);
   return computeDiffCoverage(changes, mergeCoverage([report], mapper));
 }
 
@@ -69,7 +68,7 @@ describe("changed-line coverage equals Debian diff-cover's on the fixture PR", (
   });
   it('the fixture diff file gives the same changed lines as git diff of the rebuilt repository', async () => {
     const fromFile = parseUnifiedDiff(readFileSync(sharedFixture('reports/coverage/pr.diff'), 'utf8'), 'pr.diff');
-    const fromGit = parseUnifiedDiff((await gitDiffAgainst('base', repo)).diff, 'git diff');
+    const fromGit = (await gitDiffAgainst('base', repo)).changes;
     const added = (m: typeof fromFile) => Object.fromEntries([...m].map(([p, c]) => [p, c.added]));
     expect(added(fromFile)).toEqual(added(fromGit));
     expect(fromFile.get('bottle.py')?.added.length).toBe(17);

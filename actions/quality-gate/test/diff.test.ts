@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { seededRandom } from '@spikeformer-actions/core';
 import { describe, expect, it } from 'vitest';
-import { checkDiffApplies, parseUnifiedDiff } from '../src/diff.js';
+import { readFileSync } from 'node:fs';
+import { sharedFixture } from '@spikeformer-actions/testing';
+import { checkDiffApplies, DiffStream, parseUnifiedDiff } from '../src/diff.js';
 import { joinUnder, PathMapper } from '../src/paths.js';
 import { formatRanges, mergeRanges } from '../src/ranges.js';
 
@@ -70,6 +72,51 @@ describe('unified diff parsing', () => {
     expect(checkDiffApplies(text, changes, () => file)).toBeUndefined();
     expect(checkDiffApplies(text, changes, () => file.replace('five', 'fiv'))).toMatchObject({ diffLine: 3, problem: expect.stringMatching(/line 5 differs/) });
     expect(checkDiffApplies(text, changes, () => file.replace('two', 'Two'))).toMatchObject({ diffLine: 6, problem: expect.stringMatching(/line 2 differs/) });
+  });
+});
+
+describe('a diff read as it arrives', () => {
+  /** The outcome of reading bytes in pieces cut at the given sizes (cycled): the changes, or the error. */
+  function streamed(bytes: Buffer, sizes: number[]): unknown {
+    const stream = new DiffStream('s.diff');
+    try {
+      for (let at = 0, k = 0; at < bytes.length; k++) {
+        const size = sizes[k % sizes.length] as number;
+        stream.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      return stream.end();
+    } catch (error) {
+      return String(error);
+    }
+  }
+  function whole(text: string): unknown {
+    try {
+      return parseUnifiedDiff(text, 's.diff', { keepText: false });
+    } catch (error) {
+      return String(error);
+    }
+  }
+
+  it('gives what one parse of the whole text gives, however the bytes are cut', () => {
+    const fixture = readFileSync(sharedFixture('reports/coverage/pr.diff'), 'utf8');
+    const texts = [
+      fixture,
+      fixture.replaceAll('\n', '\r\n'),
+      'diff --git "a/d\\303\\251j\\303\\240.py" "b/d\\303\\251j\\303\\240.py"\n--- a/x\n+++ b/déjà.py\n@@ -1,2 +1,3 @@\n é\n+ü€\n-ö\n ñ\n\\ No newline at end of file\n',
+      '--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n', // truncated
+      '--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n?junk\n b\n', // hunk ends early, on line 5
+      '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b', // no final newline
+      'hello\n',
+      '',
+    ];
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'utf8');
+      const want = whole(text);
+      for (const sizes of [[bytes.length || 1], [1], [2, 3], [7, 1, 64], [4096]]) expect([text.slice(0, 40), sizes, streamed(bytes, sizes)]).toEqual([text.slice(0, 40), sizes, want]);
+    }
+    expect((whole(fixture) as Map<string, unknown>).size).toBeGreaterThan(1);
+    expect(String(whole(texts[4] as string))).toMatch(/s\.diff:5: hunk ends early/);
   });
 });
 

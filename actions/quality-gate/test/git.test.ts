@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseUnifiedDiff } from '../src/diff.js';
 import { gitDiffAgainst } from '../src/git.js';
 
 let repo = '';
@@ -36,14 +37,16 @@ describe('changed lines from git', () => {
     const mergeBase = git('merge-base', 'base', 'HEAD').trim();
     expect(r.mergeBase).toBe(mergeBase);
     expect(r.baseRef).toBe('base');
-    expect(r.diff).toBe(git('-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', '-U0', '--relative', mergeBase, '--'));
-    expect(r.diff).toContain('+b = 22\n');
-    expect(r.diff).toContain('+e = 5\n');
+    const cli = git('-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', '-U0', '--relative', mergeBase, '--');
+    expect(r.changes).toEqual(parseUnifiedDiff(cli, 'git diff', { keepText: false }));
+    expect(cli).toContain('+b = 22\n');
+    expect(cli).toContain('+e = 5\n');
+    expect(r.changes.get('a.py')?.added).toEqual([2, 4, 5]);
   });
   it('falls back to origin/<base> when the base is only a remote-tracking branch', async () => {
     const r = await gitDiffAgainst('only-remote', repo);
     expect(r.baseRef).toBe('origin/only-remote');
-    expect(r.diff).toBe((await gitDiffAgainst('base', repo)).diff);
+    expect(r.changes).toEqual((await gitDiffAgainst('base', repo)).changes);
   });
   it('names the problem: an unknown base, an option-like base, a directory that is no checkout', async () => {
     await expect(gitDiffAgainst('no-such-ref', repo)).rejects.toThrow(/diff-base 'no-such-ref' is not a commit in this checkout/);

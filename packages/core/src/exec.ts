@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
 
 export interface ExecOptions {
@@ -19,7 +19,35 @@ export interface ExecOptions {
    * result flagged as truncated.
    */
   stdoutFile?: string;
+  /**
+   * Receives stdout as it comes, in order, instead of collecting it (the result's stdout is
+   * then ''); a chunk is valid only during the call. With stdoutFile the file is read as it
+   * grows, whenever this process is idle (every millisecond), and to its end after exit: the
+   * child still never waits for this process, and the output is consumed while it runs.
+   * maxOutputBytes counts what was passed on.
+   */
+  onStdout?: (chunk: Buffer) => void;
   signal?: AbortSignal;
+}
+
+/** Reads a growing file from where the last call stopped, passing on what is new. */
+function fileFollower(file: string, deliver: (chunk: Buffer) => void): { poll(): void; close(): void } {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let position = 0;
+  return {
+    poll() {
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, position);
+        if (n === 0) return;
+        position += n;
+        deliver(buffer.subarray(0, n));
+      }
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
 }
 
 export interface ExecResult {
@@ -84,20 +112,41 @@ export function execCommand(command: string, args: readonly string[], options: E
     const onAbort = (): void => kill();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const fileSize = (): number => (file === undefined ? 0 : (statSync(file, { throwIfNoEntry: false })?.size ?? 0));
+    const onStdout = options.onStdout;
+    // What onStdout throws ends the run: the child is stopped and the error is the result.
+    let consumerError: { error: unknown } | undefined;
+    const take = (chunk: Buffer): void => {
+      // Past the limit a followed file's child is stopped, as without onStdout; a pipe is drained.
+      if (outBytes >= limit) {
+        truncated = true;
+      } else if (onStdout) {
+        if (consumerError) return;
+        try {
+          onStdout(chunk.subarray(0, limit - outBytes));
+        } catch (error) {
+          consumerError = { error };
+          kill();
+        }
+      } else out.push(chunk.subarray(0, limit - outBytes));
+      outBytes += chunk.length;
+      if (outBytes > limit && !truncated) {
+        truncated = true;
+        if (follower) kill();
+      }
+    };
+    const follower = file !== undefined && onStdout ? fileFollower(file, take) : undefined;
     const sizeCheck =
       file === undefined
         ? undefined
-        : setInterval(() => {
-            if (!truncated && fileSize() > limit) {
-              truncated = true;
-              kill();
-            }
-          }, 500);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (outBytes < limit) out.push(chunk.subarray(0, limit - outBytes));
-      else truncated = true;
-      outBytes += chunk.length;
-    });
+        : follower
+          ? setInterval(() => follower.poll(), 1)
+          : setInterval(() => {
+              if (!truncated && fileSize() > limit) {
+                truncated = true;
+                kill();
+              }
+            }, 500);
+    child.stdout?.on('data', take);
     child.stderr?.on('data', (chunk: Buffer) => {
       if (errBytes < limit) err.push(chunk.subarray(0, limit - errBytes));
       else truncated = true;
@@ -107,6 +156,7 @@ export function execCommand(command: string, args: readonly string[], options: E
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
       if (sizeCheck) clearInterval(sizeCheck);
+      follower?.close();
       options.signal?.removeEventListener('abort', onAbort);
       removeFile();
       if (error.code === 'ENOENT') reject(new UserError(`'${command}' was not found on PATH`));
@@ -118,15 +168,21 @@ export function execCommand(command: string, args: readonly string[], options: E
       if (killTimer) clearTimeout(killTimer);
       if (sizeCheck) clearInterval(sizeCheck);
       options.signal?.removeEventListener('abort', onAbort);
-      let stdout: string;
+      let stdout = '';
       try {
-        if (file !== undefined && fileSize() > limit) truncated = true;
-        stdout = file === undefined ? Buffer.concat(out).toString('utf8') : truncated ? '' : readFileSync(file, 'utf8');
+        if (follower) follower.poll();
+        else if (file !== undefined && fileSize() > limit) truncated = true;
+        if (!onStdout) stdout = file === undefined ? Buffer.concat(out).toString('utf8') : truncated ? '' : readFileSync(file, 'utf8');
       } catch (error) {
         reject(error);
         return;
       } finally {
+        follower?.close();
         removeFile();
+      }
+      if (consumerError) {
+        reject(consumerError.error);
+        return;
       }
       resolve({
         command,

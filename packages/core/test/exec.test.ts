@@ -44,6 +44,42 @@ describe('execCommand', () => {
     }
   });
 
+  it('passes stdout on as it comes, from a pipe or from a file while the child runs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
+    try {
+      const piped: string[] = [];
+      const p = await execCommand('sh', ['-c', 'printf one; sleep 0.3; printf two'], { onStdout: (c) => piped.push(c.toString()) });
+      expect([p.exitCode, p.stdout, piped.join('')]).toEqual([0, '', 'onetwo']);
+      const file = path.join(dir, 'out');
+      const chunks: string[] = [];
+      const f = await execCommand('sh', ['-c', 'printf one; sleep 0.3; printf two; head -c 200000 /dev/zero | tr "\\0" x'], { stdoutFile: file, onStdout: (c) => chunks.push(c.toString()) });
+      const all = chunks.join('');
+      expect([f.exitCode, f.stdout, all.slice(0, 6), all.length, existsSync(file)]).toEqual([0, '', 'onetwo', 200006, false]);
+      expect(chunks[0]).toBe('one'); // read while the child slept, not after it ended
+      let passed = 0;
+      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], { stdoutFile: file, maxOutputBytes: 1000, onStdout: (c) => (passed += c.length) });
+      expect([big.truncated, passed, existsSync(file)]).toEqual([true, 1000, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops the child and rejects with what onStdout throws', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
+    try {
+      const file = path.join(dir, 'out');
+      // Without the kill this would wait out the sleep and the test its timeout.
+      const bad = (): void => {
+        throw new Error('unreadable output');
+      };
+      await expect(execCommand('sh', ['-c', 'echo x; exec sleep 30'], { stdoutFile: file, onStdout: bad })).rejects.toThrow('unreadable output');
+      await expect(execCommand('sh', ['-c', 'echo x; exec sleep 30'], { onStdout: bad })).rejects.toThrow('unreadable output');
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing program is a user error naming it', async () => {
     await expect(execCommand('no-such-tool-xyz', [])).rejects.toThrow(new UserError("'no-such-tool-xyz' was not found on PATH"));
   });
