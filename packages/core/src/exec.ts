@@ -35,6 +35,7 @@ function fileFollower(file: string, deliver: (chunk: Buffer) => void): { poll():
   const fd = openSync(file, 'r');
   const buffer = Buffer.allocUnsafe(1024 * 1024);
   let position = 0;
+  let open = true;
   return {
     poll() {
       for (;;) {
@@ -45,7 +46,8 @@ function fileFollower(file: string, deliver: (chunk: Buffer) => void): { poll():
       }
     },
     close() {
-      closeSync(fd);
+      if (open) closeSync(fd);
+      open = false;
     },
   };
 }
@@ -139,7 +141,14 @@ export function execCommand(command: string, args: readonly string[], options: E
       file === undefined
         ? undefined
         : follower
-          ? setInterval(() => follower.poll(), 1)
+          ? setInterval(() => {
+              try {
+                follower.poll();
+              } catch (error) {
+                consumerError ??= { error };
+                kill();
+              }
+            }, 1)
           : setInterval(() => {
               if (!truncated && fileSize() > limit) {
                 truncated = true;

@@ -82,5 +82,15 @@ describe('execCommand', () => {
 
   it('a missing program is a user error naming it', async () => {
     await expect(execCommand('no-such-tool-xyz', [])).rejects.toThrow(new UserError("'no-such-tool-xyz' was not found on PATH"));
+    // also when its output was to be followed in a file (which is then removed)
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
+    try {
+      const file = path.join(dir, 'out');
+      await expect(execCommand('no-such-tool-xyz', [], { stdoutFile: file, onStdout: () => undefined })).rejects.toThrow("'no-such-tool-xyz' was not found on PATH");
+      await new Promise((resolve) => setTimeout(resolve, 50)); // a late 'close' must not fail on the closed file
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
