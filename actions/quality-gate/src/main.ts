@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -6,6 +6,7 @@ import {
   FileError,
   GateFailure,
   info,
+  isFile,
   notice,
   readTextFile,
   setOutput,
@@ -40,13 +41,6 @@ async function readCoverage(file: string, format: Inputs['coverageFormat']): Pro
  */
 function workspaceFileCheck(root: string): (rel: string) => boolean {
   const listings = new Map<string, Map<string, Dirent> | undefined>();
-  const stat = (abs: string): boolean => {
-    try {
-      return statSync(abs, { throwIfNoEntry: false })?.isFile() ?? false;
-    } catch {
-      return false; // e.g. ENOTDIR, EACCES
-    }
-  };
   return (rel) => {
     const abs = joinUnder(root, rel);
     const dir = abs.slice(0, Math.max(abs.lastIndexOf('/'), 1));
@@ -59,11 +53,11 @@ function workspaceFileCheck(root: string): (rel: string) => boolean {
       }
       listings.set(dir, listing);
     }
-    if (!listing) return stat(abs);
+    if (!listing) return isFile(abs);
     const entry = listing.get(abs.slice(abs.lastIndexOf('/') + 1));
     if (entry?.isFile()) return true;
     if (entry?.isDirectory()) return false;
-    return stat(abs); // a link, or not listed under this spelling (case-insensitive file systems)
+    return isFile(abs); // a link, or not listed under this spelling (case-insensitive file systems)
   };
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { FileError } from './errors.js';
 import { jsonErrorOffset } from './json-error.js';
@@ -8,6 +9,15 @@ function describeSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} bytes`;
+}
+
+/** Whether p is a regular file (links followed); false when it cannot be looked at (ENOTDIR, EACCES …). */
+export function isFile(p: string): boolean {
+  try {
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a file's bytes, refusing (with the file's name) one larger than maxBytes. */

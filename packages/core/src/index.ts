@@ -1,7 +1,7 @@
 export { errorMessage, FileError, GateFailure, InputError, UserError, type SourceLocation } from './errors.js';
 export { escapeHtml, mermaidPlain, mermaidText, neutraliseCommands, safeInline, safeText, stripControl } from './escape.js';
 export { execCommand, type ExecOptions, type ExecResult } from './exec.js';
-export { DEFAULT_MAX_FILE_BYTES, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';
+export { DEFAULT_MAX_FILE_BYTES, isFile, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';
 export { parseYamlDocuments, parseYamlText, readYamlFile } from './yaml.js';
 export { backoffDelay, HttpError, httpRequest, redact, redactUrl, type HttpRequestOptions, type HttpResponse } from './http.js';
 export * as inputs from './inputs.js';

@@ -1,6 +1,7 @@
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { isFile } from './files.js';
 
 /** The job's workspace: GITHUB_WORKSPACE, or the current directory outside the runner. */
 export function workspaceRoot(): string {
@@ -49,14 +50,6 @@ export function workspaceRelative(absolute: string, root = workspaceRoot()): str
 
 /** Characters that make a pattern a glob for tinyglobby (picomatch), extglobs and escapes included. */
 const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false; // e.g. ENOTDIR, EACCES: not a file we can read
-  }
-}
 
 /**
  * Expands globs (one per entry; `!pattern` excludes) to files inside the workspace, sorted.

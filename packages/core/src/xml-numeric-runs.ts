@@ -55,13 +55,13 @@ export class NumericRunReader {
 
   /**
    * Reads the run starting at lt (a '<' followed by `opening`), hands it to rows and returns
-   * the offset after it; -1 when no element there is in the exact form (the caller then
-   * reads it as any other tag).
+   * the offset after it; undefined when no element there is in the exact form (the caller
+   * then reads it as any other tag).
    */
-  read(text: string, lt: number, depth: number): number {
+  read(text: string, lt: number, depth: number): number | undefined {
     const pattern = this.pattern;
     pattern.lastIndex = lt;
-    if (!pattern.test(text)) return -1;
+    if (!pattern.test(text)) return undefined;
     const stop = pattern.lastIndex;
     const values = this.values;
     const skips = this.skips;

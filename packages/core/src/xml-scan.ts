@@ -201,8 +201,7 @@ class Scanner implements XmlTag {
   private numericRun(lt: number): number | undefined {
     const runs = this.runs;
     if (runs === undefined || this.stack.length === 0 || !this.text.startsWith(runs.opening, lt)) return undefined;
-    const after = runs.read(this.text, lt, this.stack.length);
-    return after === -1 ? undefined : after;
+    return runs.read(this.text, lt, this.stack.length);
   }
 
   private endTag(lt: number): number {
