@@ -3,7 +3,7 @@
 // Runs the bundled action (what users run) and reads its results.json.
 // Usage: node bench/neuromorphic/run.ts [--steps 300] [--rate 0.1]
 // Needs actions/neuromorphic-smoke/dist (pnpm --filter @spikeformer-actions/neuromorphic-smoke bundle)
-// and ../shared/fixtures beside the repository.
+// and the repository's fixtures/.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(repo, 'actions/neuromorphic-smoke/dist/index.js');
-const graph = path.resolve(repo, '../shared/fixtures/neuromorphic/nir-paper/graphs/cnn_sinabs.nir');
+const graph = path.resolve(repo, 'fixtures/neuromorphic/nir-paper/graphs/cnn_sinabs.nir');
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;

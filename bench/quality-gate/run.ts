@@ -1,6 +1,6 @@
 // Benchmark of quality-gate's changed-line coverage against Debian's diff-cover on the same input:
 // a Cobertura report with 200,000 <line> entries (2,000 files × 100 lines) and a 20,000-line
-// diff (10 changed lines per file), generated like ../shared/notes/anchor-baselines.md describes.
+// diff (10 changed lines per file), generated like docs/reference/anchor-baselines.md describes.
 // The repository's objects are then packed, as in a checkout made by actions/checkout (git diff
 // reads them faster than loose objects: 0.09 s instead of 0.13 s); --loose-objects leaves them
 // loose, as the anchor note's generator does.

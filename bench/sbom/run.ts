@@ -2,14 +2,14 @@
 // Usage: node bench/sbom/run.ts [--runs N] [--only npm,pnpm] [--no-install] [--refresh-cdxgen-extracts]
 // cdxgen is installed pinned, outside the repository (npm i --prefix /tmp/cdxgen-bench -E @cyclonedx/cdxgen@12.8.4),
 // and run offline (FETCH_LICENSE=false, --no-install-deps). If it cannot be installed or run, the table shows our
-// figures next to the one measured in ../shared/notes/supply-chain.md, labelled as such.
+// figures next to the one measured in docs/reference/supply-chain.md, labelled as such.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/lockfiles');
+const fixtures = path.resolve(repoRoot, 'fixtures/lockfiles');
 const action = path.join(repoRoot, 'actions/sbom/dist/index.js');
 const reporter = path.join(import.meta.dirname, 'rss-reporter.mjs');
 const CDXGEN_VERSION = '12.8.4';
@@ -120,7 +120,7 @@ function writeExtract(name: string, bomFile: string): void {
   const out = {
     tool: `@cyclonedx/cdxgen ${CDXGEN_VERSION}`,
     command: `cdxgen -t ${name} --no-install-deps --no-babel --no-recurse --spec-version 1.6 (FETCH_LICENSE=false)`,
-    input: `../shared/fixtures/lockfiles/${name}/`,
+    input: `fixtures/lockfiles/${name}/`,
     components,
     edges: name === 'pnpm' ? edges : undefined,
     edgeCount: edges.length + rootEdges,
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(`\nsbom bench — ${runs} run(s) each, interleaved; Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  if (cdxgenProblem) console.log(`cdxgen ${cdxgenProblem}: its column is the figure measured in ../shared/notes/supply-chain.md, not a run here.`);
+  if (cdxgenProblem) console.log(`cdxgen ${cdxgenProblem}: its column is the figure measured in docs/reference/supply-chain.md, not a run here.`);
   console.log(line(headers));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));

@@ -3,7 +3,7 @@
 // (--floor runs floor.ts on one thread and on two: `floor.ts <ws>` and `floor.ts <ws> --workers 2`).
 // Runs the bundled action (actions/security-scan/dist, bundled first when missing) as the runner
 // would, in a child process, and compares its wall time and peak memory with a child that only
-// reads the same files and JSON.parses them. Needs ../shared/fixtures beside the repository.
+// reads the same files and JSON.parses them. Reads the repository's fixtures/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fixtures = path.resolve(repo, '../shared/fixtures/reports');
+const fixtures = path.resolve(repo, 'fixtures/reports');
 const action = path.join(repo, 'actions/security-scan');
 
 function arg(name: string, fallback: number): number {

@@ -1,5 +1,5 @@
 // Cold start of each bundled action: `node dist/index.js` in the fail-fast environment of
-// ../shared/notes/anchor-baselines.md (runner files, no inputs) until exit. Median of N runs
+// docs/reference/anchor-baselines.md (runner files, no inputs) until exit. Median of N runs
 // after one warm-up, min–max, peak RSS, bundle bytes and gzip -9 bytes.
 // Usage: node bench/startup/run.ts [--runs 10] [name…]     (bundle first: node scripts/bundle.ts)
 import { spawnSync } from 'node:child_process';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lib = path.join(repoRoot, 'packages/supply-chain/lib/index.js');
 const sc = (await import(lib)) as typeof import('../../packages/supply-chain/src/index.ts');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/provenance');
+const fixtures = path.resolve(repoRoot, 'fixtures/provenance');
 const seconds = Math.min(60, Math.max(0.5, Number(process.argv[2] ?? 3)));
 
 const root = sc.parseTrustedRoot(JSON.parse(readFileSync(path.join(fixtures, 'trusted_root.json'), 'utf8')));

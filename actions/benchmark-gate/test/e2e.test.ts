@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundled, runBundledAction, sharedFixture } from '@spikeformer-actions/testing';
+import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actions/testing';
 
 // The bundled action run as the runner runs it, on the real pytest-benchmark fixtures, with
 // a local stand-in for the three GitHub REST calls of the PR comment.
@@ -67,7 +67,7 @@ beforeAll(async () => {
   ensureBundled('actions/benchmark-gate');
   apiUrl = await api.start();
   workspace = mkdtempSync(path.join(tmpdir(), 'benchmark-gate-e2e-'));
-  for (const name of ['base.json', 'base-rerun.json', 'slow.json']) copyFileSync(sharedFixture(`reports/pytest-benchmark/${name}`), path.join(workspace, name));
+  for (const name of ['base.json', 'base-rerun.json', 'slow.json']) copyFileSync(fixturePath(`reports/pytest-benchmark/${name}`), path.join(workspace, name));
 }, 240_000);
 
 afterAll(async () => {

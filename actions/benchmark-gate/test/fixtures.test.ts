@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareFiles, namesWith } from './helpers.js';
 
-// Real reports from ../shared/fixtures/reports (see SOURCES.md there). Which benchmarks are
+// Real reports from fixtures/reports (see SOURCES.md there). Which benchmarks are
 // slower is read from the files themselves (medians, base → slow):
 // - pytest-benchmark: test_route_lookup 8.85 → 34.72 µs (×3.9) and test_template_render
 //   50.7 → 140.8 µs (×2.8); the other four move by −0.2 % … +1.5 %.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { compare, type CompareOptions, type Comparison } from '../src/compare.js';
 import { buildRun } from '../src/history.js';
 import type { Format, Measurement } from '../src/model.js';
@@ -8,7 +8,7 @@ import { parseReport } from '../src/parsers/index.js';
 export const DEFAULTS: CompareOptions = { alpha: 0.01, minRegression: 0.05, noiseFactor: 4, metric: 'median' };
 
 export function loadFixture(relative: string, format: Format | 'auto' = 'auto', warn?: (m: string) => void): Measurement[] {
-  return parseReport(JSON.parse(readFileSync(sharedFixture(relative), 'utf8')) as unknown, relative, format, undefined, warn).measurements;
+  return parseReport(JSON.parse(readFileSync(fixturePath(relative), 'utf8')) as unknown, relative, format, undefined, warn).measurements;
 }
 
 /** Compares two report files the way the action does on its second run (the first run is the baseline history). */

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBundled, runBundledAction, sharedFixture } from '@spikeformer-actions/testing';
+import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictions } from '../src/compare.js';
 import { generateStimulus, graphDataTree, readGraphData } from '../src/data.js';
@@ -15,7 +15,7 @@ const ADAPTER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'nm-smoke-'));
   for (const f of ['lif_norse.nir', 'lif_norse.csv', 'lif_lava_cpu_fixed.csv', 'lif_spinnaker2.csv']) {
-    copyFileSync(sharedFixture(`neuromorphic/nir-paper/lif/${f}`), path.join(dir, f));
+    copyFileSync(fixturePath(`neuromorphic/nir-paper/lif/${f}`), path.join(dir, f));
   }
   return dir;
 }
@@ -197,7 +197,7 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
 
   it('takes NIRGraphData stimuli and goldens with labels (Braille graph, 3 samples): accuracy and agreement', async () => {
     const ws = workspace();
-    copyFileSync(sharedFixture('neuromorphic/nir-paper/graphs/braille_noDelay_bias_zero.nir'), path.join(ws, 'braille.nir'));
+    copyFileSync(fixturePath('neuromorphic/nir-paper/graphs/braille_noDelay_bias_zero.nir'), path.join(ws, 'braille.nir'));
     const stim = generateStimulus([{ name: 'input', neurons: 12 }], 120, 3, 0.2, 11);
     await writeH5(path.join(ws, 'stimulus.h5'), graphDataTree({ ...stim, dt: 1e-4 }), { compress: true });
     const common = { graph: 'braille.nir', dt: '1e-4', stimulus: 'stimulus.h5', results: 'out/results.json' };

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { readH5, writeH5 } from '../src/h5.js';
 import { dataset, group, type H5Group } from '../src/h5-tree.js';
@@ -43,7 +43,7 @@ async function loadError(file: string): Promise<string> {
 
 describe('NIR reader', () => {
   it('reads the gzip-compressed NIR 1.0 fixture written by h5py', async () => {
-    const tree = await readH5(sharedFixture('neuromorphic/generated/gzip_linear_lif.nir'));
+    const tree = await readH5(fixturePath('neuromorphic/generated/gzip_linear_lif.nir'));
     const weight = (tree.children.node as H5Group).children.nodes as H5Group;
     const lin = (weight.children.lin as H5Group).children.weight;
     expect(lin?.kind === 'dataset' && lin.filters).toContain(1); // deflate
@@ -56,11 +56,11 @@ describe('NIR reader', () => {
   });
 
   it('reads NIR 0.1 (float32, no v_reset) and 0.2 (float64) paper files', async () => {
-    const { graph, info } = await loadGraph(sharedFixture('neuromorphic/nir-paper/lif/lif_norse.nir'), 1e-4, 'lif_norse.nir');
+    const { graph, info } = await loadGraph(fixturePath('neuromorphic/nir-paper/lif/lif_norse.nir'), 1e-4, 'lif_norse.nir');
     expect(graph.version).toBe('0.1.1');
     expect(graph.nodes.get('1')?.params.v_reset).toBeUndefined();
     expect(info.order).toEqual(['input', '0', '1', 'output']);
-    const two = await loadGraph(sharedFixture('neuromorphic/nir-paper/graphs/two_lif_neurons.nir'), 1e-4, 'two.nir');
+    const two = await loadGraph(fixturePath('neuromorphic/nir-paper/graphs/two_lif_neurons.nir'), 1e-4, 'two.nir');
     expect(two.graph.nodes.get('lif1')?.params.v_leak?.data[0]).toBe(1.2);
   });
 
@@ -110,14 +110,14 @@ describe('malformed graphs name the node or the file', () => {
 
   it('a truncated file', async () => {
     const file = path.join(dir, 'truncated.nir');
-    const bytes = readFileSync(sharedFixture('neuromorphic/generated/gzip_linear_lif.nir'));
+    const bytes = readFileSync(fixturePath('neuromorphic/generated/gzip_linear_lif.nir'));
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     expect(await loadError(file)).toMatch(/^truncated\.nir: cannot be opened as HDF5: the file is truncated \(16076 bytes, HDF5 superblock says 32152\)/);
   });
 
   it('a file that is not HDF5 at all', async () => {
     const file = path.join(dir, 'text.nir');
-    copyFileSync(sharedFixture('neuromorphic/nir-paper/lif/lif_norse.csv'), file);
+    copyFileSync(fixturePath('neuromorphic/nir-paper/lif/lif_norse.csv'), file);
     expect(await loadError(file)).toMatch(/^text\.nir: cannot be opened as HDF5/);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureBundled, runBundledAction, sharedFixture } from '@spikeformer-actions/testing';
+import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actions/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBottleRepo } from './bottle-repo.js';
 
@@ -24,7 +24,7 @@ beforeAll(() => {
   ws = buildBottleRepo().dir;
   baseSha = execFileSync('git', ['rev-parse', 'base'], { cwd: ws, encoding: 'utf8' }).trim();
   mkdirSync(path.join(ws, 'reports'));
-  for (const [to, from] of Object.entries(FIX)) copyFileSync(sharedFixture(from), path.join(ws, to));
+  for (const [to, from] of Object.entries(FIX)) copyFileSync(fixturePath(from), path.join(ws, to));
 }, 240_000);
 afterAll(() => {
   if (ws) rmSync(ws, { recursive: true, force: true });

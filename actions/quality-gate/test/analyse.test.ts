@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/analyse.js';
 import { parseCoverage } from '../src/coverage/detect.js';
@@ -10,7 +10,7 @@ import type { LintReport } from '../src/lint/model.js';
 import { PathMapper } from '../src/paths.js';
 import { buildSummary, planAnnotations } from '../src/report.js';
 
-const read = (rel: string): string => readFileSync(sharedFixture(`reports/${rel}`), 'utf8');
+const read = (rel: string): string => readFileSync(fixturePath(`reports/${rel}`), 'utf8');
 const cov = (rel: string) => parseCoverage(read(rel), rel);
 const lint = (rel: string): LintReport => {
   const { tool, findings } = parseLint(read(rel), rel);

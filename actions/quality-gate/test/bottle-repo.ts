@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd }, timeout: 30_000 });
@@ -16,8 +16,8 @@ const git = (cwd: string, ...args: string[]): string =>
  */
 export function buildBottleRepo(): { dir: string; diff: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'qg-bottle-'));
-  const diff = readFileSync(sharedFixture('reports/coverage/pr.diff'), 'utf8');
-  const cobertura = readFileSync(sharedFixture('reports/coverage/cobertura-pr.xml'), 'utf8');
+  const diff = readFileSync(fixturePath('reports/coverage/pr.diff'), 'utf8');
+  const cobertura = readFileSync(fixturePath('reports/coverage/cobertura-pr.xml'), 'utf8');
   const base = new Map<string, Map<number, string>>();
   const executable = new Set<string>();
   let lastGitPath = '';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '@spikeformer-actions/core';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { detectCoverageFormat, parseCoverage } from '../src/coverage/detect.js';
 import { type CoverageReport, LineTable, totalsOf } from '../src/coverage/model.js';
 
 function load(rel: string): CoverageReport {
-  const file = sharedFixture(`reports/${rel}`);
+  const file = fixturePath(`reports/${rel}`);
   return parseCoverage(readFileSync(file, 'utf8'), rel);
 }
 
@@ -27,7 +27,7 @@ describe('coverage formats are detected by content', () => {
     ['jacoco/report.xml', 'jacoco'],
     ['jacoco/multi-module-mathCoverage.xml', 'jacoco'],
   ])('%s is %s', (rel, format) => {
-    expect(detectCoverageFormat(readFileSync(sharedFixture(`reports/${rel}`), 'utf8'), rel)).toBe(format);
+    expect(detectCoverageFormat(readFileSync(fixturePath(`reports/${rel}`), 'utf8'), rel)).toBe(format);
   });
 });
 
@@ -73,7 +73,7 @@ describe('overall totals equal what each report states', () => {
 });
 
 describe('bad coverage input is refused with the file named', () => {
-  const cobertura = readFileSync(sharedFixture('reports/coverage/cobertura-pr.xml'), 'utf8');
+  const cobertura = readFileSync(fixturePath('reports/coverage/cobertura-pr.xml'), 'utf8');
   it('an internal DTD subset (entity declarations)', () => {
     const evil = cobertura.replace('<coverage ', '<!DOCTYPE coverage [<!ENTITY x "xx">]>\n<coverage ');
     expect(() => parseCoverage(evil, 'evil.xml')).toThrow(/evil\.xml:\d+:\d+: contains a DTD/);

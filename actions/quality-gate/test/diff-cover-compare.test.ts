@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCoverage } from '../src/coverage/detect.js';
 import { mergeCoverage } from '../src/coverage/merge.js';
@@ -41,7 +41,7 @@ function runDiffCover(report: string): DiffCoverJson {
 }
 
 async function ours(reportRel: string) {
-  const file = sharedFixture(`reports/${reportRel}`);
+  const file = fixturePath(`reports/${reportRel}`);
   const report = parseCoverage(readFileSync(file, 'utf8'), reportRel);
   const mapper = new PathMapper({ root: repo, prefixes: [], exists: (rel) => existsSync(path.join(repo, rel)) && statSync(path.join(repo, rel)).isFile() });
   const { changes } = await gitDiffAgainst('base', repo);
@@ -53,7 +53,7 @@ describe("changed-line coverage equals Debian diff-cover's on the fixture PR", (
     if (!haveDiffCover && process.env.CI) throw new Error(`${DIFF_COVER} is missing: install the Debian package diff-cover`);
   });
   it.skipIf(!haveDiffCover && !process.env.CI).each(['coverage/cobertura-pr.xml', 'coverage/pr.lcov'])('%s', async (reportRel) => {
-    const expected = runDiffCover(sharedFixture(`reports/${reportRel}`));
+    const expected = runDiffCover(fixturePath(`reports/${reportRel}`));
     const got = await ours(reportRel);
     expect(got.measured).toBe(expected.total_num_lines);
     expect(got.measured - got.covered).toBe(expected.total_num_violations);
@@ -67,7 +67,7 @@ describe("changed-line coverage equals Debian diff-cover's on the fixture PR", (
     expect([got.measured, got.covered]).toEqual([41, 34]);
   });
   it('the fixture diff file gives the same changed lines as git diff of the rebuilt repository', async () => {
-    const fromFile = parseUnifiedDiff(readFileSync(sharedFixture('reports/coverage/pr.diff'), 'utf8'), 'pr.diff');
+    const fromFile = parseUnifiedDiff(readFileSync(fixturePath('reports/coverage/pr.diff'), 'utf8'), 'pr.diff');
     const fromGit = (await gitDiffAgainst('base', repo)).changes;
     const added = (m: typeof fromFile) => Object.fromEntries([...m].map(([p, c]) => [p, c.added]));
     expect(added(fromFile)).toEqual(added(fromGit));

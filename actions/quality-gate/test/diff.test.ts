@@ -2,7 +2,7 @@ import path from 'node:path';
 import { seededRandom } from '@spikeformer-actions/core';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { checkDiffApplies, DiffStream, parseUnifiedDiff } from '../src/diff.js';
 import { joinUnder, PathMapper } from '../src/paths.js';
 import { formatRanges, mergeRanges } from '../src/ranges.js';
@@ -99,7 +99,7 @@ describe('a diff read as it arrives', () => {
   }
 
   it('gives what one parse of the whole text gives, however the bytes are cut', () => {
-    const fixture = readFileSync(sharedFixture('reports/coverage/pr.diff'), 'utf8');
+    const fixture = readFileSync(fixturePath('reports/coverage/pr.diff'), 'utf8');
     const texts = [
       fixture,
       fixture.replaceAll('\n', '\r\n'),

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { parseJunit, statedJunitCounts } from '../src/junit.js';
 
-const read = (rel: string): string => readFileSync(sharedFixture(`reports/junit/${rel}`), 'utf8');
+const read = (rel: string): string => readFileSync(fixturePath(`reports/junit/${rel}`), 'utf8');
 
 describe('JUnit counts equal the files’ own counts', () => {
   it.each(['pytest-base-pass.xml', 'pytest-pr-failures.xml'])('%s', (rel) => {

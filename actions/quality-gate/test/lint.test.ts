@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { filesToReformat } from '../src/lint/black.js';
 import { detectLintTool, parseLint, splitLintSpec } from '../src/lint/detect.js';
 
-const read = (rel: string): string => readFileSync(sharedFixture(`reports/${rel}`), 'utf8');
+const read = (rel: string): string => readFileSync(fixturePath(`reports/${rel}`), 'utf8');
 
 describe('lint formats', () => {
   it.each([

@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Validation from '@cyclonedx/cyclonedx-library/Validation';
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { expect } from 'vitest';
 import { type Generated, generate, type GenerateOptions } from '../src/pipeline.js';
 import type { ErrorObject } from 'ajv';
 import { documentErrors } from '../src/schema.js';
 
 /** The shared lockfile fixtures' folder (a missing fixture fails the test). */
-export const lockfilesDir = path.dirname(path.dirname(sharedFixture('lockfiles/npm/package-lock.json')));
+export const lockfilesDir = path.dirname(path.dirname(fixturePath('lockfiles/npm/package-lock.json')));
 
 export function lockfile(relative: string): string {
-  return sharedFixture(`lockfiles/${relative}`);
+  return fixturePath(`lockfiles/${relative}`);
 }
 
 export const dataDir = path.join(import.meta.dirname, 'data');

@@ -8,7 +8,7 @@ import path from 'node:path';
 // Whole-lockfile runs on a shared 2-core machine: generous, bounded.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-/** cdxgen 12.8.4 on this lockfile: 1178 unique purls (../shared/notes/supply-chain.md §4). */
+/** cdxgen 12.8.4 on this lockfile: 1178 unique purls (docs/reference/supply-chain.md §4). */
 const CDXGEN_NPM_PURLS = 1178;
 
 interface LockEntry {

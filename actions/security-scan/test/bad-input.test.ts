@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../src/analyse.js';
 import { planAnnotations } from '../src/annotations.js';
@@ -16,9 +16,9 @@ beforeAll(() => {
   ws = mkdtempSync(path.join(tmpdir(), 'ss-bad-'));
   process.env.GITHUB_WORKSPACE = ws;
   mkdirSync(path.join(ws, 'reports'));
-  copyFileSync(sharedFixture('reports/bandit/bandit.json'), path.join(ws, 'reports/bandit.json'));
-  copyFileSync(sharedFixture('reports/trivy/image-alpine-jar.json'), path.join(ws, 'reports/trivy.json'));
-  const text = readFileSync(sharedFixture('reports/bandit/bandit.json'), 'utf8');
+  copyFileSync(fixturePath('reports/bandit/bandit.json'), path.join(ws, 'reports/bandit.json'));
+  copyFileSync(fixturePath('reports/trivy/image-alpine-jar.json'), path.join(ws, 'reports/trivy.json'));
+  const text = readFileSync(fixturePath('reports/bandit/bandit.json'), 'utf8');
   writeFileSync(path.join(ws, 'reports/truncated.json'), text.slice(0, 700));
   writeFileSync(path.join(ws, 'reports/unknown.json'), '{"tool": "something else", "items": []}');
   writeFileSync(path.join(ws, 'reports/empty.json'), '');

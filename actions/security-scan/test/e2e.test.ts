@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBundled, runBundledAction, sharedFixture } from '@spikeformer-actions/testing';
+import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ACTION = 'actions/security-scan';
@@ -10,7 +10,7 @@ const REPORTS = ['bandit/bandit.json', 'trivy/fs-pip-misconfig-secrets.json', 'g
 function workspace(): string {
   const ws = mkdtempSync(path.join(tmpdir(), 'ss-e2e-'));
   mkdirSync(path.join(ws, 'reports'));
-  for (const r of REPORTS) copyFileSync(sharedFixture(`reports/${r}`), path.join(ws, 'reports', path.basename(r)));
+  for (const r of REPORTS) copyFileSync(fixturePath(`reports/${r}`), path.join(ws, 'reports', path.basename(r)));
   writeFileSync(
     path.join(ws, 'suppressions.yml'),
     ['suppressions:', '  - rule: B101', '    path: "test/**"', '    reason: asserts are fine in tests', '  - id: CVE-2021-33503', '    reason: accepted until the upgrade', '    expires: 2020-01-01', ''].join('\n'),
@@ -70,7 +70,7 @@ describe('the bundled action, run as the runner does', () => {
 
   it('a truncated report fails with one error naming the file, no stack trace', async () => {
     const ws = workspace();
-    writeFileSync(path.join(ws, 'reports/broken.json'), readFileSync(sharedFixture('reports/bandit/bandit.json'), 'utf8').slice(0, 500));
+    writeFileSync(path.join(ws, 'reports/broken.json'), readFileSync(fixturePath('reports/bandit/bandit.json'), 'utf8').slice(0, 500));
     const r = await runBundledAction(ACTION, { workspace: ws, inputs: { reports: 'reports/broken.json' }, timeoutMs: 60_000 });
     expect(r.exitCode, r.stdout.slice(-3000)).toBe(1);
     const errors = r.annotations.filter((a) => a.level === 'error');

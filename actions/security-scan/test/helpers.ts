@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { mergeFindings } from '../src/merge.js';
 import type { Finding, RawFinding, ReportFormat } from '../src/model.js';
 import { parseReport, type ReportShape } from '../src/parsers/detect.js';
@@ -9,7 +9,7 @@ import type { ParseResult } from '../src/parsers/types.js';
 export const ROOT = '/home/runner/work/app/app';
 
 export function fixtureJson(relative: string): unknown {
-  return JSON.parse(readFileSync(sharedFixture(`reports/${relative}`), 'utf8')) as unknown;
+  return JSON.parse(readFileSync(fixturePath(`reports/${relative}`), 'utf8')) as unknown;
 }
 
 export function parseFixture(relative: string, forced?: ReportFormat): ParseResult & { shape: ReportShape } {

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBundled, runBundledAction, sharedFixture, type RunResult } from '@spikeformer-actions/testing';
+import { ensureBundled, runBundledAction, fixturePath, type RunResult } from '@spikeformer-actions/testing';
 import { pushTestImage, startRegistry, type LocalRegistry } from '@spikeformer-actions/testing/registry';
 import { startSigstoreServices, type SigstoreServices } from '@spikeformer-actions/testing/sigstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,9 +43,9 @@ function guarded(): { env: Record<string, string>; attempts: () => string[] } {
 /** A workspace holding one fixture case, the public-good trusted root and npm's keys. */
 function caseWorkspace(c: string): { ws: string; expected: Expected } {
   const ws = mkdtempSync(path.join(tmp, 'ws-'));
-  cpSync(path.dirname(sharedFixture(`provenance/${c}/expected.json`)), path.join(ws, 'pkg'), { recursive: true });
-  cpSync(sharedFixture('provenance/trusted_root.json'), path.join(ws, 'trusted_root.json'));
-  cpSync(sharedFixture('provenance/npm_registry_keys.json'), path.join(ws, 'npm_keys.json'));
+  cpSync(path.dirname(fixturePath(`provenance/${c}/expected.json`)), path.join(ws, 'pkg'), { recursive: true });
+  cpSync(fixturePath('provenance/trusted_root.json'), path.join(ws, 'trusted_root.json'));
+  cpSync(fixturePath('provenance/npm_registry_keys.json'), path.join(ws, 'npm_keys.json'));
   return { ws, expected: JSON.parse(readFileSync(path.join(ws, 'pkg/expected.json'), 'utf8')) as Expected };
 }
 

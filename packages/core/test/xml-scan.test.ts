@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 import { scanXml } from '../src/xml-scan.js';
 
@@ -26,7 +26,7 @@ describe('the streaming XML scanner', () => {
   });
   it("accepts JaCoCo's external-only DOCTYPE (no DTD is loaded)", () => {
     let root = '';
-    scanXml(readFileSync(sharedFixture('reports/jacoco/report.xml'), 'utf8'), 'report.xml', {
+    scanXml(readFileSync(fixturePath('reports/jacoco/report.xml'), 'utf8'), 'report.xml', {
       open: (name, _attrs, depth) => {
         if (depth === 0) root = name;
       },
@@ -121,7 +121,7 @@ describe('numeric runs', () => {
     // Written by another tool: `<line cb="0" ci="0" mb="0" mi="3" nr="5" />`, every line through openTag.
     ['reports/jacoco/multi-module-mathCoverage.xml', ['nr', 'mi', 'ci', 'mb', 'cb'], 'none'],
   ])('give %s the same lines, in the same order among the other events, as tag by tag', (fixture, attributes, share) => {
-    const xml = readFileSync(sharedFixture(fixture), 'utf8');
+    const xml = readFileSync(fixturePath(fixture), 'utf8');
     const viaTags = lineEvents(xml, attributes, false);
     const viaRuns = lineEvents(xml, attributes, true);
     expect(viaRuns.events).toEqual(viaTags.events);

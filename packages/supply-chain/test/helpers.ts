@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sharedFixture } from '@spikeformer-actions/testing';
+import { fixturePath } from '@spikeformer-actions/testing';
 import { buildTrustMaterial, GITHUB_OIDC_ISSUER, npmRegistryKeys, parseTrustedRoot, type Policy } from '../src/index.js';
 
 export const CASES = ['sigstore@1.0.0', 'gundam-visor@1.0.1', '@laurentsimon__provenance-npm-test@1.0.5'] as const;
@@ -19,7 +19,7 @@ export interface Expected {
 }
 
 export function fixture(rel: string): string {
-  return sharedFixture(path.posix.join('provenance', rel));
+  return fixturePath(path.posix.join('provenance', rel));
 }
 
 export function expected(c: string): Expected {

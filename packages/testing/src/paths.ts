@@ -14,15 +14,12 @@ function findRepoRoot(): string {
 
 export const repoRoot = findRepoRoot();
 
-/** `../shared` beside the clone, as on CI. */
-export const sharedDir = path.resolve(repoRoot, '../shared');
+/** The repository's real-data fixtures; each folder's SOURCES.md says where its files come from. */
+export const fixturesDir = path.join(repoRoot, 'fixtures');
 
-/**
- * Absolute path of a file under ../shared/fixtures. A missing fixture throws, so the test
- * fails rather than skips.
- */
-export function sharedFixture(relative: string): string {
-  const file = path.join(sharedDir, 'fixtures', relative);
-  if (!existsSync(file)) throw new Error(`fixture missing: ${file} (tests need ../shared beside the repository)`);
+/** Absolute path of a file under fixtures/. A missing fixture throws, so the test fails rather than skips. */
+export function fixturePath(relative: string): string {
+  const file = path.join(fixturesDir, relative);
+  if (!existsSync(file)) throw new Error(`fixture missing: fixtures/${relative}`);
   return file;
 }

@@ -1,6 +1,6 @@
 /**
  * A Kubernetes API double that the machine's real `kubectl` talks to (no real API server can run
- * on these machines or on CI; see ../shared/notes/progressive-delivery.md §4–5).
+ * on these machines or on CI; see docs/reference/progressive-delivery.md §4–5).
  *
  * ```ts
  * import { startKubeDouble } from '@spikeformer-actions/testing/kube';
