@@ -69,11 +69,46 @@ export function positionOf(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
-/** JSON.parse whose error names the file, line and column. */
+/**
+ * The deepest nesting of arrays and objects any JSON or YAML document may have. Reports and
+ * lockfiles nest a dozen levels; code that walks a document recursively must never meet one
+ * deep enough to exhaust the stack.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/**
+ * Offset of the bracket that opens level maxDepth + 1 of a JSON text, or -1. Strings are
+ * skipped with indexOf (native), so the cost is in the few structural characters.
+ */
+export function jsonDepthExceededAt(text: string, maxDepth = MAX_NESTING_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** JSON.parse whose error names the file, line and column; nesting is limited to MAX_NESTING_DEPTH. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as unknown;
+    const deep = typeof value === 'object' && value !== null ? jsonDepthExceededAt(text) : -1;
+    if (deep >= 0) throw new FileError(file, `nests deeper than ${MAX_NESTING_DEPTH} levels`, positionOf(text, deep));
+    return value;
   } catch (error) {
+    if (error instanceof FileError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const at = /at position (\d+)/.exec(message);
     const offset = at?.[1] !== undefined ? Number(at[1]) : Math.max(0, jsonErrorOffset(text));

@@ -1,7 +1,7 @@
 export { errorMessage, FileError, GateFailure, InputError, UserError, type SourceLocation } from './errors.js';
 export { escapeHtml, mermaidPlain, mermaidText, neutraliseCommands, safeInline, safeText, stripControl } from './escape.js';
 export { execCommand, type ExecOptions, type ExecResult } from './exec.js';
-export { DEFAULT_MAX_FILE_BYTES, isFile, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';
+export { DEFAULT_MAX_FILE_BYTES, isFile, jsonDepthExceededAt, MAX_NESTING_DEPTH, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';
 export { parseYamlDocuments, parseYamlText, readYamlFile } from './yaml.js';
 export { backoffDelay, HttpError, httpRequest, redact, redactUrl, type HttpRequestOptions, type HttpResponse } from './http.js';
 export * as inputs from './inputs.js';
@@ -9,6 +9,7 @@ export { annotationAt, debug, error, group, info, maskSecret, notice, untrustedB
 export { exportVariable, getState, saveState, setOutput } from './outputs.js';
 export {
   formatDuration,
+  MAX_DURATION_MS,
   parseBoolean,
   parseDuration,
   parseEnum,

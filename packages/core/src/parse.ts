@@ -51,11 +51,18 @@ export function parsePercentage(text: string, range: NumberRange = { min: 0, max
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * `90s`, `5m`, `1h`, `250ms`, `1m30s`; a bare number is seconds. Returns milliseconds.
+ * The longest duration any input or file may give: 5 days, the longest a job may run on a
+ * self-hosted runner (hosted runners stop a job at 6 h). Below 2^31 ms, so one timer holds it.
+ */
+export const MAX_DURATION_MS = 5 * 24 * 3_600_000;
+
+/**
+ * `90s`, `5m`, `1h`, `250ms`, `1m30s`; a bare number is seconds. Returns milliseconds, at most
+ * MAX_DURATION_MS (a range's max is capped there too).
  */
 export function parseDuration(text: string, range: NumberRange = { min: 0 }): Parsed<number> {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return inRange(Number(trimmed) * 1000, range, text);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return durationInRange(Number(trimmed) * 1000, range, text);
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
@@ -66,7 +73,14 @@ export function parseDuration(text: string, range: NumberRange = { min: 0 }): Pa
   if (consumed === 0 || consumed !== trimmed.length || !Number.isFinite(total)) {
     return bad(`expected a duration like 90s, 5m, 1h or 1m30s, got ${show(text)}`);
   }
-  return inRange(total, range, text);
+  return durationInRange(total, range, text);
+}
+
+function durationInRange(ms: number, range: NumberRange, text: string): Parsed<number> {
+  const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_DURATION_MS);
+  if (!Number.isFinite(ms) || ms > max) return bad(`${show(text)} is longer than the maximum ${formatDuration(max)}`);
+  if (range.min !== undefined && ms < range.min) return bad(`${show(text)} is shorter than the minimum ${formatDuration(range.min)}`);
+  return ok(ms);
 }
 
 export function formatDuration(ms: number): string {

@@ -49,8 +49,12 @@ describe('untrusted text through every log and summary path', () => {
     // No terminal escape or control character reaches the log.
     // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202e]/);
-    // The output value is carried verbatim (file commands cannot be injected).
-    expect(r.outputs.echo).toBe(text);
+    // A one-line value is carried verbatim (file commands cannot be injected); one with a line
+    // break is refused, so no output gains a line.
+    if (/[\r\n]/.test(text)) {
+      expect(r.outputs.echo).toBeUndefined();
+      expect(r.outputs['echo-refused']).toBe('true');
+    } else expect(r.outputs.echo).toBe(text);
 
     const html = r.summary;
     const tags = [...html.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => (m[1] ?? '').toLowerCase());
