@@ -1,6 +1,8 @@
 import { UserError } from '@spikeformer-actions/core';
-import { SAMPLE_RUNS, storedToMeasurement, type Run } from './history.js';
+import { SAMPLE_RUNS, storedToMeasurement, type Run, type StoredBenchmark } from './history.js';
 import { type Direction, type Measurement, type Metric, metricValue, summarise } from './model.js';
+import { logNoise, NOISE_MIN_RUNS, outlierRuns, PRIOR_RUN_NOISE, rollingReference } from './noise.js';
+import { movesWithMachine, runShifts } from './run-shift.js';
 import { studentTQuantile } from './stats/distributions.js';
 import { hodgesLehmann } from './stats/hodges-lehmann.js';
 import { holmAdjust } from './stats/holm.js';
@@ -24,6 +26,11 @@ export interface CompareOptions {
   /** The threshold is at least this many run-to-run standard deviations (from the history). */
   noiseFactor: number;
   metric: Metric;
+  /**
+   * The baseline was measured in this job, on this machine, just before: there is no
+   * run-to-run drift or machine-wide move to allow for, so one earlier run suffices.
+   */
+  sameRunner?: boolean;
 }
 
 export const VERDICTS = ['regression', 'inconclusive', 'missing', 'improvement', 'new', 'unchanged'] as const;
@@ -60,13 +67,36 @@ export interface BenchmarkComparison {
   reason: string;
 }
 
+export interface RunMove {
+  /** The current run's shared change across its timed benchmarks (0.3 = 30 % slower), taken out before judging each. */
+  change: number;
+  /** How many benchmarks it was measured over. */
+  benchmarks: number;
+  /** The change the history's own run-to-run moves allow (fraction). */
+  threshold: number;
+  /** Beyond the threshold: benchmarks that look unchanged after taking it out are inconclusive. */
+  beyond: boolean;
+}
+
 export interface Comparison {
   results: BenchmarkComparison[];
   counts: Record<Verdict, number>;
+  /** Present when the run had enough timed benchmarks to measure a machine-wide move. */
+  runMove?: RunMove;
 }
 
-/** Runs needed in the history before its spread widens a threshold (three consecutive differences). */
-export const NOISE_MIN_RUNS = 4;
+/** A stored measurement with every value multiplied by factor (sd included). */
+function scaled<T extends Pick<StoredBenchmark, 'mean'> & Partial<Pick<StoredBenchmark, 'samples' | 'sd' | 'median' | 'min' | 'max'>>>(m: T, factor: number): T {
+  if (factor === 1) return m;
+  const out: T = { ...m, mean: m.mean * factor };
+  if (m.samples !== undefined) out.samples = m.samples.map((v) => v * factor);
+  if (m.sd !== undefined) out.sd = m.sd * factor;
+  if (m.median !== undefined) out.median = m.median * factor;
+  if (m.min !== undefined) out.min = m.min * factor;
+  if (m.max !== undefined) out.max = m.max * factor;
+  return out;
+}
+
 /** Earlier single values needed for the prediction test. */
 export const PREDICTION_MIN_RUNS = 3;
 
@@ -80,56 +110,10 @@ interface Pending {
   worseBound: number;
   thresholdLog: number;
   minAttainableP: number;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Runs the rolling reference may average. */
-export const REFERENCE_WINDOW = 10;
-
-// E[min(|Z|, 2.5)²] for a standard normal Z: makes the clipped RMS below consistent.
-const CLIP = 2.5;
-const CLIPPED_SECOND_MOMENT = 0.977559;
-
-/**
- * σ of log(metric) of one run around its level, from the differences between consecutive
- * runs: their RMS after clipping at 2.5 robust standard deviations (MAD), so one past step
- * change (a merged regression) does not inflate it, while staying nearly as efficient as the
- * plain standard deviation on the few runs a history holds. Divided by √2 because a
- * difference holds two runs' noise.
- */
-export function runToRunNoise(values: readonly number[]): number | undefined {
-  if (values.length < NOISE_MIN_RUNS || values.some((v) => !(v > 0))) return undefined;
-  const diffs: number[] = [];
-  for (let i = 1; i < values.length; i++) diffs.push(Math.abs(Math.log(values[i]!) - Math.log(values[i - 1]!)));
-  const robust = median(diffs) / 0.6744897501960817;
-  if (robust === 0) return 0;
-  const clipped = diffs.reduce((a, d) => a + Math.min(d, CLIP * robust) ** 2, 0) / diffs.length;
-  return Math.sqrt(clipped / CLIPPED_SECOND_MOMENT) / Math.SQRT2;
-}
-
-/**
- * The level the current run is measured against: the mean log(metric) of the newest runs that
- * agree with each other. Walking back from the newest run, a run further than `factor` noise
- * units from the runs after it ends the window, so an accepted step change (a regression
- * that was merged) does not page again on the runs after it. Averaging k runs shrinks the
- * baseline's own noise from σ to σ/√k, which is what makes a 10 % change visible on runners
- * whose runs differ by 1–2 %.
- */
-export function rollingReference(values: readonly number[], noise: number, factor: number): { level: number; runs: number } {
-  let sum = Math.log(values[values.length - 1]!);
-  let count = 1;
-  for (let i = values.length - 2; i >= 0 && count < REFERENCE_WINDOW; i--) {
-    const v = Math.log(values[i]!);
-    if (Math.abs(v - sum / count) > factor * noise * Math.sqrt(1 + 1 / count)) break;
-    sum += v;
-    count++;
-  }
-  return { level: sum / count, runs: count };
+  /** False while the history is too short to measure the noise (the threshold is the prior's). */
+  noiseKnown: boolean;
+  /** Set when the whole run moved beyond what its history explains: a verdict of "unchanged" is not safe. */
+  runMoved: boolean;
 }
 
 function pct(x: number): string {
@@ -172,33 +156,56 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   const latest = history[history.length - 1];
   const currentNames = new Set(current.map((m) => m.name));
 
-  for (const cur of current) {
-    const runs = history.filter((r) => r.benchmarks[cur.name] !== undefined);
+  // The machine-wide move of each run, and whether this run's is beyond what the history's allow.
+  const shifts = options.sameRunner ? runShifts([], [], options.metric) : runShifts(history, current, options.metric);
+  const floorAny = Math.log1p(options.minRegression);
+  const shiftNoise = shifts.benchmarks > 0 ? logNoise(history.map((r) => shifts.history.get(r.id) ?? 0)) : undefined;
+  const shiftThreshold = Math.max(floorAny, options.noiseFactor * (shiftNoise ?? 0) * Math.sqrt(1 + 1 / Math.max(1, Math.min(history.length, 10))));
+  const runMove: RunMove | undefined =
+    shifts.benchmarks > 0
+      ? { change: Math.expm1(shifts.current), benchmarks: shifts.benchmarks, threshold: Math.expm1(shiftThreshold), beyond: Math.abs(shifts.current) > shiftThreshold }
+      : undefined;
+
+  for (const cur0 of current) {
+    const runs = history.filter((r) => r.benchmarks[cur0.name] !== undefined);
     const baseRun = runs[runs.length - 1];
-    const curStats = cur.samples ? { ...cur, ...summarise(cur.samples) } : cur;
-    const curValue = metricValue(curStats, options.metric);
     if (!baseRun) {
-      done.push({ name: cur.name, unit: cur.unit, direction: cur.direction, verdict: 'new', method: 'none', current: curValue, nCurrent: cur.n, reason: 'not in the baseline' });
+      const value = metricValue(cur0.samples ? { ...cur0, ...summarise(cur0.samples) } : cur0, options.metric);
+      done.push({ name: cur0.name, unit: cur0.unit, direction: cur0.direction, verdict: 'new', method: 'none', current: value, nCurrent: cur0.n, reason: 'not in the baseline' });
       continue;
     }
-    const base = storedToMeasurement(cur.name, baseRun.benchmarks[cur.name]!);
-    if (base.unit !== cur.unit) {
-      throw new UserError(`benchmark '${cur.name}': unit '${cur.unit}' does not match the baseline's '${base.unit}' (run ${baseRun.id}); rename the benchmark or start a new history`);
+    const stored = baseRun.benchmarks[cur0.name]!;
+    if (stored.unit !== cur0.unit) {
+      throw new UserError(`benchmark '${cur0.name}': unit '${cur0.unit}' does not match the baseline's '${stored.unit}' (run ${baseRun.id}); rename the benchmark or start a new history`);
     }
-    if (base.direction !== cur.direction) {
-      throw new UserError(`benchmark '${cur.name}': this run says ${cur.direction}, the baseline (run ${baseRun.id}) says ${base.direction}`);
+    if (stored.direction !== cur0.direction) {
+      throw new UserError(`benchmark '${cur0.name}': this run says ${cur0.direction}, the baseline (run ${baseRun.id}) says ${stored.direction}`);
     }
-    const direction = cur.direction;
+    const direction = cur0.direction;
     const sign = direction === 'smaller-is-better' ? 1 : -1;
+    // Every run's values with its machine-wide move taken out (a factor of 1 when not measured).
+    const moved = shifts.benchmarks > 0 && movesWithMachine(cur0.unit);
+    const factorOf = (run: Run): number => (moved ? Math.exp(-sign * (shifts.history.get(run.id) ?? 0)) : 1);
+    const storedOf = (run: Run): StoredBenchmark => scaled(run.benchmarks[cur0.name]!, factorOf(run));
+    const cur = moved ? scaled(cur0, Math.exp(-sign * shifts.current)) : cur0;
+    const curStats = cur.samples ? { ...cur, ...summarise(cur.samples) } : cur;
+    const curValue = metricValue(curStats, options.metric);
+    const base = storedToMeasurement(cur.name, storedOf(baseRun));
     const baseValue = metricValue(base, options.metric);
-    const historyValues = runs.map((r) => metricValue(r.benchmarks[cur.name]!, options.metric));
-    const noise = runToRunNoise(historyValues);
+    const historyValues = runs.map((r) => metricValue(storedOf(r), options.metric));
+    const allPositive = historyValues.every((v) => v > 0);
+    const logs = allPositive ? historyValues.map(Math.log) : [];
+    const measured = allPositive && historyValues.length >= NOISE_MIN_RUNS ? logNoise(logs) : undefined;
+    const noiseKnown = measured !== undefined || options.sameRunner === true;
+    const noise = measured ?? (options.sameRunner ? 0 : PRIOR_RUN_NOISE);
     const floor = minThresholdLog(direction, options.minRegression);
-    // With a history: measure against the rolling reference, with a threshold of at least
-    // noiseFactor standard deviations of (this run − reference).
-    const reference = noise === undefined ? undefined : rollingReference(historyValues, noise, options.noiseFactor);
+    // Measure against the rolling reference (outlier runs skipped), with a threshold of at least
+    // noiseFactor standard deviations of (this run − reference); until the history can measure
+    // the noise, the prior's.
+    const skip = noiseKnown ? outlierRuns(logs) : new Set<number>();
+    const reference = allPositive ? rollingReference(logs, noise, options.noiseFactor, skip) : undefined;
     const offset = reference === undefined || !(baseValue > 0) ? 0 : Math.log(baseValue) - reference.level;
-    const thresholdLog = noise === undefined || reference === undefined ? floor : Math.max(floor, options.noiseFactor * noise * Math.sqrt(1 + 1 / reference.runs));
+    const thresholdLog = reference === undefined ? floor : Math.max(floor, options.noiseFactor * noise * Math.sqrt(1 + 1 / reference.runs));
     const result: BenchmarkComparison = {
       name: cur.name,
       unit: cur.unit,
@@ -206,17 +213,19 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
       verdict: 'unchanged',
       method: 'none',
       baseline: baseValue,
-      current: curValue,
+      // As measured; the change is judged with the run's machine-wide move taken out.
+      current: metricValue(cur0.samples ? { ...cur0, ...summarise(cur0.samples) } : cur0, options.metric),
       threshold: thresholdFraction(direction, thresholdLog),
       nBaseline: base.n,
       nCurrent: cur.n,
       reason: '',
     };
-    if (noise !== undefined) result.noise = noise;
+    if (measured !== undefined) result.noise = measured;
     if (reference !== undefined) {
       result.baseline = Math.exp(reference.level);
       result.referenceRuns = reference.runs;
     }
+    const flags = { noiseKnown, runMoved: moved && runMove?.beyond === true };
 
     const positive = (values: readonly number[]): boolean => values.every((v) => v > 0);
     const inconclusive = (reason: string): void => {
@@ -224,19 +233,19 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     };
 
     // The baseline's samples: those of the newest runs in the reference window that kept them.
-    const windowRuns = reference === undefined ? [baseRun] : runs.slice(-reference.runs);
-    const sampleRuns = windowRuns.filter((r) => r.benchmarks[cur.name]!.samples !== undefined).slice(-SAMPLE_RUNS);
-    const pooledCount = sampleRuns.reduce((a, r) => a + r.benchmarks[cur.name]!.samples!.length, 0);
+    const windowRuns = reference === undefined ? [baseRun] : reference.indices.map((i) => runs[i]!);
+    const sampleRuns = windowRuns.filter((r) => r.benchmarks[cur.name]!.samples !== undefined).slice(-SAMPLE_RUNS).map(storedOf);
+    const pooledCount = sampleRuns.reduce((a, r) => a + r.samples!.length, 0);
     if (pooledCount >= 2 && cur.samples && cur.samples.length >= 2) {
       // Ranks do not change under log, so the test and the log-shift estimate agree.
-      const bl = pooledLogs(sampleRuns.map((r) => r.benchmarks[cur.name]!.samples!));
+      const bl = pooledLogs(sampleRuns.map((r) => r.samples!));
       const cl = pooledLogs([cur.samples]);
       if (!bl || !cl) {
         inconclusive('samples must be positive to compare ratios');
         continue;
       }
       // Re-base from the sampled runs' level to the reference level (0 without a history).
-      const sampledLevel = sampleRuns.reduce((a, r) => a + Math.log(metricValue(r.benchmarks[cur.name]!, options.metric)), 0) / sampleRuns.length;
+      const sampledLevel = sampleRuns.reduce((a, r) => a + Math.log(metricValue(r, options.metric)), 0) / sampleRuns.length;
       const shiftOffset = reference === undefined ? 0 : sampledLevel - reference.level;
       const test = mannWhitney(bl, cl);
       const shift = hodgesLehmann(bl, cl, test, confidence);
@@ -255,6 +264,7 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
         worseBound: sign > 0 ? shift.upper + shiftOffset : -(shift.lower + shiftOffset),
         thresholdLog,
         minAttainableP: test.minAttainableP,
+        ...flags,
       });
       continue;
     }
@@ -281,6 +291,7 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
         worseBound: Number.isNaN(worseBound) ? Infinity : worseBound,
         thresholdLog,
         minAttainableP: 0,
+        ...flags,
       });
       continue;
     }
@@ -317,6 +328,7 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
         worseBound: sign * (x - mean) + half,
         thresholdLog,
         minAttainableP: 0,
+        ...flags,
       });
       continue;
     }
@@ -329,6 +341,8 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   const adjWorse = holmAdjust(pending.map((p) => p.pWorse));
   const adjBetter = holmAdjust(pending.map((p) => p.pBetter));
   const family = pending.length;
+  const floorOf = (direction: Direction): number => minThresholdLog(direction, options.minRegression);
+  const runsOf = (r: BenchmarkComparison): number => history.filter((run) => run.benchmarks[r.name] !== undefined).length;
   pending.forEach((p, i) => {
     const r = p.result;
     r.pWorse = p.pWorse;
@@ -358,6 +372,14 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
       } else if (powerless && p.worseBound > p.thresholdLog) {
         r.verdict = 'inconclusive';
         r.reason = `${r.nBaseline} vs ${r.nCurrent} samples cannot reach significance for ${family} benchmarks at alpha ${options.alpha}, and the interval reaches beyond the ${limit} threshold: collect more samples`;
+      } else if (!p.noiseKnown && Math.max(worseAdj <= options.alpha ? p.worse : 0, betterAdj <= options.alpha ? better : 0) > floorOf(r.direction)) {
+        // Significant and beyond min-regression, but the history is too short to tell it from
+        // a runner that drifted: no verdict either way.
+        r.verdict = 'inconclusive';
+        r.reason = `${p.worse > 0 ? 'worse' : 'better'} by ${pct(Math.abs(r.change ?? 0))}, beyond the ${pct(options.minRegression)} minimum, but within the ${limit} a shared runner can drift between runs; ${runsOf(r)} earlier run(s), the history measures this benchmark's own noise from ${NOISE_MIN_RUNS}`;
+      } else if (p.runMoved && runMove !== undefined) {
+        r.verdict = 'inconclusive';
+        r.reason = `unchanged against the rest of this run, but the whole run is ${pct(Math.abs(runMove.change))} ${runMove.change > 0 ? 'slower' : 'faster'} (${runMove.benchmarks} timed benchmarks), beyond the ${pct(runMove.threshold)} its history allows: a different machine and a change of every benchmark look alike; re-run to tell`;
       } else {
         r.verdict = 'unchanged';
         r.reason =
@@ -380,5 +402,5 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   done.sort((a, b) => severity(a) - severity(b) || worseness(b) - worseness(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of done) counts[r.verdict]++;
-  return { results: done, counts };
+  return runMove === undefined ? { results: done, counts } : { results: done, counts, runMove };
 }

@@ -15,6 +15,7 @@ export interface Inputs {
   minRegression: number;
   alpha: number;
   noiseFactor: number;
+  sameRunner: boolean;
   metric: Metric;
   failOnMissing: boolean;
   failOnInconclusive: boolean;
@@ -77,6 +78,7 @@ export async function readInputs(): Promise<Inputs> {
     minRegression: inputs.getPercentage('min-regression', 5, { min: 0, max: 1000 }) / 100,
     alpha: inputs.getFloat('alpha', 0.01, { min: 1e-9, max: 0.5 }),
     noiseFactor: inputs.getFloat('noise-factor', 4, { min: 0, max: 100 }),
+    sameRunner: inputs.getBoolean('same-runner', false),
     metric: inputs.getEnum('metric', METRICS, 'median'),
     failOnMissing: inputs.getBoolean('fail-on-missing', false),
     failOnInconclusive: inputs.getBoolean('fail-on-inconclusive', false),

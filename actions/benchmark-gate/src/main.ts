@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
   const history = await loadBaseline(i);
   const loaded = performance.now();
   const cpu = process.cpuUsage();
-  const options: CompareOptions = { alpha: i.alpha, minRegression: i.minRegression, noiseFactor: i.noiseFactor, metric: i.metric };
+  const options: CompareOptions = { alpha: i.alpha, minRegression: i.minRegression, noiseFactor: i.noiseFactor, metric: i.metric, sameRunner: i.sameRunner };
   const comparison = compare(history.runs, measurements, options);
   const compared = performance.now();
   const cpuUsed = process.cpuUsage(cpu);

@@ -2,6 +2,7 @@ import { escapeHtml, Summary } from '@spikeformer-actions/core';
 import type { BenchmarkComparison, Comparison, CompareOptions, Verdict } from './compare.js';
 import type { Run } from './history.js';
 import { metricValue } from './model.js';
+import { NOISE_MIN_RUNS, PRIOR_RUN_NOISE } from './noise.js';
 import { chartScale, formatValue } from './units.js';
 
 /** Job summary, PR comment body and log lines from a comparison (pure: strings in, strings out). */
@@ -61,11 +62,22 @@ export function headline(status: Status, comparison: Comparison): string {
   return `${word}: ${parts.join(', ')}.`;
 }
 
-function methodText(options: CompareOptions): string {
+function methodText(options: CompareOptions, comparison: Comparison): string {
+  const noise = options.sameRunner
+    ? 'The baseline was measured on this runner (same-runner), so no run-to-run drift is allowed for. '
+    : `or ${options.noiseFactor} run-to-run standard deviations if larger: measured from the history once it holds ${NOISE_MIN_RUNS} runs, assumed ${PRIOR_RUN_NOISE * 100}% before, and a change between the two is inconclusive. `;
+  const move = comparison.runMove;
+  const moveText =
+    move === undefined
+      ? ''
+      : `This run as a whole is ${(Math.abs(move.change) * 100).toFixed(1)}% ${move.change >= 0 ? 'slower' : 'faster'} than its history (median of ${move.benchmarks} timed benchmarks); that move is taken out before each benchmark is judged` +
+        (move.beyond ? `, and since it is beyond the ${(move.threshold * 100).toFixed(1)}% the history allows, benchmarks unchanged against the rest of the run are inconclusive. ` : '. ');
   return (
     `A regression needs a one-sided test significant at family-wise alpha ${options.alpha} (Holm–Bonferroni over the benchmarks) ` +
-    `and an estimated slowdown beyond ${(options.minRegression * 100).toFixed(1)}% ` +
-    `(or ${options.noiseFactor} run-to-run standard deviations from the history, if larger). ` +
+    `and an estimated slowdown beyond ${(options.minRegression * 100).toFixed(1)}%` +
+    (options.sameRunner ? '. ' : ` (${noise.trimEnd()}) `) +
+    (options.sameRunner ? noise : '') +
+    moveText +
     'Samples: Mann-Whitney U with a Hodges-Lehmann shift and its interval; summaries: Welch’s t-test; one value per run: a prediction test against the history. ' +
     `Intervals are at ${Number(((1 - options.alpha) * 100).toPrecision(6))}% (fewer samples may only reach less). Baseline and current show the ${options.metric}.`
   );
@@ -99,7 +111,7 @@ export function historySeries(runs: readonly Run[], name: string, options: Compa
 }
 
 export function buildSummary(comparison: Comparison, runs: readonly Run[], options: CompareOptions, status: Status): Summary {
-  const summary = new Summary().heading('Benchmark gate').paragraph(headline(status, comparison)).paragraph(methodText(options));
+  const summary = new Summary().heading('Benchmark gate').paragraph(headline(status, comparison)).paragraph(methodText(options, comparison));
   if (comparison.results.length > 0) summary.table(HEADERS, tableRows(comparison));
   if (comparison.results.length > MAX_TABLE_ROWS) {
     summary.paragraph(`${comparison.results.length - MAX_TABLE_ROWS} more benchmark(s) are in the JSON output.`);
@@ -134,7 +146,7 @@ export function commentBody(comparison: Comparison, options: CompareOptions, sta
     commentMarker(tag),
     `### Benchmark gate: ${cell(headline(status, comparison))}`,
     '',
-    cell(methodText(options)),
+    cell(methodText(options, comparison)),
     '',
   ];
   const shown = comparison.results.filter((r) => r.verdict !== 'unchanged');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compare, rollingReference, runToRunNoise } from '../src/compare.js';
+import { compare } from '../src/compare.js';
+import { rollingReference, runToRunNoise } from '../src/noise.js';
 import { appendRun, buildRun, emptyHistory, type HistoryDocument } from '../src/history.js';
 import type { Direction, Measurement } from '../src/model.js';
 import { rng } from './simulation.js';
@@ -52,8 +53,8 @@ describe('compare', () => {
     const c = compare(doc.runs, [sampled('b0', 1.2, rand, 20, 0.005)], DEFAULTS);
     expect(c.results[0]!.verdict).toBe('unchanged');
     expect(c.results[0]!.referenceRuns).toBe(1);
-    expect(rollingReference([1, 1, 1, 1, 1.2], 0.005, 4).runs).toBe(1);
-    expect(rollingReference([1, 1.01, 0.99, 1], 0.01, 4).runs).toBe(4);
+    expect(rollingReference([1, 1, 1, 1, 1.2].map(Math.log), 0.005, 4).runs).toBe(1);
+    expect(rollingReference([1, 1.01, 0.99, 1].map(Math.log), 0.01, 4).runs).toBe(4);
   });
 
   it('one value per run (custom format): inconclusive without a history, a prediction test with one', () => {
@@ -74,7 +75,7 @@ describe('compare', () => {
 
   it('summaries only: Welch on mean, sd and n', () => {
     const s = (name: string, mean: number): Measurement => ({ name, unit: 's', direction: 'smaller-is-better', n: 30, mean, sd: mean * 0.02 });
-    const c = compare([buildRun([s('a', 1), s('b', 1)], { id: 'r0', timestamp: at(0) })], [s('a', 1.2), s('b', 1.01)], DEFAULTS);
+    const c = compare([buildRun([s('a', 1), s('b', 1)], { id: 'r0', timestamp: at(0) })], [s('a', 1.2), s('b', 1.01)], { ...DEFAULTS, sameRunner: true });
     expect(c.results.map((r) => [r.name, r.verdict, r.method])).toEqual([
       ['a', 'regression', 'welch'],
       ['b', 'unchanged', 'welch'],
@@ -87,7 +88,7 @@ describe('compare', () => {
       [sampled('down', 100, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 100, rand, 20, 0.01, 'bigger-is-better')],
       { id: 'r0', timestamp: at(0) },
     );
-    const c = compare([base], [sampled('down', 80, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 120, rand, 20, 0.01, 'bigger-is-better')], DEFAULTS);
+    const c = compare([base], [sampled('down', 80, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 120, rand, 20, 0.01, 'bigger-is-better')], { ...DEFAULTS, sameRunner: true });
     expect(c.results.map((r) => [r.name, r.verdict])).toEqual([
       ['down', 'regression'],
       ['up', 'improvement'],
@@ -116,5 +117,51 @@ describe('compare', () => {
     expect(runToRunNoise(values)!).toBeLessThan(0.022);
     const withStep = [...values.slice(0, 1000), ...values.slice(1000).map((v) => v * 1.5)];
     expect(runToRunNoise(withStep)!).toBeLessThan(0.022);
+  });
+
+  it('one earlier run from another workflow run: 20% beyond the minimum is inconclusive, not a verdict; 3× is a regression', () => {
+    const rand = rng(6);
+    const base = buildRun([sampled('a', 1, rand), sampled('b', 1, rand)], { id: 'r0', timestamp: at(0) });
+    const c = compare([base], [sampled('a', 1.2, rand), sampled('b', 3, rand)], DEFAULTS);
+    const a = c.results.find((r) => r.name === 'a')!;
+    expect(a.verdict).toBe('inconclusive');
+    expect(a.reason).toMatch(/^worse by 2\d\.\d%, beyond the 5\.0% minimum, but within the 7\d\.\d% a shared runner can drift between runs; 1 earlier run\(s\), the history measures this benchmark's own noise from 5$/);
+    expect(c.results.find((r) => r.name === 'b')!.verdict).toBe('regression');
+    // The same 20% better is not called an improvement either.
+    const better = compare([base], [sampled('a', 0.8, rand), sampled('b', 1, rand)], DEFAULTS);
+    expect(better.results.find((r) => r.name === 'a')!.verdict).toBe('inconclusive');
+  });
+
+  it('a whole run on a slower machine is no regression; one benchmark slower than the rest of that run still is', () => {
+    const rand = rng(7);
+    const names = ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'];
+    const doc = history([names.map(() => 1), names.map(() => 1)], (name, level) => sampled(name, level, rand));
+    // Every benchmark 65% slower (the runner), and 'b5' three times slower on top of it.
+    const slow = compare(doc.runs, names.map((n) => sampled(n, n === 'b5' ? 1.65 * 3 : 1.65, rand)), DEFAULTS);
+    expect(slow.runMove).toMatchObject({ benchmarks: 6, beyond: true });
+    expect(slow.runMove!.change).toBeCloseTo(0.65, 1);
+    expect(slow.results.filter((r) => r.verdict === 'regression').map((r) => r.name)).toEqual(['b5']);
+    const rest = slow.results.filter((r) => r.name !== 'b5');
+    expect(rest.every((r) => r.verdict === 'inconclusive' && /the whole run is 6\d\.\d% slower \(6 timed benchmarks\)/.test(r.reason))).toBe(true);
+    // b5's change is against the rest of its run: three times, not five.
+    expect(slow.results.find((r) => r.name === 'b5')!.change!).toBeCloseTo(2, 0);
+  });
+
+  it('one odd run in the history does not widen the thresholds after it: a real +71% regression is caught at 5 and at 8 runs', () => {
+    for (const runs of [5, 8]) {
+      const rand = rng(100 + runs);
+      const levels = Array.from({ length: runs }, (_, i) => (i === 2 ? 1.65 : 1 + 0.01 * (rand() - 0.5)));
+      // One benchmark only: no run move can be measured, the odd run must be recognised in its own series.
+      const doc = history(
+        levels.map((l) => [l]),
+        (name, level) => sampled(name, level, rand),
+      );
+      const c = compare(doc.runs, [sampled('b0', 1.71, rand)], DEFAULTS);
+      expect(c.results[0]!.verdict, `${runs} runs`).toBe('regression');
+      expect(c.results[0]!.threshold!, `${runs} runs`).toBeLessThan(0.1);
+      expect(runToRunNoise(levels)!).toBeLessThan(0.02);
+    }
+    // Without recognising it, the spread of those runs is ~25%.
+    expect(runToRunNoise([1, 1.004, 1.65, 0.998, 1.002].concat([1.001]))!).toBeLessThan(0.02);
   });
 });

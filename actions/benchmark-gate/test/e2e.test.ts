@@ -132,7 +132,7 @@ describe('benchmark-gate bundled, end to end', () => {
     expect(slow.summary).toContain('y-axis "us"');
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.body).toContain('<!-- spikeformer-actions/benchmark-gate:benchmark-gate -->');
-    expect(api.comments[0]!.body).toContain('route&#95;lookup | 8.663 µs | 34.72 µs');
+    expect(api.comments[0]!.body).toContain('route&#95;lookup | 8.757 µs | 34.72 µs');
     expect(api.comments[0]!.body).toContain('4 benchmark(s) unchanged.');
 
     const again = await runBundledAction('actions/benchmark-gate', {

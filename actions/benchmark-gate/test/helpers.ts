@@ -11,10 +11,14 @@ export function loadFixture(relative: string, format: Format | 'auto' = 'auto', 
   return parseReport(JSON.parse(readFileSync(fixturePath(relative), 'utf8')) as unknown, relative, format, undefined, warn).measurements;
 }
 
-/** Compares two report files the way the action does on its second run (the first run is the baseline history). */
+/**
+ * Compares two report files the way the action does on its second run (the first run is the
+ * baseline history). Each fixture pair was measured side by side on one machine (SOURCES.md),
+ * hence same-runner unless the test says otherwise.
+ */
 export function compareFiles(base: string, current: string, options: Partial<CompareOptions> = {}): Comparison {
   const run = buildRun(loadFixture(base), { id: 'base', timestamp: '2026-11-27T19:33:00Z' });
-  return compare([run], loadFixture(current), { ...DEFAULTS, ...options });
+  return compare([run], loadFixture(current), { ...DEFAULTS, sameRunner: true, ...options });
 }
 
 export function namesWith(c: Comparison, verdict: string): string[] {
