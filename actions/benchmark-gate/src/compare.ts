@@ -3,11 +3,8 @@ import { SAMPLE_RUNS, storedToMeasurement, type Run, type StoredBenchmark } from
 import { type Direction, type Measurement, type Metric, metricValue, summarise } from './model.js';
 import { logNoise, NOISE_MIN_RUNS, outlierRuns, PRIOR_RUN_NOISE, rollingReference } from './noise.js';
 import { movesWithMachine, runShifts } from './run-shift.js';
-import { studentTQuantile } from './stats/distributions.js';
-import { hodgesLehmann } from './stats/hodges-lehmann.js';
-import { holmAdjust } from './stats/holm.js';
-import { mannWhitney } from './stats/mann-whitney.js';
-import { predictionTest, welch } from './stats/welch.js';
+import { hodgesLehmann, holmAdjust, mannWhitney, predictionTest, studentTQuantile, welch } from '@spikeformer-actions/core/stats';
+import { quote } from './quote.js';
 
 /**
  * The judge. Per benchmark: a significance test (Mann-Whitney U on raw samples, Welch's t on
@@ -176,10 +173,10 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     }
     const stored = baseRun.benchmarks[cur0.name]!;
     if (stored.unit !== cur0.unit) {
-      throw new UserError(`benchmark '${cur0.name}': unit '${cur0.unit}' does not match the baseline's '${stored.unit}' (run ${baseRun.id}); rename the benchmark or start a new history`);
+      throw new UserError(`benchmark ${quote(cur0.name)}: unit ${quote(cur0.unit)} does not match the baseline's ${quote(stored.unit)} (run ${quote(baseRun.id)}); rename the benchmark or start a new history`);
     }
     if (stored.direction !== cur0.direction) {
-      throw new UserError(`benchmark '${cur0.name}': this run says ${cur0.direction}, the baseline (run ${baseRun.id}) says ${stored.direction}`);
+      throw new UserError(`benchmark ${quote(cur0.name)}: this run says ${cur0.direction}, the baseline (run ${quote(baseRun.id)}) says ${stored.direction}`);
     }
     const direction = cur0.direction;
     const sign = direction === 'smaller-is-better' ? 1 : -1;

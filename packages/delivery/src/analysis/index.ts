@@ -14,7 +14,7 @@ export {
   promQlDuration,
   type DefaultAnalysisOptions,
 } from './default-analysis.js';
-export { mannWhitney, normalCdf, normalQuantile, MAX_SAMPLES, type MannWhitneyResult } from './mann-whitney.js';
+export { MAX_SAMPLES, shiftTest, type ShiftTest } from './shift-test.js';
 export { cleanSample, compareSamples, scoreMetrics, type Classification, type CompareOptions, type Comparison, type Direction, type JudgeScore, type ScoredMetric } from './judge.js';
 export { runComparisons, type ComparisonResult, type ComparisonSpec, type JudgeReport, type RangeSource } from './compare.js';
 export {

@@ -1,4 +1,4 @@
-import { mannWhitney, medianOfSorted } from './mann-whitney.js';
+import { shiftTest } from './shift-test.js';
 
 /**
  * A Kayenta-like canary judge: per metric, canary and baseline samples are compared with a
@@ -69,6 +69,11 @@ export function cleanSample(values: readonly number[], options: Pick<CompareOpti
   return replaced.filter((v) => v >= q1 - factor * iqr && v <= q3 + factor * iqr);
 }
 
+function medianOfSorted(sorted: readonly number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 function stats(values: readonly number[]): SampleStats {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
@@ -87,7 +92,7 @@ export function compareSamples(canaryIn: readonly number[], baselineIn: readonly
   const confidence = options.confidence ?? 0.98;
   const allowedIncrease = options.allowedIncrease ?? 1;
   const allowedDecrease = options.allowedDecrease ?? 1;
-  const test = mannWhitney(canaryValues, baselineValues, confidence);
+  const test = shiftTest(canaryValues, baselineValues, confidence);
   const effectSize = baseline.mean === 0 ? (canary.mean === 0 ? 1 : Math.sign(canary.mean) * Number.POSITIVE_INFINITY) : canary.mean / baseline.mean;
   const [lo, hi] = test.interval;
   let classification: Classification = 'Pass';

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile, normalUpper, studentTQuantile, studentTUpper } from '../src/stats/distributions.js';
-import { hodgesLehmann, kthDifference } from '../src/stats/hodges-lehmann.js';
-import { holmAdjust } from '../src/stats/holm.js';
-import { mannWhitney } from '../src/stats/mann-whitney.js';
-import { predictionTest, welch } from '../src/stats/welch.js';
+import { hodgesLehmann, holmAdjust, kthDifference, mannWhitney, normalCdf, normalQuantile, normalUpper, predictionTest, studentTQuantile, studentTUpper, welch } from '../src/stats/index.js';
 
 // Reference numbers from scipy 1.17.1 / numpy 2.4.6 (the calls are written next to each value).
 
@@ -19,6 +15,13 @@ describe('distributions against scipy', () => {
     rel(normalUpper(5), 2.866515718791933e-7, 1e-10);
     rel(normalUpper(8), 6.22096057427174e-16, 1e-9);
     rel(normalUpper(-1.96), 1 - 0.024997895148220435, 1e-12);
+  });
+
+  it('normal CDF (scipy.stats.norm.cdf)', () => {
+    rel(normalCdf(1.96), 0.9750021048517795, 1e-12);
+    rel(normalCdf(-3.5), 0.00023262907903552502, 1e-10);
+    rel(normalCdf(0.3), 0.6179114221889526, 1e-12);
+    rel(normalCdf(6), 0.9999999990134123, 1e-14);
   });
 
   it('normal quantile (scipy.stats.norm.ppf)', () => {
