@@ -40,6 +40,17 @@ export class FileError extends UserError {
   }
 }
 
+/** A path from any source that the workspace policy refuses; `what` names where it came from. */
+export class PathError extends UserError {
+  /** The message without the `what` prefix. */
+  readonly problem: string;
+  constructor(what: string, problem: string) {
+    super(`${what}: ${problem}`);
+    this.name = 'PathError';
+    this.problem = problem;
+  }
+}
+
 /** A gate that decided "fail": a normal outcome, reported as a user error. */
 export class GateFailure extends UserError {
   constructor(message: string) {

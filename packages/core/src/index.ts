@@ -1,4 +1,4 @@
-export { errorMessage, FileError, GateFailure, InputError, UserError, type SourceLocation } from './errors.js';
+export { errorMessage, FileError, GateFailure, InputError, PathError, UserError, type SourceLocation } from './errors.js';
 export { escapeHtml, mermaidPlain, mermaidText, neutraliseCommands, safeInline, safeText, stripControl } from './escape.js';
 export { execCommand, type ExecOptions, type ExecResult } from './exec.js';
 export { DEFAULT_MAX_FILE_BYTES, isFile, jsonDepthExceededAt, MAX_NESTING_DEPTH, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';

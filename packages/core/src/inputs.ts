@@ -1,5 +1,5 @@
 import { rawInput } from './commands.js';
-import { FileError, InputError } from './errors.js';
+import { FileError, InputError, PathError } from './errors.js';
 import { maskSecret } from './log.js';
 import {
   type NumberRange,
@@ -111,15 +111,33 @@ export function parseYamlInput(name: string, value: string): unknown {
   }
 }
 
-/** A path resolved inside the workspace; '' when not given. */
-export function getPath(name: string): string {
-  const value = raw(name);
-  if (value === '') return '';
+/** A path refused by the workspace policy, as an error naming the input. */
+function asInputError(name: string, error: unknown): unknown {
+  return error instanceof PathError ? new InputError(name, error.problem) : error;
+}
+
+/** A path given in input `name` (or derived from it), resolved inside the workspace. */
+export function resolvePath(name: string, value: string): string {
   try {
     return resolveInWorkspace(value, `Input '${name}'`);
   } catch (error) {
-    throw new InputError(name, error instanceof Error ? error.message.replace(/^Input '[^']+':\s*/, '') : String(error));
+    throw asInputError(name, error);
   }
+}
+
+/** Files matched by globs given in input `name`, inside the workspace (see expandGlobs). */
+export async function expandPatterns(name: string, patterns: readonly string[]): Promise<string[]> {
+  try {
+    return await expandGlobs(patterns, `Input '${name}'`);
+  } catch (error) {
+    throw asInputError(name, error);
+  }
+}
+
+/** A path resolved inside the workspace; '' when not given. */
+export function getPath(name: string): string {
+  const value = raw(name);
+  return value === '' ? '' : resolvePath(name, value);
 }
 
 /** Files matched by the input's globs (one per line; `!` excludes), inside the workspace. */
@@ -129,12 +147,7 @@ export async function getFiles(name: string, options: { required?: boolean } = {
     if (options.required) throw new InputError(name, 'is required');
     return [];
   }
-  let files: string[];
-  try {
-    files = await expandGlobs(patterns, `Input '${name}'`);
-  } catch (error) {
-    throw new InputError(name, error instanceof Error ? error.message.replace(/^Input '[^']+':\s*/, '') : String(error));
-  }
+  const files = await expandPatterns(name, patterns);
   if (options.required && files.length === 0) throw new InputError(name, `no file matches ${patterns.join(', ')}`);
   return files;
 }

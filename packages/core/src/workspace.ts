@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { PathError } from './errors.js';
 import { isFile } from './files.js';
 
 /** The job's workspace: GITHUB_WORKSPACE, or the current directory outside the runner. */
@@ -33,12 +33,12 @@ function realOrSelf(p: string): string {
 export function resolveInWorkspace(userPath: string, what: string, root = workspaceRoot()): string {
   const resolved = path.resolve(root, userPath);
   if (!isInside(root, resolved)) {
-    throw new UserError(`${what}: path '${userPath}' is outside the workspace ${root}`);
+    throw new PathError(what, `path '${userPath}' is outside the workspace ${root}`);
   }
   const realRoot = realOrSelf(root);
   const real = realOrSelf(resolved);
   if (!isInside(realRoot, real)) {
-    throw new UserError(`${what}: path '${userPath}' leads through a symlink outside the workspace`);
+    throw new PathError(what, `path '${userPath}' leads through a symlink outside the workspace`);
   }
   return resolved;
 }
@@ -58,7 +58,13 @@ const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
 export async function expandGlobs(patterns: readonly string[], what: string, root = workspaceRoot()): Promise<string[]> {
   const include = patterns.filter((p) => !p.startsWith('!'));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-  for (const p of [...include, ...exclude]) resolveInWorkspace(p.replace(/[*?[{].*$/, '') || '.', what, root);
+  for (const p of [...include, ...exclude]) {
+    const base = p.replace(/[*?[{].*$/, '') || '.';
+    if (base === p) resolveInWorkspace(p, what, root);
+    else if (!isInside(root, path.resolve(root, base)) || !isInside(realOrSelf(root), realOrSelf(path.resolve(root, base)))) {
+      throw new PathError(what, `pattern '${p}' reaches outside the workspace ${root}`);
+    }
+  }
   const realRoot = realOrSelf(root);
   // Plain paths (the usual `coverage.xml`) need no matcher: the glob library's code costs
   // 5–10 ms to load and compile, more than the rest of reading the inputs.

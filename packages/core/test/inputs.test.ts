@@ -125,6 +125,12 @@ describe('input readers', () => {
     expect(problem(() => inputs.getPath('up'))).toMatch(/^Input 'up': path '..\/etc\/passwd' is outside the workspace/);
     expect(problem(() => inputs.getPath('abs'))).toMatch(/outside the workspace/);
     expect(problem(() => inputs.getPath('link'))).toMatch(/symlink outside the workspace/);
+    // A path derived from an input (a default, a list entry) is refused naming that input, once.
+    expect(problem(() => inputs.resolvePath('output', '../x.json'))).toBe(`Input 'output': path '../x.json' is outside the workspace ${workspace}`);
+  });
+
+  it('glob patterns from an input are refused naming the input, once', async () => {
+    await expect(inputs.expandPatterns('reports', ['../*.json'])).rejects.toThrow(new InputError('reports', `pattern '../*.json' reaches outside the workspace ${workspace}`));
   });
 
   it('globs expand inside the workspace, with exclusions', async () => {
