@@ -14,6 +14,8 @@ export interface HunkLines {
 
 export interface FileChange {
   path: string;
+  /** Line in the diff text that first names the path (its +++ header, else its first hunk). */
+  headerLine: number;
   /** Added (or modified) lines of the new file, ascending, unique. */
   added: number[];
   hunks: HunkLines[];
@@ -219,7 +221,7 @@ class DiffReader {
 
   private start(path: string): void {
     const known = this.changes.get(path);
-    this.current = known ?? { path, added: [], hunks: [] };
+    this.current = known ?? { path, headerLine: this.lineNo, added: [], hunks: [] };
     if (!known) this.changes.set(path, this.current);
   }
 

@@ -1,4 +1,4 @@
-import { expandGlobs, InputError, inputs } from '@spikeformer-actions/core';
+import { expandGlobs, InputError, inputs, redactUrl } from '@spikeformer-actions/core';
 import type { Thresholds } from './conditions.js';
 import type { CoverageFormat } from './coverage/model.js';
 import { splitLintSpec } from './lint/detect.js';
@@ -56,6 +56,27 @@ export function validate(i: Inputs): void {
   }
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
+
+/** diff-base as git would take it: a ref, a commit or a revision (HEAD~1), never a URL or an option. */
+export function checkDiffBase(value: string): string {
+  if (value === '') return value;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
+    throw new InputError('diff-base', `'${redactUrl(value)}' is a URL, not a git ref or commit (e.g. main, origin/main or a commit)`);
+  }
+  if (value.startsWith('-')) throw new InputError('diff-base', `'${value}' is not a git ref or commit (it starts with '-')`);
+  if (/\s/.test(value) || CONTROL.test(value)) throw new InputError('diff-base', `'${value}' is not a git ref or commit (it contains spaces or control characters)`);
+  return value;
+}
+
+/** json-file is written and becomes an output: a name that would break the output line is refused. */
+function jsonFileInput(): string {
+  const file = inputs.getPath('json-file');
+  if (CONTROL.test(file)) throw new InputError('json-file', 'contains a line break or control character');
+  return file;
+}
+
 async function lintInputs(): Promise<LintInput[]> {
   const out: LintInput[] = [];
   const specs = inputs.getList('lint', { commas: false });
@@ -95,13 +116,13 @@ export async function readInputs(): Promise<Inputs> {
     baseCoverage: inputs.getPath('base-coverage'),
     junit: await inputs.getFiles('junit'),
     lint: await lintInputs(),
-    diffBase: inputs.getString('diff-base'),
+    diffBase: checkDiffBase(inputs.getString('diff-base')),
     diffFile: inputs.getPath('diff-file'),
     pathPrefixes: inputs.getList('path-prefix', { commas: false }),
     thresholds,
     minLintLevel: inputs.getEnum('min-lint-level', ['note', 'warning', 'error'] as const, 'note'),
     maxAnnotations: inputs.getInteger('max-annotations', 50, { min: 0, max: 1000 }),
-    jsonFile: inputs.getPath('json-file'),
+    jsonFile: jsonFileInput(),
     failOnGate: inputs.getBoolean('fail-on-gate', true),
   };
   if (inputs.getString('coverage') !== '' && result.coverage.length === 0) throw new InputError('coverage', 'no file matches');

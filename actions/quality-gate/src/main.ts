@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -21,9 +21,10 @@ import { startChanges } from './changes.js';
 import { MAX_REPORT_BYTES, readReportText } from './diff-file.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { parseJunit, type TestRun } from './junit.js';
+import { emptyBlackReportWarning } from './lint/black.js';
 import { parseLint } from './lint/detect.js';
 import type { LintReport } from './lint/model.js';
-import { joinUnder, PathMapper } from './paths.js';
+import { annotationPath, joinUnder, PathMapper } from './paths.js';
 import { buildSummary, planAnnotations, resultJson } from './report.js';
 
 async function readCoverage(file: string, format: Inputs['coverageFormat']): Promise<CoverageReport> {
@@ -35,30 +36,48 @@ async function readCoverage(file: string, format: Inputs['coverageFormat']): Pro
 }
 
 /**
- * Whether a workspace-relative path is a regular file (symbolic links followed). Reports
+ * Whether a workspace-relative path is a regular file in the workspace (symbolic links
+ * followed only while they stay inside, so a report cannot ask what exists outside). Reports
  * name thousands of files in few directories: one readdir per directory answers them all,
- * instead of a stat per file; links, names not listed and unreadable directories fall back to stat.
+ * instead of a stat per file; links, names not listed and unreadable directories fall back to
+ * stat and the real path.
  */
 function workspaceFileCheck(root: string): (rel: string) => boolean {
-  const listings = new Map<string, Map<string, Dirent> | undefined>();
+  const realRoot = realOrSelf(root);
+  const inside = (abs: string): boolean => {
+    const real = realOrSelf(abs);
+    return real === realRoot || real.startsWith(realRoot.endsWith('/') ? realRoot : `${realRoot}/`);
+  };
+  const fileInside = (abs: string): boolean => isFile(abs) && inside(abs);
+  const listings = new Map<string, Map<string, Dirent> | 'outside' | undefined>();
   return (rel) => {
     const abs = joinUnder(root, rel);
     const dir = abs.slice(0, Math.max(abs.lastIndexOf('/'), 1));
     let listing = listings.get(dir);
     if (!listings.has(dir)) {
       try {
-        listing = new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d]));
+        listing = inside(dir) ? new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d])) : 'outside';
       } catch {
         listing = undefined;
       }
       listings.set(dir, listing);
     }
-    if (!listing) return isFile(abs);
+    if (listing === 'outside') return false;
+    if (!listing) return fileInside(abs);
     const entry = listing.get(abs.slice(abs.lastIndexOf('/') + 1));
     if (entry?.isFile()) return true;
     if (entry?.isDirectory()) return false;
-    return isFile(abs); // a link, or not listed under this spelling (case-insensitive file systems)
+    return fileInside(abs); // a link, or not listed under this spelling (case-insensitive file systems)
   };
+}
+
+/** The real path of p; p itself when it does not exist (then nothing is there to lead out). */
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Paths that match no workspace file make changed-line coverage meaningless: an error with a diff, a warning without. */
@@ -107,9 +126,13 @@ export async function run(): Promise<void> {
   const lint: LintReport[] = [];
   for (const entry of i.lint) {
     const shown = workspaceRelative(entry.file);
-    const parsed = parseLint(await readTextFile(entry.file, MAX_REPORT_BYTES, shown), shown, entry.tool);
+    const text = await readTextFile(entry.file, MAX_REPORT_BYTES, shown);
+    const parsed = parseLint(text, shown, entry.tool);
     lint.push({ tool: parsed.tool, file: shown, findings: parsed.findings });
     info(`${shown}: ${parsed.tool}, ${parsed.findings.length} findings`);
+    if (parsed.tool === 'black' && i.thresholds.requireFormatted && text.trim() === '') {
+      warning(emptyBlackReportWarning(shown), { file: shown, title: 'Empty black report' });
+    }
   }
 
   // Path mapping and totals need no diff: done while git diff may still be running.
@@ -132,7 +155,9 @@ export async function run(): Promise<void> {
   checkMapping(analysis, coverage);
 
   for (const ann of planAnnotations(analysis, i.maxAnnotations)) {
-    const at = { title: ann.title, ...(ann.file ? { file: ann.file } : {}), ...(ann.line ? { line: ann.line } : {}), ...(ann.endLine ? { endLine: ann.endLine } : {}), ...(ann.column ? { column: ann.column } : {}) };
+    // Report paths (a JUnit file attribute) can point anywhere: only workspace paths are annotated, and a line needs its file.
+    const file = ann.file === undefined ? undefined : annotationPath(ann.file, root);
+    const at = file === undefined ? { title: ann.title } : { title: ann.title, file, ...(ann.line ? { line: ann.line } : {}), ...(ann.endLine ? { endLine: ann.endLine } : {}), ...(ann.column ? { column: ann.column } : {}) };
     if (ann.level === 'error') logError(ann.message, at);
     else if (ann.level === 'warning') warning(ann.message, at);
     else notice(ann.message, at);
@@ -152,7 +177,9 @@ export async function run(): Promise<void> {
   setOutput('tests-failed', analysis.tests ? String(analysis.tests.failed + analysis.tests.errors) : '');
   setOutput('lint-findings', analysis.lint ? String(analysis.lint.lintFindings) : '');
   setOutput('new-lint-findings', analysis.lint?.newLintFindings === undefined ? '' : String(analysis.lint.newLintFindings));
-  setOutput('json-file', jsonFile);
+  // Workspace-relative like every path this action shows; the default in RUNNER_TEMP is outside the workspace and stays absolute.
+  const jsonShown = workspaceRelative(jsonFile, root);
+  setOutput('json-file', jsonShown.startsWith('../') || path.isAbsolute(jsonShown) ? jsonFile : jsonShown);
 
   for (const c of analysis.conditions) info(`${c.verdict.toUpperCase().padEnd(7)} ${c.metric}: ${c.shown} (threshold ${c.threshold})${c.note ? ` — ${c.note}` : ''}`);
   const failing = analysis.conditions.filter((c) => c.verdict === 'fail');

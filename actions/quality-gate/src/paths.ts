@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveInWorkspace, workspaceRelative } from '@spikeformer-actions/core';
 
 /**
  * Maps a path as a report names it (absolute from another machine, relative to a Cobertura
@@ -116,4 +117,22 @@ export class PathMapper {
     this.cache.set(key, found);
     return found;
   }
+}
+
+/**
+ * A report's path as an annotation's file: workspace-relative by the core's path policy, or
+ * undefined (the annotation goes without a file) for a path outside the workspace, absolute
+ * elsewhere, through a symlink out, or with control characters.
+ */
+export function annotationPath(file: string, root: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (file === '' || /[\u0000-\u001f\u007f]/.test(file)) return undefined;
+  let abs: string;
+  try {
+    abs = resolveInWorkspace(file, 'annotation', root);
+  } catch {
+    return undefined;
+  }
+  const rel = workspaceRelative(abs, root);
+  return rel === '' ? undefined : rel;
 }

@@ -71,7 +71,7 @@ describe('quality-gate (bundled) on the fixture PR', () => {
       'lint-findings': '0',
       'new-lint-findings': '0',
     });
-    expect(r.outputs['json-file']).toBe(path.join(ws, 'out/gate.json'));
+    expect(r.outputs['json-file']).toBe('out/gate.json');
     const json = JSON.parse(readFileSync(path.join(ws, 'out/gate.json'), 'utf8')) as { diff: { files: Array<{ path: string; uncoveredLines: number[] }> } };
     expect(json.diff.files.map((f) => [f.path, f.uncoveredLines])).toEqual([
       ['bottle.py', [2980, 2983]],
@@ -154,6 +154,49 @@ describe('quality-gate (bundled) on the fixture PR', () => {
     expect(push.outputs).toMatchObject({ status: 'passed', coverage: '44.44', 'branch-coverage': '33.33', 'diff-coverage': '' });
     expect(push.annotations.find((a) => a.level === 'warning')).toMatchObject({ file: 'reports/jacoco.xml', title: 'Report paths not in the workspace' });
     expect(decoded(push.summary)).toContain('not a pull request, and neither diff-base nor diff-file is given');
+  }, 90_000);
+
+  it('says loudly that black writes to stderr when a black report is empty and require-formatted is on (issue 21)', async () => {
+    // What `black --check bottle.py test > black.txt` leaves: the verdict went to stderr.
+    writeFileSync(path.join(ws, 'reports/black-stdout-only.txt'), '');
+    const r = await run({ lint: 'black:reports/black-stdout-only.txt', 'require-formatted': 'true' });
+    expect(r.exitCode).toBe(0);
+    expect(r.annotations.filter((a) => a.level === 'warning')).toEqual([
+      {
+        level: 'warning',
+        file: 'reports/black-stdout-only.txt',
+        title: 'Empty black report',
+        message:
+          'reports/black-stdout-only.txt: the black report is empty, so require-formatted cannot fail: black writes "would reformat …" to stderr. Make the report with `black --check --diff . > black.txt 2>&1`, which always has black\'s verdict in it',
+      },
+    ]);
+    // The real report of the same run (stdout and stderr) is never empty and fails the condition.
+    writeFileSync(path.join(ws, 'reports/black-both.txt'), readFileSync(path.join(ws, 'reports/black.txt'), 'utf8') + readFileSync(fixturePath('reports/black/black-check-diff.stderr.txt'), 'utf8'));
+    const both = await run({ lint: 'black:reports/black-both.txt', 'require-formatted': 'true' });
+    expect(both.exitCode).toBe(1);
+    expect(both.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+  }, 90_000);
+
+  it('gives the formatter file list and the json-file output workspace-relative (issue 21)', async () => {
+    // black given absolute paths (`black --check "$PWD/test"`) prints them absolute.
+    const stderr = readFileSync(fixturePath('reports/black/black-check.stderr.txt'), 'utf8').replace(/^would reformat /gm, `would reformat ${ws}/`);
+    writeFileSync(path.join(ws, 'reports/black-absolute.txt'), stderr);
+    const r = await run({ lint: 'black:reports/black-absolute.txt', 'json-file': 'out/black.json', 'fail-on-gate': 'false', 'require-formatted': 'true' });
+    expect(r.exitCode).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(ws, 'out/black.json'), 'utf8')) as { lint: { filesToReformat: string[] } };
+    expect(json.lint.filesToReformat).toEqual([
+      'test/test_app.py',
+      'test/test_auth.py',
+      'test/test_exc.py',
+      'test/test_formsdict.py',
+      'test/test_mdict.py',
+      'test/test_oorouting.py',
+      'test/test_route.py',
+      'test/test_securecookies.py',
+    ]);
+    expect(decoded(r.summary)).toContain('<li><code>test/test_app.py</code></li>');
+    expect(r.summary).not.toContain(ws);
+    expect(r.outputs['json-file']).toBe('out/black.json');
   }, 90_000);
 
   it('neutralises workflow commands and markup in test messages', async () => {

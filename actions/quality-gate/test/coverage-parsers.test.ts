@@ -160,3 +160,23 @@ describe('the per-file line table', () => {
     expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual(counted(t));
   });
 });
+
+describe('line numbers: 0 to 10,000,000 in every format', () => {
+  const py = (n: number): string => `{"meta": {}, "files": {"a.py": {"executed_lines": [${n}], "missing_lines": []}}}`;
+  const cobertura = (n: number): string => `<coverage><packages><package><classes><class name="a" filename="a.py"><lines><line number="${n}" hits="1"/></lines></class></classes></package></packages></coverage>`;
+  const jacoco = (n: number): string => `<report name="r"><package name="p"><sourcefile name="A.java"><line nr="${n}" mi="0" ci="1" mb="0" cb="0"/></sourcefile></package></report>`;
+  const lcov = (n: number): string => `SF:a.py\nDA:${n},1\nend_of_record\n`;
+  it.each([
+    ['coveragepy', py, 'r: files["a.py"].executed_lines[0]: line number 10000001 is not a whole number from 0 to 10,000,000'],
+    ['cobertura', cobertura, 'r: <line> in a.py: line number 10000001 is not a whole number from 0 to 10,000,000'],
+    ['jacoco', jacoco, 'r: <line> in p/A.java: line number 10000001 is not a whole number from 0 to 10,000,000'],
+    ['lcov', lcov, 'r:2: DA: line number 10000001 is not a whole number from 0 to 10,000,000'],
+  ] as const)('%s: the bounds are lines, one past is an error naming the file', (_format, make, error) => {
+    for (const n of [0, 10_000_000]) expect([...parseCoverage(make(n), 'r').files.values()][0]?.lines.has(n)).toBe(true);
+    expect(() => parseCoverage(make(10_000_001), 'r')).toThrow(error);
+  });
+  it('keeps line 0 of coverage.py LCOV (module-level branches)', () => {
+    const report = parseCoverage('SF:a.py\nDA:1,1\nBRDA:0,0,0,1\nend_of_record\n', 'r');
+    expect(report.hasBranches).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { FileError } from '@spikeformer-actions/core';
 import { scanXml } from '@spikeformer-actions/core';
-import { addLine, type CoverageReport, type FileCoverage, fileFor } from './model.js';
+import { addLine, type CoverageReport, type FileCoverage, fileFor, isLineNumber, lineNumberProblem } from './model.js';
 
 const CONDITION = /\((\d+)\/(\d+)\)/;
 
@@ -17,6 +17,9 @@ export function parseCobertura(text: string, file: string): CoverageReport {
   let inLines = false;
   let inMethod = false;
   let rootChecked = false;
+  const badLine = (where: FileCoverage, number: number): never => {
+    throw new FileError(file, `<line> in ${where.reportPath}: ${lineNumberProblem(String(number))}`);
+  };
   scanXml(text, file, {
     // coverage.py writes most lines as exactly this (lines with branches have more attributes and come through openTag).
     numericRuns: {
@@ -24,7 +27,11 @@ export function parseCobertura(text: string, file: string): CoverageReport {
       attributes: ['number', 'hits'],
       rows(values, count) {
         if (!inLines || !current) return;
-        for (let i = 0; i < 2 * count; i += 2) addLine(current, values[i] as number, values[i + 1] as number);
+        for (let i = 0; i < 2 * count; i += 2) {
+          const number = values[i] as number;
+          if (!isLineNumber(number)) badLine(current, number);
+          addLine(current, number, values[i + 1] as number);
+        }
       },
     },
     // openTag, not open: attribute values are read only where needed (200,000 <line> tags in a large report).
@@ -47,6 +54,7 @@ export function parseCobertura(text: string, file: string): CoverageReport {
         if (number === undefined || hits === undefined) {
           throw new FileError(file, `<line> in ${current.reportPath} without a numeric number/hits attribute`);
         }
+        if (!isLineNumber(number)) badLine(current, number);
         let branches = 0;
         let covered = 0;
         if (tag.attr('branch') === 'true') {

@@ -1,6 +1,6 @@
 import { FileError } from '@spikeformer-actions/core';
 import { scanXml } from '@spikeformer-actions/core';
-import { addLine, type CoverageReport, type FileCoverage, fileFor } from './model.js';
+import { addLine, type CoverageReport, type FileCoverage, fileFor, isLineNumber, lineNumberProblem } from './model.js';
 
 function count(value: string | undefined): number {
   const n = value === undefined ? 0 : Number(value);
@@ -18,6 +18,7 @@ export function parseJacoco(text: string, file: string): CoverageReport {
   let current: FileCoverage | undefined;
   let rootChecked = false;
   const addJacocoLine = (into: FileCoverage, nr: number, mi: number, ci: number, mb: number, cb: number): void => {
+    if (!isLineNumber(nr)) throw new FileError(file, `<line> in ${into.reportPath}: ${lineNumberProblem(String(nr))}`);
     if (mb + cb > 0) report.hasBranches = true;
     if (mi + ci > 0) addLine(into, nr, ci, mb + cb, cb);
   };

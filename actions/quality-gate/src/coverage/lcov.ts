@@ -1,5 +1,5 @@
 import { FileError } from '@spikeformer-actions/core';
-import { addLine, type CoverageReport, type FileCoverage, fileFor } from './model.js';
+import { addLine, type CoverageReport, countProblem, type FileCoverage, fileFor, isLineNumber, lineNumberProblem } from './model.js';
 
 /**
  * LCOV tracefile: SF/DA/BRDA/LF/LH/BRF/BRH/end_of_record. DA may carry a checksum
@@ -26,6 +26,12 @@ export function parseLcov(text: string, file: string): CoverageReport {
   };
   let lineNo = 0;
   let start = 0;
+  // A record's stated total (LF, LH, BRF, BRH): a count; empty counts as 0, as lcov's own tools read it.
+  const stated = (name: string, given: string): number => {
+    const n = given.trim() === '' ? 0 : Number(given);
+    if (isLineNumber(n)) return n;
+    throw new FileError(file, `${name}: ${countProblem(given.trim().slice(0, 40))}`, { line: lineNo });
+  };
   const len = text.length;
   let sawRecord = false;
   while (start < len) {
@@ -54,7 +60,8 @@ export function parseLcov(text: string, file: string): CoverageReport {
         const c2 = value.indexOf(',', c1 + 1);
         const ln = Number(value.slice(0, c1));
         const hits = Number(c2 === -1 ? value.slice(c1 + 1) : value.slice(c1 + 1, c2));
-        if (c1 === -1 || !Number.isInteger(ln) || !Number.isFinite(hits)) bad(`invalid DA: line '${line}'`);
+        if (c1 === -1 || !Number.isInteger(ln) || !Number.isFinite(hits)) bad(`invalid DA: line '${line.slice(0, 80)}'`);
+        if (!isLineNumber(ln)) bad(`DA: ${lineNumberProblem(value.slice(0, c1))}`);
         addLine(current as FileCoverage, ln, hits);
         break;
       }
@@ -62,7 +69,8 @@ export function parseLcov(text: string, file: string): CoverageReport {
         if (!current) bad('BRDA: outside an SF: record');
         const parts = value.split(',');
         const ln = Number(parts[0]);
-        if (parts.length !== 4 || !Number.isInteger(ln)) bad(`invalid BRDA: line '${line}'`);
+        if (parts.length !== 4 || !Number.isInteger(ln)) bad(`invalid BRDA: line '${line.slice(0, 80)}'`);
+        if (!isLineNumber(ln)) bad(`BRDA: ${lineNumberProblem(parts[0] as string)}`);
         const taken = parts[3] === '-' ? 0 : Number(parts[3]);
         const entry = branches.get(ln) ?? [0, 0];
         entry[0]++;
@@ -72,22 +80,22 @@ export function parseLcov(text: string, file: string): CoverageReport {
         break;
       }
       case 'LF':
-        record.lf = Number(value) || 0;
-        sums.lf += Number(value) || 0;
+        record.lf = stated(tag, value);
+        sums.lf += record.lf;
         sums.lfSeen = true;
         break;
       case 'LH':
-        record.lh = Number(value) || 0;
-        sums.lh += Number(value) || 0;
+        record.lh = stated(tag, value);
+        sums.lh += record.lh;
         break;
       case 'BRF':
-        record.brf = Number(value) || 0;
-        sums.brf += Number(value) || 0;
+        record.brf = stated(tag, value);
+        sums.brf += record.brf;
         sums.brfSeen = true;
         break;
       case 'BRH':
-        record.brh = Number(value) || 0;
-        sums.brh += Number(value) || 0;
+        record.brh = stated(tag, value);
+        sums.brh += record.brh;
         break;
       case 'end_of_record':
         flush();

@@ -250,6 +250,29 @@ export interface Totals {
   branchesCovered: number;
 }
 
+/**
+ * The highest line number (and count) a report may give: ten times the longest source
+ * files seen in practice. Beyond it a number is a corrupt or hostile report, not a line.
+ */
+export const MAX_LINE_NUMBER = 10_000_000;
+
+const LIMIT_TEXT = `a whole number from 0 to ${MAX_LINE_NUMBER.toLocaleString('en-US')}`;
+
+/** Whether n is a line number: an integer from 0 (some tools give module-level branches line 0) to MAX_LINE_NUMBER. */
+export function isLineNumber(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_LINE_NUMBER;
+}
+
+/** The problem with a value that is not a line number, shown as the report wrote it. */
+export function lineNumberProblem(shown: string): string {
+  return `line number ${shown} is not ${LIMIT_TEXT}`;
+}
+
+/** The problem with a stated total that is not a count. */
+export function countProblem(shown: string): string {
+  return `${shown} is not a count (${LIMIT_TEXT})`;
+}
+
 /** Adds a line, merging with an earlier entry for the same line (Cobertura splits files into classes). */
 export function addLine(file: FileCoverage, line: number, hits: number, branches = 0, branchesCovered = 0): void {
   file.lines.add(line, hits, branches, branchesCovered);

@@ -44,7 +44,15 @@ export function parseBlack(text: string): Finding[] {
   return out.filter((f) => f.line !== undefined || !withDiff.has(f.file));
 }
 
-/** Files black would reformat. */
-export function filesToReformat(findings: readonly Finding[]): string[] {
-  return [...new Set(findings.filter((f) => f.kind === 'format').map((f) => f.file))].sort();
+/** Files black would reformat: workspace-relative where the path maps to a workspace file, else as black printed it. */
+export function filesToReformat(findings: ReadonlyArray<Finding & { repoPath?: string }>): string[] {
+  return [...new Set(findings.filter((f) => f.kind === 'format').map((f) => f.repoPath ?? f.file))].sort();
+}
+
+/**
+ * The warning for an empty black report under require-formatted: `black --check > file`
+ * leaves the file empty whatever black decided, as its verdict goes to stderr.
+ */
+export function emptyBlackReportWarning(shown: string): string {
+  return `${shown}: the black report is empty, so require-formatted cannot fail: black writes "would reformat …" to stderr. Make the report with \`black --check --diff . > black.txt 2>&1\`, which always has black's verdict in it`;
 }
