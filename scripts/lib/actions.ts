@@ -32,3 +32,12 @@ export function actionNames(): string[] {
 export function readActionMetadata(dir: string): ActionMetadata {
   return parse(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionMetadata;
 }
+
+/**
+ * The directory the user typed the command in, for relative paths on a command line. pnpm
+ * (and so `bash scripts/dev`) starts package scripts from the repository root and keeps that
+ * directory in INIT_CWD; a script started any other way runs where it was started.
+ */
+export function callerDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  return env.npm_lifecycle_event !== undefined && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
