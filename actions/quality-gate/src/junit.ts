@@ -1,5 +1,5 @@
 import { FileError, parseXmlText } from '@spikeformer-actions/core';
-import { scanXml } from '@spikeformer-actions/core';
+import { scanXml } from './xml/scan.js';
 
 export type TestOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 

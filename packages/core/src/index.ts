@@ -24,6 +24,4 @@ export { runAction, type RunOptions } from './runner.js';
 export { bold, code, link, Summary, TrustedHtml, type Cell, type LineSeries } from './summary.js';
 export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } from './workspace.js';
 export { parseXmlText, type XmlOptions } from './xml.js';
-export { scanXml, type XmlHandlers, type XmlTag } from './xml-scan.js';
-export type { XmlNumericRuns } from './xml-numeric-runs.js';
 export { seededRandom } from './random.js';

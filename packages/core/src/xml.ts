@@ -17,7 +17,7 @@ export function findDtd(text: string): number {
   return declaration ? declaration.index : -1;
 }
 
-/** Parses a whole XML document into objects; attributes are kept under `@_`. See scanXml for large files. */
+/** Parses a whole XML document into objects; attributes are kept under `@_`. quality-gate's streaming reader handles large reports. */
 export function parseXmlText(text: string, file: string, options: XmlOptions = {}): Record<string, unknown> {
   const dtd = findDtd(text);
   if (dtd >= 0) {

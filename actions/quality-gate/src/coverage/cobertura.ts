@@ -1,5 +1,5 @@
 import { FileError } from '@spikeformer-actions/core';
-import { scanXml } from '@spikeformer-actions/core';
+import { scanXml } from '../xml/scan.js';
 import { addLine, type CoverageReport, type FileCoverage, fileFor, isLineNumber, lineNumberProblem } from './model.js';
 
 const CONDITION = /\((\d+)\/(\d+)\)/;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
-import { scanXml } from '../src/xml-scan.js';
+import { scanXml } from '../src/xml/scan.js';
 
 function events(xml: string): string[] {
   const out: string[] = [];

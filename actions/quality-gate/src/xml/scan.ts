@@ -1,6 +1,5 @@
-import { FileError } from './errors.js';
-import { positionOf } from './files.js';
-import { NumericRunReader, type XmlNumericRuns } from './xml-numeric-runs.js';
+import { FileError, positionOf } from '@spikeformer-actions/core';
+import { NumericRunReader, type XmlNumericRuns } from './numeric-runs.js';
 
 /**
  * A streaming (SAX-style) XML reader for large coverage reports. The core's parseXmlText
