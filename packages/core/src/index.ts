@@ -25,3 +25,4 @@ export { bold, code, link, Summary, TrustedHtml, type Cell, type LineSeries } fr
 export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } from './workspace.js';
 export { parseXmlText, type XmlOptions } from './xml.js';
 export { seededRandom } from './random.js';
+export { isRecord } from './guards.js';

@@ -25,7 +25,8 @@ function raw(name: string): string {
   return rawInput(name, true);
 }
 
-function unwrap<T>(name: string, parsed: Parsed<T>): T {
+/** The value of a parse of input `name`, or an InputError naming the input with the problem. */
+export function unwrap<T>(name: string, parsed: Parsed<T>): T {
   if (!parsed.ok) throw new InputError(name, parsed.problem);
   return parsed.value;
 }
