@@ -26,3 +26,4 @@ export { expandGlobs, resolveInWorkspace, workspaceRelative, workspaceRoot } fro
 export { parseXmlText, type XmlOptions } from './xml.js';
 export { seededRandom } from './random.js';
 export { isRecord } from './guards.js';
+export { clip, MESSAGE_MAX, QUOTE_MAX, quote, quoteList } from './quote.js';

@@ -1,6 +1,7 @@
 import { errorMessage, UserError } from './errors.js';
 import { issueCommand } from './commands.js';
 import { annotationAt, info, error as logError } from './log.js';
+import { clip, MESSAGE_MAX } from './quote.js';
 
 export interface RunOptions {
   /** Prefix of the one error line, e.g. "canary". */
@@ -32,7 +33,8 @@ export async function runAction(fn: () => Promise<void>, options: RunOptions): P
     await fn();
   } catch (err) {
     process.exitCode = 1;
-    if (err instanceof UserError) logError(`${options.name}: ${err.message}`, annotationAt(err.location));
+    // The one error line stays bounded whatever its message was built from.
+    if (err instanceof UserError) logError(`${options.name}: ${clip(err.message, MESSAGE_MAX)}`, annotationAt(err.location));
     else reportUnexpected(options.name, err);
   }
 }

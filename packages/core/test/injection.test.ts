@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MESSAGE_MAX } from '@spikeformer-actions/core';
 import { runBundledAction } from '@spikeformer-actions/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -79,6 +80,14 @@ describe('untrusted text through every log and summary path', () => {
     expect(r.annotations[0]?.message).toContain('untrusted-echo: bad');
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).not.toMatch(/Error: |at .*\.js:\d+/); // no stack trace for a user error
+  });
+
+  it('a user error built from a huge untrusted value is one bounded error line', async () => {
+    const r = await runBundledAction(action, { inputs: { strings: '[]', 'fail-with': `bad ${'y'.repeat(100_000)}` } });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations).toHaveLength(1);
+    expect(r.annotations[0]?.message).toMatch(/^untrusted-echo: bad y+… \(cut at 1500 of 100004 characters\)$/);
+    expect(r.stdout.length).toBeLessThan(3 * MESSAGE_MAX);
   });
 
   it('an unexpected error prints one error line and its stack in a collapsed group', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FileError, formatDuration, jsonDepthExceededAt, MAX_DURATION_MS, MAX_NESTING_DEPTH, parseDuration, parseJsonText, parseYamlDocuments, parseYamlText, setOutput } from '../src/index.js';
+import { clip, FileError, formatDuration, MESSAGE_MAX, quote, quoteList, jsonDepthExceededAt, MAX_DURATION_MS, MAX_NESTING_DEPTH, parseDuration, parseJsonText, parseYamlDocuments, parseYamlText, setOutput } from '../src/index.js';
 
 // The limits every action shares: one duration maximum, one nesting depth, one-line outputs.
 
@@ -93,5 +93,15 @@ describe('outputs never gain a line', () => {
       ['bundles', 'a.sigstore.json\nb.sigstore.json'],
       ['count', '2'],
     ]);
+  });
+});
+
+describe('untrusted text in messages is bounded', () => {
+  it('quote and clip keep one line and say where they cut', () => {
+    const field = `a\nb${'x'.repeat(1_000_000)}`;
+    const q = quote(field);
+    expect(q).toBe(`'a ⏎ b${'x'.repeat(197)}…' (cut at 200 of 1000003 characters)`);
+    expect(clip('short\u001b[31m')).toBe('short');
+    expect(quoteList(['a', 'b', 'c'], 2)).toBe("'a', 'b' and 1 more");
   });
 });
