@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { expandGlobs, UserError, workspaceRelative } from '@spikeformer-actions/core';
-import { lockKindOf } from './readers/index.js';
+import { lockKindOf, READABLE_FILES } from './readers/index.js';
 
 /** File names searched for in a directory; requirements files by pattern. */
 export const LOCKFILE_PATTERNS = [
@@ -13,6 +12,9 @@ export const LOCKFILE_PATTERNS = [
   'uv.lock',
   'Pipfile.lock',
   'requirements*.txt',
+  '*-requirements.txt',
+  '*_requirements.txt',
+  'requirements/*.txt',
 ];
 
 /** Never searched: installed trees hold lockfiles of other projects. */
@@ -27,7 +29,7 @@ export async function discoverLockfiles(target: string, exclude: readonly string
     throw new UserError(`Input 'path': '${workspaceRelative(target, root) || '.'}' does not exist`);
   }
   if (!isDir) {
-    if (!lockKindOf(target)) throw new UserError(`Input 'path': '${workspaceRelative(target, root)}' is not a lockfile this action reads`);
+    if (!lockKindOf(target, true)) throw new UserError(`Input 'path': '${workspaceRelative(target, root)}' is not a lockfile this action reads: give ${READABLE_FILES}`);
     return [target];
   }
   const rel = workspaceRelative(target, root);
@@ -37,5 +39,5 @@ export async function discoverLockfiles(target: string, exclude: readonly string
     ...[...ALWAYS_EXCLUDED, ...exclude].map((p) => `!${p}`),
   ];
   const files = await expandGlobs(patterns, "Input 'path'", root);
-  return files.filter((f) => lockKindOf(path.basename(f)) !== undefined);
+  return files.filter((f) => lockKindOf(f) !== undefined);
 }

@@ -1,4 +1,4 @@
-import { InputError, inputs, resolveInWorkspace, workspaceRoot } from '@spikeformer-actions/core';
+import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
 import type { OutputFormat, SpecVersion } from './serialize.js';
 
 export interface Inputs {
@@ -19,6 +19,8 @@ export interface Inputs {
 
 /** Cross-field checks, kept pure for tests. */
 export function validate(value: Inputs): Inputs {
+  // The output is named in an output value and the log: a line break would end it.
+  if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(value.output)) throw new InputError('output', 'holds a line break or a control character');
   const wantsXml = /\.xml$/i.test(value.output);
   const wantsJson = /\.json$/i.test(value.output);
   if ((value.format === 'json' && wantsXml) || (value.format === 'xml' && wantsJson)) {
@@ -30,21 +32,21 @@ export function validate(value: Inputs): Inputs {
 export const DEFAULT_OUTPUT = 'sbom.cdx.json';
 
 export function readInputs(): Inputs {
+  // Read (and masked) first, so that no error about another input can come before the mask.
+  const token = inputs.getSecret('token');
   const format = inputs.getEnum('format', ['json', 'xml'] as const, 'json');
   let output = inputs.getString('output', DEFAULT_OUTPUT);
   // The default name follows the format.
   if (format === 'xml' && output === DEFAULT_OUTPUT) output = 'sbom.cdx.xml';
   const name = inputs.getString('component-name');
   const version = inputs.getString('component-version');
-  let outputPath: string;
-  try {
-    outputPath = resolveInWorkspace(output, "Input 'output'");
-  } catch (error) {
-    throw new InputError('output', error instanceof Error ? error.message.replace(/^Input 'output':\s*/, '') : String(error));
-  }
+  const outputPath = inputs.resolvePath('output', output);
+  const exclude = inputs.getList('exclude', { commas: false });
+  // The part of each glob before its first wildcard is a path: it must stay in the workspace too.
+  for (const pattern of exclude) inputs.resolvePath('exclude', pattern.replace(/[*?[{].*$/, '') || '.');
   return validate({
     path: inputs.getPath('path') || workspaceRoot(),
-    exclude: inputs.getList('exclude', { commas: false }),
+    exclude,
     specVersion: inputs.getEnum('spec-version', ['1.6', '1.5'] as const, '1.6'),
     output: outputPath,
     format,
@@ -52,6 +54,6 @@ export function readInputs(): Inputs {
     reproducible: inputs.getBoolean('reproducible', false),
     componentName: name === '' ? undefined : name,
     componentVersion: version === '' ? undefined : version,
-    token: inputs.getSecret('token'),
+    token,
   });
 }

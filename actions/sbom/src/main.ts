@@ -30,6 +30,7 @@ const MAX_LISTED = 50;
 
 function logRead(report: LockfileReport): void {
   info(`${report.file}: ${report.format}, ${report.packages.length} packages${report.hasGraph ? '' : ' (no dependency graph in this format)'}`);
+  for (const note of (report.notes ?? []).slice(0, MAX_LISTED)) info(`  ${note.text}`);
 }
 
 function reportProblems(inventory: MergedInventory): void {
@@ -41,9 +42,9 @@ function reportProblems(inventory: MergedInventory): void {
   if (hidden > 0) warning(`${hidden} more conflicts/unresolved entries are listed in the job summary`);
 }
 
-function writeSummary(stats: InventoryStats, inventory: MergedInventory, inputs: Inputs, sbomFile: string, submitted: string | undefined): void {
+function writeSummary(stats: InventoryStats, inventory: MergedInventory, inputs: Inputs, sbomFile: string, edges: number, submitted: string | undefined): void {
   const s = new Summary().heading('SBOM (CycloneDX)');
-  s.paragraph(code(sbomFile), ` — CycloneDX ${inputs.specVersion} ${inputs.format.toUpperCase()}, schema-validated${inputs.reproducible ? ', reproducible' : ''}; ${stats.edges} dependency edges.`);
+  s.paragraph(code(sbomFile), ` — CycloneDX ${inputs.specVersion} ${inputs.format.toUpperCase()}, schema-validated${inputs.reproducible ? ', reproducible' : ''}; ${edges} dependency edges.`);
   s.table(
     ['ecosystem', 'components', 'direct', 'transitive', 'dev', 'optional', 'with hashes', 'with licenses'],
     stats.ecosystems.map((e) => [e.ecosystem, e.components, e.direct, e.transitive, e.dev, e.optional, e.withHashes, e.withLicenses]),
@@ -149,16 +150,16 @@ export async function run(): Promise<void> {
   await writeFile(inputs.output, serialized.text);
 
   const stats = inventoryStats(inventory);
-  const components = inventory.packages.length + inventory.roots.length;
-  info(`wrote ${shownOutput}: ${components} components, ${stats.edges} dependency edges (CycloneDX ${inputs.specVersion} ${inputs.format}, validated)`);
+  const { components, dependencies } = serialized.counts;
+  info(`wrote ${shownOutput}: ${components} components, ${dependencies} dependency edges (CycloneDX ${inputs.specVersion} ${inputs.format}, validated)`);
   setOutput('sbom-file', shownOutput);
   setOutput('components', String(components));
-  setOutput('dependencies', String(stats.edges));
+  setOutput('dependencies', String(dependencies));
 
   let submitted: string | undefined;
   if (inputs.token !== '') {
     submitted = await submit(inventory, inputs.token);
     info(`dependency graph: ${submitted}`);
   }
-  writeSummary(stats, inventory, inputs, shownOutput, submitted);
+  writeSummary(stats, inventory, inputs, shownOutput, dependencies, submitted);
 }

@@ -76,6 +76,8 @@ export interface LockfileReport {
   hasGraph: boolean;
   unresolved: Unresolved[];
   conflicts: Conflict[];
+  /** What was read and deliberately left out (`-e .`, the project itself), for the log. */
+  notes?: Array<{ line: number; text: string }>;
 }
 
 export function newPackage(fields: Pick<LockedPackage, 'id' | 'ecosystem' | 'name' | 'version' | 'purl'> & Partial<LockedPackage>): LockedPackage {

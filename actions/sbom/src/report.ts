@@ -18,14 +18,12 @@ export interface InventoryStats {
   ecosystems: EcosystemStats[];
   /** License → number of components declaring it, most common first. */
   licenses: Array<[string, number]>;
-  edges: number;
   lockfiles: Array<{ file: string; format: string; components: number; graph: boolean }>;
 }
 
 export function inventoryStats(inventory: MergedInventory): InventoryStats {
   const byEcosystem = new Map<Ecosystem, EcosystemStats>();
   const licenses = new Map<string, number>();
-  let edges = 0;
   for (const pkg of inventory.packages) {
     let s = byEcosystem.get(pkg.ecosystem);
     if (!s) {
@@ -40,11 +38,7 @@ export function inventoryStats(inventory: MergedInventory): InventoryStats {
     if (pkg.hashes.length > 0 || pkg.artifacts.some((a) => a.hashes.length > 0)) s.withHashes++;
     if (pkg.licenses.length > 0) s.withLicenses++;
     for (const l of pkg.licenses) licenses.set(l, (licenses.get(l) ?? 0) + 1);
-    edges += pkg.dependsOn.length;
   }
-  edges += inventory.roots.reduce((n, r) => n + r.dependsOn.length, 0);
-  // Several lockfiles: the BOM's subject depends on each lockfile's project.
-  if (inventory.roots.length > 1) edges += inventory.roots.length;
   const perFile = new Map<string, number>();
   for (const pkg of inventory.packages) {
     for (const [k, v] of pkg.properties) if (k === 'spikeformer:sbom:lockfile') perFile.set(v, (perFile.get(v) ?? 0) + 1);
@@ -52,7 +46,6 @@ export function inventoryStats(inventory: MergedInventory): InventoryStats {
   return {
     ecosystems: [...byEcosystem.values()].sort((a, b) => a.ecosystem.localeCompare(b.ecosystem)),
     licenses: [...licenses.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-    edges,
     lockfiles: inventory.roots.map((r) => ({ file: r.file, format: r.format, components: perFile.get(r.file) ?? 0, graph: r.hasGraph })),
   };
 }

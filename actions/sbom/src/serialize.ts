@@ -2,6 +2,7 @@ import type * as Models from '@cyclonedx/cyclonedx-library/Models';
 import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { documentErrors } from './schema.js';
+import { xmlSafeTree, xmlTextTree } from './xml-chars.js';
 
 /** Serialises a BOM and validates it against the CycloneDX schema before anyone writes it. */
 
@@ -22,16 +23,24 @@ function spec(version: SpecVersion): typeof Spec.Spec1dot6 {
 
 /**
  * The library's JSON serializer, keeping the normalised document it stringifies: the schema is
- * checked on that object, which JSON.stringify turns into exactly the text written (the
- * normaliser emits plain JSON values; an undefined property, dropped by stringify, is absent to
- * ajv too), instead of parsing the text back.
+ * checked on that object, which JSON.stringify turns into exactly the text written (xmlSafeTree
+ * leaves out the undefined members that stringify drops and ajv would see), instead of parsing
+ * the text back.
  */
 class CapturingJsonSerializer extends Serialize.JsonSerializer {
   document: unknown;
 
   protected override _serialize(normalized: Parameters<Serialize.JsonSerializer['_serialize']>[0], options?: Serialize.Types.SerializerOptions): string {
-    this.document = normalized;
-    return super._serialize(normalized, options);
+    const safe = xmlSafeTree(normalized);
+    this.document = safe;
+    return super._serialize(safe, options);
+  }
+}
+
+/** The library's XML serializer on the same XML-safe strings as the JSON form, every `&` escaped. */
+class XmlSafeSerializer extends Serialize.XmlSerializer {
+  protected override _serialize(normalized: Parameters<Serialize.XmlSerializer['_serialize']>[0], options?: Serialize.Types.SerializerOptions): string {
+    return super._serialize(xmlTextTree(normalized), options);
   }
 }
 
@@ -48,7 +57,7 @@ function serializeJsonDocument(bom: Models.Bom, version: SpecVersion): { text: s
 }
 
 export function serializeXml(bom: Models.Bom, version: SpecVersion): string {
-  const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec(version)));
+  const serializer = new XmlSafeSerializer(new Serialize.XML.Normalize.Factory(spec(version)));
   return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;
 }
 
@@ -73,6 +82,22 @@ export interface SerializedBom {
   text: string;
   /** The JSON form that was schema-validated (the same model; for XML output it is what validation saw). */
   validatedJson: string;
+  /** Entries of the document's `components` and `dependsOn` links of its `dependencies`, as written. */
+  counts: { components: number; dependencies: number };
+}
+
+/** What the document itself lists, so the outputs cannot drift from it. */
+function countsOf(document: unknown): SerializedBom['counts'] {
+  const doc = typeof document === 'object' && document !== null ? (document as { components?: unknown; dependencies?: unknown }) : {};
+  const components = Array.isArray(doc.components) ? doc.components.length : 0;
+  let dependencies = 0;
+  if (Array.isArray(doc.dependencies)) {
+    for (const d of doc.dependencies as unknown[]) {
+      const on = typeof d === 'object' && d !== null ? (d as { dependsOn?: unknown }).dependsOn : undefined;
+      if (Array.isArray(on)) dependencies += on.length;
+    }
+  }
+  return { components, dependencies };
 }
 
 /**
@@ -83,5 +108,5 @@ export interface SerializedBom {
 export async function serializeValidated(bom: Models.Bom, version: SpecVersion, format: OutputFormat): Promise<SerializedBom> {
   const json = serializeJsonDocument(bom, version);
   await validateDocument(json.document, version);
-  return { text: format === 'json' ? json.text : serializeXml(bom, version), validatedJson: json.text };
+  return { text: format === 'json' ? json.text : serializeXml(bom, version), validatedJson: json.text, counts: countsOf(json.document) };
 }

@@ -56,6 +56,17 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(readFileSync(path.join(ws, 'out/sbom.cdx.json'), 'utf8')).toBe(text);
   });
 
+  it('outputs components and dependencies as the document counts them: one lockfile, its project the subject (not a component)', async () => {
+    const ws = workspaceWith(['npm']);
+    const r = await runBundledAction(ACTION, { workspace: ws, inputs: { path: 'npm/package-lock.json', reproducible: 'true' } });
+    expect(r.exitCode).toBe(0);
+    const bom = parseBom(readFileSync(path.join(ws, 'sbom.cdx.json'), 'utf8'));
+    expect(bom.components).toHaveLength(1178);
+    expect(r.outputs['components']).toBe('1178');
+    expect(r.outputs['dependencies']).toBe(String(bom.dependencies.reduce((n, d) => n + (d.dependsOn?.length ?? 0), 0)));
+    expect(r.stdout).toContain(`wrote sbom.cdx.json: 1178 components, ${r.outputs['dependencies'] ?? ''} dependency edges`);
+  });
+
   it('a malformed lockfile fails with one error naming the file and line', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'sbom-bad-'));
     writeFileSync(path.join(ws, 'poetry.lock'), '[[package]]\nname = "six"\nversion = 1.16.0"\n');

@@ -22,7 +22,9 @@ describe('yarn.lock v1 (vercel/hyper fixture)', () => {
     const expected = new Map<string, string | undefined>();
     for (const e of entries) {
       const first = (e.split('\n')[0] ?? '').replace(/^"/, '');
-      const name = first.slice(0, first.indexOf('@', first.startsWith('@') ? 1 : 0));
+      // An alias ("string-width-cjs@npm:string-width@^4.2.0") installs the package named after npm:.
+      const alias = /^[^@]+@npm:((?:@[^/]+\/)?[^@]+)@/.exec(first)?.[1];
+      const name = alias ?? first.slice(0, first.indexOf('@', first.startsWith('@') ? 1 : 0));
       const version = /\n {2}version "([^"]+)"/.exec(e)?.[1] ?? '';
       const integrity = /\n {2}integrity (\S+)/.exec(e)?.[1];
       expected.set(`pkg:npm/${name.replace(/^@/, '%40')}@${version}`, integrity);

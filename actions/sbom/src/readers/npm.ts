@@ -4,7 +4,7 @@ import { newPackage } from '../model.js';
 import { addHashes, integrityHashes, sameHash } from '../names.js';
 import { licenseField, npmPackagePurl, npmSource } from './npm-common.js';
 import { LineIndex, type TextSource } from './source.js';
-import { isTable, str, type Table, table } from './structured.js';
+import { isTable, shownValue, str, type Table, table } from './structured.js';
 
 /**
  * package-lock.json / npm-shrinkwrap.json, lockfileVersion 1–3. v2/v3 are read from the
@@ -63,7 +63,7 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
   const lines = new LineIndex(source.text);
   const lockVersion = doc['lockfileVersion'];
   if (lockVersion !== 1 && lockVersion !== 2 && lockVersion !== 3) {
-    throw new FileError(source.shown, `unsupported lockfileVersion ${JSON.stringify(lockVersion ?? null)} (this action reads 1, 2 and 3)`, {
+    throw new FileError(source.shown, `unsupported lockfileVersion ${shownValue(lockVersion)} (this action reads 1, 2 and 3)`, {
       line: lines.find('"lockfileVersion"') ?? 1,
     });
   }

@@ -1,4 +1,4 @@
-import { FileError, parseYamlText } from '@spikeformer-actions/core';
+import { FileError, parseYamlDocuments } from '@spikeformer-actions/core';
 import { scopeByReachability } from '../graph.js';
 import { type LockedPackage, type LockfileReport, newPackage, type Unresolved } from '../model.js';
 import { integrityHashes } from '../names.js';
@@ -15,7 +15,7 @@ import { isTable, str, type Table, table } from './structured.js';
  */
 
 /** Importer path ("." is the root) → its package.json name/version, when that folder exists. */
-export type ImporterLookup = (importerPath: string) => { name: string; version: string | undefined } | undefined;
+export type ImporterLookup = (importerPath: string, line: number | undefined) => { name: string; version: string | undefined } | undefined;
 
 /** name and version of "name@version(peer@1)(…)" or v6's "/name@version(…)". */
 export function splitPnpmKey(key: string): { name: string; version: string } | undefined {
@@ -27,13 +27,55 @@ export function splitPnpmKey(key: string): { name: string; version: string } | u
 
 const SUPPORTED = new Set(['6.0', '6.1', '9.0']);
 
+/**
+ * pnpm 11 and later write two YAML documents: first the lock of pnpm itself
+ * (`packageManagerDependencies`, `configDependencies`: the tool that installs, not the product),
+ * then the project's lock. A file of one document is the project's lock.
+ */
+function isPackageManagerDocument(doc: Table): boolean {
+  const toolFields = new Set(['packageManagerDependencies', 'configDependencies']);
+  const importers = Object.values(table(doc['importers'])).map((imp) => Object.keys(table(imp)));
+  return importers.some((keys) => keys.length > 0) && importers.every((keys) => keys.every((k) => toolFields.has(k)));
+}
+
+/** Offsets at which each non-empty YAML document of text starts (after its `---` line). */
+function documentStarts(text: string): number[] {
+  const starts: number[] = [];
+  const marker = /^---[ \t]*(?:#.*)?$/gm;
+  let from = 0;
+  const push = (start: number, end: number): void => {
+    // Only documents with content: parseYamlDocuments leaves out empty ones.
+    if (/^(?!\s*(?:#|$)).+/m.test(text.slice(start, end))) starts.push(start);
+  };
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    push(from, m.index);
+    from = m.index + m[0].length;
+  }
+  push(from, text.length);
+  return starts;
+}
+
+/** The project's lock document and the offset where its text starts (line numbers are looked up from there). */
+function projectDocument(source: TextSource): { doc: Table; start: number; skipped: boolean } {
+  const docs = parseYamlDocuments(source.text, source.shown);
+  const starts = documentStarts(source.text);
+  const candidates = docs.map((doc, i) => ({ doc, start: starts.length === docs.length ? (starts[i] ?? 0) : 0 }));
+  const tables = candidates.filter((c): c is { doc: Table; start: number } => isTable(c.doc));
+  if (tables.length === 0 || tables.length !== docs.length) throw new FileError(source.shown, 'is not a YAML mapping', { line: 1 });
+  const project = tables.filter((c) => !isPackageManagerDocument(c.doc));
+  if (project.length !== 1) {
+    throw new FileError(source.shown, `holds ${docs.length} YAML documents, ${project.length} of them project locks (pnpm writes one, after the lock of pnpm itself)`, { line: 1 });
+  }
+  const only = project[0] ?? { doc: {}, start: 0 };
+  return { ...only, skipped: tables.length > 1 };
+}
+
 export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): LockfileReport {
-  const doc = parseYamlText(source.text, source.shown);
-  if (!isTable(doc)) throw new FileError(source.shown, 'is not a YAML mapping', { line: 1 });
+  const { doc, start, skipped } = projectDocument(source);
   const lines = new LineIndex(source.text);
   const lockVersion = String(doc['lockfileVersion'] ?? '');
   if (!SUPPORTED.has(lockVersion)) {
-    throw new FileError(source.shown, `unsupported pnpm lockfileVersion '${lockVersion}' (this action reads 6.0, 6.1 and 9.0)`, { line: lines.find('lockfileVersion') ?? 1 });
+    throw new FileError(source.shown, `unsupported pnpm lockfileVersion '${lockVersion}' (this action reads 6.0, 6.1 and 9.0)`, { line: lines.find('lockfileVersion', start) ?? 1 });
   }
   const v9 = lockVersion === '9.0';
   const packagesTable = table(doc['packages']);
@@ -41,7 +83,7 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
   const unresolved: Unresolved[] = [];
   const byId = new Map<string, LockedPackage>();
   const idOfKey = new Map<string, string>();
-  let cursor = Math.max(0, source.text.indexOf('\npackages:'));
+  let cursor = Math.max(start, source.text.indexOf('\npackages:', start));
   for (const [key, value] of Object.entries(packagesTable)) {
     const entry = table(value);
     const at = source.text.indexOf(key, cursor);
@@ -87,10 +129,13 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
   const importerPkgs = new Map<string, LockedPackage>();
   for (const path of Object.keys(importers)) {
     if (path === '.') continue;
-    const info = importerInfo(path);
+    // find() gives the line of the newline before the key.
+    const plain = lines.find(`\n  ${path}:`, start);
+    const line = plain === undefined ? lines.find(`'${path}':`, start) : plain + 1;
+    const info = importerInfo(path, line);
     const purl = info ? npmPackagePurl(info.name, info.version, { kind: 'workspace', url: path }) : '';
     const pkg = newPackage({ id: importerId(path), ecosystem: 'npm', name: info?.name ?? path, version: info?.version, purl, source: { kind: 'workspace', url: path } });
-    pkg.line = lines.find(`\n  ${path}:`) ?? lines.find(`'${path}':`);
+    pkg.line = line;
     importerPkgs.set(path, pkg);
   }
   /** The component a dependency value points at: "1.2.3(peer)", "link:../x", or an alias "real@1.2.3". */
@@ -160,11 +205,11 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
     scopeByReachability([...byId.values()], { runtime, optional, dev });
     for (const pkg of packages) if (snapshotOptional.has(pkg.id)) pkg.optional = true;
   }
-  const rootInfo = importerInfo('.');
+  const rootInfo = importerInfo('.', undefined);
   return {
     file: source.shown,
     kind: 'pnpm',
-    format: `pnpm-lock lockfileVersion ${lockVersion}`,
+    format: `pnpm-lock lockfileVersion ${lockVersion}${skipped ? ' (the document locking pnpm itself is left out)' : ''}`,
     ecosystem: 'npm',
     root: { name: rootInfo?.name ?? '', version: rootInfo?.version, dependsOn: rootDeps },
     packages,

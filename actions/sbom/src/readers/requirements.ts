@@ -86,6 +86,7 @@ function optionName(token: string): string {
 }
 
 interface ParseState {
+  notes: Array<{ line: number; text: string }>;
   entries: Entry[];
   constraints: Map<string, { version: string; file: string; line: number }>;
   visited: Set<string>;
@@ -96,6 +97,11 @@ interface ParseState {
 
 function isUrlLike(text: string): boolean {
   return /^(?:git|hg|svn|bzr)\+|^[a-z][a-z0-9+.-]*:\/\/|^file:|^\.{0,2}\/|^[A-Za-z]:[\\/]/.test(text);
+}
+
+/** `.`, `./` or `file:.`, with or without extras: the directory pip is run in, i.e. the project. */
+function isProjectItself(spec: string): boolean {
+  return /^(?:file:)?\.\/?(?:\[[^\]]*\])?$/.test(spec);
 }
 
 /** Name for a URL/path requirement: `#egg=` fragment, else the archive's file name. */
@@ -147,7 +153,7 @@ async function parseFile(source: TextSource, load: Loader, state: ParseState, as
       if (name === '-r' || name === '--requirement' || name === '-c' || name === '--constraint') {
         const [target] = optionValue(tokens, 0);
         if (!target) throw new FileError(source.shown, `${name} needs a file name`, { line });
-        const included = await load(siblingPath(source, target), { file: source.shown, line });
+        const included = await load(siblingPath(source, target), { file: source.shown, line, written: target });
         await parseFile(included, load, state, asConstraints || name === '-c' || name === '--constraint');
         last = undefined;
         continue;
@@ -187,6 +193,12 @@ async function parseFile(source: TextSource, load: Loader, state: ParseState, as
         if (!hash) throw new FileError(source.shown, `malformed --hash '${value ?? ''}' (expected <algorithm>:<hex digest>)`, { line: lineOf(logical, value ?? '--hash') });
         addHashes(hashes, [hash]);
       }
+    }
+    if (isProjectItself(spec)) {
+      // `-e .` / `-e .[socks]` (requests' requirements-dev.txt): the project being described, not a dependency of it.
+      state.notes.push({ line, text: `${source.shown}:${line}: '${editable ? '-e ' : ''}${spec}' is the project itself: not listed as a dependency` });
+      last = undefined;
+      continue;
     }
     let entry: Entry;
     if (isUrlLike(spec)) {
@@ -232,7 +244,7 @@ function purlQualifiers(src: LockedPackage['source']): Record<string, string> | 
 }
 
 export async function readRequirements(source: TextSource, load: Loader): Promise<LockfileReport> {
-  const state: ParseState = { entries: [], constraints: new Map(), visited: new Set(), unresolved: [], indexUrl: 'https://pypi.org/simple', anyVia: false };
+  const state: ParseState = { notes: [], entries: [], constraints: new Map(), visited: new Set(), unresolved: [], indexUrl: 'https://pypi.org/simple', anyVia: false };
   await parseFile(source, load, state, false);
 
   const byKey = new Map<string, LockedPackage>();
@@ -316,5 +328,6 @@ export async function readRequirements(source: TextSource, load: Loader): Promis
     hasGraph: state.anyVia,
     unresolved: state.unresolved,
     conflicts,
+    notes: state.notes,
   };
 }

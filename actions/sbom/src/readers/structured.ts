@@ -20,6 +20,13 @@ export function parseTomlText(text: string, file: string): Table {
   }
 }
 
+/** A parsed value for a message: numbers as JavaScript writes them (NaN, Infinity), the rest as JSON (clipped). */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const json = JSON.stringify(value ?? null);
+  return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

@@ -4,7 +4,7 @@ import { type LockedPackage, type LockfileReport, newPackage, type Unresolved } 
 import { integrityHashes } from '../names.js';
 import { npmPackagePurl, npmSource } from './npm-common.js';
 import { LineIndex, type TextSource } from './source.js';
-import { isTable, str, type Table, table } from './structured.js';
+import { isTable, shownValue, str, type Table, table } from './structured.js';
 import { parseClassicLock } from './yarn-classic.js';
 
 /**
@@ -21,6 +21,18 @@ interface Resolved {
 function descriptorName(descriptor: string): string {
   const at = descriptor.indexOf('@', descriptor.startsWith('@') ? 1 : 0);
   return at < 0 ? descriptor : descriptor.slice(0, at);
+}
+
+/**
+ * The package a descriptor installs: an alias (`react-is-18@npm:react-is@^18.3.1`, the name
+ * under node_modules) installs the package after `npm:`; any other descriptor its own name.
+ */
+export function installedName(descriptor: string): string {
+  const name = descriptorName(descriptor);
+  const range = descriptor.slice(name.length + 1);
+  // `npm:^4.2.0` (berry's plain range) names no other package: an alias has `@` after the name.
+  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@/.exec(range);
+  return alias?.[1] ?? name;
 }
 
 function manifestRoots(
@@ -98,7 +110,8 @@ export function readYarnClassic(source: TextSource, manifest: Table | undefined)
   const idOf = new Map<string, string>();
   const resolved: Resolved[] = [];
   for (const entry of entries) {
-    const name = descriptorName(entry.descriptors[0] ?? '');
+    // Every descriptor of an entry resolves to one package; an alias names it after `npm:`.
+    const name = installedName(entry.descriptors[0] ?? '');
     const version = entry.fields.get('version');
     if (version === undefined) throw new FileError(source.shown, `entry ${entry.descriptors.join(', ')} has no version`, { line: entry.line });
     const resolvedUrl = entry.fields.get('resolved');
@@ -126,7 +139,7 @@ export function readYarnBerry(source: TextSource, manifest: Table | undefined): 
   const meta = table(doc['__metadata']);
   const version = Number(meta['version']);
   if (!Number.isInteger(version) || version < 4 || version > 8) {
-    throw new FileError(source.shown, `unsupported yarn lockfile __metadata.version ${JSON.stringify(meta['version'] ?? null)} (this action reads 4–8)`, { line: lines.find('__metadata') ?? 1 });
+    throw new FileError(source.shown, `unsupported yarn lockfile __metadata.version ${shownValue(meta['version'])} (this action reads 4–8)`, { line: lines.find('__metadata') ?? 1 });
   }
   const idOf = new Map<string, string>();
   const resolved: Resolved[] = [];

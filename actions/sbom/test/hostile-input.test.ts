@@ -1,0 +1,565 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import path from 'node:path';
+import { ensureBundled, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectValidCycloneDx, expectValidCycloneDxXml } from './helpers.js';
+import { expectClean, expectRefused, INJECTION, makeWorkspace, OUTSIDE_CANARY, outsideDir, type WorkspaceSpec } from './hostile-harness.js';
+
+/**
+ * The hostile-input suite (issue #20): the bundled action, run as the runner runs it, on inputs
+ * and lockfiles an author of a pull request controls. Every case asserts the exit code, the one
+ * error line, and that no stack, secret, outside file or foreign workflow command shows.
+ */
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
+
+const ACTION = 'actions/sbom';
+const OUTSIDE = outsideDir();
+
+const INTEGRITY = `sha512-${createHash('sha512').update('left-pad').digest('base64')}`;
+const SHA256 = createHash('sha256').update('six').digest('hex');
+
+function npmLock(packages: Record<string, unknown>, root: Record<string, unknown> = { name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }): string {
+  return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } }, null, 2);
+}
+
+function leftPad(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { 'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: INTEGRITY, license: 'WTFPL', ...fields } };
+}
+
+const PNPM_OK = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      left-pad:
+        specifier: ^1.3.0
+        version: 1.3.0
+
+packages:
+
+  left-pad@1.3.0:
+    resolution: {integrity: ${INTEGRITY}}
+
+snapshots:
+
+  left-pad@1.3.0: {}
+`;
+
+/** Billion laughs: nine levels of nine aliases. */
+const ALIAS_BOMB = [
+  "lockfileVersion: '9.0'",
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i] ?? 'a'}`).join(',')}]`),
+].join('\n');
+
+const SECRETS = {
+  indexPassword: 'S3cr3tIndexPassw0rd',
+  urlPassword: 'An0therUrlSecret77',
+  gitToken: 'ghp_T0kenValue1234567890abcdefABCD',
+  errorPassword: 'ErrPathSecret99xyz',
+  npmPassword: 'NpmRegistryPw1abc',
+  poetryPassword: 'PoetrySourcePw42',
+  pipenvPassword: 'PipenvSourcePw43',
+  inputToken: 'ghs_HostileInputToken0123456789',
+  queryToken: 'QuerySecretValue1xyz',
+};
+const ALL_SECRETS = Object.values(SECRETS);
+
+interface Case {
+  name: string;
+  workspace: WorkspaceSpec;
+  inputs: Record<string, string>;
+  /** The one error line (exact or pattern); absent: the run succeeds. */
+  error?: string | RegExp;
+  /** Values that must be registered with ::add-mask:: (secrets read from a lockfile). */
+  masked?: string[];
+  /** Extra checks on the result and the SBOM text (when one was written). */
+  check?: (r: RunResult, sbom: string | undefined) => void | Promise<void>;
+}
+
+function noUserinfo(sbom: string | undefined): void {
+  expect(sbom).toBeDefined();
+  for (const s of ALL_SECRETS) expect(sbom).not.toContain(s);
+  expect(sbom).not.toMatch(/:\/\/[^\s/"'<>@]*@/);
+  expect(sbom).not.toMatch(/%3A%2F%2F[^"&/]*%40/i);
+}
+
+const cases: Case[] = [
+  // Row 5: credentials in URLs never reach the SBOM, the log or the summary; the secret part is masked.
+  {
+    name: 'row 5: --index-url with user:password',
+    workspace: { files: { 'requirements.txt': `--index-url https://alice:${SECRETS.indexPassword}@pypi.internal.example/simple\nsix==1.16.0 --hash=sha256:${SHA256}\n` } },
+    inputs: { path: 'requirements.txt' },
+    masked: [SECRETS.indexPassword],
+    check: (_r, sbom) => {
+      noUserinfo(sbom);
+      expect(sbom).toContain(`"url": "https://pypi.internal.example/simple/six/#sha256=${SHA256}"`);
+      expect(sbom).not.toContain('alice');
+    },
+  },
+  {
+    name: 'row 5: name @ URL with user:password',
+    workspace: { files: { 'requirements.txt': `foo @ https://bob:${SECRETS.urlPassword}@files.example/foo-1.0.tar.gz\n` } },
+    inputs: { path: 'requirements.txt' },
+    masked: [SECRETS.urlPassword],
+    check: (_r, sbom) => {
+      noUserinfo(sbom);
+      expect(sbom).toContain('"purl": "pkg:pypi/foo@1.0?download_url=https%3A%2F%2Ffiles.example%2Ffoo-1.0.tar.gz"');
+    },
+  },
+  {
+    name: 'row 5: git+https with a token, unresolved (warning line and summary)',
+    workspace: { files: { 'requirements.txt': `git+https://${SECRETS.gitToken}@github.com/org/bar.git#egg=bar\n` } },
+    inputs: { path: 'requirements.txt' },
+    masked: [SECRETS.gitToken],
+    check: (r, sbom) => {
+      noUserinfo(sbom);
+      expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        'requirements.txt: could not resolve bar: no version in git+https://github.com/org/bar.git#egg=bar',
+      ]);
+      expect(r.summary).toContain('github.com/org/bar.git');
+    },
+  },
+  {
+    name: 'row 5: a URL with credentials on an error path',
+    workspace: { files: { 'requirements.txt': `https://carol:${SECRETS.errorPassword}@host.example/archive\n` } },
+    inputs: { path: 'requirements.txt' },
+    masked: [SECRETS.errorPassword],
+    error: "sbom: requirements.txt:1: cannot tell the project name of 'https://host.example/archive' (add #egg=<name>)",
+  },
+  {
+    name: 'row 5: an npm resolved URL with credentials (private registry)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ resolved: `https://dave:${SECRETS.npmPassword}@npm.internal.example/left-pad/-/left-pad-1.3.0.tgz` })) } },
+    inputs: { path: 'package-lock.json' },
+    masked: [SECRETS.npmPassword],
+    check: (_r, sbom) => {
+      noUserinfo(sbom);
+      expect(sbom).toContain('"purl": "pkg:npm/left-pad@1.3.0?repository_url=https%3A%2F%2Fnpm.internal.example"');
+    },
+  },
+  {
+    name: 'row 5: a secret in a URL query (a registry token, a signed URL)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ resolved: `https://npm.internal.example/left-pad/-/left-pad-1.3.0.tgz?token=${SECRETS.queryToken}&v=1` })) } },
+    inputs: { path: 'package-lock.json' },
+    masked: [SECRETS.queryToken],
+    check: (_r, sbom) => {
+      noUserinfo(sbom);
+      expect(sbom).toContain('"purl": "pkg:npm/left-pad@1.3.0?repository_url=https%3A%2F%2Fnpm.internal.example"');
+    },
+  },
+  {
+    name: 'row 5: a poetry source URL with credentials',
+    workspace: {
+      files: {
+        'poetry.lock': `[[package]]\nname = "six"\nversion = "1.16.0"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = [{file = "six-1.16.0.tar.gz", hash = "sha256:${SHA256}"}]\n\n[package.source]\ntype = "legacy"\nurl = "https://erin:${SECRETS.poetryPassword}@pypi.internal.example/simple"\nreference = "internal"\n\n[metadata]\nlock-version = "2.0"\npython-versions = "*"\ncontent-hash = "0"\n`,
+      },
+    },
+    inputs: { path: 'poetry.lock' },
+    masked: [SECRETS.poetryPassword],
+    check: (_r, sbom) => noUserinfo(sbom),
+  },
+  {
+    name: 'row 5: a Pipfile.lock index URL with credentials',
+    workspace: {
+      files: {
+        'Pipfile.lock': JSON.stringify({
+          _meta: { hash: { sha256: '0' }, 'pipfile-spec': 6, requires: {}, sources: [{ name: 'internal', url: `https://frank:${SECRETS.pipenvPassword}@pypi.internal.example/simple`, verify_ssl: true }] },
+          default: { six: { hashes: [`sha256:${SHA256}`], index: 'internal', version: '==1.16.0' } },
+          develop: {},
+        }, null, 4),
+      },
+    },
+    inputs: { path: 'Pipfile.lock' },
+    masked: [SECRETS.pipenvPassword],
+    check: (_r, sbom) => noUserinfo(sbom),
+  },
+  {
+    name: 'row 5: an ssh user name is no secret and stays; its password does not',
+    workspace: { files: { 'requirements.txt': 'git+ssh://git@github.com/org/baz.git@v1#egg=baz-1.0\ngit+ssh://git:SshPassw0rdValue@github.com/org/qux.git#egg=qux-2.0\n' } },
+    inputs: { path: 'requirements.txt' },
+    masked: ['SshPassw0rdValue'],
+    check: (r, sbom) => {
+      expect(sbom).toContain('git+ssh://git@github.com/org/baz.git@v1#egg=baz-1.0');
+      expect(sbom).toContain('git+ssh://github.com/org/qux.git#egg=qux-2.0');
+      expect(`${sbom ?? ''}${r.stdout.replace(/^::add-mask::.*$/gm, '')}`).not.toContain('SshPassw0rdValue');
+    },
+  },
+
+  // Row 6: characters XML 1.0 cannot hold never reach the XML; what is reported validated validates.
+  {
+    name: 'row 6: U+0001 in a license, format xml',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: 'MIT\u0001' })) } },
+    inputs: { path: 'package-lock.json', format: 'xml' },
+    check: (r, sbom) => {
+      expect(r.stdout).toContain('(CycloneDX 1.6 xml, validated)');
+      expect(sbom).not.toContain('\u0001');
+      expect(sbom).toContain('<name>MIT\ufffd</name>');
+      expectValidCycloneDxXml(sbom ?? '', '1.6');
+    },
+  },
+  {
+    name: 'row 6: every control character, a lone surrogate, U+FFFE and markup in strings, format xml 1.5',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `A\u0000B\u0008C\u000bD\u001fE\ud800F\ufffeG</name><x/>&amp;&#1;&foo;` })) } },
+    inputs: { path: 'package-lock.json', format: 'xml', 'spec-version': '1.5', 'component-name': 'app\u0002</name>' },
+    check: (_r, sbom) => {
+      expect(sbom).toContain('<name>A\ufffdB\ufffdC\ufffdD\ufffdE\ufffdF\ufffdG&lt;/name&gt;&lt;x/&gt;&amp;amp;&amp;#1;&amp;foo;</name>');
+      expectValidCycloneDxXml(sbom ?? '', '1.5');
+    },
+  },
+  {
+    name: 'row 6 (JSON): a control character in a license stays a valid JSON escape',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: 'MIT\u0001' })) } },
+    inputs: { path: 'package-lock.json' },
+    check: async (_r, sbom) => {
+      expect(sbom).toContain('"name": "MIT\ufffd"');
+      await expectValidCycloneDx(sbom ?? '');
+    },
+  },
+
+  // Row 8: a YAML alias bomb is a clear error naming the file.
+  {
+    name: 'row 8: YAML alias bomb in pnpm-lock.yaml',
+    workspace: { files: { 'pnpm-lock.yaml': ALIAS_BOMB } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: 'sbom: pnpm-lock.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+  },
+  {
+    name: 'row 8: YAML alias bomb in a yarn berry lock',
+    workspace: { files: { 'yarn.lock': `__metadata:\n  version: 8\n${ALIAS_BOMB.split('\n').slice(1).join('\n')}\n` } },
+    inputs: { path: 'yarn.lock' },
+    error: 'sbom: yarn.lock: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+  },
+
+  // Injection strings in every field that reaches the log or the summary.
+  {
+    name: 'injection: package name, version and license (npm) in warnings and the summary',
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(
+          { ...leftPad({ license: INJECTION }), [`node_modules/${INJECTION}`]: { version: INJECTION, license: INJECTION } },
+          { name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0', [`missing${INJECTION}`]: '1' } },
+        ),
+      },
+    },
+    inputs: { path: 'package-lock.json' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.annotations.filter((a) => a.level === 'warning')).toHaveLength(1);
+      expect(r.summary).toContain('INJECTED');
+      expect(r.summary).not.toContain('\u001b');
+    },
+  },
+  {
+    name: 'injection: a requirements line quoted in the error',
+    workspace: { files: { 'requirements.txt': `${INJECTION}\n` } },
+    inputs: { path: 'requirements.txt' },
+    error: /^sbom: requirements\.txt:1: unknown option|^sbom: requirements\.txt:1: '.*INJECTED.*' does not start with a project name$/,
+  },
+  {
+    name: 'injection: a yarn.lock header quoted in the error',
+    workspace: { files: { 'yarn.lock': `# yarn lockfile v1\n\n${INJECTION}\n` } },
+    inputs: { path: 'yarn.lock' },
+    error: /^sbom: yarn\.lock:3: expected an entry header ending in ':', got ".*INJECTED/,
+  },
+  {
+    name: 'injection: component-name and -version inputs',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'component-name': INJECTION, 'component-version': INJECTION },
+    check: (r, sbom) => {
+      expect(r.exitCode).toBe(0);
+      expect(sbom).toContain('INJECTED');
+    },
+  },
+  {
+    name: 'injection: a lockfile path with a command in its name',
+    workspace: { files: { [`::warning::x/package-lock.json`]: npmLock(leftPad()) } },
+    inputs: { path: '.' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain(':\u200b:warning:\u200b:x/package-lock.json: package-lock lockfileVersion 3, 1 packages');
+    },
+  },
+
+  // Paths: inputs, and paths inside files (includes, importers, sibling manifests).
+  {
+    name: 'path: .. traversal',
+    workspace: { files: {} },
+    inputs: { path: '../../etc' },
+    error: /^sbom: Input 'path': path '\.\.\/\.\.\/etc' is outside the workspace /,
+  },
+  {
+    name: 'path: absolute path outside',
+    workspace: { files: {} },
+    inputs: { path: path.join(OUTSIDE, 'requirements.txt') },
+    error: /^sbom: Input 'path': path '.*requirements\.txt' is outside the workspace /,
+  },
+  {
+    name: 'path: a symlink out of the workspace',
+    workspace: { links: { 'requirements.txt': path.join(OUTSIDE, 'requirements.txt') } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: Input 'path': path 'requirements.txt' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'path: a directory search does not follow a lockfile linked out of the workspace',
+    workspace: { links: { 'requirements.txt': path.join(OUTSIDE, 'requirements.txt') } },
+    inputs: { path: '.' },
+    error: "sbom: Input 'path': no lockfile found under '.'",
+  },
+  {
+    name: 'path: output outside the workspace',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', output: '../sbom.cdx.json' },
+    error: /^sbom: Input 'output': path '\.\.\/sbom\.cdx\.json' is outside the workspace /,
+  },
+  {
+    name: 'path: exclude glob outside the workspace',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: '.', exclude: '../**' },
+    error: /^sbom: Input 'exclude': path '\.\.\/' is outside the workspace /,
+  },
+  {
+    name: 'path: -r include with ..',
+    workspace: { files: { 'requirements.txt': '-r ../../outside.txt\n' } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: requirements.txt:1: include '../../outside.txt' is outside the workspace",
+  },
+  {
+    name: 'path: -c include with an absolute path',
+    workspace: { files: { 'requirements.txt': `-c ${path.join(OUTSIDE, 'requirements.txt')}\n` } },
+    inputs: { path: 'requirements.txt' },
+    error: `sbom: requirements.txt:1: include '${path.join(OUTSIDE, 'requirements.txt')}' is outside the workspace`,
+  },
+  {
+    name: 'path: -r include through a symlink out of the workspace',
+    workspace: { files: { 'requirements.txt': '-r more.txt\n' }, links: { 'more.txt': path.join(OUTSIDE, 'requirements.txt') } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: requirements.txt:1: include 'more.txt' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'path: -r include through a linked folder out of the workspace',
+    workspace: { files: { 'requirements.txt': '-r out/requirements.txt\n' }, links: { out: OUTSIDE } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: requirements.txt:1: include 'out/requirements.txt' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'path: a package.json beside the lock linked out of the workspace',
+    workspace: {
+      files: { 'yarn.lock': `# yarn lockfile v1\n\n\nleft-pad@^1.3.0:\n  version "1.3.0"\n  resolved "https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz"\n  integrity ${INTEGRITY}\n` },
+      links: { 'package.json': path.join(OUTSIDE, 'package.json') },
+    },
+    inputs: { path: 'yarn.lock' },
+    error: "sbom: package.json: leads through a symlink outside the workspace",
+  },
+  {
+    name: 'path: the package.json naming the subject of several lockfiles linked out of the workspace',
+    workspace: {
+      files: { 'a/requirements.txt': 'six==1.16.0\n', 'b/requirements.txt': 'seven==1.0\n' },
+      links: { 'package.json': path.join(OUTSIDE, 'package.json') },
+    },
+    inputs: { path: '.' },
+    error: 'sbom: package.json: leads through a symlink outside the workspace',
+  },
+  {
+    name: 'path: a pyproject.toml beside requirements.txt linked out of the workspace',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' }, links: { 'pyproject.toml': path.join(OUTSIDE, 'package.json') } },
+    inputs: { path: 'requirements.txt' },
+    error: 'sbom: pyproject.toml: leads through a symlink outside the workspace',
+  },
+  {
+    name: 'path: a pnpm importer outside the workspace',
+    workspace: { files: { 'pnpm-lock.yaml': PNPM_OK.replace('importers:\n', `importers:\n\n  ../../../../../../..${OUTSIDE}/pkg:\n    dependencies: {}\n`) } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: /^sbom: pnpm-lock\.yaml:\d+: importer '.*\/pkg' is outside the workspace$/,
+  },
+  {
+    name: 'path: a pnpm importer linked out of the workspace',
+    workspace: { files: { 'pnpm-lock.yaml': PNPM_OK.replace('importers:\n', 'importers:\n\n  packages/out:\n    dependencies: {}\n') }, links: { 'packages/out': path.join(OUTSIDE, 'pkg') } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: "sbom: pnpm-lock.yaml:5: importer 'packages/out' leads through a symlink outside the workspace",
+  },
+
+  // Truncated, empty, binary, deep, huge and duplicate-key lockfiles.
+  {
+    name: 'document: truncated package-lock.json',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()).slice(0, 120) } },
+    inputs: { path: 'package-lock.json' },
+    error: /^sbom: package-lock\.json:\d+:\d+: invalid JSON: /,
+  },
+  {
+    name: 'document: empty package-lock.json',
+    workspace: { files: { 'package-lock.json': '' } },
+    inputs: { path: 'package-lock.json' },
+    error: 'sbom: package-lock.json:1:1: is empty, expected JSON',
+  },
+  {
+    name: 'document: empty pnpm-lock.yaml',
+    workspace: { files: { 'pnpm-lock.yaml': '' } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: 'sbom: pnpm-lock.yaml:1: is not a YAML mapping',
+  },
+  {
+    name: 'document: empty requirements.txt is an empty inventory',
+    workspace: { files: { 'requirements.txt': '' } },
+    inputs: { path: 'requirements.txt' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs['components']).toBe('0');
+      expect(r.outputs['dependencies']).toBe('0');
+    },
+  },
+  {
+    name: 'document: binary yarn.lock',
+    workspace: { files: { 'yarn.lock': Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x3a, 0x3a, 0x65, 0x0a]) } },
+    inputs: { path: 'yarn.lock' },
+    error: /^sbom: yarn\.lock:1: expected an entry header ending in ':', got "/,
+  },
+  {
+    name: 'document: binary poetry.lock',
+    workspace: { files: { 'poetry.lock': Buffer.from([0x00, 0x01, 0x02, 0xff, 0x0a, 0x3d, 0x3d]) } },
+    inputs: { path: 'poetry.lock' },
+    error: /^sbom: poetry\.lock:1:\d+: invalid TOML: /,
+  },
+  {
+    name: 'document: JSON nested 100,000 levels',
+    workspace: { files: { 'package-lock.json': `{"lockfileVersion":3,"packages":${'['.repeat(100_000)}${']'.repeat(100_000)}}` } },
+    inputs: { path: 'package-lock.json' },
+    error: 'sbom: package-lock.json:1:288: nests deeper than 256 levels',
+  },
+  {
+    name: 'document: YAML nested 100,000 levels',
+    workspace: { files: { 'pnpm-lock.yaml': `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: 'sbom: pnpm-lock.yaml: nests deeper than 256 levels',
+  },
+  {
+    name: 'document: a lockfile over 64 MiB',
+    workspace: { files: { 'uv.lock': '' } },
+    inputs: { path: 'uv.lock' },
+    error: 'sbom: uv.lock: is 65.0 MiB, over the limit of 64.0 MiB',
+  },
+  {
+    name: 'document: duplicate keys in pnpm-lock.yaml',
+    workspace: { files: { 'pnpm-lock.yaml': PNPM_OK.replace('snapshots:\n', 'snapshots:\n\n  left-pad@1.3.0: {}\n') } },
+    inputs: { path: 'pnpm-lock.yaml' },
+    error: /^sbom: pnpm-lock\.yaml:\d+:\d+: invalid YAML: Map keys must be unique$/,
+  },
+  {
+    name: 'document: duplicate keys in poetry.lock',
+    workspace: { files: { 'poetry.lock': '[[package]]\nname = "six"\nname = "seven"\nversion = "1.16.0"\n' } },
+    inputs: { path: 'poetry.lock' },
+    error: /^sbom: poetry\.lock:3:\d+: invalid TOML: /,
+  },
+  {
+    name: 'document: duplicate keys in package-lock.json (JSON: the last one wins, as in npm)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()).replace('"version": "1.3.0",', '"version": "1.0.0",\n      "version": "1.3.0",') } },
+    inputs: { path: 'package-lock.json' },
+    check: (r, sbom) => {
+      expect(r.exitCode).toBe(0);
+      expect(sbom).toContain('"purl": "pkg:npm/left-pad@1.3.0"');
+      expect(sbom).not.toContain('left-pad@1.0.0');
+    },
+  },
+  {
+    name: 'number: lockfileVersion Infinity (1e999)',
+    workspace: { files: { 'package-lock.json': '{\n  "lockfileVersion": 1e999,\n  "packages": {}\n}\n' } },
+    inputs: { path: 'package-lock.json' },
+    error: 'sbom: package-lock.json:2: unsupported lockfileVersion Infinity (this action reads 1, 2 and 3)',
+  },
+  {
+    name: 'number: lockfileVersion -1',
+    workspace: { files: { 'package-lock.json': '{\n  "lockfileVersion": -1,\n  "packages": {}\n}\n' } },
+    inputs: { path: 'package-lock.json' },
+    error: 'sbom: package-lock.json:2: unsupported lockfileVersion -1 (this action reads 1, 2 and 3)',
+  },
+  {
+    name: 'number: yarn berry __metadata.version .nan',
+    workspace: { files: { 'yarn.lock': '__metadata:\n  version: .nan\n' } },
+    inputs: { path: 'yarn.lock' },
+    error: 'sbom: yarn.lock:1: unsupported yarn lockfile __metadata.version NaN (this action reads 4–8)',
+  },
+  {
+    name: 'number: a negative --hash',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0 --hash=sha256:-1\n' } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: requirements.txt:1: malformed --hash 'sha256:-1' (expected <algorithm>:<hex digest>)",
+  },
+
+  // Invalid enums and booleans.
+  {
+    name: 'enum: format yaml',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', format: 'yaml' },
+    error: 'sbom: Input \'format\': expected one of json, xml, got "yaml"',
+  },
+  {
+    name: 'enum: spec-version 1.4',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'spec-version': '1.4' },
+    error: 'sbom: Input \'spec-version\': expected one of 1.6, 1.5, got "1.4"',
+  },
+  {
+    name: 'enum: include-dev maybe',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'include-dev': 'maybe' },
+    error: 'sbom: Input \'include-dev\': expected true or false, got "maybe"',
+  },
+
+  {
+    name: 'enum: reproducible yes',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', reproducible: 'yes' },
+    error: 'sbom: Input \'reproducible\': expected true or false, got "yes"',
+  },
+  {
+    name: 'output: a name with a line break is refused before anything is written',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', output: 'a\nsbom-file=forged.json' },
+    error: "sbom: Input 'output': holds a line break or a control character",
+  },
+  {
+    name: 'injection: an include name quoted in the error',
+    workspace: { files: { 'requirements.txt': '-r ::error::x%0A::warning::y.txt\n' } },
+    inputs: { path: 'requirements.txt' },
+    error: "sbom: requirements.txt:1: included file ':\u200b:error:\u200b:x%0A:\u200b:warning:\u200b:y.txt' does not exist",
+  },
+
+  // Secrets on error paths.
+  {
+    name: 'secret: the token is masked and never echoed when an input is refused',
+    workspace: { files: {} },
+    inputs: { path: '../x', token: SECRETS.inputToken },
+    masked: [SECRETS.inputToken],
+    error: /^sbom: Input 'path': path '\.\.\/x' is outside the workspace /,
+  },
+];
+
+beforeAll(() => {
+  ensureBundled(ACTION);
+});
+
+describe('hostile input (bundled action)', () => {
+  it.each(cases)('$name', async (c) => {
+    const ws = makeWorkspace(c.workspace);
+    // The huge-file case: a sparse file just over the limit (nothing is written to disk).
+    if (c.name.includes('over 64 MiB')) truncateSync(path.join(ws, 'uv.lock'), 65 * 1024 * 1024);
+    const r = await runBundledAction(ACTION, { workspace: ws, inputs: c.inputs });
+    const output = r.outputs['sbom-file'];
+    const sbom = output !== undefined && existsSync(path.join(ws, output)) ? readFileSync(path.join(ws, output), 'utf8') : undefined;
+    if (sbom !== undefined) expect(sbom).not.toContain(OUTSIDE_CANARY);
+    if (c.error === undefined) {
+      expectClean(r, ALL_SECRETS);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message), r.stdout.slice(-2000)).toEqual([]);
+      expect(r.exitCode).toBe(0);
+      expect(sbom).toBeDefined();
+    } else {
+      expectRefused(r, c.error, ALL_SECRETS);
+    }
+    for (const m of c.masked ?? []) expect(r.masks).toContain(m);
+    if (!c.masked) expect(r.masks).toEqual([]);
+    await c.check?.(r, sbom);
+  });
+
+});
