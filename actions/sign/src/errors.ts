@@ -1,4 +1,4 @@
-import { errorMessage, redact, UserError } from '@spikeformer-actions/core';
+import { errorMessage, redact, redactUrl, UserError } from '@spikeformer-actions/core';
 import { InternalError } from '@sigstore/sign';
 import { RegistryError } from '@spikeformer-actions/supply-chain';
 
@@ -8,9 +8,17 @@ export interface ServiceUrls {
   tsaURL?: string;
 }
 
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi;
+
+/** Every URL in a message without its credentials (a service URL or a library's message may hold one). */
+export function redactUrls(text: string): string {
+  // Only URLs with userinfo are rewritten: redactUrl also normalises, which would change the rest.
+  return text.replace(URL_IN_TEXT, (u) => (/^[^/]*\/\/[^/@]*@/.test(u) ? redactUrl(u) : u));
+}
+
 /** Which Sigstore service a failure came from, as one actionable error (with the cause's message). */
 export function signingError(e: unknown, urls: ServiceUrls, secrets: readonly string[]): UserError | unknown {
-  if (e instanceof RegistryError) return new UserError(`registry: ${redact(e.message, secrets)}`, { cause: e });
+  if (e instanceof RegistryError) return new UserError(`registry: ${redactUrls(redact(e.message, secrets))}`, { cause: e });
   if (!(e instanceof InternalError)) return e;
   const cause = e.cause === undefined ? '' : `: ${errorMessage(e.cause)}`;
   let what: string;
@@ -28,5 +36,5 @@ export function signingError(e: unknown, urls: ServiceUrls, secrets: readonly st
     default:
       what = `signing failed (${e.code})`;
   }
-  return new UserError(redact(`${what}${cause}`, secrets), { cause: e });
+  return new UserError(redactUrls(redact(`${what}${cause}`, secrets)), { cause: e });
 }

@@ -24,7 +24,7 @@ import {
   type Subject,
 } from '@spikeformer-actions/supply-chain';
 import type { Signer } from '@sigstore/sign';
-import { parseChecksums } from './checksums.js';
+import { checksumLine, escapeName, parseChecksums } from './checksums.js';
 import { signingError } from './errors.js';
 import { buildContext, missingContext } from './context.js';
 import { attachBundle, COSIGN_SIGN_PREDICATE, imageSubject, registryClient } from './image.js';
@@ -79,11 +79,19 @@ async function writeBundle(file: string, bundle: Bundle): Promise<string> {
   return json;
 }
 
-async function predicateOf(input: Inputs, claims: Record<string, unknown>): Promise<{ type: string; predicate: unknown }> {
-  if (input.attest === 'custom') {
-    const shown = workspaceRelative(input.predicate);
-    return { type: input.predicateType, predicate: parseJsonText(await readTextFile(input.predicate, 64 * 1024 * 1024, shown), shown) };
-  }
+const MAX_PREDICATE_BYTES = 64 * 1024 * 1024;
+
+/** The custom predicate, read (bounded, depth-limited) before anything is sent to Sigstore. */
+async function readPredicate(input: Inputs): Promise<unknown> {
+  if (input.attest !== 'custom') return undefined;
+  const shown = workspaceRelative(input.predicate);
+  const predicate = parseJsonText(await readTextFile(input.predicate, MAX_PREDICATE_BYTES, shown), shown);
+  if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate)) throw new FileError(shown, 'is not a JSON object (an in-toto predicate is an object)');
+  return predicate;
+}
+
+function predicateOf(input: Inputs, custom: unknown, claims: Record<string, unknown>): { type: string; predicate: unknown } {
+  if (input.attest === 'custom') return { type: input.predicateType, predicate: custom };
   const ctx = buildContext(process.env, claims);
   const missing = missingContext(ctx);
   if (missing.length > 0) throw new UserError(`SLSA provenance needs the GitHub context; missing: ${missing.join(', ')} (run inside GitHub Actions)`);
@@ -101,6 +109,7 @@ export async function run(): Promise<void> {
 
 async function sign(input: Inputs): Promise<void> {
   const { subjects, files } = await subjectsOf(input);
+  const custom = await readPredicate(input);
   const { signer, claims } = await makeSigner(input);
   const setup: SigningSetup = { signer, ...(input.tlog ? { rekorURL: input.rekorURL } : {}), ...(input.tsaURL ? { tsaURL: input.tsaURL } : {}) };
   const tempDir = process.env['RUNNER_TEMP'] ?? os.tmpdir();
@@ -115,10 +124,10 @@ async function sign(input: Inputs): Promise<void> {
       await writeBundle(out, bundle);
       const digest = subjects.find((s) => s.name === name)?.digest['sha256'] ?? '';
       records.push({ subject: name, digest: `sha256:${digest}`, bundlePath: workspaceRelative(out), bundle });
-      info(`Signed ${name} → ${workspaceRelative(out)} (${witnessOf(bundle)})`);
+      info(`Signed ${escapeName(name)} → ${escapeName(workspaceRelative(out))} (${witnessOf(bundle)})`);
     }
   } else if (subjects.length > 0) {
-    const { type, predicate } = await predicateOf(input, claims);
+    const { type, predicate } = predicateOf(input, custom, claims);
     const statement = makeStatement(subjects, type, predicate);
     const bundle = await dsseBuilder(setup).create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
     const out = outputPath(input, tempDir, 'attestation.sigstore.json');
@@ -135,7 +144,7 @@ async function sign(input: Inputs): Promise<void> {
     const ref = input.image;
     const client = registryClient(ref, input.registryUsername, input.registryPassword);
     const subject = await imageSubject(client, ref);
-    const { type, predicate } = input.attest === 'none' ? { type: COSIGN_SIGN_PREDICATE, predicate: {} } : await predicateOf(input, claims);
+    const { type, predicate } = input.attest === 'none' ? { type: COSIGN_SIGN_PREDICATE, predicate: {} } : predicateOf(input, custom, claims);
     const statement = makeStatement([{ name: `${ref.registry}/${ref.repository}`, digest: { sha256: ref.digest.slice('sha256:'.length) } }], type, predicate);
     const bundle = await dsseBuilder(setup).create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
     const out = outputPath(input, tempDir, `image-${ref.digest.slice(7, 19)}.sigstore.json`);
@@ -146,8 +155,8 @@ async function sign(input: Inputs): Promise<void> {
     info(`Signed ${formatImageReference(ref)}; bundle attached as ${attached.manifestDigest} (${attached.via})`);
   }
 
-  setOutput('bundles', [...new Set(records.map((r) => r.bundlePath))].join('\n'));
-  setOutput('digests', records.map((r) => `${r.digest}  ${r.subject}`).join('\n'));
+  setOutput('bundles', [...new Set(records.map((r) => r.bundlePath))]);
+  setOutput('digests', records.map((r) => checksumLine(r.digest, r.subject)));
   setOutput('attestation-bundle', attestationPath);
   buildSummary(records, input.mode === 'key' ? 'Signed with a cosign key' : 'Signed keyless (GitHub OIDC)').write();
   const first = records[0];

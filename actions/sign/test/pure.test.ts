@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseChecksums } from '../src/checksums.js';
+import { checksumLine, parseChecksums } from '../src/checksums.js';
+import { keyProblem, looksLikePath } from '../src/key-shape.js';
 import { buildContext, missingContext } from '../src/context.js';
 import { validate, type RawChoices } from '../src/inputs.js';
 import { idTokenUnavailable, jwtClaims } from '../src/oidc.js';
@@ -18,6 +19,8 @@ describe('input rules', () => {
     [{ predicateType: 'x' }, /only used with attest: custom/],
     [{ hasFiles: false, checksums: '/w/SHA256SUMS' }, /checksums name subjects without their bytes/],
     [{ tlog: false }, /needs tsa-url/],
+    [{ attest: 'custom' as const, predicate: '/w/p.json', predicateType: 'cyclonedx' }, /Input 'predicate-type': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme/],
+    [{ mode: 'key' as const, key: 'cosign.key' }, /^Input 'key': looks like a path: give the key's content \(a secret\), not a file name$/],
   ])('refuses %o', (change, message) => {
     expect(() => validate({ ...base, ...change })).toThrow(message);
   });
@@ -58,5 +61,33 @@ describe('OIDC availability', () => {
     expect(ctx.ref).toBe('refs/tags/v2');
     expect(missingContext(ctx)).toEqual([]);
     expect(missingContext(buildContext({}))).toEqual(['repository', 'ref', 'sha', 'workflowRef', 'runId']);
+  });
+});
+
+describe('names in checksum lines (GNU sha256sum escaping)', () => {
+  const hex = 'a'.repeat(64);
+  it('writes plain names as they are and escapes \\, LF and CR with a leading backslash', () => {
+    expect(checksumLine(`sha256:${hex}`, 'dist/x.whl')).toBe(`sha256:${hex}  dist/x.whl`);
+    expect(checksumLine(`sha256:${hex}`, 'a\\b\nc\rd')).toBe(`\\sha256:${hex}  a\\\\b\\nc\\rd`);
+  });
+  it('reads escaped lines back to the same name', () => {
+    expect(parseChecksums(`\\${hex}  a\\\\b\\nc\n`)).toEqual({ ok: true, subjects: [{ name: 'a\\b\nc', digest: { sha256: hex } }] });
+  });
+  it('refuses U+2028 in a name, naming the line', () => {
+    expect(parseChecksums(`${hex}  ok\n${hex}  a\u2029b`)).toEqual({ ok: false, line: 2, problem: expect.stringContaining('line separator') });
+  });
+});
+
+describe('key inputs that are not PEM', () => {
+  it.each(['cosign.key', './cosign.key', 'keys/cosign.pem', '/home/runner/cosign.key', 'C:\\keys\\k.pem', '~/k', 'secrets/signing/release.priv'])('%s looks like a path', (v) => {
+    expect(looksLikePath(v)).toBe(true);
+  });
+  it.each(['MHcCAQEEIB3x/Qk+abc/def==', 'hello world', '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----', ''])('%j does not', (v) => {
+    expect(looksLikePath(v)).toBe(false);
+  });
+  it('names the problem without the value', () => {
+    expect(keyProblem('-----BEGIN PRIVATE KEY-----\n…')).toBeUndefined();
+    expect(keyProblem(Buffer.from('-----BEGIN PRIVATE KEY-----').toString('base64'))).toBe('looks base64-encoded: give the PEM text itself (decode it first)');
+    expect(keyProblem('abc def')).toBe('is not PEM (expected the text of a cosign.key or of a PKCS#8 private key)');
   });
 });

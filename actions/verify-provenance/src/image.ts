@@ -1,4 +1,4 @@
-import { info, maskSecret, UserError } from '@spikeformer-actions/core';
+import { FileError, info, maskSecret, parseJsonText, UserError } from '@spikeformer-actions/core';
 import {
   bundlesFromDocument,
   DocumentError,
@@ -18,9 +18,21 @@ export async function fetchImageBundles(ref: ImageReference, username: string, p
   try {
     return await fetchBundles(ref, username, password);
   } catch (e) {
-    if (e instanceof RegistryError || e instanceof DocumentError) throw new UserError(`${formatImageReference(ref)}: ${e.message}`, { cause: e });
+    if (e instanceof RegistryError || e instanceof DocumentError || e instanceof FileError) throw new UserError(`${formatImageReference(ref)}: ${e.message}`, { cause: e });
     throw e;
   }
+}
+
+/** The Sigstore bundle layers of a referrer's manifest (the registry's JSON is not trusted to be well formed). */
+function bundleLayers(bytes: Buffer, shown: string): { digest: string; mediaType: string }[] {
+  const manifest = parseJsonText(bytes.toString('utf8'), shown) as { layers?: unknown } | null;
+  const layers = Array.isArray(manifest?.layers) ? (manifest.layers as unknown[]) : [];
+  const out: { digest: string; mediaType: string }[] = [];
+  for (const layer of layers) {
+    const { digest, mediaType } = (typeof layer === 'object' && layer !== null ? layer : {}) as { digest?: unknown; mediaType?: unknown };
+    if (typeof digest === 'string' && typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX)) out.push({ digest, mediaType });
+  }
+  return out;
 }
 
 async function fetchBundles(ref: ImageReference, username: string, password: string): Promise<LoadedBundle[]> {
@@ -36,8 +48,7 @@ async function fetchBundles(ref: ImageReference, username: string, password: str
   for (const d of bundleRefs) {
     const manifest = await client.getManifest(ref.repository, d.digest);
     if (!manifest) continue;
-    const layers = (JSON.parse(manifest.bytes.toString('utf8')) as { layers?: { digest: string; mediaType: string }[] }).layers ?? [];
-    for (const layer of layers.filter((l) => l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX))) {
+    for (const layer of bundleLayers(manifest.bytes, `${shown} referrer ${d.digest}`)) {
       const blob = await client.getBlob(ref.repository, layer.digest);
       out.push(...bundlesFromDocument(blob.toString('utf8'), `${shown} referrer ${d.digest.slice(0, 19)}`));
     }

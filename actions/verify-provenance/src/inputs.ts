@@ -1,5 +1,5 @@
 import { InputError, inputs } from '@spikeformer-actions/core';
-import { GITHUB_OIDC_ISSUER, imageInput, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
+import { GITHUB_OIDC_ISSUER, imageInput, isTypeUri, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
 
 export interface Inputs {
   artifacts: string[];
@@ -8,6 +8,8 @@ export interface Inputs {
   trustedRoot: string;
   publicKeys: string[];
   policy: Policy;
+  /** No signer identity is required (allow-any-identity: true): every run warns. */
+  anyIdentity: boolean;
   explicitIssuer: boolean;
   requireTlog: boolean;
   registryUsername: string;
@@ -29,6 +31,23 @@ export interface RawPolicy {
   certificateOidcIssuer: string;
 }
 
+/** Whether an input pins who signed; without one, a valid signature by anyone would verify. */
+export function hasIdentityConstraint(p: Policy): boolean {
+  return p.sourceRepository !== undefined || p.signerWorkflow !== undefined || p.certificateIdentity !== undefined || p.certificateIdentityRegexp !== undefined;
+}
+
+/**
+ * Refuses a policy that pins no signer, as cosign (--certificate-identity) and
+ * `gh attestation verify` (--owner/--repo) do, unless the caller opted out explicitly.
+ */
+export function requireIdentity(policy: Policy, allowAnyIdentity: boolean): void {
+  if (hasIdentityConstraint(policy) || allowAnyIdentity) return;
+  throw new InputError(
+    'source-repository',
+    'no signer identity is required: give source-repository, signer-workflow, certificate-identity or certificate-identity-regexp (as cosign and gh attestation verify require), or set allow-any-identity: true to accept a valid signature by anyone',
+  );
+}
+
 /** Cross-field checks and the policy object; pure. */
 export function buildPolicy(raw: RawPolicy): Policy {
   if (raw.certificateIdentity && raw.certificateIdentityRegexp) {
@@ -43,7 +62,7 @@ export function buildPolicy(raw: RawPolicy): Policy {
     }
   }
   const predicateType = raw.predicateType || 'slsa-provenance';
-  if (predicateType !== 'slsa-provenance' && predicateType !== 'any' && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) {
+  if (predicateType !== 'slsa-provenance' && predicateType !== 'any' && !isTypeUri(predicateType)) {
     throw new InputError('predicate-type', `"${predicateType}" is not slsa-provenance, any, or a predicate type URI`);
   }
   if (raw.sourceDigest && !/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(raw.sourceDigest)) {
@@ -64,6 +83,13 @@ export function buildPolicy(raw: RawPolicy): Policy {
     ...(raw.certificateIdentity ? { certificateIdentity: raw.certificateIdentity } : {}),
     ...(re ? { certificateIdentityRegexp: re } : {}),
   };
+}
+
+/** The report path: it is written to the json-file output, so it must be one line. */
+export function jsonFileInput(): string {
+  const value = inputs.getPath('json-file');
+  if (/[\r\n\u2028\u2029]/.test(value)) throw new InputError('json-file', 'holds a line break; a path written to an output must be one line');
+  return value;
 }
 
 export async function readInputs(): Promise<Inputs> {
@@ -88,18 +114,23 @@ export async function readInputs(): Promise<Inputs> {
     certificateIdentityRegexp: inputs.getString('certificate-identity-regexp'),
     certificateOidcIssuer: issuerText,
   });
+  const anyIdentity = inputs.getBoolean('allow-any-identity', false);
+  requireIdentity(policy, anyIdentity);
+  const publicKeys = await inputs.getFiles('public-keys');
+  if (inputs.getString('public-keys') && publicKeys.length === 0) throw new InputError('public-keys', 'no file matches');
   return {
     artifacts,
     image,
     bundles,
     trustedRoot: inputs.getPath('trusted-root'),
-    publicKeys: await inputs.getFiles('public-keys'),
+    publicKeys,
     policy,
+    anyIdentity: anyIdentity && !hasIdentityConstraint(policy),
     explicitIssuer: issuerText !== GITHUB_OIDC_ISSUER,
     requireTlog: inputs.getBoolean('require-tlog', true),
     registryUsername: inputs.getString('registry-username'),
     registryPassword: inputs.getSecret('registry-password'),
-    jsonFile: inputs.getPath('json-file'),
+    jsonFile: jsonFileInput(),
     failOnError: inputs.getBoolean('fail-on-error', true),
   };
 }

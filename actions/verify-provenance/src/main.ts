@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   error,
-  FileError,
+  errorMessage,
   formatDuration,
   GateFailure,
   info,
@@ -12,6 +12,7 @@ import {
   readTextFile,
   setOutput,
   UserError,
+  warning,
   workspaceRelative,
 } from '@spikeformer-actions/core';
 import {
@@ -20,42 +21,90 @@ import {
   DocumentError,
   formatFailure,
   formatImageReference,
+  formatNotChecked,
   ProvenanceVerifier,
   type ArtifactInput,
   type ArtifactReport,
+  type BundleProblem,
   type LoadedBundle,
 } from '@spikeformer-actions/supply-chain';
 import { fetchImageBundles } from './image.js';
-import { readInputs } from './inputs.js';
+import { jsonFileInput, readInputs } from './inputs.js';
 import { buildSummary } from './summary.js';
 import { loadTrust } from './trust-io.js';
 
 const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
+const BUNDLE_EXPECTED = 'a Sigstore bundle, JSON lines of bundles or an npm attestations document';
 
-async function loadBundleFile(file: string): Promise<LoadedBundle[]> {
+type Loaded = { ok: true; bundles: LoadedBundle[] } | { ok: false; problem: BundleProblem };
+
+/** A bundle file's bundles, or why it has none: an unreadable bundle fails verification, it does not stop it. */
+async function loadBundleFile(file: string): Promise<Loaded> {
   const shown = workspaceRelative(file);
   try {
-    return bundlesFromDocument(await readTextFile(file, MAX_BUNDLE_BYTES, shown), shown);
+    return { ok: true, bundles: bundlesFromDocument(await readTextFile(file, MAX_BUNDLE_BYTES, shown), shown) };
   } catch (e) {
-    if (e instanceof DocumentError) throw new FileError(shown, e.message.startsWith(`${shown}`) ? e.message.slice(shown.length).replace(/^[:\s]+/, '') : e.message);
+    if (e instanceof DocumentError || e instanceof UserError) return { ok: false, problem: { bundle: shown, expected: BUNDLE_EXPECTED, found: e.message } };
     throw e;
   }
 }
 
+/** Where the report goes: the json-file input, else RUNNER_TEMP; '' when the input itself is unusable. */
+function reportPath(): string {
+  try {
+    return jsonFileInput() || path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'verify-provenance.json');
+  } catch {
+    return '';
+  }
+}
+
+async function writeReport(file: string, report: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * Every run sets every output: a step that stops on bad input still says status=failed, so a
+ * later `if: always()` step never reads an empty status as something else.
+ */
 export async function run(): Promise<void> {
+  try {
+    await verify();
+  } catch (e) {
+    if (e instanceof GateFailure) throw e;
+    const file = reportPath();
+    if (file) await writeReport(file, { status: 'failed', error: errorMessage(e), artifacts: [] }).catch(() => undefined);
+    setOutput('status', 'failed');
+    setOutput('verified', 0);
+    setOutput('failed', 0);
+    setOutput('json-file', file && existsSync(file) ? file : '');
+    throw e;
+  }
+}
+
+async function verify(): Promise<void> {
   const started = performance.now();
   const input = await readInputs();
-  const { trust, origin } = await loadTrust(input.trustedRoot, input.publicKeys);
-  const verifier = new ProvenanceVerifier({ trust, policy: input.policy, requireTlog: input.requireTlog, explicitIssuer: input.explicitIssuer });
+  if (input.anyIdentity) {
+    warning('allow-any-identity: true: any valid signature verifies, whoever made it (no source repository, signer workflow or certificate identity is checked)');
+  }
+  const { trust, origin, keyCount } = await loadTrust(input.trustedRoot, input.publicKeys);
+  const verifier = new ProvenanceVerifier({ trust, policy: input.policy, requireTlog: input.requireTlog, explicitIssuer: input.explicitIssuer, hasPublicKeys: keyCount > 0 });
 
   const bundles: LoadedBundle[] = [];
-  for (const file of input.bundles) bundles.push(...(await loadBundleFile(file)));
+  const problems: BundleProblem[] = [];
+  const missing = new Map<string, BundleProblem>();
+  const take = (loaded: Loaded): void => {
+    if (loaded.ok) bundles.push(...loaded.bundles);
+    else problems.push(loaded.problem);
+  };
+  for (const file of input.bundles) take(await loadBundleFile(file));
   if (input.bundles.length === 0) {
     // sign writes <file>.sigstore.json next to each file: use those when no bundle is named.
     for (const artifact of input.artifacts) {
       const sibling = `${artifact}.sigstore.json`;
-      if (!existsSync(sibling)) throw new UserError(`${workspaceRelative(artifact)}: no bundle given and no ${path.basename(sibling)} next to it (set 'bundles')`);
-      bundles.push(...(await loadBundleFile(sibling)));
+      if (existsSync(sibling)) take(await loadBundleFile(sibling));
+      else missing.set(artifact, { expected: `${path.basename(sibling)} next to it (or set bundles)`, found: 'no such file' });
     }
   }
 
@@ -63,14 +112,18 @@ export async function run(): Promise<void> {
   for (const file of input.artifacts) {
     const name = workspaceRelative(file);
     const artifact: ArtifactInput = { name, digests: await digestFile(file), bytes: () => readFileLimited(file, 4 * 1024 * 1024 * 1024, name) };
-    reports.push(await verifier.verifyArtifact(artifact, bundles));
+    const own = missing.get(file);
+    reports.push(await verifier.verifyArtifact(artifact, bundles, own ? [own, ...problems] : problems));
   }
   if (input.image) {
     const imageBundles = await fetchImageBundles(input.image, input.registryUsername, input.registryPassword);
     const name = formatImageReference(input.image);
-    reports.push(await verifier.verifyArtifact({ name, digests: { sha256: input.image.digest.slice('sha256:'.length) } }, [...imageBundles, ...bundles]));
+    reports.push(await verifier.verifyArtifact({ name, digests: { sha256: input.image.digest.slice('sha256:'.length) } }, [...imageBundles, ...bundles], problems));
   }
-  if (input.artifacts.length === 0 && !input.image) for (const b of bundles) reports.push(verifier.verifyStandalone(b));
+  if (input.artifacts.length === 0 && !input.image) {
+    for (const b of bundles) reports.push(verifier.verifyStandalone(b));
+    for (const p of problems) reports.push(ProvenanceVerifier.unreadable(p));
+  }
 
   const failed = reports.filter((r) => r.verdict === 'failed');
   for (const r of reports) {
@@ -79,12 +132,13 @@ export async function run(): Promise<void> {
       const who = e?.signer.type === 'certificate' ? e.signer.subjectAlternativeName : `public key ${e?.signer.type === 'public-key' ? e.signer.hint : ''}`;
       info(`✓ ${r.artifact}: verified (${e?.predicateType ?? 'message signature'}, signed by ${who})`);
     } else for (const f of r.failures) error(formatFailure(f));
+    for (const n of r.notChecked ?? []) info(formatNotChecked(r.artifact, n));
   }
 
   const jsonFile = input.jsonFile || path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'verify-provenance.json');
-  await mkdir(path.dirname(jsonFile), { recursive: true });
-  await writeFile(jsonFile, `${JSON.stringify({ status: failed.length === 0 ? 'passed' : 'failed', trustedRoot: origin, policy: { ...input.policy, certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source }, artifacts: reports }, null, 2)}\n`);
-  setOutput('status', failed.length === 0 ? 'passed' : 'failed');
+  const status = failed.length === 0 ? 'passed' : 'failed';
+  await writeReport(jsonFile, { status, trustedRoot: origin, policy: { ...input.policy, certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source }, artifacts: reports });
+  setOutput('status', status);
   setOutput('verified', reports.length - failed.length);
   setOutput('failed', failed.length);
   setOutput('json-file', jsonFile);

@@ -1,5 +1,5 @@
 import { Summary } from '@spikeformer-actions/core';
-import { formatFailure, type ArtifactReport, type BundleEvidence } from '@spikeformer-actions/supply-chain';
+import { formatFailure, formatNotChecked, type ArtifactReport, type BundleEvidence } from '@spikeformer-actions/supply-chain';
 
 function signerText(e: BundleEvidence): string {
   if (e.signer.type === 'public-key') return `public key ${e.signer.hint}`;
@@ -41,6 +41,8 @@ export function buildSummary(reports: readonly ArtifactReport[], trustOrigin: st
       ];
     }),
   );
+  const unchecked = reports.flatMap((r) => (r.notChecked ?? []).map((n) => formatNotChecked(r.artifact, n)));
+  if (unchecked.length > 0) s.details(`Not checked (${unchecked.length})`, new Summary().list(unchecked), true);
   const failures = reports.flatMap((r) => r.failures);
   if (failures.length > 0) s.details(`Failed checks (${failures.length})`, new Summary().list(failures.map(formatFailure)), true);
   return s;

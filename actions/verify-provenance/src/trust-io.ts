@@ -57,7 +57,7 @@ async function publicGoodTrust(withNpmKeys: boolean): Promise<{ root: TrustedRoo
  * The trust material: the given trusted_root.json (offline: no request at all), or the
  * public-good root through Sigstore's TUF repository.
  */
-export async function loadTrust(trustedRootFile: string, keyFiles: readonly string[]): Promise<{ trust: TrustMaterial; origin: string }> {
+export async function loadTrust(trustedRootFile: string, keyFiles: readonly string[]): Promise<{ trust: TrustMaterial; origin: string; keyCount: number }> {
   const keys = await loadKeys(keyFiles);
   let root: TrustedRoot;
   let origin: string;
@@ -77,5 +77,5 @@ export async function loadTrust(trustedRootFile: string, keyFiles: readonly stri
     keys.push(...fetched.npmKeys);
     origin = 'Sigstore public-good (TUF)';
   }
-  return { trust: buildTrustMaterial(root, keys), origin };
+  return { trust: buildTrustMaterial(root, keys), origin, keyCount: keys.length };
 }

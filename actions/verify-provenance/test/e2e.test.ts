@@ -64,6 +64,14 @@ function caseInputs(e: Expected, extra: Record<string, string> = {}): Record<str
   };
 }
 
+const NPM_PUBLISH = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
+
+/** Where npm's publish attestation sits in a case's attestations document (the order varies). */
+function publishIndex(ws: string): number {
+  const doc = JSON.parse(readFileSync(path.join(ws, 'pkg/attestations.json'), 'utf8')) as { attestations: { predicateType: string }[] };
+  return doc.attestations.findIndex((a) => a.predicateType === NPM_PUBLISH);
+}
+
 function errors(r: RunResult): string[] {
   return r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 }
@@ -95,6 +103,50 @@ describe('verify-provenance on real npm provenance, offline', { timeout: 60_000 
       expect(summary).toMatch(/log #\d+ at 20\d\d-/);
     });
   }
+
+  for (const c of CASES) {
+    it(`${c}: without registry keys the SLSA provenance is verified and npm's publish attestation reported not checked`, async () => {
+      const { ws, expected } = caseWorkspace(c);
+      const inputs = caseInputs(expected, { 'json-file': 'report.json' });
+      delete inputs['public-keys'];
+      const guard = guarded();
+      const r = await runBundledAction(ACTION, { workspace: ws, inputs, env: guard.env });
+      expect(errors(r)).toEqual([]);
+      expect(r.exitCode).toBe(0);
+      expect(guard.attempts()).toEqual([]);
+      expect(r.outputs).toMatchObject({ status: 'passed', verified: '1', failed: '0' });
+      const publish = `pkg/attestations.json#attestations[${publishIndex(ws)}]`;
+      const line = `pkg/${expected.tarball.file}: ${publish} (${NPM_PUBLISH}) not checked (no registry keys: give npm's keys.json in public-keys to check it)`;
+      expect(r.stdout.split('\n')).toContain(line);
+      const report = JSON.parse(readFileSync(path.join(ws, 'report.json'), 'utf8')) as { artifacts: { verdict: string; notChecked: unknown[] }[] };
+      expect(report.artifacts[0]?.notChecked).toEqual([{ bundle: publish, predicateType: NPM_PUBLISH, reason: 'no registry keys' }]);
+      expect(decoded(r.summary)).toContain(`Not checked (1)</summary>`);
+    });
+  }
+
+  it('without registry keys a tampered provenance still fails; with keys a tampered publish attestation fails', async () => {
+    const { ws, expected } = caseWorkspace('gundam-visor@1.0.1');
+    const noKeys = caseInputs(expected, { bundles: 'pkg/negative/invalidsigprov.attestations.json' });
+    delete noKeys['public-keys'];
+    const r = await runBundledAction(ACTION, { workspace: ws, inputs: noKeys });
+    expect(r.exitCode).toBe(1);
+    expect(errors(r)).toContainEqual(expect.stringMatching(/^pkg\/gundam-visor-1\.0\.1\.tgz: signature failed in pkg\/negative\/invalidsigprov\.attestations\.json#attestations\[\d\]: .*TLOG_BODY_ERROR/));
+    const index = publishIndex(ws);
+    const doc = JSON.parse(readFileSync(path.join(ws, 'pkg/attestations.json'), 'utf8')) as { attestations: { bundle: { dsseEnvelope: { signatures: { sig: string }[] } } }[] };
+    const sig = doc.attestations[index]!.bundle.dsseEnvelope.signatures[0]!;
+    sig.sig = Buffer.from(Buffer.from(sig.sig, 'base64').map((b, i) => (i === 10 ? b ^ 1 : b))).toString('base64');
+    writeFileSync(path.join(ws, 'pkg/forged-publish.json'), JSON.stringify(doc));
+    const withKeys = await runBundledAction(ACTION, { workspace: ws, inputs: caseInputs(expected, { bundles: 'pkg/forged-publish.json' }) });
+    expect(withKeys.exitCode).toBe(1);
+    expect(errors(withKeys)).toContainEqual(expect.stringContaining(`pkg/gundam-visor-1.0.1.tgz: signature failed in pkg/forged-publish.json#attestations[${index}]: `));
+    // Asked for the publish attestation itself, no keys is a failure, not "not checked".
+    const publishOnly = caseInputs(expected, { 'predicate-type': NPM_PUBLISH, 'builder-id': '', 'source-ref': '', 'source-digest': '' });
+    delete publishOnly['public-keys'];
+    const asked = await runBundledAction(ACTION, { workspace: ws, inputs: publishOnly });
+    expect(asked.exitCode).toBe(1);
+    expect(errors(asked)).toContainEqual(expect.stringContaining(`pkg/gundam-visor-1.0.1.tgz: signature failed in pkg/attestations.json#attestations[${index}]: `));
+    expect(errors(asked)[0]).toMatch(/no trusted public key for key hint "SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA"$/);
+  });
 
   it('the network guard works: without trusted-root the TUF fetch is attempted, blocked, and reported as one input error', async () => {
     const { ws, expected } = caseWorkspace('gundam-visor@1.0.1');
@@ -222,7 +274,8 @@ describe('round trip: bundles made by the sign action verify here', { timeout: 9
       env: sigstore.idTokenEnv(),
     });
     expect(errors(signed)).toEqual([]);
-    const r = await runBundledAction(ACTION, { workspace: ws, inputs: { artifacts: 'spikeformer-1.0.0.whl', bundles: 'att/attestation.sigstore.json', 'trusted-root': 'mock_root.json' } });
+    // The signer identity is pinned by regexp only, so the repository check is the consistency check.
+    const r = await runBundledAction(ACTION, { workspace: ws, inputs: { artifacts: 'spikeformer-1.0.0.whl', bundles: 'att/attestation.sigstore.json', 'trusted-root': 'mock_root.json', 'certificate-identity-regexp': '^https://github\\.com/spikeformer/' } });
     expect(r.exitCode).toBe(1);
     expect(errors(r)).toContainEqual(
       expect.stringMatching(/^spikeformer-1\.0\.0\.whl: provenance matches certificate \(repository\) failed in att\/attestation\.sigstore\.json: expected https:\/\/github\.com\/spikeformer\/spikeformer-kit \(certificate\), found https:\/\/github\.com\/other\/project \(provenance\)/),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPolicy, type RawPolicy } from '../src/inputs.js';
+import { buildPolicy, requireIdentity, type RawPolicy } from '../src/inputs.js';
 
 const raw: RawPolicy = { predicateType: '', sourceRepository: '', sourceRef: '', sourceDigest: '', workflowTriggers: [], builderId: '', signerWorkflow: '', certificateIdentity: '', certificateIdentityRegexp: '', certificateOidcIssuer: '' };
 
@@ -19,5 +19,17 @@ describe('policy inputs', () => {
     expect(p.certificateIdentityRegexp?.test('https://github.com/o/r')).toBe(true);
     expect(p.sourceRef).toBe('refs/tags/v*');
     expect(p.predicateType).toBe('https://cyclonedx.org/bom');
+  });
+  it('requires a signer identity unless allow-any-identity is set', () => {
+    expect(() => requireIdentity(buildPolicy(raw), false)).toThrow(/^Input 'source-repository': no signer identity is required: give source-repository, signer-workflow, certificate-identity or certificate-identity-regexp/);
+    expect(() => requireIdentity(buildPolicy({ ...raw, builderId: 'https://github.com/npm/cli' }), false)).toThrow(/no signer identity is required/);
+    expect(() => requireIdentity(buildPolicy(raw), true)).not.toThrow();
+    for (const pinned of [{ sourceRepository: 'o/r' }, { signerWorkflow: 'o/r/.github/workflows/r.yml' }, { certificateIdentity: 'https://x' }, { certificateIdentityRegexp: '^https://' }]) {
+      expect(() => requireIdentity(buildPolicy({ ...raw, ...pinned }), false)).not.toThrow();
+    }
+  });
+  it('takes predicate types that are absolute URIs only', () => {
+    expect(buildPolicy({ ...raw, predicateType: 'urn:example:predicate' }).predicateType).toBe('urn:example:predicate');
+    for (const bad of ['cyclonedx', 'https://x/a b', 'https://x/\u0007', '://x']) expect(() => buildPolicy({ ...raw, predicateType: bad })).toThrow(/Input 'predicate-type'/);
   });
 });

@@ -144,7 +144,14 @@ export async function loadSigningKey(pem: string, password: string): Promise<Sig
     }
   }
   if (block.type === 'PRIVATE KEY' || block.type === 'EC PRIVATE KEY' || block.type === 'RSA PRIVATE KEY') {
-    return describeKey(createPrivateKey({ key: pem, format: 'pem' }));
+    let key: KeyObject;
+    try {
+      key = createPrivateKey({ key: pem, format: 'pem' });
+    } catch (e) {
+      // OpenSSL's reason (never the key's bytes) says what is wrong with the block.
+      throw new KeyError(`the ${block.type} block cannot be read (${e instanceof Error ? e.message : String(e)})`);
+    }
+    return describeKey(key);
   }
   if (block.type === 'ENCRYPTED PRIVATE KEY') {
     try {

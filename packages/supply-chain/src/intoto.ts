@@ -1,3 +1,5 @@
+import { jsonDepthExceededAt, MAX_NESTING_DEPTH } from '@spikeformer-actions/core';
+
 /** in-toto attestation framework v1 types and the DSSE payload type that carries them. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
@@ -23,9 +25,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Parses and shape-checks an in-toto statement (v0.1 or v1) from a DSSE payload. */
 export function parseStatement(payload: Uint8Array): StatementParse {
+  const text = Buffer.from(payload).toString('utf8');
+  // Whatever reads the statement later (reports, JSON.stringify) must not meet unbounded nesting.
+  if (jsonDepthExceededAt(text) >= 0) return { ok: false, problem: `payload nests deeper than ${MAX_NESTING_DEPTH} levels` };
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(payload).toString('utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     return { ok: false, problem: `payload is not JSON (${e instanceof Error ? e.message : String(e)})` };
   }
@@ -50,4 +55,15 @@ export function parseStatement(payload: Uint8Array): StatementParse {
 
 export function makeStatement<P>(subjects: Subject[], predicateType: string, predicate: P): Statement<P> {
   return { _type: IN_TOTO_STATEMENT_V1, subject: subjects, predicateType, predicate };
+}
+
+const TYPE_URI_MAX = 2048;
+
+/**
+ * in-toto's TypeURI (predicateType): an absolute URI with a scheme, such as
+ * https://slsa.dev/provenance/v1 or urn:…; no white space or control characters.
+ */
+export function isTypeUri(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return text.length <= TYPE_URI_MAX && /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/i.test(text);
 }

@@ -120,5 +120,10 @@ describe('bundle documents', () => {
     expect(() => bundlesFromDocument('{"mediaType":"text/plain"}', 'x.json')).toThrow(/x\.json: not a Sigstore bundle/);
     expect(() => bundlesFromDocument(`${bundle(1)}\nnot json`, 'y.jsonl')).toThrow(/y\.jsonl:2: line is not JSON/);
     expect(() => bundlesFromDocument('{"attestations":[]}', 'z.json')).toThrow(/z\.json: the attestations document is empty/);
+    expect(() => bundlesFromDocument(' \n', 'e.json')).toThrow(/^e\.json: is empty \(expected a Sigstore bundle or an npm attestations document\)$/);
+    expect(() => bundlesFromDocument(`{"attestations":${'['.repeat(300)}${']'.repeat(300)}}`, 'd.json')).toThrow(/^d\.json:1:272: nests deeper than 256 levels$/);
+    // A pretty-printed document cut short is a JSON error with its position, not "line 1 is not a bundle".
+    expect(() => bundlesFromDocument('{\n  "attestations": [\n    {', 't.json')).toThrow(/^t\.json:3:6: invalid JSON: /);
+    expect(() => bundlesFromDocument('{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=0.1"}', 'm.json')).toThrow("m.json: malformed Sigstore bundle: invalid v0.1 bundle (content, verificationMaterial)");
   });
 });

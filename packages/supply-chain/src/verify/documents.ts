@@ -1,4 +1,5 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { FileError, jsonDepthExceededAt, MAX_NESTING_DEPTH, parseJsonText, positionOf } from '@spikeformer-actions/core';
 
 /** One Sigstore bundle taken out of a file, with where it came from. */
 export interface LoadedBundle {
@@ -16,6 +17,15 @@ export class DocumentError extends Error {
   }
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -27,7 +37,10 @@ function toBundle(json: unknown, source: string): Bundle {
   try {
     return bundleFromJSON(json);
   } catch (e) {
-    throw new DocumentError(`${source}: malformed Sigstore bundle: ${e instanceof Error ? e.message : String(e)}`);
+    // @sigstore/bundle names the missing or wrong fields in `fields`; its message alone is "invalid bundle".
+    const fields = (e as { fields?: unknown }).fields;
+    const which = Array.isArray(fields) && fields.length > 0 ? ` (${fields.slice(0, 5).map(String).join(', ')})` : '';
+    throw new DocumentError(`${source}: malformed Sigstore bundle: ${e instanceof Error ? e.message : String(e)}${which}`);
   }
 }
 
@@ -37,12 +50,19 @@ function toBundle(json: unknown, source: string): Bundle {
  */
 export function bundlesFromDocument(text: string, file: string): LoadedBundle[] {
   const trimmed = text.trim();
+  if (trimmed === '') throw new DocumentError(`${file}: is empty (expected a Sigstore bundle or an npm attestations document)`);
+  // Bundles nest a few levels; a deeper document is refused before anything walks it.
+  const deep = jsonDepthExceededAt(text);
+  if (deep >= 0) {
+    const at = positionOf(text, deep);
+    throw new DocumentError(`${file}:${at.line}:${at.column}: nests deeper than ${MAX_NESTING_DEPTH} levels`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(trimmed);
   } catch {
     const lines = trimmed.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length > 1) {
+    if (lines.length > 1 && isJson(lines[0] ?? '')) {
       return lines.map((line, i) => {
         let parsed: unknown;
         try {
@@ -52,6 +72,13 @@ export function bundlesFromDocument(text: string, file: string): LoadedBundle[] 
         }
         return { source: `${file}#${i + 1}`, bundle: toBundle(parsed, `${file}:${i + 1}`) };
       });
+    }
+    try {
+      parseJsonText(text, file);
+    } catch (e) {
+      // parseJsonText's message names the file, line and column of the first syntax error.
+      if (e instanceof FileError) throw new DocumentError(e.message);
+      throw e;
     }
     throw new DocumentError(`${file}: not JSON (expected a Sigstore bundle or an npm attestations document)`);
   }

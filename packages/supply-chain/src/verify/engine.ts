@@ -42,6 +42,13 @@ export interface Failure {
   found: string;
 }
 
+/** A bundle beside the one asked for that could not be checked, and why. */
+export interface NotChecked {
+  bundle: string;
+  predicateType: string;
+  reason: string;
+}
+
 export interface ArtifactReport {
   artifact: string;
   digests: Partial<Digests>;
@@ -51,6 +58,16 @@ export interface ArtifactReport {
   /** Checks of the bundle(s) considered; on failure, every failed one. */
   failures: Failure[];
   checks: (Check & { bundle: string })[];
+  /** Companion bundles (not of the required predicate type) left unchecked, e.g. npm's publish attestation without registry keys. */
+  notChecked?: NotChecked[];
+}
+
+/** A bundle file that could not be read as bundles, or an artifact's missing bundle. */
+export interface BundleProblem {
+  /** The file, when there is one. */
+  bundle?: string;
+  expected: string;
+  found: string;
 }
 
 export interface VerifyOptions {
@@ -59,10 +76,21 @@ export interface VerifyOptions {
   /** Whether the issuer was set by the user (then key-signed bundles fail the issuer check). */
   explicitIssuer?: boolean;
   requireTlog: boolean;
+  /**
+   * Whether any public key (npm registry keys, cosign.pub) is trusted. Without one, a key-signed
+   * bundle that is not what the policy asks for is reported as not checked instead of failing
+   * the artifact: the user asked to verify the provenance, not npm's publish attestation.
+   */
+  hasPublicKeys?: boolean;
 }
 
 export function formatFailure(f: Failure): string {
   return `${f.artifact}: ${f.check} failed${f.bundle ? ` in ${f.bundle}` : ''}: expected ${f.expected}, found ${f.found}`;
+}
+
+export function formatNotChecked(artifact: string, n: NotChecked): string {
+  const how = n.reason === 'no registry keys' ? ": give npm's keys.json in public-keys to check it" : '';
+  return `${artifact}: ${n.bundle} (${n.predicateType}) not checked (${n.reason}${how})`;
 }
 
 type SignatureOutcome = { ok: true; evidence: BundleEvidence } | { ok: false; code: string; message: string };
@@ -178,15 +206,29 @@ export class ProvenanceVerifier {
     return outcome;
   }
 
-  /** Statement of a DSSE bundle read before verification, to know whether it concerns an artifact. */
+  /**
+   * Statement of a DSSE bundle read before verification, to know whether it concerns an
+   * artifact. Read whatever payloadType the envelope declares, so that a statement whose
+   * declared type was changed is reported as that, not as a bundle about something else.
+   */
   private static unverifiedStatement(loaded: LoadedBundle): Statement | undefined {
     const b = loaded.bundle;
-    if (!isBundleWithDsseEnvelope(b) || b.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+    if (!isBundleWithDsseEnvelope(b)) return undefined;
     const parsed = parseStatement(b.content.dsseEnvelope.payload);
     return parsed.ok ? parsed.statement : undefined;
   }
 
-  async verifyArtifact(artifact: ArtifactInput, bundles: readonly LoadedBundle[]): Promise<ArtifactReport> {
+  /** The DSSE payloadType when it is not in-toto's: the signature covers it, the statement must declare it. */
+  private static foreignPayloadType(loaded: LoadedBundle): string | undefined {
+    const b = loaded.bundle;
+    return isBundleWithDsseEnvelope(b) && b.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE ? b.content.dsseEnvelope.payloadType || '(empty)' : undefined;
+  }
+
+  /**
+   * An artifact's verdict. `problems` are bundle files that could not be read: any one of
+   * them may be the attestation that covers this artifact, so each fails it.
+   */
+  async verifyArtifact(artifact: ArtifactInput, bundles: readonly LoadedBundle[], problems: readonly BundleProblem[] = []): Promise<ArtifactReport> {
     const { policy } = this.options;
     const checks: ArtifactReport['checks'] = [];
     const failures: Failure[] = [];
@@ -196,9 +238,11 @@ export class ProvenanceVerifier {
     };
     let accepted: BundleEvidence | undefined;
     let candidate: BundleEvidence | undefined;
-    let brokenSignature = false;
+    let broken = problems.length > 0;
     let relevant = 0;
     const seenTypes = new Set<string>();
+    const notChecked: NotChecked[] = [];
+    for (const p of problems) fail(p.bundle, 'bundle', p.expected, p.found);
 
     for (const loaded of bundles) {
       const statement = ProvenanceVerifier.unverifiedStatement(loaded);
@@ -206,9 +250,19 @@ export class ProvenanceVerifier {
       const covers = statement ? subjectMatches(statement, artifact.digests) : md ? artifact.digests[md.algorithm as keyof Digests] === md.hex : false;
       if (!covers) continue;
       relevant++;
+      const foreign = ProvenanceVerifier.foreignPayloadType(loaded);
+      if (foreign !== undefined) {
+        fail(loaded.source, 'payload-type', IN_TOTO_PAYLOAD_TYPE, foreign);
+        broken = true;
+        continue;
+      }
       const declared = statement?.predicateType ?? loaded.declaredPredicateType;
       seenTypes.add(declared ?? 'a message signature (no predicate)');
       const primary = predicateTypeMatches(policy, statement ? declared : undefined);
+      if (!primary && this.options.hasPublicKeys === false && loaded.bundle.verificationMaterial.content.$case === 'publicKey') {
+        notChecked.push({ bundle: loaded.source, predicateType: declared ?? 'a message signature (no predicate)', reason: 'no registry keys' });
+        continue;
+      }
       let outcome: SignatureOutcome;
       if (md) {
         const bytes = artifact.bytes ? await artifact.bytes() : undefined;
@@ -216,7 +270,7 @@ export class ProvenanceVerifier {
       } else outcome = this.dsseOutcome(loaded);
       if (!outcome.ok) {
         fail(loaded.source, 'signature', 'a valid Sigstore signature (certificate chain, transparency log / timestamp, payload)', `${outcome.code}: ${outcome.message}`);
-        brokenSignature = true;
+        broken = true;
         continue;
       }
       checks.push({ bundle: loaded.source, check: 'signature', ok: true, expected: 'valid', found: 'valid' });
@@ -231,7 +285,7 @@ export class ProvenanceVerifier {
       if (results.every((r) => r.ok) && !accepted) accepted = outcome.evidence;
     }
 
-    if (relevant === 0) {
+    if (relevant === 0 && problems.length === 0) {
       const subjects = bundles
         .map((b) => ProvenanceVerifier.unverifiedStatement(b))
         .filter((s): s is Statement => s !== undefined)
@@ -240,7 +294,7 @@ export class ProvenanceVerifier {
     } else if (!accepted && failures.length === 0) {
       fail(undefined, 'predicate-type', describePredicatePolicy(policy), `only ${[...seenTypes].join(', ')}`);
     }
-    const verdict = accepted && !brokenSignature ? 'verified' : 'failed';
+    const verdict = accepted && !broken ? 'verified' : 'failed';
     return {
       artifact: artifact.name,
       digests: artifact.digests,
@@ -248,7 +302,14 @@ export class ProvenanceVerifier {
       ...(accepted ?? candidate ? { evidence: accepted ?? candidate } : {}),
       failures: verdict === 'verified' ? [] : failures,
       checks,
+      ...(notChecked.length > 0 ? { notChecked } : {}),
     };
+  }
+
+  /** A bundle file that could not be read, reported on its own when no artifact is given. */
+  static unreadable(problem: BundleProblem): ArtifactReport {
+    const name = problem.bundle ?? '(bundle)';
+    return { artifact: name, digests: {}, verdict: 'failed', failures: [{ artifact: name, ...problem, check: 'bundle' }], checks: [{ bundle: name, check: 'bundle', ok: false, expected: problem.expected, found: problem.found }] };
   }
 
   /** A bundle verified on its own (no artifact given): signature and policy only. */
@@ -259,6 +320,11 @@ export class ProvenanceVerifier {
     const checks: ArtifactReport['checks'] = [];
     if (!statement) {
       failures.push({ artifact: name, bundle: loaded.source, check: 'artifact', expected: 'the artifact (a message signature covers bytes, give it in `artifacts`)', found: 'no artifact' });
+      return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
+    }
+    const foreign = ProvenanceVerifier.foreignPayloadType(loaded);
+    if (foreign !== undefined) {
+      failures.push({ artifact: name, bundle: loaded.source, check: 'payload-type', expected: IN_TOTO_PAYLOAD_TYPE, found: foreign });
       return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
     }
     const outcome = this.dsseOutcome(loaded);
