@@ -1,6 +1,7 @@
 // Assembles the release tree that `uses: org/spikeformer-actions/<name>@v1` resolves against:
 // <name>/action.yml + <name>/dist/ + README at the root, reusable workflows under
-// .github/workflows/ with every reference rewritten to the release ref, README and LICENSE.
+// .github/workflows/, the root README (every reference in READMEs and workflows rewritten to the
+// release ref), LICENSE and CHANGELOG.md.
 // Usage: node scripts/assemble-release.ts <dir> [--ref v1] [--repository org/spikeformer-actions]
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,10 @@ export function assembleRelease(out: string, options: AssembleOptions): { action
       workflows.push(entry.name);
     }
   }
-  for (const file of ['README.md', 'LICENSE']) {
+  if (existsSync(path.join(repoRoot, 'README.md'))) {
+    writeFileSync(path.join(out, 'README.md'), rewriteRefs(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), options.repository, options.ref));
+  }
+  for (const file of ['LICENSE', 'CHANGELOG.md']) {
     if (existsSync(path.join(repoRoot, file))) cpSync(path.join(repoRoot, file), path.join(out, file));
   }
   problems.push(...unresolvedUses(out, options.repository, options.ref));

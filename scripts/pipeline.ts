@@ -1,18 +1,20 @@
 // The main job, locally: runs every stage of the pipeline on the embedded sample
 // (examples/sample-project) through the runner-faithful harness, stage by stage, then writes
 // an HTML report of every job summary with the mermaid charts drawn.
-// Usage: node scripts/pipeline.ts [--out DIR]      (default .local/pipeline)
+// Usage: node scripts/pipeline.ts [--out DIR]      (default .local/pipeline in the repository)
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureBundled, runBundledAction } from '../packages/testing/lib/index.js';
-import { actionsDir, repoRoot } from './lib/actions.ts';
+import { actionsDir, callerDir, repoRoot } from './lib/actions.ts';
 import { startDeliveryServices } from './pipeline/delivery-services.ts';
 import { renderReport, type StageReport } from './pipeline/report-html.ts';
 import { type Service, STAGES, type StageContext } from './pipeline/stages.ts';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
-const out = path.resolve(outAt >= 0 ? (args[outAt + 1] ?? '.local/pipeline') : path.join(repoRoot, '.local/pipeline'));
+const outArg = outAt >= 0 ? args[outAt + 1] : undefined;
+// --out is relative to where the command was typed (pnpm starts the script at the root).
+const out = outArg ? path.resolve(callerDir(process.env, process.cwd()), outArg) : path.join(repoRoot, '.local/pipeline');
 const sample = path.join(repoRoot, 'examples/sample-project');
 const workspace = path.join(out, 'workspace');
 

@@ -4,10 +4,18 @@ import { parse } from 'yaml';
 
 export const DEFAULT_REPOSITORY = 'org/spikeformer-actions';
 
+/**
+ * `<repo>/<path>@<ref>` references: group 1 the path, group 2 the ref. A ref ends in a word
+ * character or `-`, so the full stop after "…/sign@v1." in a sentence stays out of it.
+ */
+export function referencePattern(repository: string): RegExp {
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`(?<![\\w.-])${escaped}/([\\w./-]*[\\w-])@([\\w./-]*[\\w-])`, 'g');
+}
+
 /** Rewrites every `<repo>/<path>@<ref>` reference to the release ref. */
 export function rewriteRefs(text: string, repository: string, ref: string): string {
-  const escaped = repository.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return text.replace(new RegExp(`(${escaped}/[\\w./-]+)@[\\w./-]+`, 'g'), `$1@${ref}`);
+  return text.replace(referencePattern(repository), (_all, target: string) => `${repository}/${target}@${ref}`);
 }
 
 function usesIn(value: unknown, found: string[]): string[] {
