@@ -11,7 +11,7 @@ import {
   waitForReadyEndpoints,
   waitForRollout,
 } from '@spikeformer-actions/delivery/kube';
-import type { ImageChange, Timeline } from '@spikeformer-actions/delivery/rollout';
+import { type ImageChange, sleep, type Timeline } from '@spikeformer-actions/delivery/rollout';
 import { type Color, colorDeployment, idleDeployment, imagesOf, labelSelector, selectorFor } from './colors.js';
 import { failureRatio, type ProbeResult, probeCommand, probeUrl } from './health.js';
 import type { Inputs } from './inputs.js';
@@ -120,7 +120,7 @@ export class Deployer {
       if (this.inputs.healthCommand.length) {
         results.push(await probeCommand(this.inputs.healthCommand, { PREVIEW_COLOR: color, PREVIEW_SERVICE: this.inputs.previewService, NAMESPACE: this.inputs.namespace }));
       }
-      if (i + 1 < this.inputs.healthChecks) await new Promise((r) => setTimeout(r, 500));
+      if (i + 1 < this.inputs.healthChecks) await sleep(500);
     }
     this.probes.push(...results);
     if (results.length === 0) return true;
@@ -201,7 +201,7 @@ export class Deployer {
     do {
       results.push(await probeUrl(this.inputs.healthUrl));
       if (Date.now() + every > end) break;
-      await new Promise((r) => setTimeout(r, every));
+      await sleep(every);
     } while (Date.now() < end);
     this.probes.push(...results);
     const ratio = failureRatio(results);

@@ -1,8 +1,20 @@
-import { InputError, inputs, parseYamlDocuments, readTextFile } from '@spikeformer-actions/core';
-import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
+import { InputError, inputs } from '@spikeformer-actions/core';
+import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
-import { type ImageChange, parseImagePairs, readKubeconfigInput } from '@spikeformer-actions/delivery/rollout';
+import type { Deployment } from '@spikeformer-actions/delivery/kube';
+import {
+  checkHttpUrl,
+  checkNamespace,
+  checkOneLine,
+  checkServiceName,
+  type ImageChange,
+  isDeploymentBase,
+  parseImagePairs,
+  readKubeconfigInput,
+  readOutputFileInput,
+} from '@spikeformer-actions/delivery/rollout';
 import { splitCommand } from './health.js';
+import { readManifestDeployment } from './manifest.js';
 
 export const ACTIONS = ['deploy', 'switch', 'rollback', 'cleanup', 'full'] as const;
 export type Mode = (typeof ACTIONS)[number];
@@ -15,6 +27,8 @@ export interface Inputs {
   deployment: string;
   images: ImageChange[];
   manifests: string[];
+  /** The Deployment the manifests describe, read and checked with the inputs. */
+  manifest: Deployment | undefined;
   healthUrl: string;
   healthCommand: string[];
   healthChecks: number;
@@ -29,6 +43,7 @@ export interface Inputs {
   rolloutTimeoutMs: number;
   kubeconfig: string;
   context: string;
+  /** The record file, resolved inside the workspace. */
   recordFile: string;
   token: string;
   environment: string;
@@ -41,7 +56,7 @@ function analysisInput(name: string, withDefaults: boolean, monitorMs: number): 
   const count = Math.max(1, Math.min(10, Math.round(monitorMs / 30_000)));
   const base = withDefaults ? defaultAnalysis({ intervalMs: Math.max(1000, Math.floor(monitorMs / count)), count }) : [];
   const parsed = parseAnalysis(raw, base);
-  if (!parsed.ok) throw new InputError(name, parsed.problems.join('; '));
+  if (!parsed.ok) throw new InputError(name, problemsText(parsed.problems));
   return parsed.value;
 }
 
@@ -50,10 +65,20 @@ function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; p
   return parsed.value;
 }
 
-/** The only place that reads this action's inputs. */
+/**
+ * The only place that reads this action's inputs. Every one is checked here (paths, URLs and the
+ * manifests' content included) before the cluster is touched; secrets (tokens, URL credentials,
+ * kubeconfig) are masked first.
+ */
 export async function readInputs(): Promise<Inputs> {
+  const kubeconfig = readKubeconfigInput('kubeconfig');
+  const token = inputs.getSecret('token');
+  const prometheusToken = inputs.getSecret('prometheus-token');
+  const prometheusUrl = checkHttpUrl('prometheus-url', inputs.getString('prometheus-url'));
+  const healthUrl = checkHttpUrl('health-url', inputs.getString('health-url'));
   const monitorMs = inputs.getDuration('monitor-duration', 300_000, { min: 0 });
   const manifestsPatterns = inputs.getList('manifests', { commas: false });
+  const manifests = manifestsPatterns.length ? await inputs.getFiles('manifests', { required: true }) : [];
   const result: Inputs = {
     action: inputs.getEnum('action', ACTIONS, 'full'),
     namespace: inputs.getString('namespace'),
@@ -61,46 +86,43 @@ export async function readInputs(): Promise<Inputs> {
     previewService: inputs.getString('preview-service'),
     deployment: inputs.getRequired('deployment'),
     images: unwrap('image', parseImagePairs(inputs.getList('image'))),
-    manifests: manifestsPatterns.length ? await inputs.getFiles('manifests', { required: true }) : [],
-    healthUrl: inputs.getString('health-url'),
+    manifests,
+    manifest: undefined,
+    healthUrl,
     healthCommand: unwrap('health-command', splitCommand(inputs.getString('health-command'))),
     healthChecks: inputs.getInteger('health-checks', 3, { min: 1, max: 100 }),
-    prometheusUrl: inputs.getString('prometheus-url'),
-    prometheusToken: inputs.getSecret('prometheus-token'),
+    prometheusUrl,
+    prometheusToken,
     analysis: analysisInput('analysis', true, monitorMs) ?? { metrics: [], onError: 'fail' },
     analysisGiven: inputs.getObject('analysis') !== undefined,
     preSwitchAnalysis: analysisInput('pre-switch-analysis', false, monitorMs),
     monitorMs,
     scaleDownDelayMs: inputs.getDuration('scale-down-delay', 30_000, { min: 0 }),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: readKubeconfigInput('kubeconfig'),
+    kubeconfig,
     context: inputs.getString('context'),
-    recordFile: inputs.getString('record-file', 'blue-green-record.json'),
-    token: inputs.getSecret('token'),
+    recordFile: readOutputFileInput('record-file', 'blue-green-record.json'),
+    token,
     environment: inputs.getString('environment', 'production'),
   };
   validate(result);
+  result.manifest = await readManifestDeployment(result.manifests);
   return result;
 }
 
 /** Cross-input rules. */
 export function validate(i: Inputs): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.deployment) || i.deployment.length > 57) {
-    throw new InputError('deployment', `"${i.deployment}" is not a valid base name (lower-case DNS label of at most 57 characters, so -green fits)`);
+  if (!isDeploymentBase(i.deployment, '-green')) {
+    throw new InputError('deployment', `${JSON.stringify(i.deployment)} is not a valid base name (lower-case DNS label of at most 57 characters, so -green fits)`);
   }
+  checkServiceName('service', i.service);
+  checkServiceName('preview-service', i.previewService);
+  checkNamespace('namespace', i.namespace);
+  checkOneLine('context', i.context);
+  checkOneLine('environment', i.environment);
   const deploys = i.action === 'deploy' || i.action === 'full';
   if (deploys && i.images.length === 0 && i.manifests.length === 0) throw new InputError('image', `action ${i.action} needs image (container=image) or manifests`);
   if (i.images.length > 0 && i.manifests.length > 0) throw new InputError('manifests', 'give image or manifests, not both');
   if (i.preSwitchAnalysis && !i.prometheusUrl) throw new InputError('pre-switch-analysis', 'needs prometheus-url');
   if (i.analysisGiven && !i.prometheusUrl) throw new InputError('analysis', 'needs prometheus-url');
-  if (i.healthUrl && !/^https?:\/\//.test(i.healthUrl)) throw new InputError('health-url', `expected an http(s) URL, got "${i.healthUrl}"`);
-}
-
-/** Manifest files → their documents (for the idle colour's Deployment). */
-export async function readManifests(files: readonly string[]): Promise<Array<{ file: string; doc: unknown }>> {
-  const out: Array<{ file: string; doc: unknown }> = [];
-  for (const file of files) {
-    for (const doc of parseYamlDocuments(await readTextFile(file, 4 * 1024 * 1024), file)) out.push({ file, doc });
-  }
-  return out;
 }

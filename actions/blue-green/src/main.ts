@@ -1,15 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { GateFailure, group, resolveInWorkspace, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
-import { type Deployment, RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
+import { GateFailure, group, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
+import { RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
 import { anchorBaselineAtSwitch } from './baseline.js';
 import { type Color, imagesOf, otherColor, runsImages, selectorFor } from './colors.js';
 import { type Active, Deployer } from './deployer.js';
-import { type Inputs, readInputs, readManifests } from './inputs.js';
+import { type Inputs, readInputs } from './inputs.js';
 import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from './record.js';
 import type { PostState } from './state.js';
 import { GitHubDeployment, runUrl } from './github-deployment.js';
 import { writeSummary } from './summary.js';
-import { Timeline, kubectlFor } from '@spikeformer-actions/delivery/rollout';
+import { kubectlFor, sleep, Timeline, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
 
 export const STATE_KEY = 'blue-green';
 
@@ -28,15 +27,6 @@ function savePost(inputs: Inputs, phase: PostState['phase'], restoreSelector: Re
   saveState(STATE_KEY, state);
 }
 
-/** The Deployment a manifest input describes (the first Deployment among its documents). */
-async function manifestDeployment(inputs: Inputs): Promise<Deployment | undefined> {
-  if (inputs.manifests.length === 0) return undefined;
-  const docs = await readManifests(inputs.manifests);
-  const found = docs.find((d) => typeof d.doc === 'object' && d.doc !== null && (d.doc as { kind?: unknown }).kind === 'Deployment');
-  if (!found) throw new UserError(`manifests: no Deployment in ${inputs.manifests.map((f) => workspaceRelative(f)).join(', ')}`);
-  return found.doc as Deployment;
-}
-
 async function scaleDownQuietly(deployer: Deployer, color: Color): Promise<void> {
   try {
     await deployer.scale(color, 0);
@@ -49,7 +39,7 @@ async function scaleDownQuietly(deployer: Deployer, color: Color): Promise<void>
 async function deployAndVerify(deployer: Deployer, inputs: Inputs, active: Active, idle: Color, timeline: Timeline): Promise<{ ok: boolean; reason: string }> {
   const base = active.service.spec.selector ?? {};
   try {
-    await deployer.deployIdle(active, idle, await manifestDeployment(inputs));
+    await deployer.deployIdle(active, idle, inputs.manifest);
     await deployer.waitReady(idle, base);
     await deployer.pointPreview(idle, base);
   } catch (error) {
@@ -111,7 +101,7 @@ async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Acti
   savePost(inputs, 'done', selectorFor(oldSelector, target));
   if (inputs.scaleDownDelayMs > 0) {
     timeline.add('keep', `${deployer.deploymentName(before)} stays up for ${Math.round(inputs.scaleDownDelayMs / 1000)} s (instant rollback)`);
-    await new Promise((r) => setTimeout(r, inputs.scaleDownDelayMs));
+    await sleep(inputs.scaleDownDelayMs);
     await deployer.scale(before, 0);
   } else {
     timeline.add('keep', `${deployer.deploymentName(before)} keeps running (scale-down-delay 0)`);
@@ -123,7 +113,7 @@ async function full(deployer: Deployer, inputs: Inputs, timeline: Timeline, depl
   const active = await deployer.readActive();
   const current = await deployer.getDeployment(active.state.active);
   const images = current ? imagesOf(current) : {};
-  const manifest = await manifestDeployment(inputs);
+  const manifest = inputs.manifest;
   const wanted = manifest ? Object.values(imagesOf(manifest)).length > 0 && current !== undefined && runsImages(current, manifest.spec.template.spec.containers.map((c) => ({ container: c.name, image: c.image }))) : current !== undefined && runsImages(current, inputs.images);
   if (wanted && active.state.step !== 'switched') {
     timeline.add('plan', `${deployer.deploymentName(active.state.active)} already runs the requested images: nothing to do`);
@@ -247,8 +237,8 @@ export async function run(): Promise<void> {
     analyses: deployer.analyses.map((a) => analysisRecord(a.phase, a.result)),
     probes: deployer.probes,
   };
-  const recordPath = resolveInWorkspace(inputs.recordFile, "Input 'record-file'");
-  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  const recordPath = inputs.recordFile;
+  writeOutputFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   setOutput('active-color', outcome.after ?? '');
   setOutput('previous-color', outcome.before ?? '');
   setOutput('status', outcome.status);

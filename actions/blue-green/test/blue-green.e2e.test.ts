@@ -58,7 +58,8 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
     const missing = await runBundledAction(action, { inputs: { ...BASE, kubeconfig: 'no/such/kubeconfig' }, timeoutMs: 60_000, env: { HOME: client.dir } });
     expect(missing.exitCode).toBe(1);
-    expect(missing.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["blue-green: Input 'kubeconfig': file 'no/such/kubeconfig' does not exist"]);
+    expect(missing.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["blue-green: Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)"]);
+    expect(missing.masks).toContain('no/such/kubeconfig');
   });
 
   it('full: deploys green, verifies it, switches, keeps blue for the delay, then scales it down', async () => {

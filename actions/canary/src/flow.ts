@@ -9,7 +9,7 @@ import { Router, type RouterConfig } from './router.js';
 import { canaryName, imagesOf } from './routes.js';
 import { type CanaryPlan, type CanaryState, decideStart, type Progress } from './state.js';
 import type { CanaryStore } from './store.js';
-import type { Timeline } from '@spikeformer-actions/delivery/rollout';
+import { sleep, type Timeline } from '@spikeformer-actions/delivery/rollout';
 import { callWebhook, type WebhookKind } from './webhooks.js';
 
 export const STATE_KEY = 'canary';
@@ -40,8 +40,6 @@ function intervalText(spec: AnalysisSpec): string {
   const shown = [...new Set(spec.metrics.map((m) => `${formatDuration(m.intervalMs)} × ${m.count}`))];
   return shown.join(', ');
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs, promotes or aborts one canary; every decision lands in the timeline and the step records. */
 export class CanaryFlow {

@@ -1,8 +1,19 @@
 import { InputError, inputs } from '@spikeformer-actions/core';
-import { defaultAnalysis, parseAnalysis } from '@spikeformer-actions/delivery/analysis';
+import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec, NoDataPolicy } from '@spikeformer-actions/delivery/analysis';
 import { checkPlan, parseSteps, ROUTERS, type RouterKind } from './plan.js';
-import { type ImageChange, parseImagePairs, readKubeconfigInput } from '@spikeformer-actions/delivery/rollout';
+import {
+  checkHttpUrl,
+  checkNamespace,
+  checkObjectName,
+  checkOneLine,
+  checkServiceName,
+  type ImageChange,
+  isDeploymentBase,
+  parseImagePairs,
+  readKubeconfigInput,
+  readOutputFileInput,
+} from '@spikeformer-actions/delivery/rollout';
 import { parseWebhooks, type Webhooks } from './webhooks.js';
 
 export const ACTIONS = ['run', 'promote', 'abort'] as const;
@@ -35,6 +46,7 @@ export interface Inputs {
   rolloutTimeoutMs: number;
   kubeconfig: string;
   context: string;
+  /** The analysis file, resolved inside the workspace. */
   analysisFile: string;
 }
 
@@ -51,7 +63,7 @@ export function analysisSpec(raw: unknown, onNoData: NoDataPolicy): { ok: true; 
   const defaults = isRecord(top['metric-defaults']) ? { ...top['metric-defaults'] } : top['metric-defaults'] === undefined ? {} : undefined;
   if (defaults && defaults['on-no-data'] === undefined) top['metric-defaults'] = { ...defaults, 'on-no-data': onNoData };
   const parsed = parseAnalysis(top, defaultAnalysis({ onNoData }));
-  return parsed.ok ? parsed : { ok: false, problem: parsed.problems.join('; ') };
+  return parsed.ok ? parsed : { ok: false, problem: problemsText(parsed.problems) };
 }
 
 function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; problem: string }): T {
@@ -59,8 +71,15 @@ function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; p
   return parsed.value;
 }
 
-/** The only place that reads this action's inputs. */
+/**
+ * The only place that reads this action's inputs. Every one is checked here, paths and URLs
+ * included, before the cluster is touched; secrets (token, URL credentials, kubeconfig) are
+ * masked first.
+ */
 export function readInputs(): Inputs {
+  const kubeconfig = readKubeconfigInput('kubeconfig');
+  const prometheusToken = inputs.getSecret('prometheus-token');
+  const prometheusUrl = checkHttpUrl('prometheus-url', inputs.getString('prometheus-url'));
   const onNoData = inputs.getEnum('on-no-data', NO_DATA, 'inconclusive');
   const result: Inputs = {
     action: inputs.getEnum('action', ACTIONS, 'run'),
@@ -74,17 +93,17 @@ export function readInputs(): Inputs {
     trafficSplit: inputs.getString('traffic-split'),
     steps: unwrap('steps', parseSteps(inputs.getList('steps').length ? inputs.getList('steps') : ['10', '50', '100'])),
     pauseMs: inputs.getDuration('pause', 60_000, { min: 0 }),
-    prometheusUrl: inputs.getString('prometheus-url'),
-    prometheusToken: inputs.getSecret('prometheus-token'),
+    prometheusUrl,
+    prometheusToken,
     analysis: unwrap('analysis', analysisSpec(inputs.getObject('analysis'), onNoData)),
     onNoData,
     inconclusive: inputs.getEnum('inconclusive', INCONCLUSIVE, 'rollback'),
     judge: inputs.getEnum('judge', JUDGES, 'threshold'),
     webhooks: unwrap('webhooks', parseWebhooks(inputs.getObject('webhooks'))),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
-    kubeconfig: readKubeconfigInput('kubeconfig'),
+    kubeconfig,
     context: inputs.getString('context'),
-    analysisFile: inputs.getString('analysis-file', 'canary-analysis.json'),
+    analysisFile: readOutputFileInput('analysis-file', 'canary-analysis.json'),
   };
   validate(result);
   return result;
@@ -92,15 +111,20 @@ export function readInputs(): Inputs {
 
 /** Cross-input rules, all checked before the cluster is touched. */
 export function validate(i: Inputs): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.deployment) || i.deployment.length > 56) {
-    throw new InputError('deployment', `"${i.deployment}" is not a valid name (lower-case DNS label of at most 56 characters, so -canary fits)`);
+  if (!isDeploymentBase(i.deployment, '-canary')) {
+    throw new InputError('deployment', `${JSON.stringify(i.deployment)} is not a valid name (lower-case DNS label of at most 56 characters, so -canary fits)`);
   }
+  checkServiceName('service', i.service, '-canary');
+  checkNamespace('namespace', i.namespace);
+  checkObjectName('ingress', i.ingress, '-canary');
+  checkObjectName('http-route', i.httpRoute);
+  checkObjectName('traffic-split', i.trafficSplit);
+  checkOneLine('context', i.context);
   if (i.action === 'run' && i.images.length === 0) throw new InputError('image', 'action run needs image (container=image)');
   const problems = checkPlan(i.steps);
-  if (problems.length > 0) throw new InputError('steps', problems.join('; '));
+  if (problems.length > 0) throw new InputError('steps', problemsText(problems));
   if (i.router === 'nginx-ingress' && !i.ingress) throw new InputError('ingress', 'router nginx-ingress needs the stable Ingress name');
   if (i.router === 'gateway-api' && !i.httpRoute) throw new InputError('http-route', 'router gateway-api needs the HTTPRoute name');
   if (i.router === 'smi' && !i.trafficSplit) throw new InputError('traffic-split', 'router smi needs the TrafficSplit name');
   if (i.action === 'run' && !i.prometheusUrl) throw new InputError('prometheus-url', 'action run analyses every step and needs a Prometheus');
-  if (i.prometheusUrl && !/^https?:\/\//.test(i.prometheusUrl)) throw new InputError('prometheus-url', `expected an http(s) URL, got "${i.prometheusUrl}"`);
 }

@@ -1,12 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { GateFailure, group, notice, resolveInWorkspace, setOutput, workspaceRelative } from '@spikeformer-actions/core';
+import { GateFailure, group, notice, setOutput, workspaceRelative } from '@spikeformer-actions/core';
 
 import { CanaryFlow } from './flow.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { type AnalysisFile, type Outcome, stepForFile } from './record.js';
 import { CanaryStore } from './store.js';
 import { writeSummary } from './summary.js';
-import { Timeline, kubectlFor } from '@spikeformer-actions/delivery/rollout';
+import { Timeline, kubectlFor, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
 
 function writeAnalysisFile(inputs: Inputs, flow: CanaryFlow, timeline: Timeline, started: Date, outcome: Outcome | undefined, reason: string, plan: AnalysisFile['plan']): string {
   const file: AnalysisFile = {
@@ -25,9 +24,8 @@ function writeAnalysisFile(inputs: Inputs, flow: CanaryFlow, timeline: Timeline,
     ...(outcome?.detection ? { detection: outcome.detection } : {}),
     timeline: timeline.entries,
   };
-  const target = resolveInWorkspace(inputs.analysisFile, "Input 'analysis-file'");
-  writeFileSync(target, `${JSON.stringify(file, null, 2)}\n`);
-  return workspaceRelative(target);
+  writeOutputFile(inputs.analysisFile, `${JSON.stringify(file, null, 2)}\n`);
+  return workspaceRelative(inputs.analysisFile);
 }
 
 export async function run(): Promise<void> {

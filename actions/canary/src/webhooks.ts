@@ -1,4 +1,5 @@
 import { httpRequest } from '@spikeformer-actions/core';
+import { httpUrlProblem } from '@spikeformer-actions/delivery/rollout';
 
 /**
  * Flagger-style gates: `pre-step` is asked before each weight change, `confirm-promotion`
@@ -16,7 +17,9 @@ export function parseWebhooks(raw: unknown): { ok: true; value: Webhooks } | { o
   for (const [key, value] of Object.entries(raw)) {
     const kind = WEBHOOK_KINDS.find((k) => k === key);
     if (!kind) return { ok: false, problem: `unknown webhook ${key} (known: ${WEBHOOK_KINDS.join(', ')})` };
-    if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) return { ok: false, problem: `${key}: expected an http(s) URL, got ${JSON.stringify(value)}` };
+    if (typeof value !== 'string') return { ok: false, problem: `${key}: expected an http(s) URL, got a ${value === null ? 'null' : typeof value}` };
+    const problem = httpUrlProblem(value);
+    if (problem) return { ok: false, problem: `${key}: ${problem}` };
     out[kind] = value;
   }
   return { ok: true, value: out };

@@ -4,7 +4,7 @@ export { formatLabels, parseQueryResponse, parseSampleValue, PrometheusError, ty
 export { evaluateCondition, evaluateExpression, EXPRESSION_FUNCTIONS, ExpressionError, parseExpression, type Node, type Value } from './expression.js';
 export { escapePromQlString, renderTemplate, TemplateError, templateNames } from './template.js';
 export { formatValue, judgeValues, type ValueVerdict } from './conditions.js';
-export { checkMetric, METRIC_DEFAULTS, parseAnalysis, parseCondition, RUN_VARIABLES, type ParsedAnalysis } from './spec.js';
+export { checkMetric, METRIC_DEFAULTS, parseAnalysis, parseCondition, problemsText, RUN_VARIABLES, type ParsedAnalysis } from './spec.js';
 export { combineVerdicts, realClock, runAnalysis, runMetric, virtualClock, type Clock, type MetricSource, type RunContext } from './run.js';
 export {
   defaultAnalysis,

@@ -1,3 +1,4 @@
+import { sleep } from '../sleep.js';
 import { judgeValues } from './conditions.js';
 import type { QueryResult } from './prometheus-response.js';
 import { renderTemplate, TemplateError } from './template.js';
@@ -16,20 +17,7 @@ export interface Clock {
   pinsQueryTime?: boolean;
 }
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
 
 /**
  * A clock for backfilled data: sleeping only yields, and each measurement is evaluated at its

@@ -56,6 +56,18 @@ export const METRIC_DEFAULTS = {
 type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A YAML value for a message: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON, bounded. */
+function shown(v: unknown): string {
+  const text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/** The problems of an analysis as one bounded line: the first `max`, then how many more. */
+export function problemsText(problems: readonly string[], max = 10): string {
+  const first = problems.slice(0, max).map((p) => (p.length > 300 ? `${p.slice(0, 300)}…` : p));
+  return problems.length > max ? `${first.join('; ')}; … and ${problems.length - max} more problem(s)` : first.join('; ');
+}
+
 function scalarText(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
@@ -86,7 +98,7 @@ export function parseCondition(raw: unknown, where: string, problems: string[]):
       const v = raw[key];
       if (v === undefined) return undefined;
       if (typeof v === 'number' && Number.isFinite(v)) return v;
-      problems.push(`${where}.${key}: expected a number, got ${JSON.stringify(v)}`);
+      problems.push(`${where}.${key}: expected a finite number, got ${shown(v)}`);
       return undefined;
     };
     const min = bound('min');
@@ -107,14 +119,14 @@ function readDuration(v: unknown, where: string, problems: string[]): number | u
   const text = scalarText(v);
   const parsed = text === undefined ? undefined : parseDuration(text);
   if (parsed?.ok) return parsed.value;
-  problems.push(`${where}: ${parsed && !parsed.ok ? parsed.problem : `expected a duration like 30s, got ${JSON.stringify(v)}`}`);
+  problems.push(`${where}: ${parsed && !parsed.ok ? parsed.problem : `expected a duration like 30s, got ${shown(v)}`}`);
   return undefined;
 }
 
 function readCount(v: unknown, where: string, min: number, problems: string[]): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 10_000) return v;
   if (typeof v === 'string' && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= 10_000) return Number(v);
-  problems.push(`${where}: expected a whole number from ${min} to 10000, got ${JSON.stringify(v)}`);
+  problems.push(`${where}: expected a whole number from ${min} to 10000, got ${shown(v)}`);
   return undefined;
 }
 
@@ -175,7 +187,7 @@ function applyFields(into: MetricSpec, raw: Raw, where: string, problems: string
   if (raw['on-no-data'] !== undefined) {
     const v = NO_DATA.find((p) => p === raw['on-no-data']);
     if (v) into.onNoData = v;
-    else problems.push(`${at('on-no-data')}: expected one of ${NO_DATA.join(', ')}, got ${JSON.stringify(raw['on-no-data'])}`);
+    else problems.push(`${at('on-no-data')}: expected one of ${NO_DATA.join(', ')}, got ${shown(raw['on-no-data'])}`);
   }
 }
 
@@ -201,7 +213,7 @@ export function parseAnalysis(raw: unknown, base: readonly MetricSpec[] = []): P
   if (top['on-error'] !== undefined) {
     const v = ON_ERROR.find((p) => p === top['on-error']);
     if (v) onError = v;
-    else problems.push(`analysis.on-error: expected one of ${ON_ERROR.join(', ')}, got ${JSON.stringify(top['on-error'])}`);
+    else problems.push(`analysis.on-error: expected one of ${ON_ERROR.join(', ')}, got ${shown(top['on-error'])}`);
   }
   const defaults: Raw = {};
   if (top['metric-defaults'] !== undefined) {
@@ -227,7 +239,7 @@ export function parseAnalysis(raw: unknown, base: readonly MetricSpec[] = []): P
     }
     const name = item['name'];
     if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) {
-      problems.push(`${where}.name: expected a name of letters, digits, - _ . (got ${JSON.stringify(name)})`);
+      problems.push(`${where}.name: expected a name of letters, digits, - _ . (got ${shown(name)})`);
       return;
     }
     if (seen.has(name)) problems.push(`${where}: metric ${name} is defined twice`);

@@ -14,17 +14,25 @@ export interface ResolvedKubeconfig {
   contexts: string[];
 }
 
+/** Base64 as `base64` prints it: possibly wrapped (GNU wraps at 76 columns), padded or not. */
+const BASE64_TEXT = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function looksLikeKubeconfig(text: string): boolean {
+  return /(^|\n)\s*"?apiVersion"?\s*:/.test(text) && /clusters/.test(text);
+}
+
 /**
- * Inline kubeconfig content (YAML or JSON; base64 of either) is told apart from a path by its
- * shape: a path has no newline and is not base64 of a document with `apiVersion`.
+ * Inline kubeconfig content (YAML or JSON; base64 of either, wrapped or not) is told apart from
+ * a path by its shape: a path has no newline and is not base64 of a document with `apiVersion`.
  */
 export function looksInline(value: string): string | undefined {
   const trimmed = value.trim();
-  if (trimmed.includes('\n') || trimmed.startsWith('{') || /^apiVersion\s*:/.test(trimmed)) return trimmed;
-  if (/^[A-Za-z0-9+/=\s]{16,}$/.test(trimmed)) {
-    const decoded = Buffer.from(trimmed, 'base64').toString('utf8');
-    if (/(^|\n)\s*"?apiVersion"?\s*:/.test(decoded) && /clusters/.test(decoded)) return decoded;
+  const compact = trimmed.replace(/\s+/g, '');
+  if (compact.length >= 16 && compact.length % 4 !== 1 && BASE64_TEXT.test(compact)) {
+    const decoded = Buffer.from(compact, 'base64').toString('utf8');
+    if (looksLikeKubeconfig(decoded)) return decoded;
   }
+  if (trimmed.includes('\n') || trimmed.startsWith('{') || /^apiVersion\s*:/.test(trimmed)) return trimmed;
   return undefined;
 }
 
@@ -36,6 +44,9 @@ export function looksInline(value: string): string | undefined {
 export function resolveKubeconfig(value: string, dir: string = process.env['RUNNER_TEMP'] || tmpdir(), input = 'kubeconfig'): ResolvedKubeconfig {
   const content = looksInline(value);
   if (content === undefined) return { path: value.trim(), inline: false, contexts: [] };
+  // The whole value of a one-token form (base64, wrapped or not) is the secret; YAML/JSON
+  // content has its credential fields masked below.
+  if (content !== value.trim()) maskSecret(value.trim());
   const parsed = inputs.parseYamlInput(input, content);
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as Record<string, unknown>)['clusters'])) {
     throw new InputError(input, 'is neither a file path nor a kubeconfig (no clusters)');

@@ -1,4 +1,5 @@
 import { debug, execCommand, formatDuration, type ExecResult } from '@spikeformer-actions/core';
+import { sleep } from '../sleep.js';
 import { classifyFailure, ConflictError, KubectlError, summariseStderr } from './errors.js';
 import { DEFAULT_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry.js';
 import type { KubeList, KubeObject } from './types.js';
@@ -65,7 +66,7 @@ export class Kubectl {
     this.binary = options.kubectl ?? 'kubectl';
     this.namespace = options.namespace;
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
     this.random = options.random ?? Math.random;
   }
 

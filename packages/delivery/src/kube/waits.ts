@@ -1,4 +1,5 @@
 import { UserError } from '@spikeformer-actions/core';
+import { sleep } from '../sleep.js';
 import { KubectlError } from './errors.js';
 import type { Kubectl } from './kubectl.js';
 import { deploymentRollout, podProblems, podReady, readyEndpointAddresses, readySliceAddresses, type PodProblem, type RolloutStatus } from './readiness.js';
@@ -10,7 +11,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 export interface WaitOptions {
   timeoutMs: number;

@@ -4,3 +4,7 @@ export { Timeline, type TimelineEntry } from './timeline.js';
 export { imagesOf, labelSelector } from './workload.js';
 export { type ClusterTarget, kubectlFor } from './cluster.js';
 export { readKubeconfigInput } from './kubeconfig-input.js';
+export { checkNamespace, checkObjectName, checkOneLine, checkServiceName, isDeploymentBase } from './names.js';
+export { checkHttpUrl, httpUrlProblem, maskUserInfo, shownUrl } from './url-input.js';
+export { readOutputFileInput, writeOutputFile } from './output-file.js';
+export { sleep, TIMER_PIECE_MS } from '../sleep.js';

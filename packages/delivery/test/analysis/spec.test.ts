@@ -66,7 +66,7 @@ describe('parseAnalysis', () => {
       'analysis.metrics[1].on-no-data: expected one of fail, inconclusive, pass, got "skip"',
       'analysis.metrics[1].count: expected a whole number from 1 to 10000, got 0',
       expect.stringMatching(/^analysis\.metrics\[1\]\.interval: expected a duration/),
-      'analysis.metrics[2].success.max: expected a number, got "ten"',
+      'analysis.metrics[2].success.max: expected a finite number, got "ten"',
       expect.stringMatching(/^analysis\.metrics\[2\]\.failure: unknown name\(s\) rate/),
       expect.stringMatching(/^analysis\.metrics\[3\]\.name: expected a name/),
     ]));

@@ -1,0 +1,276 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureBundled, type RunResult } from '@spikeformer-actions/testing';
+import type { KubeDouble } from '@spikeformer-actions/testing/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION, runCanary, seedCluster } from './harness.js';
+
+/*
+ * Hostile input (issue #20), run as the runner runs the bundled action against the real kubectl
+ * and the API double. A refused case must end with exactly one `::error::` line, no stack trace,
+ * no secret in anything the job shows, no workflow command smuggled in by the input, no file
+ * outside the workspace read or written, and not one write request to the cluster (every input
+ * is checked before the first change).
+ */
+
+const ID = 'hostile';
+/** Text every injection probe carries: it must never appear in a command other than the one error line. */
+const MARK = 'PWNED';
+const SECRET = 'S3cr3t-value-4711';
+const INJECTIONS = [`::error::${MARK}`, `x%0A::warning::${MARK}`, `::stop-commands::${MARK}`, `\u001b[31m::error::${MARK}\u001b[0m`, `x\n::warning::${MARK}`];
+
+let kube: KubeDouble;
+/** A directory outside every workspace, holding a file no case may read or write. */
+const outside = mkdtempSync(path.join(tmpdir(), 'sf-outside-'));
+const OUTSIDE_FILE = path.join(outside, 'secret.json');
+const OUTSIDE_TEXT = `{"marker":"${SECRET}-outside"}\n`;
+
+beforeAll(async () => {
+  ensureBundled(ACTION);
+  writeFileSync(OUTSIDE_FILE, OUTSIDE_TEXT);
+  kube = await seedCluster(ID, 'replicas');
+}, 300_000);
+
+afterAll(async () => {
+  await kube?.close();
+  rmSync(outside, { recursive: true, force: true });
+});
+
+/** Valid inputs of a `run`; each case spoils one. */
+const BASE: Record<string, string> = {
+  deployment: ID,
+  service: ID,
+  image: 'api=registry.local/spikeformer-api:2.0',
+  'prometheus-url': 'http://127.0.0.1:9',
+  pause: '1s',
+};
+
+const YAML_ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+const DEEP_YAML = `${'['.repeat(1000)}${']'.repeat(1000)}`;
+const DEEP_BLOCK_YAML = `${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} x`;
+
+interface Case {
+  name: string;
+  /** The issue #20 row it reproduces, if any. */
+  row?: number;
+  inputs: Record<string, string>;
+  /** The one error line: exact, or a pattern for texts that carry a temp path. */
+  error: string | RegExp;
+  /** Values that must not be visible anywhere (log outside add-mask, summary, outputs). */
+  secrets?: string[];
+  /** Values that must have been masked (add-mask) before anything else was printed. */
+  masked?: string[];
+  /** Prepares the workspace (symlinks, directories). */
+  setup?: (workspace: string) => void;
+  /** Run without KUBECONFIG, so only the kubeconfig input can reach the cluster. */
+  noKubeconfigEnv?: boolean;
+  /** The inputs were valid and the cluster failed: the analysis file records the error. */
+  failedAfterInputs?: boolean;
+}
+
+const E = (text: string): string => `canary: ${text}`;
+/** What the log makes of untrusted `::` (a zero-width space breaks the command token). */
+const N = (text: string): string => text.replace(/::/g, ':\u200b:');
+
+const CASES: Case[] = [
+  // Row 3: durations past what one timer holds, from inputs and from the analysis YAML.
+  { row: 3, name: 'pause 600h', inputs: { pause: '600h' }, error: E(`Input 'pause': "600h" is longer than the maximum 120h`) },
+  { row: 3, name: 'pause just over 2^31 ms', inputs: { pause: '2147484s' }, error: E(`Input 'pause': "2147484s" is longer than the maximum 120h`) },
+  { row: 3, name: 'rollout-timeout 600h', inputs: { 'rollout-timeout': '600h' }, error: E(`Input 'rollout-timeout': "600h" is longer than the maximum 120h`) },
+  { row: 3, name: 'analysis interval 600h', inputs: { analysis: 'metrics:\n  - { name: error-rate, interval: 600h }' }, error: E(`Input 'analysis': analysis.metrics[0].interval: "600h" is longer than the maximum 120h`) },
+  { row: 3, name: 'analysis initial-delay 600h', inputs: { analysis: 'metrics:\n  - { name: error-rate, initial-delay: 600h }' }, error: E(`Input 'analysis': analysis.metrics[0].initial-delay: "600h" is longer than the maximum 120h`) },
+  { row: 3, name: 'metric-defaults interval 2^31 ms', inputs: { analysis: 'metric-defaults: { interval: 2147484s }' }, error: /^canary: Input 'analysis': analysis\.metric-defaults \(on error-rate\)\.interval: "2147484s" is longer than the maximum 120h; / },
+  { row: 3, name: 'analysis interval as a bare huge number', inputs: { analysis: 'metrics:\n  - { name: error-rate, interval: 1e12 }' }, error: E(`Input 'analysis': analysis.metrics[0].interval: "1000000000000" is longer than the maximum 120h`) },
+  { name: 'pause negative', inputs: { pause: '-1s' }, error: E(`Input 'pause': expected a duration like 90s, 5m, 1h or 1m30s, got "-1s"`) },
+  { name: 'pause NaN', inputs: { pause: 'NaN' }, error: E(`Input 'pause': expected a duration like 90s, 5m, 1h or 1m30s, got "NaN"`) },
+  { name: 'pause Infinity', inputs: { pause: 'Infinity' }, error: E(`Input 'pause': expected a duration like 90s, 5m, 1h or 1m30s, got "Infinity"`) },
+  { name: 'rollout-timeout below its minimum', inputs: { 'rollout-timeout': '10ms' }, error: E(`Input 'rollout-timeout': "10ms" is shorter than the minimum 1s`) },
+
+  // Row 7: the analysis file is an output path, checked before the cluster is touched.
+  { row: 7, name: 'analysis-file ../ out of the workspace', inputs: { 'analysis-file': '../escape.json' }, error: /^canary: Input 'analysis-file': path '\.\.\/escape\.json' is outside the workspace \/\S+$/ },
+  { row: 7, name: 'analysis-file absolute elsewhere', inputs: { 'analysis-file': OUTSIDE_FILE }, error: new RegExp(`^canary: Input 'analysis-file': path '${OUTSIDE_FILE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is outside the workspace /\\S+$`) },
+  { row: 7, name: 'analysis-file through a symlink out', inputs: { 'analysis-file': 'out/secret.json' }, setup: (ws) => symlinkSync(outside, path.join(ws, 'out')), error: E(`Input 'analysis-file': path 'out/secret.json' leads through a symlink outside the workspace`) },
+  { row: 7, name: 'analysis-file with a line break', inputs: { 'analysis-file': `a.json\n::warning::${MARK}` }, error: E(`Input 'analysis-file': contains a line break or control character: the path could not be given as an output`) },
+  { row: 7, name: 'analysis-file is a directory', inputs: { 'analysis-file': 'reports' }, setup: (ws) => mkdirSync(path.join(ws, 'reports')), error: E(`Input 'analysis-file': 'reports' is a directory, not a file`) },
+
+  // Row 10: the kubeconfig input is masked before any use and never echoed.
+  { row: 10, name: 'kubeconfig: short base64 that is no kubeconfig', inputs: { kubeconfig: 'dG9rZW4xMjM=' }, masked: ['dG9rZW4xMjM='], secrets: ['dG9rZW4xMjM='], error: E(`Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)`) },
+  { row: 10, name: 'kubeconfig: a token pasted by mistake', inputs: { kubeconfig: SECRET }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)`) },
+  {
+    name: 'kubeconfig: inline, unreachable server: the token stays out of the error',
+    inputs: { action: 'abort', kubeconfig: `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: ${SECRET}}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n` },
+    masked: [SECRET],
+    secrets: [SECRET],
+    noKubeconfigEnv: true,
+    failedAfterInputs: true,
+    error: 'canary: kubectl get deployment hostile-canary -o json failed (after 4 attempts): The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?',
+  },
+  { name: 'kubeconfig: inline without clusters', inputs: { kubeconfig: `apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: ${SECRET}}\n` }, secrets: [SECRET], error: E(`Input 'kubeconfig': is neither a file path nor a kubeconfig (no clusters)`) },
+  { name: 'kubeconfig: inline alias bomb', inputs: { kubeconfig: `apiVersion: v1\nclusters: []\n${YAML_ALIAS_BOMB}` }, error: /^canary: Input 'kubeconfig': invalid YAML: .*\(aliases expand past the limit\)$/ },
+
+  // Row 8: YAML bombs and depth in the analysis (and the webhooks) end as an input error.
+  { row: 8, name: 'analysis alias bomb', inputs: { analysis: YAML_ALIAS_BOMB }, error: /^canary: Input 'analysis': invalid YAML: .*\(aliases expand past the limit\)$/ },
+  { row: 8, name: 'analysis nested 1000 levels (flow)', inputs: { analysis: DEEP_YAML }, error: E(`Input 'analysis': nests deeper than 256 levels`) },
+  { row: 8, name: 'analysis nested 300 levels (block)', inputs: { analysis: DEEP_BLOCK_YAML }, error: E(`Input 'analysis': nests deeper than 256 levels`) },
+  { row: 8, name: 'webhooks alias bomb', inputs: { webhooks: YAML_ALIAS_BOMB }, error: /^canary: Input 'webhooks': invalid YAML: .*\(aliases expand past the limit\)$/ },
+
+  // Documents: truncated, binary, duplicate keys, wrong shapes, huge.
+  { name: 'analysis truncated', inputs: { analysis: 'metrics:\n  - { name: error-rate, success: { max: 0.' }, error: /^canary: Input 'analysis': line \d+: invalid YAML: / },
+  { name: 'analysis binary', inputs: { analysis: '\u0001\u0002\u0003\u00ff\u00fe' }, error: /^canary: Input 'analysis': (line \d+: invalid YAML: .*|expected a map with metrics, or a list of metrics)$/ },
+  { name: 'analysis duplicate key', inputs: { analysis: 'metrics: []\nmetrics: []' }, error: /^canary: Input 'analysis': line 2: invalid YAML: Map keys must be unique/ },
+  { name: 'analysis a scalar', inputs: { analysis: 'just text' }, error: E(`Input 'analysis': expected a map with metrics, or a list of metrics`) },
+  { name: 'analysis huge: thousands of bad metrics give one bounded line', inputs: { analysis: `metrics:\n${Array.from({ length: 3000 }, (_, i) => `  - {name: m${i}}`).join('\n')}` }, error: /^canary: Input 'analysis': metric m0: needs a query; .{0,2000}… and \d+ more problem\(s\)$/ },
+  { name: 'analysis threshold .nan', inputs: { analysis: 'metrics:\n  - { name: error-rate, success: { max: .nan } }' }, error: E(`Input 'analysis': analysis.metrics[0].success.max: expected a finite number, got NaN`) },
+  { name: 'analysis threshold .inf', inputs: { analysis: 'metrics:\n  - { name: error-rate, success: { max: .inf } }' }, error: E(`Input 'analysis': analysis.metrics[0].success.max: expected a finite number, got Infinity`) },
+  { name: 'analysis count negative', inputs: { analysis: 'metrics:\n  - { name: error-rate, count: -1 }' }, error: E(`Input 'analysis': analysis.metrics[0].count: expected a whole number from 1 to 10000, got -1`) },
+  { name: 'analysis count 1e400', inputs: { analysis: 'metrics:\n  - { name: error-rate, count: 1e400 }' }, error: E(`Input 'analysis': analysis.metrics[0].count: expected a whole number from 1 to 10000, got Infinity`) },
+  { name: 'analysis failure-limit fractional', inputs: { analysis: 'metrics:\n  - { name: error-rate, failure-limit: 2.5 }' }, error: E(`Input 'analysis': analysis.metrics[0].failure-limit: expected a whole number from 0 to 10000, got 2.5`) },
+  { name: 'analysis invalid on-no-data enum', inputs: { analysis: `metrics:\n  - { name: error-rate, on-no-data: "::error::${MARK}" }` }, error: E(N(`Input 'analysis': analysis.metrics[0].on-no-data: expected one of fail, inconclusive, pass, got "::error::${MARK}"`)) },
+
+  // Names, labels and images: injection strings and flag-looking values never reach kubectl or the log raw.
+  ...INJECTIONS.map((text, i): Case => ({ name: `deployment injection #${i + 1}`, inputs: { deployment: text }, error: /^canary: Input 'deployment': ".*" is not a valid name \(lower-case DNS label of at most 56 characters, so -canary fits\)$/s })),
+  ...INJECTIONS.map((text, i): Case => ({ name: `service injection #${i + 1}`, inputs: { service: text }, error: /^canary: Input 'service': ".*" is not a valid Service name \(lower-case letters, digits and -, starting with a letter, at most 56 characters so -canary fits\)$/s })),
+  { name: 'service looks like a kubectl flag', inputs: { service: '--kubeconfig=/etc/passwd' }, error: E(`Input 'service': "--kubeconfig=/etc/passwd" is not a valid Service name (lower-case letters, digits and -, starting with a letter, at most 56 characters so -canary fits)`) },
+  { name: 'namespace injection', inputs: { namespace: `default\n::warning::${MARK}` }, error: /^canary: Input 'namespace': ".*" is not a valid namespace \(lower-case letters, digits and -, at most 63 characters\)$/s },
+  { name: 'ingress injection', inputs: { router: 'nginx-ingress', ingress: `::error::${MARK}` }, error: E(N(`Input 'ingress': "::error::${MARK}" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 246 characters so -canary fits)`)) },
+  { name: 'http-route looks like a flag', inputs: { router: 'gateway-api', 'http-route': '-o=yaml' }, error: E(`Input 'http-route': "-o=yaml" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`) },
+  { name: 'traffic-split injection', inputs: { router: 'smi', 'traffic-split': `x%0A::warning::${MARK}` }, error: E(N(`Input 'traffic-split': "x%0A::warning::${MARK}" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`)) },
+  { name: 'context with a line break', inputs: { context: `double\n::warning::${MARK}` }, error: E(`Input 'context': contains a line break or control character`) },
+  { name: 'image with an escape sequence', inputs: { image: `api=registry.local/api:2\u001b[31m::error::${MARK}` }, error: E(N(`Input 'image': image "registry.local/api:2\\u001b[31m::error::${MARK}" contains white space or a control character`)) },
+  { name: 'image with white space', inputs: { image: 'api=registry.local/api 2' }, error: E(`Input 'image': image "registry.local/api 2" contains white space or a control character`) },
+  { name: 'image: container name injection', inputs: { image: `::error::${MARK}=x` }, error: E(N(`Input 'image': "::error::${MARK}" is not a valid container name`)) },
+
+  // Enums.
+  { name: 'action unknown', inputs: { action: 'deploy' }, error: E(`Input 'action': expected one of run, promote, abort, got "deploy"`) },
+  { name: 'router unknown', inputs: { router: 'istio' }, error: E(`Input 'router': expected one of replicas, nginx-ingress, gateway-api, smi, got "istio"`) },
+  { name: 'judge unknown', inputs: { judge: `::error::${MARK}` }, error: E(N(`Input 'judge': expected one of threshold, mann-whitney, got "::error::${MARK}"`)) },
+  { name: 'on-no-data unknown', inputs: { 'on-no-data': 'maybe' }, error: E(`Input 'on-no-data': expected one of fail, inconclusive, pass, got "maybe"`) },
+  { name: 'inconclusive unknown', inputs: { inconclusive: 'ignore' }, error: E(`Input 'inconclusive': expected one of rollback, fail, pause, got "ignore"`) },
+
+  // Weights: NaN, negative, huge, not rising.
+  { name: 'steps NaN', inputs: { steps: 'NaN,100' }, error: E(`Input 'steps': "NaN" is not a weight (a percentage from 1 to 100)`) },
+  { name: 'steps negative', inputs: { steps: '-10,100' }, error: E(`Input 'steps': "-10" is not a weight (a percentage from 1 to 100)`) },
+  { name: 'steps exponent', inputs: { steps: '1e1,100' }, error: E(`Input 'steps': "1e1" is not a weight (a percentage from 1 to 100)`) },
+  { name: 'steps Infinity', inputs: { steps: '10,50,Infinity' }, error: E(`Input 'steps': "Infinity" is not a weight (a percentage from 1 to 100)`) },
+  { name: 'steps huge', inputs: { steps: '10,100000' }, error: E(`Input 'steps': step 2: weight 100000 is outside 1–100; the last step is 100000%, not 100%: a canary is only promoted after it carried all the traffic`) },
+  { name: 'steps zero', inputs: { steps: '0,100' }, error: E(`Input 'steps': step 1: weight 0 is outside 1–100`) },
+  { name: 'steps huge list falling: one bounded line', inputs: { steps: Array.from({ length: 2000 }, (_, i) => String(100 - (i % 100))).join(',') }, error: /^canary: Input 'steps': step 2: weight 99 does not go up from 100 .{0,3000}; … and \d+ more problem\(s\)$/ },
+  { name: 'steps not rising', inputs: { steps: '10,10,100' }, error: E(`Input 'steps': step 2: weight 10 does not go up from 10 (weights must rise step by step)`) },
+
+  // URLs and secrets on error paths.
+  { name: 'prometheus-url not http(s), with credentials', inputs: { 'prometheus-url': `ftp://admin:${SECRET}@prometheus.local/` }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'prometheus-url': expected an http(s) URL, got "ftp://***:***@prometheus.local/"`) },
+  { name: 'prometheus-url not a URL, with credentials', inputs: { 'prometheus-url': `admin:${SECRET}@prometheus.local` }, secrets: [SECRET], error: E(`Input 'prometheus-url': expected an http(s) URL, got "***@prometheus.local"`) },
+  { name: 'prometheus-token never shown when another input is bad', inputs: { 'prometheus-token': SECRET, steps: '10,50' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'steps': the last step is 50%, not 100%: a canary is only promoted after it carried all the traffic`) },
+  { name: 'prometheus-url credentials masked when another input is bad', inputs: { 'prometheus-url': `http://admin:${SECRET}@127.0.0.1:9/`, steps: '10,50' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'steps': the last step is 50%, not 100%: a canary is only promoted after it carried all the traffic`) },
+  { name: 'webhook not http(s), with credentials', inputs: { webhooks: `pre-step: "ftp://u:${SECRET}@gate.local/"` }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'webhooks': pre-step: expected an http(s) URL, got "ftp://***:***@gate.local/"`) },
+  { name: 'webhook unknown kind injection', inputs: { webhooks: `"::error::${MARK}": http://x` }, error: E(N(`Input 'webhooks': unknown webhook ::error::${MARK} (known: pre-step, confirm-promotion, rollback)`)) },
+];
+
+function writesSince(since: number): string[] {
+  return kube.requests.slice(since).filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.path}`);
+}
+
+/** Everything a reader of the job sees, without the add-mask lines (which carry secrets on purpose). */
+function visible(r: RunResult): string {
+  const log = r.stdout.split(/\r\n|\r|\n/).filter((l) => !l.trim().startsWith('::add-mask::')).join('\n');
+  return [log, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n');
+}
+
+/** Checks that hold for every run: no stack trace, no smuggled command, every line starting `::` one of ours. */
+function expectNoInjection(r: RunResult): void {
+  expect(r.stdout).not.toContain('Stack trace');
+  const ours = /^::(error|warning|notice|debug|add-mask|group|endgroup)( [^:]*)?::/;
+  for (const line of r.stdout.split(/\r\n|\r|\n/)) {
+    const text = line.trim();
+    if (text.startsWith('::')) expect(text, line).toMatch(ours);
+    expect(text, line).not.toContain('##[');
+  }
+  const smuggled = r.commands.filter((c) => c.command !== 'error' && c.command !== 'add-mask' && c.message.includes(MARK));
+  expect(smuggled).toEqual([]);
+}
+
+describe('canary: hostile input (bundled action, real kubectl, API double)', { timeout: 120_000 }, () => {
+  it.each(CASES.map((c) => [c.row ? `row ${c.row}: ${c.name}` : c.name, c] as const))('%s', async (_, c) => {
+    const since = kube.requests.length;
+    const workspace = mkdtempSync(path.join(tmpdir(), 'sf-workspace-'));
+    try {
+      c.setup?.(workspace);
+      const client = kube.newClient();
+      const r = await runCanary(kube, { ...BASE, ...c.inputs }, { workspace, env: c.noKubeconfigEnv ? { HOME: client.dir } : { KUBECONFIG: client.kubeconfig, HOME: client.dir } });
+      const errors = r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(errors).toHaveLength(1);
+      if (typeof c.error === 'string') expect(errors[0]).toBe(c.error);
+      else expect(errors[0]).toMatch(c.error);
+      expect(r.annotations.filter((a) => a.level !== 'error')).toEqual([]);
+      expectNoInjection(r);
+      for (const secret of c.secrets ?? []) expect(visible(r)).not.toContain(secret);
+      for (const secret of c.masked ?? []) {
+        expect(r.stdout.split('\n').find((l) => l.includes(secret))).toMatch(/^::add-mask::/);
+        expect(r.masks).toContain(secret);
+      }
+      expect(writesSince(since)).toEqual([]);
+      expect(r.outputs).toEqual(c.failedAfterInputs ? { 'analysis-file': 'canary-analysis.json' } : {});
+      expect(existsSync(path.join(workspace, 'canary-analysis.json'))).toBe(c.failedAfterInputs === true);
+      expect(readFileSync(OUTSIDE_FILE, 'utf8')).toBe(OUTSIDE_TEXT);
+      expect(existsSync(path.join(path.dirname(workspace), 'escape.json'))).toBe(false);
+      expect(visible(r)).not.toContain(`${SECRET}-outside`);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('row 10: a base64 kubeconfig wrapped at 76 columns (GNU base64) is accepted, and masked', async () => {
+    const client = kube.newClient();
+    const wrapped = (Buffer.from(readFileSync(client.kubeconfig, 'utf8')).toString('base64').match(/.{1,76}/g) ?? []).join('\n');
+    const since = kube.requests.length;
+    const r = await runCanary(kube, { ...BASE, action: 'abort', kubeconfig: `${wrapped}\n` }, { env: { HOME: client.dir } });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ status: 'aborted', 'final-weight': '0' });
+    expect(kube.requests.length).toBeGreaterThan(since);
+    expect(writesSince(since)).toEqual([]);
+    expect(r.masks).toContain('spikeformer-test-token');
+    for (const line of wrapped.split('\n')) expect(visible(r)).not.toContain(line);
+    expectNoInjection(r);
+  });
+});
+
+describe('canary: hostile answers on a run that goes ahead (bundled action, real kubectl, API double)', { timeout: 180_000 }, () => {
+  it('a Prometheus answering with workflow commands and escapes: the step fails, everything is escaped, traffic back on the stable', async () => {
+    const payload = `::error::${MARK}\n::warning::${MARK} %0A::notice::${MARK} \u001b[31m##[error]${MARK}`;
+    const server = http.createServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: payload })));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await runCanary(kube, {
+        ...BASE,
+        image: `api=registry.local/spikeformer-api:2::warning::${MARK}`,
+        pause: '0s',
+        'rollout-timeout': '40s',
+        'prometheus-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        analysis: 'metric-defaults: { interval: 100ms, count: 1 }',
+      });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^canary: step 1 \(10%\): could not be measured: error-rate, latency-p99, health-checks; on-error is fail$/)]);
+      expect(r.outputs).toMatchObject({ status: 'rolled-back', 'final-weight': '0', 'failed-step': '1' });
+      expectNoInjection(r);
+      expect(r.stdout).toContain(N(`::error::${MARK}`));
+      expect(r.summary).not.toContain('\u001b');
+      expect(r.summary).not.toContain(`##[error]${MARK}`);
+      expect(JSON.parse(readFileSync(path.join(r.workspace, 'canary-analysis.json'), 'utf8'))).toMatchObject({ status: 'rolled-back' });
+      expect((kube.get('deployment', `${ID}-canary`)?.['spec'] as { replicas?: number }).replicas).toBe(0);
+      expect((kube.get('deployment', ID)?.['spec'] as { replicas?: number }).replicas).toBe(9);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('canary: the case list', () => {
+  it('covers every issue #20 row of this action', () => {
+    expect([...new Set(CASES.map((c) => c.row).filter((r) => r !== undefined))].sort()).toEqual([10, 3, 7, 8]);
+    expect(CASES.length).toBeGreaterThanOrEqual(60);
+  });
+});
