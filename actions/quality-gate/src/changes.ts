@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readJsonFile, workspaceRelative } from '@spikeformer-actions/core';
+import { workspaceRelative } from '@spikeformer-actions/core';
+import { diffBaseOf, readEvent } from '@spikeformer-actions/core/github';
 import type { FileChange } from './diff.js';
 import { readDiffFile } from './diff-file.js';
 import { gitDiffAgainst } from './git.js';
@@ -8,7 +8,7 @@ import { gitDiffAgainst } from './git.js';
 export interface ChangesRequest {
   /** Absolute path of diff-file, or ''. */
   diffFile: string;
-  /** diff-base, or '' (then the pull request's base from the event, if any). */
+  /** diff-base, or '' (then the pull request's or merge group's base from the event, if any). */
   diffBase: string;
   /** The workspace root (absolute). */
   root: string;
@@ -25,13 +25,14 @@ export interface Changes {
   note?: string;
 }
 
-/** The diff base: the input, else the pull request's base commit from the event. */
+/**
+ * The diff base from the event: a pull request's base commit, or a merge queue group's
+ * base_sha (the target branch with the pull requests ahead in the queue). A push's `before`
+ * is not taken: a shallow push checkout rarely has it, and no diff was asked for.
+ */
 async function defaultBase(eventPath: string): Promise<string> {
-  if (eventPath === '' || !existsSync(eventPath)) return '';
-  const event = (await readJsonFile(eventPath, 64 * 1024 * 1024, 'the event payload')) as { pull_request?: { base?: { sha?: unknown; ref?: unknown } } };
-  const base = event.pull_request?.base;
-  if (typeof base?.sha === 'string' && base.sha !== '') return base.sha;
-  return typeof base?.ref === 'string' ? base.ref : '';
+  const found = diffBaseOf(await readEvent(eventPath));
+  return found !== undefined && found.from !== 'push' ? found.base : '';
 }
 
 /** The changed lines from diff-file (checked against the tree) or from git diff against the base. */
@@ -41,7 +42,7 @@ export async function readChanges(r: ChangesRequest): Promise<Changes> {
     return { changes: await readDiffFile(r.diffFile, shown, r.root), source: `diff-file ${shown}` };
   }
   const base = r.diffBase !== '' ? r.diffBase : await defaultBase(r.eventPath);
-  if (base === '') return { noDiffReason: 'not a pull request, and neither diff-base nor diff-file is given' };
+  if (base === '') return { noDiffReason: 'not a pull request or merge group, and neither diff-base nor diff-file is given' };
   const { changes, mergeBase, baseRef } = await gitDiffAgainst(base, r.root);
   const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
   return {

@@ -23,6 +23,9 @@ export interface Inputs {
   maxAnnotations: number;
   jsonFile: string;
   failOnGate: boolean;
+  /** Post or update the PR comment (pull request events only). */
+  comment: boolean;
+  githubToken: string;
 }
 
 /** Cross-field checks that need no I/O. */
@@ -77,6 +80,13 @@ function jsonFileInput(): string {
   return file;
 }
 
+/** The token goes into an HTTP header: one without whitespace or controls, never shown (masked when it is used). */
+function tokenInput(): string {
+  const token = inputs.getString('github-token').trim();
+  if (/\s/.test(token) || CONTROL.test(token)) throw new InputError('github-token', 'contains whitespace or a control character');
+  return token;
+}
+
 async function lintInputs(): Promise<LintInput[]> {
   const out: LintInput[] = [];
   const specs = inputs.getList('lint', { commas: false });
@@ -124,6 +134,8 @@ export async function readInputs(): Promise<Inputs> {
     maxAnnotations: inputs.getInteger('max-annotations', 50, { min: 0, max: 1000 }),
     jsonFile: jsonFileInput(),
     failOnGate: inputs.getBoolean('fail-on-gate', true),
+    comment: inputs.getBoolean('comment', true),
+    githubToken: tokenInput(),
   };
   if (inputs.getString('coverage') !== '' && result.coverage.length === 0) throw new InputError('coverage', 'no file matches');
   if (inputs.getString('junit') !== '' && result.junit.length === 0) throw new InputError('junit', 'no file matches');

@@ -25,6 +25,7 @@ import { emptyBlackReportWarning } from './lint/black.js';
 import { parseLint } from './lint/detect.js';
 import type { LintReport } from './lint/model.js';
 import { annotationPath, joinUnder, PathMapper } from './paths.js';
+import { commentOnPullRequest } from './pr-comment.js';
 import { buildSummary, planAnnotations, resultJson } from './report.js';
 
 async function readCoverage(file: string, format: Inputs['coverageFormat']): Promise<CoverageReport> {
@@ -180,6 +181,8 @@ export async function run(): Promise<void> {
   // Workspace-relative like every path this action shows; the default in RUNNER_TEMP is outside the workspace and stays absolute.
   const jsonShown = workspaceRelative(jsonFile, root);
   setOutput('json-file', jsonShown.startsWith('../') || path.isAbsolute(jsonShown) ? jsonFile : jsonShown);
+
+  if (i.comment) await commentOnPullRequest(analysis, i.githubToken);
 
   for (const c of analysis.conditions) info(`${c.verdict.toUpperCase().padEnd(7)} ${c.metric}: ${c.shown} (threshold ${c.threshold})${c.note ? ` — ${c.note}` : ''}`);
   const failing = analysis.conditions.filter((c) => c.verdict === 'fail');

@@ -415,6 +415,12 @@ const held: Case[] = [
     error: "Input 'json-file': contains a line break or control character",
   },
   {
+    name: 'input github-token: a line break (a second HTTP header) is refused without showing the token',
+    inputs: { coverage: 'reports/cov.xml', 'github-token': `${TOKEN}\nX-Injected: ${MARK}` },
+    exit: 1,
+    error: "Input 'github-token': contains whitespace or a control character",
+  },
+  {
     name: 'input diff-base: a URL with credentials is refused without them',
     inputs: { coverage: 'reports/cov.xml', 'diff-base': `https://x-access-token:${TOKEN}@github.com/o/r.git` },
     exit: 1,

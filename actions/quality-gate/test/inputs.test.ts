@@ -15,6 +15,8 @@ const valid: Inputs = {
   maxAnnotations: 50,
   jsonFile: '',
   failOnGate: true,
+  comment: true,
+  githubToken: '',
 };
 
 describe('cross-field input checks', () => {

@@ -14,7 +14,7 @@ interface PyFile {
 type At = (field: string) => string;
 
 function shownValue(value: unknown): string {
-  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)).slice(0, 40);
+  return typeof value === 'number' || value === undefined ? String(value) : JSON.stringify(value).slice(0, 40);
 }
 
 /** A list of line numbers (absent: none); anything else is an error naming where it is. */

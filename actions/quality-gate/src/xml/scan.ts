@@ -214,7 +214,7 @@ class Scanner implements XmlTag {
       if (open === undefined) this.failAt(lt, `end tag </${name}> without a start tag`);
       if (open !== name) this.failAt(lt, `end tag </${name}> does not match <${open}>`);
     }
-    this.handlers.close?.(open as string, this.stack.length);
+    this.handlers.close?.(open, this.stack.length);
     return close + 1;
   }
 
