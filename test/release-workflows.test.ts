@@ -13,6 +13,11 @@ import { actionlintProblems, workflowProblems } from './validators.ts';
  */
 const NODE24_PINS: Record<string, string> = {
   'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1': 'v7.0.1',
+  'aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c': 'v6.2.3',
+  'azure/login@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca': 'v3.0.1',
+  'azure/aks-set-context@60623acbdcbbdcf799ad50a1adf8703874339f8b': 'v5.0.0',
+  'google-github-actions/auth@7c6bc770dae815cd3e89ee6cdf493a5fab2cc093': 'v3.0.0',
+  'google-github-actions/get-gke-credentials@3da1e46a907576cefaa90c484278bb5b259dd395': 'v3.0.0',
   'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97': 'v7.0.0',
   'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f': 'v7.0.0',
   'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c': 'v8.0.1',
