@@ -1,6 +1,7 @@
 import { FileError } from '@spikeformer-actions/core';
-import { type Direction, type Measurement, summarise } from './model.js';
+import { type Measurement, summarise } from './model.js';
 import { isObject } from './parsers/shape.js';
+import { clip, quote } from './quote.js';
 
 /**
  * The history document: this action's JSON output and its next `baseline`. Versioned, bounded
@@ -37,6 +38,13 @@ export interface HistoryDocument {
   comparison?: unknown;
 }
 
+/** A name → benchmark table without a prototype: a benchmark may be called `constructor` or `__proto__`. */
+export function benchmarkTable(entries: Iterable<readonly [string, StoredBenchmark]> = []): Record<string, StoredBenchmark> {
+  const table = Object.create(null) as Record<string, StoredBenchmark>;
+  for (const [name, b] of entries) table[name] = b;
+  return table;
+}
+
 export function emptyHistory(): HistoryDocument {
   return { schema: SCHEMA, version: VERSION, runs: [] };
 }
@@ -45,9 +53,16 @@ function bad(file: string, problem: string): FileError {
   return new FileError(file, `is not a usable benchmark-gate history: ${problem}`);
 }
 
+/** A value from the file for a message: strings quoted, anything else as JSON; bounded either way. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? quote(value) : clip(JSON.stringify(value ?? null));
+}
+
+/** Stored times and values are never negative (the comparison works on ratios). */
 function optionalNumber(value: unknown, file: string, where: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(file, `${where} is not a finite number`);
+  if (value < 0) throw bad(file, `${where} is negative`);
   return value;
 }
 
@@ -68,6 +83,7 @@ function readBenchmark(value: unknown, file: string, where: string): StoredBench
     if (!Array.isArray(value.samples) || value.samples.length === 0) throw bad(file, `${where}.samples is not a non-empty array`);
     out.samples = value.samples.map((s, i) => {
       if (typeof s !== 'number' || !Number.isFinite(s)) throw bad(file, `${where}.samples[${i}] is not a finite number`);
+      if (s < 0) throw bad(file, `${where}.samples[${i}] is negative`);
       return s;
     });
   }
@@ -78,9 +94,9 @@ function readBenchmark(value: unknown, file: string, where: string): StoredBench
 export function readHistory(value: unknown, file: string): HistoryDocument {
   if (!isObject(value)) throw bad(file, 'not a JSON object');
   if (value.schema !== SCHEMA) {
-    throw bad(file, `schema is ${JSON.stringify(value.schema ?? null)}, expected "${SCHEMA}" (pass this action's json-file output as the baseline)`);
+    throw bad(file, `schema is ${shown(value.schema)}, expected "${SCHEMA}" (pass this action's json-file output as the baseline)`);
   }
-  if (value.version !== VERSION) throw bad(file, `version ${JSON.stringify(value.version ?? null)} is not supported (this action reads version ${VERSION})`);
+  if (value.version !== VERSION) throw bad(file, `version ${shown(value.version)} is not supported (this action reads version ${VERSION})`);
   if (!Array.isArray(value.runs)) throw bad(file, '"runs" is not an array');
   const runs = value.runs.map((r, i): Run => {
     const where = `runs[${i}]`;
@@ -88,8 +104,8 @@ export function readHistory(value: unknown, file: string): HistoryDocument {
     if (typeof r.id !== 'string' || r.id === '') throw bad(file, `${where}.id is missing`);
     if (typeof r.timestamp !== 'string' || Number.isNaN(Date.parse(r.timestamp))) throw bad(file, `${where}.timestamp is not a date`);
     if (!isObject(r.benchmarks)) throw bad(file, `${where}.benchmarks is not an object`);
-    const benchmarks: Record<string, StoredBenchmark> = {};
-    for (const [name, b] of Object.entries(r.benchmarks)) benchmarks[name] = readBenchmark(b, file, `${where}.benchmarks[${JSON.stringify(name)}]`);
+    const benchmarks = benchmarkTable();
+    for (const [name, b] of Object.entries(r.benchmarks)) benchmarks[name] = readBenchmark(b, file, `${where}.benchmarks[${JSON.stringify(clip(name))}]`);
     const run: Run = { id: r.id, timestamp: r.timestamp, benchmarks };
     if (typeof r.commit === 'string') run.commit = r.commit;
     if (typeof r.ref === 'string') run.ref = r.ref;
@@ -125,7 +141,7 @@ export function mergeHistories(docs: ReadonlyArray<{ file: string; doc: HistoryD
         byId.set(run.id, { run, file });
         continue;
       }
-      if (runKey(known.run) !== runKey(run)) throw new FileError(file, `run '${run.id}' differs from the run with the same id in ${known.file}`);
+      if (runKey(known.run) !== runKey(run)) throw new FileError(file, `run ${quote(run.id)} differs from the run with the same id in ${known.file}`);
       // Prefer the copy that still has its samples.
       const hasSamples = (r: Run): boolean => Object.values(r.benchmarks).some((b) => b.samples);
       if (!hasSamples(known.run) && hasSamples(run)) byId.set(run.id, { run, file });
@@ -171,21 +187,21 @@ export function storedToMeasurement(name: string, b: StoredBenchmark): Measureme
  */
 export function appendRun(history: HistoryDocument, run: Run, size: number): HistoryDocument {
   if (history.runs.some((r) => r.id === run.id)) {
-    throw new FileError('baseline', `already holds a run with id '${run.id}'; a re-run must use a new id (the run attempt is part of the default id)`);
+    throw new FileError('baseline', `already holds a run with id ${quote(run.id)}; a re-run must use a new id (the run attempt is part of the default id)`);
   }
   const runs = [...history.runs, run].sort(byTime).slice(-size);
   const keep = new Set(runs.slice(-SAMPLE_RUNS));
   const trimmed = runs.map((r) =>
     keep.has(r)
       ? r
-      : { ...r, benchmarks: Object.fromEntries(Object.entries(r.benchmarks).map(([name, { samples: _samples, ...rest }]) => [name, rest])) },
+      : { ...r, benchmarks: benchmarkTable(Object.entries(r.benchmarks).map(([name, { samples: _samples, ...rest }]) => [name, rest] as const)) },
   );
   return { schema: SCHEMA, version: VERSION, runs: trimmed };
 }
 
 /** A history run from this run's measurements. */
 export function buildRun(measurements: readonly Measurement[], meta: { id: string; timestamp: string; commit?: string; ref?: string }): Run {
-  const run: Run = { id: meta.id, timestamp: meta.timestamp, benchmarks: {} };
+  const run: Run = { id: meta.id, timestamp: meta.timestamp, benchmarks: benchmarkTable() };
   if (meta.commit) run.commit = meta.commit;
   if (meta.ref) run.ref = meta.ref;
   for (const m of measurements) run.benchmarks[m.name] = storeMeasurement(m);

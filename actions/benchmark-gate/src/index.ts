@@ -1,4 +1,5 @@
 import { runAction } from '@spikeformer-actions/core';
 import { run } from './main.js';
+import { withBoundedErrors } from './quote.js';
 
-await runAction(run, { name: 'benchmark-gate' });
+await runAction(() => withBoundedErrors(run), { name: 'benchmark-gate' });

@@ -7,6 +7,7 @@ import {
   info,
   notice,
   parseJsonText,
+  redact,
   readTextFile,
   setOutput,
   UserError,
@@ -19,6 +20,7 @@ import { appendRun, buildRun, emptyHistory, type HistoryDocument, mergeHistories
 import { type Inputs, readInputs } from './inputs.js';
 import { mergeReports, parseReport } from './parsers/index.js';
 import { buildSummary, commentBody, headline, type Status } from './report.js';
+import { clip } from './quote.js';
 
 /** Reports and history files are JSON written by tools; 256 MiB is far beyond any real one. */
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -93,10 +95,10 @@ export async function run(): Promise<void> {
   const line = headline(status, comparison);
   info(line);
   for (const r of comparison.results.filter((x) => x.verdict === 'regression').slice(0, MAX_ANNOTATIONS)) {
-    logError(`${r.name}: ${r.reason}`, { title: 'Benchmark regression' });
+    logError(`${clip(r.name)}: ${r.reason}`, { title: 'Benchmark regression' });
   }
   for (const r of comparison.results.filter((x) => x.verdict === 'inconclusive' || x.verdict === 'missing').slice(0, MAX_ANNOTATIONS)) {
-    warning(`${r.name}: ${r.reason}`, { title: `Benchmark ${r.verdict}` });
+    warning(`${clip(r.name)}: ${r.reason}`, { title: `Benchmark ${r.verdict}` });
   }
 
   setOutput('status', status);
@@ -114,12 +116,12 @@ export async function run(): Promise<void> {
       info(outcome.action === 'skipped' ? `PR comment skipped: ${outcome.reason}` : `PR comment ${outcome.action}: ${outcome.url}`);
     } catch (error) {
       // The verdict stands without the comment; say why it is missing.
-      warning(`could not post the PR comment: ${errorMessage(error)}`);
+      warning(`could not post the PR comment: ${clip(redact(errorMessage(error), [i.githubToken]), 1000)}`);
     }
   }
 
   if (status === 'fail') {
     const names = comparison.results.filter((r) => r.verdict === 'regression').map((r) => r.name);
-    throw new GateFailure(`${line}${names.length > 0 ? ` Regressed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.` : ''}`);
+    throw new GateFailure(`${line}${names.length > 0 ? ` Regressed: ${names.slice(0, 10).map((n) => clip(n, 100)).join(', ')}${names.length > 10 ? ', …' : ''}.` : ''}`);
   }
 }

@@ -4,12 +4,15 @@ import type { Run } from './history.js';
 import { metricValue } from './model.js';
 import { NOISE_MIN_RUNS, PRIOR_RUN_NOISE } from './noise.js';
 import { chartScale, formatValue } from './units.js';
+import { clip } from './quote.js';
 
 /** Job summary, PR comment body and log lines from a comparison (pure: strings in, strings out). */
 
 export type Status = 'pass' | 'fail' | 'inconclusive';
 
 export const MAX_TABLE_ROWS = 300;
+/** How much of a benchmark's name a table cell or list item shows (the JSON output keeps all of it). */
+export const NAME_MAX = 300;
 export const MAX_CHARTS = 10;
 /** GitHub rejects comment bodies over 65,536 characters. */
 export const MAX_COMMENT_CHARS = 60_000;
@@ -85,7 +88,7 @@ function methodText(options: CompareOptions, comparison: Comparison): string {
 
 export function tableRows(comparison: Comparison): string[][] {
   return comparison.results.slice(0, MAX_TABLE_ROWS).map((r) => [
-    r.name,
+    clip(r.name, NAME_MAX),
     valueText(r.baseline, r.unit),
     valueText(r.current, r.unit),
     changeText(r),
@@ -126,7 +129,7 @@ export function buildSummary(comparison: Comparison, runs: readonly Run[], optio
   }
   const reasons = comparison.results.filter((r) => r.verdict === 'regression' || r.verdict === 'inconclusive' || r.verdict === 'missing');
   if (reasons.length > 0) {
-    summary.details('Why', new Summary().list(reasons.slice(0, MAX_TABLE_ROWS).map((r) => `${r.name}: ${r.reason}`)));
+    summary.details('Why', new Summary().list(reasons.slice(0, MAX_TABLE_ROWS).map((r) => `${clip(r.name, NAME_MAX)}: ${r.reason}`)));
   }
   return summary;
 }

@@ -39,15 +39,20 @@ export interface NormalisedUnit {
   factor: number;
 }
 
+/** A table's own entry: a unit named like an Object property (`constructor`) is no unit of ours. */
+function own(table: Record<string, number>, key: string): number | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function normaliseUnit(raw: string): NormalisedUnit {
   const text = raw.trim();
   const m = /^([^/\s]+)\s*(\/.*)?$/.exec(text);
   if (!m) return { unit: text, factor: 1 };
   const head = m[1]!;
   const suffix = (m[2] ?? '').replace(/\s+/g, '');
-  const time = TIME[head] ?? TIME[head.toLowerCase()];
+  const time = own(TIME, head) ?? own(TIME, head.toLowerCase());
   if (time !== undefined) return { unit: `s${suffix}`, factor: time };
-  const size = SIZE[head.toLowerCase()];
+  const size = own(SIZE, head.toLowerCase());
   // "B" (bytes) only; a lone lower-case "b" is more likely bits, so it stays as given.
   if (size !== undefined && head !== 'b') return { unit: `B${suffix}`, factor: size };
   return { unit: text, factor: 1 };

@@ -14,7 +14,7 @@ describe('history document', () => {
   });
 
   it('a foreign schema, another version or a damaged run is an error naming the file', () => {
-    expect(() => readHistory({ schema: 'other', version: 1, runs: [] }, 'h.json')).toThrow(/h\.json: is not a usable benchmark-gate history: schema is "other"/);
+    expect(() => readHistory({ schema: 'other', version: 1, runs: [] }, 'h.json')).toThrow(/h\.json: is not a usable benchmark-gate history: schema is 'other'/);
     expect(() => readHistory({ schema: SCHEMA, version: 2, runs: [] }, 'h.json')).toThrow(/version 2 is not supported/);
     expect(() => readHistory({ schema: SCHEMA, version: VERSION, runs: [{ id: 'x', timestamp: 'yesterday', benchmarks: {} }] }, 'h.json')).toThrow(/runs\[0\]\.timestamp is not a date/);
     expect(() =>

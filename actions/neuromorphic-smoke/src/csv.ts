@@ -1,3 +1,5 @@
+import { quote, quoteList } from './quote.js';
+
 /** Numeric CSV (as the NIR paper's traces): rows are steps; an optional header row is skipped. */
 export interface Csv {
   header: string[] | undefined;
@@ -14,7 +16,8 @@ export class CsvError extends Error {
   }
 }
 
-export function parseCsv(text: string): Csv {
+/** Rows are steps: past `maxRows` the file is refused at the first row too many. */
+export function parseCsv(text: string, maxRows = Number.POSITIVE_INFINITY): Csv {
   const lines = text.split(/\r?\n/);
   const rows: number[][] = [];
   let header: string[] | undefined;
@@ -31,10 +34,11 @@ export function parseCsv(text: string): Csv {
         continue;
       }
       const bad = cells.find((c, j) => c === '' || !Number.isFinite(nums[j]));
-      throw new CsvError(i + 1, `'${bad ?? ''}' is not a finite number`);
+      throw new CsvError(i + 1, `${quote(bad ?? '')} is not a finite number`);
     }
     if (width === -1) width = nums.length;
     else if (nums.length !== width) throw new CsvError(i + 1, `has ${nums.length} columns, expected ${width}`);
+    if (rows.length === maxRows) throw new CsvError(i + 1, `has more than ${maxRows} steps (rows); the limit is ${maxRows}`);
     rows.push(nums);
   }
   return { header, rows };
@@ -44,6 +48,6 @@ export function parseCsv(text: string): Csv {
 export function column(csv: Csv, spec: string, line = 1): Float64Array {
   const index = /^\d+$/.test(spec) ? Number(spec) : (csv.header?.indexOf(spec) ?? -1);
   const width = csv.rows[0]?.length ?? 0;
-  if (index < 0 || index >= width) throw new CsvError(line, `no column '${spec}' (${width} columns${csv.header ? `: ${csv.header.join(', ')}` : ''})`);
+  if (index < 0 || index >= width) throw new CsvError(line, `no column ${quote(spec)} (${width} columns${csv.header ? `: ${quoteList(csv.header)}` : ''})`);
   return Float64Array.from(csv.rows, (r) => r[index] as number);
 }

@@ -1,6 +1,14 @@
 import { seededRandom } from '@spikeformer-actions/core';
 import { child, dataset, group, type H5Dataset, type H5Group } from './h5-tree.js';
 import { column, type Csv } from './csv.js';
+import { clip, quote } from './quote.js';
+
+/** The most steps one run simulates, however the stimulus, golden or recording gives them. */
+export const MAX_STEPS = 1_000_000;
+/** The most samples (as generate:samples allows). */
+export const MAX_SAMPLES = 10_000;
+/** The most values (samples × steps × neurons) one observable may hold: 512 MiB of float64. */
+export const MAX_VALUES = 64 * 1024 * 1024;
 
 /**
  * Recorded or expected activity of a graph: per node, spikes and/or voltages as
@@ -31,6 +39,14 @@ export class DataError extends Error {
 const SPIKE_NAMES = ['spikes', 'spike', 's', 'z', 'output_spikes'];
 const V_NAMES = ['v', 'voltage', 'membrane_voltage', 'vmem'];
 
+/** Refuses sizes past the limits before anything of that size is allocated. */
+export function checkActivitySize(where: string, samples: number, steps: number, neurons: number): void {
+  if (!Number.isSafeInteger(steps) || steps < 0 || steps > MAX_STEPS) throw new DataError(`${where}: has ${steps} steps; the limit is ${MAX_STEPS}`);
+  if (!Number.isSafeInteger(samples) || samples < 0 || samples > MAX_SAMPLES) throw new DataError(`${where}: has ${samples} samples; the limit is ${MAX_SAMPLES}`);
+  if (!Number.isSafeInteger(neurons) || neurons < 0) throw new DataError(`${where}: has ${neurons} neurons`);
+  if (samples * steps * neurons > MAX_VALUES) throw new DataError(`${where}: holds ${samples} × ${steps} × ${neurons} values; the limit is ${MAX_VALUES}`);
+}
+
 function attrNumber(node: H5Group | H5Dataset, name: string): number | undefined {
   const a = node.attrs[name];
   const v = a?.[0];
@@ -54,6 +70,7 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
     const samples = shape.length >= 3 ? (shape[0] as number) : 1;
     const steps = shape.length >= 3 ? (shape[1] as number) : (shape[0] as number);
     const neurons = shape.slice(shape.length >= 3 ? 2 : 1).reduce((a, b) => a * b, 1);
+    checkActivitySize(where, samples, steps, neurons);
     const dt = attrNumber(data, 'dt') ?? (obs.kind === 'group' ? attrNumber(obs, 'dt') : undefined);
     return { samples, steps, neurons, values: Float64Array.from(data.value as number[]), ...(dt !== undefined ? { dt } : {}) };
   }
@@ -68,6 +85,7 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
       if (dt === undefined) throw new DataError(`${where}: EventData times need dt to become steps`);
       const steps = Math.round(tMax / dt);
       const samples = idx.shape.length === 2 ? (idx.shape[0] as number) : 1;
+      checkActivitySize(where, samples, steps, neurons);
       const perSample = idx.value.length / samples;
       const values = new Float64Array(samples * steps * neurons);
       for (let s = 0; s < samples; s++) {
@@ -89,7 +107,7 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
 export function readGraphData(root: H5Group, dtHint: number | undefined): ActivityData {
   const type = root.attrs.__type__?.[0];
   const nodes = child(root, 'nodes');
-  if (nodes?.kind !== 'group') throw new DataError(`not NIRGraphData: no '/nodes' group${type === undefined ? '' : ` (__type__ ${String(type)})`}`);
+  if (nodes?.kind !== 'group') throw new DataError(`not NIRGraphData: no '/nodes' group${type === undefined ? '' : ` (__type__ ${quote(String(type))})`}`);
   const out: ActivityData = { samples: 0, steps: 0, nodes: new Map() };
   for (const [name, node] of Object.entries(nodes.children)) {
     if (node.kind !== 'group') continue;
@@ -100,12 +118,12 @@ export function readGraphData(root: H5Group, dtHint: number | undefined): Activi
       const isSpikes = SPIKE_NAMES.includes(obsName.toLowerCase());
       const isV = V_NAMES.includes(obsName.toLowerCase());
       if (!isSpikes && !isV) continue;
-      const o = readObservable(obs, `/nodes/${name}/${obsName}`, dtHint);
+      const o = readObservable(obs, `/nodes/${clip(name)}/${obsName}`, dtHint);
       if (out.samples === 0) {
         out.samples = o.samples;
         out.steps = o.steps;
       } else if (o.samples !== out.samples || o.steps !== out.steps) {
-        throw new DataError(`/nodes/${name}/${obsName}: ${o.samples} samples x ${o.steps} steps, others have ${out.samples} x ${out.steps}`);
+        throw new DataError(`/nodes/${clip(name)}/${obsName}: ${o.samples} samples x ${o.steps} steps, others have ${out.samples} x ${out.steps}`);
       }
       if (o.dt !== undefined) out.dt = o.dt;
       trace.neurons = o.neurons;
@@ -149,8 +167,8 @@ export function splitColumnSpec(spec: string): { path: string; columns: Map<stri
   const columns = new Map<string, string>();
   for (const part of spec.slice(hash + 1).split(',')) {
     const [k, v] = part.split('=').map((s) => s.trim());
-    if (!k || v === undefined || v === '') throw new DataError(`column spec '${part}' is not name=column`);
-    if (k !== 'spikes' && k !== 'v' && k !== 'label') throw new DataError(`column spec '${k}' must be spikes, v or label`);
+    if (!k || v === undefined || v === '') throw new DataError(`column spec ${quote(part)} is not name=column`);
+    if (k !== 'spikes' && k !== 'v' && k !== 'label') throw new DataError(`column spec ${quote(k)} must be spikes, v or label`);
     columns.set(k, v);
   }
   return { path: spec.slice(0, hash), columns };
@@ -160,6 +178,7 @@ export function splitColumnSpec(spec: string): { path: string; columns: Map<stri
 export function csvActivity(csv: Csv, columns: Map<string, string>, node: string): ActivityData {
   if (!columns.has('spikes') && !columns.has('v')) throw new DataError("a CSV needs a column spec after '#', e.g. file.csv#spikes=2,v=1");
   const steps = csv.rows.length;
+  checkActivitySize('the CSV', 1, steps, 1);
   const trace: NodeTrace = { neurons: 1 };
   const spikes = columns.get('spikes');
   const v = columns.get('v');
@@ -174,6 +193,7 @@ function flatten3(value: unknown, where: string): { samples: number; steps: numb
   const samplesArr = (three ? value : [value]) as unknown[][];
   const steps = samplesArr[0]?.length ?? 0;
   const neurons = Array.isArray(samplesArr[0]?.[0]) ? (samplesArr[0]?.[0] as unknown[]).length : 0;
+  checkActivitySize(where, samplesArr.length, steps, neurons);
   const values = new Float64Array(samplesArr.length * steps * neurons);
   samplesArr.forEach((sample, s) => {
     if (!Array.isArray(sample) || sample.length !== steps) throw new DataError(`${where}: sample ${s} has ${Array.isArray(sample) ? sample.length : 0} steps, expected ${steps}`);
@@ -201,16 +221,16 @@ export function jsonActivity(value: unknown): ActivityData {
     return l;
   });
   for (const [name, entry] of Object.entries(nodes as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null) throw new DataError(`nodes.${name}: expected {spikes, v}`);
+    if (typeof entry !== 'object' || entry === null) throw new DataError(`nodes.${clip(name)}: expected {spikes, v}`);
     const e = entry as Record<string, unknown>;
     const trace: NodeTrace = { neurons: 0 };
     for (const key of ['spikes', 'v'] as const) {
       if (e[key] === undefined) continue;
-      const f = flatten3(e[key], `nodes.${name}.${key}`);
+      const f = flatten3(e[key], `nodes.${clip(name)}.${key}`);
       if (out.samples === 0) {
         out.samples = f.samples;
         out.steps = f.steps;
-      } else if (f.samples !== out.samples || f.steps !== out.steps) throw new DataError(`nodes.${name}.${key}: ${f.samples}x${f.steps}, others ${out.samples}x${out.steps}`);
+      } else if (f.samples !== out.samples || f.steps !== out.steps) throw new DataError(`nodes.${clip(name)}.${key}: ${f.samples}x${f.steps}, others ${out.samples}x${out.steps}`);
       trace.neurons = f.neurons;
       trace[key] = f.values;
     }

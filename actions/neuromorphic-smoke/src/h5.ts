@@ -7,6 +7,11 @@ import type { H5Dataset, H5Group, H5Node, H5Value } from './h5-tree.js';
 
 /** The largest .nir / data file we open (HDF5 is read whole by h5wasm). */
 export const MAX_H5_BYTES = 512 * 1024 * 1024;
+/** The most values one dataset may expand to (gzip makes a small file hold a huge dataset). */
+export const MAX_DATASET_VALUES = 64 * 1024 * 1024;
+
+/** A dataset past MAX_DATASET_VALUES: refused by its shape, before it is decompressed. */
+class H5LimitError extends Error {}
 
 type Entity = ReturnType<Group['get']>;
 
@@ -50,7 +55,8 @@ function toValue(raw: unknown, what: string): { value: H5Value; dtype: H5Dataset
 }
 
 function attrsOf(entity: { attrs: Record<string, Attribute> }, where: string): Record<string, H5Value> {
-  const out: Record<string, H5Value> = {};
+  // No prototype: an attribute or child may be called `__proto__` or `constructor` in the file.
+  const out = Object.create(null) as Record<string, H5Value>;
   for (const [name, attr] of Object.entries(entity.attrs)) out[name] = toValue(attr.value, `${where}@${name}`).value;
   return out;
 }
@@ -58,7 +64,7 @@ function attrsOf(entity: { attrs: Record<string, Attribute> }, where: string): R
 function convert(entity: Entity, where: string, depth: number): H5Node | undefined {
   if (depth > 32) throw new Error(`${where}: groups nested deeper than 32 levels`);
   if (entity instanceof Group) {
-    const children: Record<string, H5Node> = {};
+    const children = Object.create(null) as Record<string, H5Node>;
     for (const key of entity.keys()) {
       const node = convert(entity.get(key), `${where}/${key}`, depth + 1);
       if (node) children[key] = node;
@@ -66,6 +72,8 @@ function convert(entity: Entity, where: string, depth: number): H5Node | undefin
     return { kind: 'group', children, attrs: attrsOf(entity, where) } satisfies H5Group;
   }
   if (entity instanceof Dataset) {
+    const count = (entity.shape ?? []).reduce((a, b) => a * b, 1);
+    if (count > MAX_DATASET_VALUES) throw new H5LimitError(`${where}: dataset of shape [${(entity.shape ?? []).join(',')}] holds ${count} values; the limit is ${MAX_DATASET_VALUES}`);
     const { value, dtype } = toValue(entity.value, where);
     const meta = entity.dtype;
     const kind: H5Dataset['dtype'] = dtype === 'string' ? 'string' : typeof meta === 'string' && /[iuqQlLbBhH]/.test(meta.replace(/^[<>|=]/, '')[0] ?? '') ? 'int' : 'float';
@@ -108,6 +116,7 @@ export async function readH5(file: string, shownAs = file): Promise<H5Group> {
     const handle = opened.value;
     try {
       const read = withDiagnostics(() => convert(handle, '', 0));
+      if (read.error instanceof H5LimitError) throw new FileError(shownAs, read.error.message);
       if (read.error !== undefined || !read.value || read.value.kind !== 'group') {
         const why = read.diagnostics.length > 0 ? diagnosis(read.diagnostics) : read.error instanceof Error ? read.error.message : 'unreadable';
         throw new FileError(shownAs, `is damaged or truncated: ${why}`);

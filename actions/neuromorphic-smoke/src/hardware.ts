@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execCommand, info, UserError, warning } from '@spikeformer-actions/core';
+import { execCommand, info, readTextFile, UserError, warning } from '@spikeformer-actions/core';
+import { clip } from './quote.js';
 import { type AdapterStatus, type AttemptRecord, classify, type Outcome, parseStatus, type Phase } from './adapter-protocol.js';
 
 export interface HardwareConfig {
@@ -25,12 +26,17 @@ export type HardwareResult =
   | { kind: 'unavailable'; reason: string; attempts: AttemptRecord[] }
   | { kind: 'error'; reason: string; attempts: AttemptRecord[] };
 
-async function readIfPresent(file: string): Promise<string | undefined> {
+/** The most an adapter's status or allocation file may hold. */
+const ADAPTER_FILE_MAX_BYTES = 1024 * 1024;
+
+/** An adapter-written file, bounded; undefined when there is none (a file over the limit is an error). */
+export async function readIfPresent(file: string, maxBytes = ADAPTER_FILE_MAX_BYTES): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    await stat(file);
   } catch {
     return undefined;
   }
+  return readTextFile(file, maxBytes, `adapter file ${path.basename(file)}`);
 }
 
 async function call(cfg: HardwareConfig, phase: Phase, args: string[], timeoutMs: number): Promise<{ outcome: Outcome; durationMs: number }> {
@@ -82,12 +88,13 @@ export async function runOnHardware(cfg: HardwareConfig): Promise<HardwareResult
     // Report the job id as soon as the adapter has one (it may sit in a queue for long).
     let announced = false;
     const watch = setInterval(() => {
-      void readIfPresent(allocationFile).then((id) => {
+      // An oversize file is reported when allocate ends; the announcement only waits for it.
+      readIfPresent(allocationFile).then((id) => {
         if (!announced && id !== undefined && id.trim() !== '') {
           announced = true;
-          info(`hardware: allocation ${id.trim()} requested (queued)`);
+          info(`hardware: allocation ${clip(id.trim())} requested (queued)`);
         }
-      });
+      }, () => undefined);
     }, 200);
     const alloc = await call(cfg, 'allocate', ['--target', cfg.target, '--allocation-file', allocationFile], cfg.allocationTimeoutMs).finally(() => clearInterval(watch));
     const early = (await readIfPresent(allocationFile))?.trim() || null;
@@ -97,7 +104,7 @@ export async function runOnHardware(cfg: HardwareConfig): Promise<HardwareResult
       // A queued job that never became ready is still a job: give it back.
       if (allocation) await releaseAndForget(cfg, allocation, allocationFile);
       if (alloc.outcome.kind === 'infrastructure' && attempt <= cfg.maxRetries) {
-        warning(`hardware attempt ${attempt}: infrastructure error during allocate (${alloc.outcome.reason}); retrying`);
+        warning(`hardware attempt ${attempt}: infrastructure error during allocate (${clip(alloc.outcome.reason)}); retrying`);
         continue;
       }
       if (alloc.outcome.kind === 'unavailable') return { kind: 'unavailable', reason: alloc.outcome.reason, attempts };
@@ -115,7 +122,7 @@ export async function runOnHardware(cfg: HardwareConfig): Promise<HardwareResult
     await releaseAndForget(cfg, allocation ?? '', allocationFile);
     if (run.outcome.kind === 'ok') return { kind: 'ok', output, status: run.outcome.status, attempts };
     if (run.outcome.kind === 'infrastructure' && attempt <= cfg.maxRetries) {
-      warning(`hardware attempt ${attempt}: infrastructure error during run (${run.outcome.reason}); retrying`);
+      warning(`hardware attempt ${attempt}: infrastructure error during run (${clip(run.outcome.reason)}); retrying`);
       continue;
     }
     const reason = run.outcome.kind === 'infrastructure' ? `${run.outcome.reason} (retries exhausted)` : run.outcome.reason;
@@ -128,5 +135,5 @@ async function releaseAndForget(cfg: HardwareConfig, allocation: string, allocat
   if (allocation === '') return;
   const outcome = await releaseAllocation(cfg.command, allocation, cfg.workDir, cfg.releaseTimeoutMs);
   if (outcome.kind === 'ok') await rm(allocationFile, { force: true });
-  else warning(`hardware: releasing allocation ${allocation} failed (${outcome.reason}); the post step will try again`);
+  else warning(`hardware: releasing allocation ${clip(allocation)} failed (${clip(outcome.reason)}); the post step will try again`);
 }

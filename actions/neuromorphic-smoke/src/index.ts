@@ -1,4 +1,5 @@
 import { runAction } from '@spikeformer-actions/core';
+import { withBoundedErrors } from './quote.js';
 import { run } from './main.js';
 
-await runAction(run, { name: 'neuromorphic-smoke' });
+await runAction(() => withBoundedErrors(run), { name: 'neuromorphic-smoke' });

@@ -1,4 +1,6 @@
 import { InputError, inputs } from '@spikeformer-actions/core';
+import { MAX_SAMPLES, MAX_STEPS } from './data.js';
+import { quote } from './quote.js';
 import { type ResetMode, SIMULATORS } from './sim-engine.js';
 import { parseTolerances, type Tolerances } from './tolerances.js';
 
@@ -43,8 +45,8 @@ export function parseStimulus(value: string): StimulusSpec | string {
     const n = Number(v);
     if (k === 'rate' && Number.isFinite(n) && n >= 0 && n <= 1) spec.rate = n;
     else if (k === 'seed' && Number.isInteger(n)) spec.seed = n;
-    else if (k === 'samples' && Number.isInteger(n) && n >= 1 && n <= 10000) spec.samples = n;
-    else return `'${part}' is not rate=<0..1>, seed=<integer> or samples=<1..10000>`;
+    else if (k === 'samples' && Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES) spec.samples = n;
+    else return `${quote(part)} is not rate=<0..1>, seed=<integer> or samples=<1..${MAX_SAMPLES}>`;
   }
   return spec;
 }
@@ -57,7 +59,7 @@ export function parseGolden(lines: string[], backends: readonly string[]): Map<s
     const key = m && (BACKENDS as readonly string[]).includes(m[1] as string) ? (m[1] as string) : '*';
     const file = key === '*' ? line : (m?.[2] as string).trim();
     // With hardware requested, any simulator may run as its fallback and use its golden.
-    if (key !== '*' && !backends.includes(key) && !backends.includes('hardware')) return `names backend '${key}', which is not in 'backends'`;
+    if (key !== '*' && !backends.includes(key) && !backends.includes('hardware')) return `names backend ${quote(key)}, which is not in 'backends'`;
     if (out.has(key)) return key === '*' ? 'gives more than one golden for all backends' : `gives two goldens for ${key}`;
     out.set(key, file);
   }
@@ -67,7 +69,7 @@ export function parseGolden(lines: string[], backends: readonly string[]): Map<s
 export function readInputs(): Inputs {
   const backends = inputs.getList('backends').map((b) => b.toLowerCase());
   if (backends.length === 0) throw new InputError('backends', 'is empty');
-  for (const b of backends) if (!(BACKENDS as readonly string[]).includes(b)) throw new InputError('backends', `'${b}' is not one of ${BACKENDS.join(', ')}`);
+  for (const b of backends) if (!(BACKENDS as readonly string[]).includes(b)) throw new InputError('backends', `${quote(b)} is not one of ${BACKENDS.join(', ')}`);
   const stimulus = parseStimulus(inputs.getString('stimulus'));
   if (typeof stimulus === 'string') throw new InputError('stimulus', stimulus);
   const golden = parseGolden(inputs.getList('golden', { commas: false }), backends);
@@ -83,7 +85,7 @@ export function readInputs(): Inputs {
     golden,
     goldenNode: inputs.getString('golden-node'),
     dt,
-    steps: inputs.getInteger('steps', undefined, { min: 1, max: 1_000_000 }),
+    steps: inputs.getInteger('steps', undefined, { min: 1, max: MAX_STEPS }),
     backends: [...new Set(backends)] as BackendName[],
     profile: inputs.getString('profile', 'loihi2'),
     tolerances: tolerances.value,

@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError, readJsonFile, readTextFile, resolveInWorkspace, workspaceRelative } from '@spikeformer-actions/core';
 import { CsvError, parseCsv } from './csv.js';
-import { type ActivityData, csvActivity, DataError, jsonActivity, readGraphData, splitColumnSpec } from './data.js';
+import { type ActivityData, csvActivity, DataError, jsonActivity, MAX_STEPS, readGraphData, splitColumnSpec } from './data.js';
 import { readH5 } from './h5.js';
 import { NirError, readNirTree } from './nir-read.js';
+import { clip } from './quote.js';
 import type { NirGraph } from './nir-types.js';
 import { type GraphInfo, validateGraph } from './validate.js';
 
@@ -39,14 +40,14 @@ export async function loadActivity(spec: string, what: string, csvNode: string, 
   try {
     parts = splitColumnSpec(spec);
   } catch (error) {
-    throw new FileError(spec, error instanceof Error ? error.message : String(error));
+    throw new FileError(clip(spec), error instanceof Error ? error.message : String(error));
   }
   const file = resolveInWorkspace(parts.path, what);
   const shownAs = workspaceRelative(file);
   const ext = path.extname(file).toLowerCase();
   try {
     if (ext === '.csv' || ext === '.tsv') {
-      return { data: csvActivity(parseCsv(await readTextFile(file, 256 * 1024 * 1024, shownAs)), parts.columns, csvNode), shownAs };
+      return { data: csvActivity(parseCsv(await readTextFile(file, 256 * 1024 * 1024, shownAs), MAX_STEPS), parts.columns, csvNode), shownAs };
     }
     if (ext === '.json') return { data: jsonActivity(await readJsonFile(file, 256 * 1024 * 1024, shownAs)), shownAs };
     return { data: readGraphData(await readH5(file, shownAs), dt), shownAs };

@@ -4,7 +4,7 @@ import {
   FileError, GateFailure, InputError, info, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative,
 } from '@spikeformer-actions/core';
 import { lintConstraints } from './constraints.js';
-import { type ActivityData, generateStimulus, graphDataTree } from './data.js';
+import { type ActivityData, checkActivitySize, DataError, generateStimulus, graphDataTree } from './data.js';
 import { type EnergyModel, LOIHI1_DAVIES2018, parseEnergyModel } from './energy.js';
 import { assess, type BackendRun, type Golden, runSimulator } from './evaluate.js';
 import { writeH5 } from './h5.js';
@@ -21,6 +21,8 @@ import { floatRef } from './sim-float.js';
 import { loihi2BitAcc } from './sim-loihi.js';
 import { spinnakerFixed } from './sim-spinnaker.js';
 import { runHardwareBackend } from './run-hardware.js';
+import { checkRunSize } from './run-size.js';
+import { clip, quote, quoteList } from './quote.js';
 import type { GraphInfo } from './validate.js';
 
 
@@ -44,8 +46,8 @@ export function defaultRecordedNode(graph: NirGraph, info: GraphInfo): string {
 }
 
 async function loadProfile(spec: string): Promise<Profile> {
-  if (spec in PROFILES) return PROFILES[spec as keyof typeof PROFILES];
-  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('profile', `'${spec}' is not loihi2, spinnaker1, spinnaker2 or a .json file`);
+  if (Object.hasOwn(PROFILES, spec)) return PROFILES[spec as keyof typeof PROFILES];
+  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('profile', `${quote(spec)} is not loihi2, spinnaker1, spinnaker2 or a .json file`);
   const file = resolveInWorkspace(spec, "Input 'profile'");
   const parsed = parseProfile(await readJsonFile(file, 1024 * 1024, workspaceRelative(file)));
   if (!parsed.ok) throw new InputError('profile', `${workspaceRelative(file)}: ${parsed.problem}`);
@@ -55,7 +57,7 @@ async function loadProfile(spec: string): Promise<Profile> {
 async function loadEnergyModel(spec: string): Promise<EnergyModel | undefined> {
   if (spec === 'none') return undefined;
   if (spec === 'loihi1-davies2018') return LOIHI1_DAVIES2018;
-  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('energy-model', `'${spec}' is not loihi1-davies2018, none or a .json file`);
+  if (!spec.toLowerCase().endsWith('.json')) throw new InputError('energy-model', `${quote(spec)} is not loihi1-davies2018, none or a .json file`);
   const file = resolveInWorkspace(spec, "Input 'energy-model'");
   const parsed = parseEnergyModel(await readJsonFile(file, 1024 * 1024, workspaceRelative(file)));
   if (!parsed.ok) throw new InputError('energy-model', `${workspaceRelative(file)}: ${parsed.problem}`);
@@ -68,14 +70,20 @@ async function loadStimulus(inp: Inputs, loaded: LoadedGraph): Promise<{ data: A
     const steps = inp.steps ?? 100;
     const inputs = info.inputs.map((name) => ({ name, neurons: size(info.shapes.get(name) ?? []) }));
     const s = inp.stimulus;
+    try {
+      for (const input of inputs) checkActivitySize(`generate:samples=${s.samples} with ${steps} steps`, s.samples, steps, input.neurons);
+    } catch (error) {
+      if (error instanceof DataError) throw new InputError('stimulus', error.message);
+      throw error;
+    }
     return { data: generateStimulus(inputs, steps, s.samples, s.rate, s.seed), label: `generated: Bernoulli rate ${s.rate}, seed ${s.seed}, ${s.samples} sample(s)` };
   }
   const { data, shownAs } = await loadActivity(inp.stimulus.spec, "Input 'stimulus'", info.inputs[0] as string, inp.dt);
   for (const name of info.inputs) {
     const trace = data.nodes.get(name);
-    if (!trace) throw new InputError('stimulus', `${shownAs} has no data for Input node '${name}' (it has: ${[...data.nodes.keys()].join(', ')})`);
+    if (!trace) throw new InputError('stimulus', `${shownAs} has no data for Input node ${quote(name)} (it has: ${quoteList([...data.nodes.keys()])})`);
     const n = size(info.shapes.get(name) ?? []);
-    if (trace.neurons !== n) throw new InputError('stimulus', `${shownAs}: Input '${name}' has ${n} neurons, the stimulus ${trace.neurons}`);
+    if (trace.neurons !== n) throw new InputError('stimulus', `${shownAs}: Input ${quote(name)} has ${n} neurons, the stimulus ${trace.neurons}`);
   }
   return { data, label: shownAs };
 }
@@ -143,8 +151,9 @@ export async function run(): Promise<void> {
   const steps = inp.steps ?? stimulus.data.steps;
   if (steps <= 0) throw new InputError('steps', 'the stimulus has no steps; give steps');
   const config: SimConfig = { dt: inp.dt, steps, resetMode: inp.resetMode, recordVoltageMaxNeurons: 1024 };
+  checkRunSize(graph, gi, steps, Math.max(1, stimulus.data.samples), config.recordVoltageMaxNeurons, inp.steps !== undefined);
   const recordedNode = inp.goldenNode || defaultRecordedNode(graph, gi);
-  if (!graph.nodes.has(recordedNode)) throw new InputError('golden-node', `no node '${recordedNode}' in the graph`);
+  if (!graph.nodes.has(recordedNode)) throw new InputError('golden-node', `no node ${quote(recordedNode)} in the graph`);
   const goldens = new Map<string, Golden>();
   for (const [key, spec] of inp.golden) {
     const { data, shownAs } = await loadActivity(spec, "Input 'golden'", recordedNode, inp.dt);
@@ -251,9 +260,9 @@ export async function run(): Promise<void> {
   setOutput('accuracy', results.accuracy === null ? '' : String(results.accuracy));
   setOutput('rate-cosine-min', results.rate_cosine_min === null ? '' : String(results.rate_cosine_min));
   setOutput('constraints', constraints.verdict);
-  for (const b of backends) info(`${b.name}: ${b.status}${b.reason ? ` (${b.reason})` : ''}${b.problems.length > 0 ? `: ${b.problems.join('; ')}` : ''}`);
+  for (const b of backends) info(`${b.name}: ${b.status}${b.reason ? ` (${clip(b.reason)})` : ''}${b.problems.length > 0 ? `: ${b.problems.join('; ')}` : ''}`);
   if (results.status === 'failed') {
-    const failed = backends.filter((b) => b.status === 'failed' || b.status === 'error').map((b) => `${b.name} ${b.status}${b.reason ? ` (${b.reason})` : b.problems[0] ? ` (${b.problems[0]})` : ''}`);
+    const failed = backends.filter((b) => b.status === 'failed' || b.status === 'error').map((b) => `${b.name} ${b.status}${b.reason ? ` (${clip(b.reason)})` : b.problems[0] ? ` (${clip(b.problems[0])})` : ''}`);
     if (constraintFail) failed.push(`graph ${constraints.verdict} on ${constraints.profile}`);
     throw new GateFailure(`neuromorphic smoke test failed: ${failed.join('; ')}`);
   }

@@ -1,3 +1,4 @@
+import { quote } from './quote.js';
 import { child, type H5Dataset, type H5Group, type H5Node } from './h5-tree.js';
 import { NODE_TYPES, type NirGraph, type NirNode, type NodeType, type Tensor } from './nir-types.js';
 
@@ -7,7 +8,7 @@ export class NirError extends Error {
     readonly node: string | undefined,
     problem: string,
   ) {
-    super(node === undefined ? problem : `node '${node}': ${problem}`);
+    super(node === undefined ? problem : `node ${quote(node)}: ${problem}`);
     this.name = 'NirError';
   }
 }
@@ -53,7 +54,7 @@ function readNode(name: string, group: H5Group, prefix: string, out: NirGraph, s
     return;
   }
   if (!(NODE_TYPES as readonly string[]).includes(rawType)) {
-    throw new NirError(qualified, `unknown node type '${rawType}' (NIR primitives: ${NODE_TYPES.join(', ')}, NIRGraph)`);
+    throw new NirError(qualified, `unknown node type ${quote(rawType)} (NIR primitives: ${NODE_TYPES.join(', ')}, NIRGraph)`);
   }
   const type = rawType as NodeType;
   const node: NirNode = { name: qualified, type, params: {}, strings: {} };
@@ -124,7 +125,7 @@ export function readNirTree(root: H5Group): NirGraph {
   const top = child(root, 'node');
   if (top?.kind !== 'group') throw new NirError(undefined, "no '/node' group: not a NIR file");
   const type = stringOf(child(top, 'type'));
-  if (type !== undefined && type !== 'NIRGraph') throw new NirError(undefined, `top node is '${type}', expected NIRGraph`);
+  if (type !== undefined && type !== 'NIRGraph') throw new NirError(undefined, `top node is ${quote(type)}, expected NIRGraph`);
   const graph: NirGraph = { version, nodes: new Map(), edges: [] };
   const subgraphs: Subgraphs = new Map();
   readGraphInto(top, '', graph, undefined, subgraphs);

@@ -1,7 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { getState, info, warning } from '@spikeformer-actions/core';
-import { releaseAllocation } from './hardware.js';
+import { readIfPresent, releaseAllocation } from './hardware.js';
+import { clip } from './quote.js';
 
 /**
  * Post step: releases a hardware allocation main left behind (cancelled or crashed while
@@ -11,13 +12,12 @@ import { releaseAllocation } from './hardware.js';
 export async function runPost(): Promise<void> {
   const file = getState('allocation-file');
   if (file === '') return;
-  let allocation: string;
-  try {
-    allocation = (await readFile(file, 'utf8')).trim();
-  } catch {
+  const text = await readIfPresent(file);
+  if (text === undefined) {
     info('hardware: nothing to release');
     return;
   }
+  const allocation = text.trim();
   if (allocation === '') return;
   let command: unknown;
   try {
@@ -26,13 +26,13 @@ export async function runPost(): Promise<void> {
     command = undefined;
   }
   if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
-    warning(`hardware: allocation ${allocation} is still held but the adapter command was not saved; release it by hand`);
+    warning(`hardware: allocation ${clip(allocation)} is still held but the adapter command was not saved; release it by hand`);
     return;
   }
-  info(`hardware: releasing allocation ${allocation} left by the main step`);
+  info(`hardware: releasing allocation ${clip(allocation)} left by the main step`);
   const outcome = await releaseAllocation(command as string[], allocation, path.dirname(file), 120_000);
   if (outcome.kind === 'ok') {
     await rm(file, { force: true });
-    info(`hardware: allocation ${allocation} released`);
-  } else warning(`hardware: releasing allocation ${allocation} failed: ${outcome.reason}`);
+    info(`hardware: allocation ${clip(allocation)} released`);
+  } else warning(`hardware: releasing allocation ${clip(allocation)} failed: ${clip(outcome.reason)}`);
 }

@@ -1,4 +1,5 @@
 import { runAction } from '@spikeformer-actions/core';
+import { withBoundedErrors } from './quote.js';
 import { runPost } from './post-main.js';
 
-await runAction(runPost, { name: 'neuromorphic-smoke (post)' });
+await runAction(() => withBoundedErrors(runPost), { name: 'neuromorphic-smoke (post)' });

@@ -1,6 +1,7 @@
 import type { NodeType } from './nir-types.js';
 import { NODE_TYPES } from './nir-types.js';
 import type { SimulatorName } from './sim-engine.js';
+import { quote } from './quote.js';
 import { SIMULATORS } from './sim-engine.js';
 
 /**
@@ -92,7 +93,7 @@ export function parseProfile(value: unknown): { ok: true; profile: Profile } | {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'a profile must be a JSON object' };
   const obj = value as Record<string, unknown>;
   const baseName = obj.base ?? 'loihi2';
-  if (typeof baseName !== 'string' || !(baseName in PROFILES)) return { ok: false, problem: `'base' must be one of ${Object.keys(PROFILES).join(', ')}` };
+  if (typeof baseName !== 'string' || !Object.hasOwn(PROFILES, baseName)) return { ok: false, problem: `'base' must be one of ${Object.keys(PROFILES).join(', ')}` };
   const profile: Profile = { ...PROFILES[baseName as keyof typeof PROFILES], supported: [...PROFILES[baseName as keyof typeof PROFILES].supported] };
   profile.name = typeof obj.name === 'string' && obj.name !== '' ? obj.name : `custom (${baseName})`;
   profile.source = typeof obj.source === 'string' ? obj.source : `user profile based on ${baseName}`;
@@ -114,6 +115,6 @@ export function parseProfile(value: unknown): { ok: true; profile: Profile } | {
     profile.fallback = obj.fallback as SimulatorName;
   }
   const unknown = Object.keys(obj).filter((k) => !['name', 'base', 'source', 'supported', 'fallback', ...NUMERIC.map(([, j]) => j)].includes(k));
-  if (unknown.length > 0) return { ok: false, problem: `unknown key '${unknown[0]}'` };
+  if (unknown.length > 0) return { ok: false, problem: `unknown key ${quote(unknown[0] as string)}` };
   return { ok: true, profile };
 }

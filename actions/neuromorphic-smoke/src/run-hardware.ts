@@ -7,6 +7,7 @@ import type { EnergyModel } from './energy.js';
 import { assess, type BackendRun, type Golden } from './evaluate.js';
 import { readH5, writeH5 } from './h5.js';
 import { runOnHardware } from './hardware.js';
+import { clip } from './quote.js';
 import type { Inputs } from './inputs.js';
 import type { LoadedGraph } from './load.js';
 import type { Profile } from './profiles.js';
@@ -62,13 +63,13 @@ export async function runHardwareBackend(o: HardwareBackendOptions): Promise<Bac
     const policy = o.inputs.onUnavailable;
     if (policy === 'fallback') {
       const sim = o.fallback(o.profile.fallback);
-      warning(`hardware (${target}) unavailable: ${reason} → fallback ${sim.name}`);
+      warning(`hardware (${target}) unavailable: ${clip(reason)} → fallback ${sim.name}`);
       return { ...sim, fallback_for: `hardware (${target})`, target, attempt_log: attempts, attempts: new Set(attempts.map((a) => a.attempt)).size, retried: new Set(attempts.map((a) => a.attempt)).size > 1, reason };
     }
     const r = base('hardware', target, attempts);
     r.reason = reason;
     if (policy === 'skip') {
-      warning(`hardware (${target}) skipped: ${reason}`);
+      warning(`hardware (${target}) skipped: ${clip(reason)}`);
       r.status = 'skipped';
     } else r.status = 'error';
     return r;

@@ -1,3 +1,5 @@
+import { quote } from './quote.js';
+
 /** Pass criteria of a backend against its golden (and, for hardware, the looser *_hw values). */
 export interface Tolerances {
   spike_count_rel: number;
@@ -33,7 +35,7 @@ export function parseTolerances(value: unknown): { ok: true; value: Tolerances }
   if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'must be a YAML/JSON mapping' };
   const out: Tolerances = { ...DEFAULT_TOLERANCES, bitexact: [...DEFAULT_TOLERANCES.bitexact] };
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!(key in DEFAULT_TOLERANCES)) return { ok: false, problem: `unknown key '${key}' (known: ${Object.keys(DEFAULT_TOLERANCES).join(', ')})` };
+    if (!Object.hasOwn(DEFAULT_TOLERANCES, key)) return { ok: false, problem: `unknown key ${quote(key)} (known: ${Object.keys(DEFAULT_TOLERANCES).join(', ')})` };
     if (key === 'bitexact') {
       const list = typeof v === 'boolean' ? (v ? ['loihi2-bitacc'] : []) : v;
       if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return { ok: false, problem: "'bitexact' must be a list of backend names or a boolean" };

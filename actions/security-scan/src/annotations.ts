@@ -1,4 +1,5 @@
 import type { Finding } from './model.js';
+import { clip } from './quote.js';
 
 export interface AnnotationPlan {
   level: 'error' | 'warning' | 'notice';
@@ -10,6 +11,9 @@ export interface AnnotationPlan {
   column?: number;
   endColumn?: number;
 }
+
+/** How much of a finding's message an annotation shows (the SARIF result keeps more). */
+export const ANNOTATION_MESSAGE_MAX = 1000;
 
 /**
  * Annotations for code findings in the workspace, most severe first, at most `max`;
@@ -27,8 +31,8 @@ export function planAnnotations(active: readonly Finding[], max: number): { anno
     const level = f.severity === 'critical' || f.severity === 'high' ? 'error' : f.severity === 'medium' ? 'warning' : 'notice';
     const plan: AnnotationPlan = {
       level,
-      message: `${f.message}${f.helpUrl ? `\n${f.helpUrl}` : ''}`,
-      title: `${f.severity}: ${f.tools.join('+')} ${f.ruleId}`,
+      message: `${clip(f.message, ANNOTATION_MESSAGE_MAX)}${f.helpUrl ? `\n${clip(f.helpUrl)}` : ''}`,
+      title: `${f.severity}: ${f.tools.join('+')} ${clip(f.ruleId)}`,
       file: loc.path,
     };
     if (loc.line !== undefined) plan.line = loc.line;

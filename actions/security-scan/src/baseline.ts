@@ -1,6 +1,7 @@
 import { FileError } from '@spikeformer-actions/core';
 import { arr, isObject, obj, str, strings } from './json-access.js';
 import type { Category, Finding, Severity } from './model.js';
+import { clip } from './quote.js';
 import { SEVERITIES } from './model.js';
 
 /** The identity of a finding as kept in a baseline (a previous JSON output of this action). */
@@ -51,7 +52,7 @@ export function parseBaseline(doc: unknown, file: string): BaselineEntry[] {
     throw new FileError(file, `is not a JSON output of security-scan (expected "schema": "${JSON_SCHEMA_ID}")`);
   }
   if (!READABLE_VERSIONS.includes(doc.version)) {
-    throw new FileError(file, `has security-scan JSON version ${JSON.stringify(doc.version)}; this action reads versions ${READABLE_VERSIONS.join(' and ')}`);
+    throw new FileError(file, `has security-scan JSON version ${clip(JSON.stringify(doc.version ?? null))}; this action reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
   const rules = arr(doc.rules);
   const ruleIdOf: RuleIdOf = doc.version === 1 ? (o) => str(o.ruleId) : (o) => (typeof o.rule === 'number' ? str(obj(rules[o.rule])?.id) : undefined);

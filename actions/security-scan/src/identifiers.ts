@@ -1,3 +1,4 @@
+import { own } from './json-access.js';
 /** Normalising vulnerability ids, CWEs, package names and ecosystems so that tools agree. */
 
 const CVE = /^CVE-\d{4}-\d{4,}$/;
@@ -94,7 +95,7 @@ const ECOSYSTEMS: Record<string, string> = {
 export function normaliseEcosystem(type: string | undefined): string {
   if (!type) return 'unknown';
   const key = type.toLowerCase();
-  return ECOSYSTEMS[key] ?? key;
+  return own(ECOSYSTEMS, key) ?? key;
 }
 
 /** OS package ecosystems: findings in them are container findings. */

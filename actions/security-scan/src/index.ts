@@ -1,4 +1,5 @@
 import { runAction } from '@spikeformer-actions/core';
 import { run } from './main.js';
+import { withBoundedErrors } from './quote.js';
 
-await runAction(run, { name: 'security-scan' });
+await runAction(() => withBoundedErrors(run), { name: 'security-scan' });

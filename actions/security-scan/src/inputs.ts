@@ -35,7 +35,8 @@ const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 10
 /** `50MB`, `256MiB`, `1g`, `1048576` → bytes. */
 export function parseSize(text: string): { ok: true; value: number } | { ok: false; problem: string } {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = UNITS[(m?.[2] ?? '').toLowerCase() || 'b'];
+  const name = (m?.[2] ?? '').toLowerCase() || 'b';
+  const unit = Object.hasOwn(UNITS, name) ? UNITS[name] : undefined;
   if (!m?.[1] || unit === undefined) return { ok: false, problem: `expected a size like 50MB or 256MiB, got ${JSON.stringify(text)}` };
   const value = Math.floor(Number(m[1]) * unit);
   if (value < 1024) return { ok: false, problem: `${JSON.stringify(text)} is below the minimum of 1 KiB` };

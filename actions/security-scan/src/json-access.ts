@@ -26,10 +26,24 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A positive whole line/column number, else undefined. */
+/** The largest line or column a SARIF region (a 32-bit integer) and an annotation can hold. */
+export const MAX_POSITION = 2_147_483_647;
+
+/** A positive whole line/column number no larger than MAX_POSITION, else undefined. */
 export function position(value: unknown): number | undefined {
   const n = num(value);
-  return n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+  return n !== undefined && Number.isInteger(n) && n > 0 && n <= MAX_POSITION ? n : undefined;
+}
+
+/** A CVSS score or SARIF security-severity: a number from 0 to 10, else undefined. */
+export function cvssScore(value: unknown): number | undefined {
+  const n = num(value);
+  return n !== undefined && n >= 0 && n <= 10 ? n : undefined;
+}
+
+/** A lookup table's own entry: a word from a report named like an Object property (`constructor`) is unknown. */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 export function strings(value: unknown): string[] {

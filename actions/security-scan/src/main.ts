@@ -5,6 +5,7 @@ import { planAnnotations } from './annotations.js';
 import { readInputs } from './inputs.js';
 import { renderJsonBody, renderJsonHead } from './json-out.js';
 import { prepare, writeOutputFile, writeSarif } from './prepare.js';
+import { clip } from './quote.js';
 import { buildSummary } from './report-summary.js';
 import { describeSuppression } from './suppressions.js';
 
@@ -14,8 +15,8 @@ export async function run(): Promise<void> {
   const prepared = await group('Reading reports', async () => {
     const result = await prepare(input, today);
     for (const r of result.loaded.records) {
-      info(`${r.file}: ${r.format}${r.toolVersion ? ` (${r.toolVersion})` : ''}, ${r.findings} finding(s)`);
-      for (const n of r.notes) warning(n, { file: r.file, title: 'Scanner reported a problem' });
+      info(`${r.file}: ${r.format}${r.toolVersion ? ` (${clip(r.toolVersion)})` : ''}, ${r.findings} finding(s)`);
+      for (const n of r.notes) warning(clip(n, 1000), { file: r.file, title: 'Scanner reported a problem' });
     }
     return result;
   });

@@ -1,3 +1,4 @@
+import { redactUrl } from '@spikeformer-actions/core';
 import { canonicalVulnId } from './identifiers.js';
 import { codeFingerprints, dependencyFingerprint, type LineSource } from './fingerprint.js';
 import { maxSeverity, severityRank, type Finding, type RawFinding } from './model.js';
@@ -8,6 +9,11 @@ import { maxSeverity, severityRank, type Finding, type RawFinding } from './mode
  * so one CVE reported by trivy, grype and pip-audit is one finding listing all three tools.
  * Code findings merge only when their fingerprints are equal (the same finding twice).
  */
+
+/** A report's help link never carries a user name, password or token into the outputs. */
+function withoutCredentials(url: string): string {
+  return url.includes('@') || url.includes('?') ? redactUrl(url) : url;
+}
 
 // Shared by every finding with the same tool / report / tool severity: one tool's findings
 // number in the hundreds of thousands, their labels in the dozens. Arrays are copied on write.
@@ -45,7 +51,9 @@ function startFinding(raw: RawFinding, fingerprint: string): Finding {
     cvss: raw.cvss,
     message: raw.message,
     description: raw.description,
-    helpUrl: raw.helpUrl,
+    ruleDescription: raw.ruleDescription,
+    ruleHelp: raw.ruleHelp,
+    helpUrl: raw.helpUrl === undefined ? undefined : withoutCredentials(raw.helpUrl),
     location: raw.location,
     package: raw.package,
     vulnIds: raw.vulnIds,
@@ -81,12 +89,14 @@ function absorb(into: Finding, raw: RawFinding): void {
   if (severityRank(raw.severity) > severityRank(into.severity)) {
     into.message = raw.message;
     if (raw.description !== undefined) into.description = raw.description;
-    if (raw.helpUrl !== undefined) into.helpUrl = raw.helpUrl;
+    if (raw.helpUrl !== undefined) into.helpUrl = withoutCredentials(raw.helpUrl);
   }
   into.severity = maxSeverity(into.severity, raw.severity);
   if (raw.cvss !== undefined && (into.cvss === undefined || raw.cvss > into.cvss)) into.cvss = raw.cvss;
-  if (into.helpUrl === undefined && raw.helpUrl !== undefined) into.helpUrl = raw.helpUrl;
+  if (into.helpUrl === undefined && raw.helpUrl !== undefined) into.helpUrl = withoutCredentials(raw.helpUrl);
   if (into.description === undefined && raw.description !== undefined) into.description = raw.description;
+  if (into.ruleDescription === undefined && raw.ruleDescription !== undefined) into.ruleDescription = raw.ruleDescription;
+  if (into.ruleHelp === undefined && raw.ruleHelp !== undefined) into.ruleHelp = raw.ruleHelp;
   if (into.package && raw.package) {
     into.package.fixedVersions = withUnique(into.package.fixedVersions, raw.package.fixedVersions);
     into.package.paths = withUnique(into.package.paths, raw.package.paths);

@@ -48,6 +48,10 @@ export interface RawFinding {
    * message names the package, version and fix.
    */
   description?: string;
+  /** The tool's own text about the rule (a SARIF rule's fullDescription), when the report has it. */
+  ruleDescription?: string;
+  /** The tool's own help for the rule (a SARIF rule's help), when the report has it. */
+  ruleHelp?: string;
   helpUrl?: string;
   location?: CodeLocation;
   package?: PackageRef;

@@ -24,7 +24,11 @@ export interface PlacedPath {
 // A plain relative path (no scheme, separators to fix, dot segments or doubled slashes) needs no work.
 const PLAIN_RELATIVE = /^(?![/.]|[A-Za-z]:)(?!.*(?:\/\.{1,2}(?:\/|$)|\/\/|\\))[^\s:]+$/;
 
+/** Longer than any path a file system holds (PATH_MAX): kept as reported, outside. */
+const MAX_PATH_CHARS = 4096;
+
 export function placePath(reported: string, workspaceRoot: string): PlacedPath {
+  if (reported.length > MAX_PATH_CHARS) return { path: reported, inWorkspace: false };
   if (PLAIN_RELATIVE.test(reported)) return { path: reported, inWorkspace: true };
   let p = reported.trim();
   if (/^file:/i.test(p)) {

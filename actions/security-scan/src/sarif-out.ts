@@ -1,5 +1,6 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import { compareFindings, compareText, nominalCvss, type Finding, type Severity } from './model.js';
+import { ruleText } from './rule-text.js';
 
 /**
  * The merged SARIF 2.1.0 log for GitHub code scanning: one run per tool with a distinct
@@ -10,6 +11,9 @@ import { compareFindings, compareText, nominalCvss, type Finding, type Severity 
  */
 
 export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, tagsPerRule: 10, gzipBytes: 10 * 1024 * 1024, messageChars: 4000 };
+
+/** A rule's help may be a page of Markdown (CodeQL's are); longer is cut. */
+const HELP_CHARS = 16_000;
 
 export interface SarifEntry {
   finding: Finding;
@@ -126,10 +130,15 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
     if (index === undefined) {
       index = rules.length;
       ruleIndex.set(f.ruleId, index);
-      const help = httpUrl(f.helpUrl);
-      const rule: { [key: string]: Json } = { id: f.ruleId, shortDescription: { text: clip(f.ruleName ?? f.ruleId, 1000) } };
+      const text = ruleText(f);
+      const help = httpUrl(text.helpUri);
       // The advisory text is the rule's (once per rule); results say which package.
-      if (f.description !== undefined) rule.fullDescription = { text: clip(f.description, limits.messageChars) };
+      const rule: { [key: string]: Json } = {
+        id: f.ruleId,
+        shortDescription: { text: clip(f.ruleName ?? f.ruleId, 1000) },
+        fullDescription: { text: clip(text.fullDescription, limits.messageChars) },
+        help: { text: clip(text.help, HELP_CHARS) },
+      };
       if (help !== undefined) rule.helpUri = help;
       rule.properties = { tags: ruleTags(f).slice(0, limits.tagsPerRule), 'security-severity': (ruleScore.get(f.ruleId) ?? 0).toFixed(1) };
       rules.push(rule);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FileError } from '@spikeformer-actions/core';
 import { normaliseVulnId } from './identifiers.js';
 import { arr, isObject, obj, str } from './json-access.js';
+import { quote, quoteList } from './quote.js';
 import type { Finding } from './model.js';
 
 /**
@@ -40,7 +41,7 @@ export function parseSuppressions(doc: unknown, file: string): Suppression[] {
     const e = obj(item);
     if (!e) throw new FileError(file, `${where}: expected a mapping with reason and fingerprint, rule, id or path`);
     const unknown = Object.keys(e).filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) throw new FileError(file, `${where}: unknown field(s) ${unknown.join(', ')} (allowed: ${[...FIELDS].join(', ')})`);
+    if (unknown.length > 0) throw new FileError(file, `${where}: unknown field(s) ${quoteList(unknown)} (allowed: ${[...FIELDS].join(', ')})`);
     const reason = str(e.reason)?.trim();
     if (!reason) throw new FileError(file, `${where}: 'reason' is required (say why this is accepted)`);
     const s: Suppression = { index: i + 1, reason };
@@ -57,7 +58,7 @@ export function parseSuppressions(doc: unknown, file: string): Suppression[] {
     if (e.expires !== undefined && e.expires !== null) {
       const d = dateText(e.expires);
       if (d === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) {
-        throw new FileError(file, `${where}: 'expires' must be a date YYYY-MM-DD, got ${JSON.stringify(String(e.expires))}`);
+        throw new FileError(file, `${where}: 'expires' must be a date YYYY-MM-DD, got ${quote(typeof e.expires === 'string' ? e.expires : JSON.stringify(e.expires))}`);
       }
       s.expires = d;
     }

@@ -143,7 +143,7 @@ describe('suppressions', () => {
   it('rejects entries without reason, without a matcher, with unknown fields or bad dates, naming the entry', () => {
     expect(() => parseSuppressions([{ rule: 'B101' }], 's.yml')).toThrow("s.yml: entry 1: 'reason' is required");
     expect(() => parseSuppressions([{ reason: 'x', rule: 'B1' }, { reason: 'why' }], 's.yml')).toThrow('s.yml: entry 2: give at least one of fingerprint, rule, id or path');
-    expect(() => parseSuppressions([{ reason: 'x', rul: 'B1' }], 's.yml')).toThrow(/unknown field\(s\) rul/);
+    expect(() => parseSuppressions([{ reason: 'x', rul: 'B1' }], 's.yml')).toThrow(/unknown field\(s\) 'rul'/);
     expect(() => parseSuppressions([{ reason: 'x', rule: 'B1', expires: 'next week' }], 's.yml')).toThrow(/'expires' must be a date/);
     expect(() => parseSuppressions('just text', 's.yml')).toThrow(/expected a list of suppressions/);
   });

@@ -31,6 +31,40 @@ const ALL = [
   'sarif/codeql-2.5.4.sarif', 'sarif/eslint.sarif', 'sarif/semgrep-0.17.0-owasp-benchmark.sarif', 'sarif/trivy-alpine-310.sarif',
 ];
 
+interface RuleText { id: string; fullDescription?: { text?: string }; help?: { text?: string; markdown?: string }; helpUri?: string }
+
+describe('rule texts (GitHub shows them when triaging; SARIF Multitool rule GH2012)', () => {
+  const log = JSON.parse(buildSarif(entriesOf(ALL.flatMap((f) => parseFixture(f).findings)), { toolVersion: '1.0.0' }).text) as { runs: Array<{ tool: { driver: { name: string; rules: RuleText[] } } }> };
+  const rules = log.runs.flatMap((r) => r.tool.driver.rules.map((rule) => ({ tool: r.tool.driver.name, rule })));
+
+  it('every rule of the merged SARIF of every fixture has a non-empty fullDescription and help', () => {
+    expect(rules.length).toBeGreaterThan(100);
+    const missing = rules.filter(({ rule }) => !rule.fullDescription?.text?.trim() || !rule.help?.text?.trim()).map(({ tool, rule }) => `${tool} ${rule.id}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("uses the tool's own rule text where the report has it", () => {
+    const codeql = rules.find(({ tool, rule }) => tool === 'codeql' && rule.id === 'py/sql-injection')?.rule;
+    expect(codeql?.fullDescription?.text).toBe('Building a SQL query from user-controlled sources is vulnerable to insertion of malicious SQL code by the user.');
+    expect(codeql?.help?.text).toBe('Building a SQL query from user-controlled sources is vulnerable to insertion of malicious SQL code by the user. See https://codeql.github.com/codeql-query-help/python/py-sql-injection/');
+    expect(codeql?.helpUri).toBe('https://codeql.github.com/codeql-query-help/python/py-sql-injection/');
+    const trivy = rules.find(({ rule }) => rule.id === 'CVE-2019-1549')?.rule;
+    expect(trivy?.fullDescription?.text).toMatch(/^OpenSSL 1\.1\.1 introduced a rewritten random number generator/);
+    expect(trivy?.help?.text).toMatch(/^Vulnerability CVE-2019-1549\n/);
+    const grype = rules.find(({ tool, rule }) => tool === 'grype' && rule.id === 'CVE-1999-1338')?.rule;
+    expect(grype?.fullDescription?.text).toMatch(/^Delegate proxy 5\.9\.3 and earlier creates files and directories in the DGROOT/);
+  });
+
+  it('derives a sentence from the rule id and tool otherwise, with a link where one is known', () => {
+    const bandit = rules.find(({ tool, rule }) => tool === 'bandit' && rule.id === 'B101')?.rule;
+    expect(bandit?.fullDescription?.text).toBe('bandit rule B101 (assert_used).');
+    expect(bandit?.help?.text).toBe('bandit rule B101 (assert_used). See https://bandit.readthedocs.io/en/latest/plugins/b101_assert_used.html');
+    const eslint = rules.find(({ tool, rule }) => tool === 'eslint' && rule.id === 'no-unused-vars')?.rule;
+    expect(eslint?.fullDescription?.text).toBe('eslint rule no-unused-vars.');
+    expect(eslint?.help?.text).toBe('eslint rule no-unused-vars. See https://eslint.org/docs/latest/rules/no-unused-vars');
+  });
+});
+
 function entriesOf(raw: RawFinding[]): SarifEntry[] {
   const a = analyse(raw, { failOn: 'high', newOnly: false, today: '2026-01-01', lines: noSource, suppressions: [] });
   return [...a.active.map((finding) => ({ finding })), ...a.suppression.suppressed.map((s) => ({ finding: s.finding, suppression: s.reason }))];

@@ -1,7 +1,7 @@
 import { FileError } from '@spikeformer-actions/core';
 import type { Direction, Measurement } from '../model.js';
 import { normaliseUnit } from '../units.js';
-import { isObject, requireNumber, requireString } from './shape.js';
+import { isObject, requireString, requireTime } from './shape.js';
 
 /**
  * github-action-benchmark's `customSmallerIsBetter` / `customBiggerIsBetter` JSON: an array of
@@ -15,7 +15,7 @@ export function parseCustom(doc: unknown, file: string, direction: Direction): M
     if (!isObject(entry)) throw new FileError(file, `${where} is not an object`);
     const name = requireString(entry.name, file, `${where}.name`);
     const { unit, factor } = normaliseUnit(requireString(entry.unit, file, `${where}.unit`));
-    const value = requireNumber(entry.value, file, `${where}.value`) * factor;
+    const value = requireTime(entry.value, file, `${where}.value`) * factor;
     return { name, unit, direction, n: 1, mean: value, median: value, min: value, max: value };
   });
 }

@@ -1,7 +1,8 @@
 import { FileError } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from '../model.js';
 import { normaliseUnit } from '../units.js';
-import { finiteNumber, isObject, requireArray, requireNumber, requireString } from './shape.js';
+import { finiteNumber, isObject, requireArray, requireString, requireTime } from './shape.js';
+import { quote } from '../quote.js';
 
 interface Group {
   unit: string;
@@ -28,13 +29,13 @@ export function parseGoogleBenchmark(doc: unknown, file: string): Measurement[] 
     if (aggregate !== undefined && !['mean', 'median', 'stddev'].includes(aggregate)) return;
     const name = requireString(row.run_name ?? row.name, file, `${where}.run_name`);
     const { unit, factor } = normaliseUnit(typeof row.time_unit === 'string' ? row.time_unit : 'ns');
-    const value = requireNumber(row.real_time, file, `${where}.real_time`) * factor;
+    const value = requireTime(row.real_time, file, `${where}.real_time`) * factor;
     let group = groups.get(name);
     if (!group) {
       group = { unit, samples: [], aggregates: new Map(), repetitions: finiteNumber(row.repetitions) };
       groups.set(name, group);
     } else if (group.unit !== unit) {
-      throw new FileError(file, `${where}: benchmark '${name}' mixes time units`);
+      throw new FileError(file, `${where}: benchmark ${quote(name)} mixes time units`);
     }
     if (aggregate === undefined) group.samples.push(value);
     else group.aggregates.set(aggregate, value);

@@ -1,6 +1,7 @@
 import { FileError } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from '../model.js';
-import { finiteNumber, isObject, numberArray, requireArray, requireNumber, requireString } from './shape.js';
+import { finiteNumber, isObject, numberArray, requireArray, requireString, requireTime, timeArray } from './shape.js';
+import { quote } from '../quote.js';
 
 /**
  * hyperfine `--export-json`: one result per command, `times` in seconds. Runs whose exit code
@@ -14,16 +15,16 @@ export function parseHyperfine(doc: unknown, file: string, warn: (message: strin
     const where = `results[${i}]`;
     if (!isObject(entry)) throw new FileError(file, `${where} is not an object`);
     const name = requireString(entry.command, file, `${where}.command`);
-    const times = numberArray(entry.times, file, `${where}.times`);
+    const times = timeArray(entry.times, file, `${where}.times`);
     const codes = numberArray(entry.exit_codes, file, `${where}.exit_codes`);
     if (times && times.length > 0) {
       const kept = codes && codes.length === times.length ? times.filter((_, k) => codes[k] === 0) : times;
-      if (kept.length < times.length) warn(`${file}: '${name}' exited non-zero in ${times.length - kept.length} of ${times.length} runs; those runs are left out`);
+      if (kept.length < times.length) warn(`${file}: ${quote(name)} exited non-zero in ${times.length - kept.length} of ${times.length} runs; those runs are left out`);
       if (kept.length === 0) return;
       out.push({ name, unit: 's', direction: 'smaller-is-better', samples: kept, ...summarise(kept) });
       return;
     }
-    const m: Measurement = { name, unit: 's', direction: 'smaller-is-better', n: 1, mean: requireNumber(entry.mean, file, `${where}.mean`) };
+    const m: Measurement = { name, unit: 's', direction: 'smaller-is-better', n: 1, mean: requireTime(entry.mean, file, `${where}.mean`) };
     const median = finiteNumber(entry.median);
     if (median !== undefined) m.median = median;
     const min = finiteNumber(entry.min);

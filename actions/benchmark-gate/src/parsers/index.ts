@@ -5,6 +5,7 @@ import { parseGoogleBenchmark } from './google-benchmark.js';
 import { parseHyperfine } from './hyperfine.js';
 import { parsePytestBenchmark } from './pytest-benchmark.js';
 import { isObject } from './shape.js';
+import { quote } from '../quote.js';
 
 /** Which tool wrote this JSON; undefined when it is none we know. */
 export function detectFormat(doc: unknown): Format | 'custom' | undefined {
@@ -63,7 +64,7 @@ export function mergeReports(reports: ReadonlyArray<{ file: string; measurements
   for (const r of reports) {
     for (const m of r.measurements) {
       const other = seen.get(m.name);
-      if (other !== undefined) throw new FileError(r.file, `benchmark '${m.name}' is also in ${other}; give each benchmark once`);
+      if (other !== undefined) throw new FileError(r.file, `benchmark ${quote(m.name)} is also in ${other}; give each benchmark once`);
       seen.set(m.name, r.file);
       out.push(m);
     }

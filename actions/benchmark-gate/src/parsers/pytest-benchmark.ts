@@ -1,6 +1,6 @@
 import { FileError } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from '../model.js';
-import { finiteNumber, isObject, numberArray, requireArray, requireNumber, requireString } from './shape.js';
+import { finiteNumber, isObject, requireArray, requireCount, requireString, requireTime, timeArray } from './shape.js';
 
 /**
  * pytest-benchmark `--benchmark-json` (3.x–5.x). Times are seconds per iteration; `stats.data`
@@ -16,7 +16,7 @@ export function parsePytestBenchmark(doc: unknown, file: string): Measurement[] 
     const name = requireString(entry.fullname ?? entry.name, file, `${where}.fullname`);
     if (!isObject(entry.stats)) throw new FileError(file, `${where}.stats is missing`);
     const stats = entry.stats;
-    const samples = numberArray(stats.data, file, `${where}.stats.data`);
+    const samples = timeArray(stats.data, file, `${where}.stats.data`);
     if (samples && samples.length > 0) {
       return { name, unit: 's', direction: 'smaller-is-better', samples, ...summarise(samples) };
     }
@@ -24,8 +24,8 @@ export function parsePytestBenchmark(doc: unknown, file: string): Measurement[] 
       name,
       unit: 's',
       direction: 'smaller-is-better',
-      n: requireNumber(stats.rounds, file, `${where}.stats.rounds`),
-      mean: requireNumber(stats.mean, file, `${where}.stats.mean`),
+      n: requireCount(stats.rounds, file, `${where}.stats.rounds`),
+      mean: requireTime(stats.mean, file, `${where}.stats.mean`),
     };
     const sd = finiteNumber(stats.stddev);
     if (sd !== undefined && m.n > 1) m.sd = sd;

@@ -1,5 +1,5 @@
 import { uniqueCwes } from '../identifiers.js';
-import { arr, obj, position, str, type JsonObject } from '../json-access.js';
+import { arr, obj, own, position, str, type JsonObject } from '../json-access.js';
 import type { RawFinding, Severity } from '../model.js';
 import { codeLocation, placePath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -54,7 +54,7 @@ export function parseBandit(doc: JsonObject, ctx: ParseContext): ParseResult {
       ruleId: str(r.test_id) ?? 'bandit',
       ruleName: str(r.test_name),
       category: 'sast',
-      severity: SEVERITY[rawSeverity] ?? 'info',
+      severity: own(SEVERITY, rawSeverity) ?? 'info',
       toolSeverity: confidence === undefined ? rawSeverity : `${rawSeverity} (confidence ${confidence})`,
       message: str(r.issue_text) ?? '',
       helpUrl: str(r.more_info),

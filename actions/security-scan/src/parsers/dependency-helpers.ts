@@ -1,3 +1,4 @@
+import { own } from '../json-access.js';
 import { normaliseEcosystem, normalisePackageName } from '../identifiers.js';
 import type { PackageRef, Severity } from '../model.js';
 
@@ -26,7 +27,7 @@ const WORDS: Record<string, Severity> = {
 
 /** A severity word any dependency scanner uses, or undefined when it is not one. */
 export function severityWord(word: string | undefined): Severity | undefined {
-  return word === undefined ? undefined : WORDS[word.trim().toUpperCase()];
+  return word === undefined ? undefined : own(WORDS, word.trim().toUpperCase());
 }
 
 /** Message for a dependency finding: the vulnerability, the package and the fix (the advisory text is its description). */

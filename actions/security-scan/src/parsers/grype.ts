@@ -1,5 +1,5 @@
 import { isOsEcosystem, nameFromPurl, normaliseEcosystem, parsePurl, uniqueCwes, uniqueIds } from '../identifiers.js';
-import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
+import { arr, cvssScore, obj, str, strings, type JsonObject } from '../json-access.js';
 import { severityFromCvss, type RawFinding } from '../model.js';
 import { placePath } from '../paths.js';
 import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
@@ -12,7 +12,7 @@ export function looksLikeGrype(doc: JsonObject): boolean {
 /** The highest CVSS v3 base score grype lists (v2 only when no v3 exists). */
 function cvssOf(vuln: JsonObject): number | undefined {
   const entries = arr(vuln.cvss).map(obj).filter((e): e is JsonObject => e !== undefined);
-  const score = (e: JsonObject): number | undefined => num(obj(e.metrics)?.baseScore);
+  const score = (e: JsonObject): number | undefined => cvssScore(obj(e.metrics)?.baseScore);
   const v3 = entries.filter((e) => (str(e.version) ?? '').startsWith('3')).map(score).filter((n): n is number => n !== undefined);
   const allScores = entries.map(score).filter((n): n is number => n !== undefined);
   const list = v3.length > 0 ? v3 : allScores;

@@ -1,5 +1,5 @@
 import { ghsaFromUrl, uniqueCwes, uniqueIds } from '../identifiers.js';
-import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
+import { arr, cvssScore, obj, str, strings, type JsonObject } from '../json-access.js';
 import type { RawFinding } from '../model.js';
 import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -37,7 +37,7 @@ export function parseNpmAudit7(doc: JsonObject, ctx: ParseContext): ParseResult 
       const name = str(adv.name) ?? pkgName;
       const version = str(adv.range) ?? str(pkg.range) ?? '';
       const rawSeverity = str(adv.severity) ?? str(pkg.severity) ?? 'info';
-      const cvss = num(obj(adv.cvss)?.score);
+      const cvss = cvssScore(obj(adv.cvss)?.score);
       findings.push({
         tool: 'npm-audit',
         ruleId: ids[0] ?? `NPM-${pkgName}`,
@@ -70,7 +70,7 @@ export function parseNpmAudit6(doc: JsonObject, ctx: ParseContext): ParseResult 
     const rawSeverity = str(adv.severity) ?? 'info';
     const patched = str(adv.patched_versions);
     const fixed = patched === undefined || patched === '<0.0.0' ? [] : [patched];
-    const cvss = num(obj(adv.cvss)?.score);
+    const cvss = cvssScore(obj(adv.cvss)?.score);
     const byVersion = new Map<string, string[]>();
     for (const f of arr(adv.findings)) {
       const fo = obj(f);

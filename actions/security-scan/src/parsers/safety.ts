@@ -1,6 +1,6 @@
 import { severityFromCvss, type RawFinding, type Severity } from '../model.js';
 import { uniqueIds } from '../identifiers.js';
-import { arr, num, obj, str, strings, type JsonObject } from '../json-access.js';
+import { arr, cvssScore, obj, str, strings, type JsonObject } from '../json-access.js';
 import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
 import type { ParseContext, ParseResult } from './types.js';
 
@@ -18,13 +18,13 @@ export function looksLikeSafetyV3(doc: JsonObject): boolean {
  */
 function severityOf(holder: JsonObject | undefined): { severity: Severity; word: string; cvss?: number } {
   const v3 = obj(holder?.cvssv3);
-  const v3score = num(v3?.base_score);
+  const v3score = cvssScore(v3?.base_score);
   const v3word = severityWord(str(v3?.base_severity));
   if (v3word || v3score !== undefined) {
     const severity = v3word ?? severityFromCvss(v3score ?? 0);
     return { severity, word: str(v3?.base_severity) ?? `CVSS ${v3score}`, ...(v3score === undefined ? {} : { cvss: v3score }) };
   }
-  const v2score = num(obj(holder?.cvssv2)?.base_score);
+  const v2score = cvssScore(obj(holder?.cvssv2)?.base_score);
   if (v2score !== undefined) {
     return { severity: v2score >= 7 ? 'high' : v2score >= 4 ? 'medium' : 'low', word: `CVSS v2 ${v2score}`, cvss: v2score };
   }

@@ -1,5 +1,5 @@
 import { isCve, uniqueCwes, uniqueIds } from '../identifiers.js';
-import { arr, num, obj, position, str, strings, type JsonObject } from '../json-access.js';
+import { arr, cvssScore, num, obj, own, position, str, strings, type JsonObject } from '../json-access.js';
 import { severityFromCvss, type Category, type RawFinding, type Severity } from '../model.js';
 import { codeLocation, placePath, type PlacedPath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -30,9 +30,16 @@ interface RuleInfo {
   securitySeverity?: number;
   level: string;
   helpUri?: string;
+  /** The rule's fullDescription and help texts. */
+  fullDescription?: string;
+  help?: string;
   cwes: string[];
   /** The category from the rule's id and tags (valid for results with the same rule id and no tags of their own). */
   category?: Category;
+}
+
+function nonBlank(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text;
 }
 
 function ruleInfo(rule: JsonObject | undefined, run: RunContext): RuleInfo {
@@ -40,15 +47,19 @@ function ruleInfo(rule: JsonObject | undefined, run: RunContext): RuleInfo {
   if (known) return known;
   const props = obj(rule?.properties) ?? {};
   const tags = strings(props.tags);
-  const securitySeverity = num(props['security-severity']);
+  const securitySeverity = cvssScore(props['security-severity']);
   const helpUri = str(rule?.helpUri);
   const id = str(rule?.id);
+  const fullDescription = nonBlank(str(obj(rule?.fullDescription)?.text));
+  const help = nonBlank(str(obj(rule?.help)?.text) ?? str(obj(rule?.help)?.markdown));
   const info: RuleInfo = {
     tags,
     level: str(obj(rule?.defaultConfiguration)?.level) ?? 'warning',
     cwes: uniqueCwes([...tags.filter((t) => /cwe/i.test(t) && /\d/.test(t)), ...arr(props.cwe)]),
     ...(securitySeverity === undefined ? {} : { securitySeverity }),
     ...(helpUri === undefined ? {} : { helpUri }),
+    ...(fullDescription === undefined ? {} : { fullDescription }),
+    ...(help === undefined ? {} : { help }),
     ...(id === undefined ? {} : { category: categoryOf(id, tags) }),
   };
   run.ruleInfos.set(rule, info);
@@ -187,9 +198,9 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const resultProps = obj(result.properties);
       const resultTags = resultProps === undefined ? [] : strings(resultProps.tags);
       const tags = resultTags.length === 0 ? info.tags : [...info.tags, ...resultTags];
-      const securitySeverity = num(resultProps?.['security-severity']) ?? info.securitySeverity;
+      const securitySeverity = cvssScore(resultProps?.['security-severity']) ?? info.securitySeverity;
       const level = str(result.level) ?? info.level;
-      const severity = securitySeverity !== undefined ? severityFromCvss(securitySeverity) : (LEVEL[level] ?? 'medium');
+      const severity = securitySeverity !== undefined ? severityFromCvss(securitySeverity) : (own(LEVEL, level) ?? 'medium');
       const physical = obj(obj(arr(result.locations)[0])?.physicalLocation);
       const placed = placeArtifact(obj(physical?.artifactLocation), run);
       const region = obj(physical?.region) ?? {};
@@ -212,6 +223,8 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
         toolSeverity: securitySeverity !== undefined ? `security-severity ${securitySeverity}` : level,
         cvss: securitySeverity,
         message: messageOf(result, rule),
+        ...(info.fullDescription === undefined ? {} : { ruleDescription: info.fullDescription }),
+        ...(info.help === undefined ? {} : { ruleHelp: info.help }),
         helpUrl: help,
         location: placed === undefined ? undefined : codeLocation(placed, line, column, endLine, endColumn),
         vulnIds: isVulnId(ruleId) ? uniqueIds([ruleId]) : [],

@@ -1,5 +1,5 @@
 import { uniqueCwes } from '../identifiers.js';
-import { arr, obj, position, str, type JsonObject } from '../json-access.js';
+import { arr, obj, own, position, str, type JsonObject } from '../json-access.js';
 import type { RawFinding, Severity } from '../model.js';
 import { codeLocation, placePath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -46,7 +46,7 @@ export function parseSemgrep(doc: JsonObject, ctx: ParseContext): ParseResult {
       tool: 'semgrep',
       ruleId: str(r.check_id) ?? 'semgrep',
       category: 'sast',
-      severity: SEVERITY[rawSeverity] ?? 'medium',
+      severity: own(SEVERITY, rawSeverity) ?? 'medium',
       toolSeverity: rawSeverity,
       message: (str(extra.message) ?? '').trim(),
       helpUrl: help,

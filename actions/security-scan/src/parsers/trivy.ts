@@ -1,5 +1,5 @@
 import { isOsEcosystem, nameFromPurl, normaliseEcosystem, parsePurl, uniqueCwes, uniqueIds } from '../identifiers.js';
-import { arr, num, obj, position, str, strings, type JsonObject } from '../json-access.js';
+import { arr, cvssScore, obj, position, str, strings, type JsonObject } from '../json-access.js';
 import type { Category, RawFinding } from '../model.js';
 import { codeLocation, placePath } from '../paths.js';
 import { advisoryText, dependencyMessage, packageRef, severityWord } from './dependency-helpers.js';
@@ -14,8 +14,8 @@ function cvssOf(vuln: JsonObject): number | undefined {
   const cvss = obj(vuln.CVSS);
   if (!cvss) return undefined;
   const source = str(vuln.SeveritySource);
-  const pick = (vendor: string | undefined): number | undefined => (vendor === undefined ? undefined : num(obj(cvss[vendor])?.V3Score));
-  const scores = Object.values(cvss).map((v) => num(obj(v)?.V3Score)).filter((n): n is number => n !== undefined);
+  const pick = (vendor: string | undefined): number | undefined => (vendor === undefined ? undefined : cvssScore(obj(cvss[vendor])?.V3Score));
+  const scores = Object.values(cvss).map((v) => cvssScore(obj(v)?.V3Score)).filter((n): n is number => n !== undefined);
   return pick(source) ?? pick('nvd') ?? (scores.length > 0 ? Math.max(...scores) : undefined);
 }
 
