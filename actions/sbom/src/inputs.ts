@@ -1,5 +1,8 @@
 import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
-import type { OutputFormat, SpecVersion } from './serialize.js';
+import type { SpecVersion } from './serialize.js';
+
+/** CycloneDX JSON or XML, or SPDX 2.3 JSON. */
+export type Format = 'json' | 'xml' | 'spdx-json';
 
 export interface Inputs {
   /** Absolute path of a lockfile or a directory to search. */
@@ -8,13 +11,17 @@ export interface Inputs {
   specVersion: SpecVersion;
   /** Absolute path of the SBOM to write. */
   output: string;
-  format: OutputFormat;
+  format: Format;
   includeDev: boolean;
   reproducible: boolean;
   componentName: string | undefined;
   componentVersion: string | undefined;
   /** Token for the dependency submission API; '' = do not submit. */
   token: string;
+  /** The license-policy input as given (inline YAML/JSON or a file); '' = no policy. */
+  licensePolicy: string;
+  /** Absolute path of an installed Python environment to read licenses from; '' = none. */
+  pythonEnvironment: string;
 }
 
 /** Cross-field checks, kept pure for tests. */
@@ -23,7 +30,7 @@ export function validate(value: Inputs): Inputs {
   if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(value.output)) throw new InputError('output', 'holds a line break or a control character');
   const wantsXml = /\.xml$/i.test(value.output);
   const wantsJson = /\.json$/i.test(value.output);
-  if ((value.format === 'json' && wantsXml) || (value.format === 'xml' && wantsJson)) {
+  if ((value.format !== 'xml' && wantsXml) || (value.format === 'xml' && wantsJson)) {
     throw new InputError('output', `'${value.output.replace(/^.*[\\/]/, '')}' does not match format '${value.format}'`);
   }
   return value;
@@ -34,10 +41,11 @@ export const DEFAULT_OUTPUT = 'sbom.cdx.json';
 export function readInputs(): Inputs {
   // Read (and masked) first, so that no error about another input can come before the mask.
   const token = inputs.getSecret('token');
-  const format = inputs.getEnum('format', ['json', 'xml'] as const, 'json');
+  const format = inputs.getEnum('format', ['json', 'xml', 'spdx-json'] as const, 'json');
   let output = inputs.getString('output', DEFAULT_OUTPUT);
   // The default name follows the format.
   if (format === 'xml' && output === DEFAULT_OUTPUT) output = 'sbom.cdx.xml';
+  if (format === 'spdx-json' && output === DEFAULT_OUTPUT) output = 'sbom.spdx.json';
   const name = inputs.getString('component-name');
   const version = inputs.getString('component-version');
   const outputPath = inputs.resolvePath('output', output);
@@ -55,5 +63,7 @@ export function readInputs(): Inputs {
     componentName: name === '' ? undefined : name,
     componentVersion: version === '' ? undefined : version,
     token,
+    licensePolicy: inputs.getString('license-policy'),
+    pythonEnvironment: inputs.getPath('python-environment'),
   });
 }

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   code,
+  GateFailure,
   group,
   httpRequest,
   info,
@@ -18,6 +19,9 @@ import {
 import { TOOL_GROUP, TOOL_NAME, TOOL_VERSION } from './bom.js';
 import { discoverLockfiles } from './discover.js';
 import { type Inputs, readInputs } from './inputs.js';
+import type { LicenseEvaluation } from './licenses/evaluate.js';
+import type { InstalledDistribution } from './licenses/python-env.js';
+import type { addLicenseSummary as AddLicenseSummary } from './licenses/report.js';
 import type { MergedInventory } from './merge.js';
 import type { LockfileReport } from './model.js';
 import { projectIdentity } from './project.js';
@@ -42,9 +46,21 @@ function reportProblems(inventory: MergedInventory): void {
   if (hidden > 0) warning(`${hidden} more conflicts/unresolved entries are listed in the job summary`);
 }
 
-function writeSummary(stats: InventoryStats, inventory: MergedInventory, inputs: Inputs, sbomFile: string, edges: number, submitted: string | undefined): void {
-  const s = new Summary().heading('SBOM (CycloneDX)');
-  s.paragraph(code(sbomFile), ` — CycloneDX ${inputs.specVersion} ${inputs.format.toUpperCase()}, schema-validated${inputs.reproducible ? ', reproducible' : ''}; ${edges} dependency edges.`);
+interface LicenseOutcome {
+  evaluation: LicenseEvaluation;
+  source: string;
+  /** The summary section's writer (its module is loaded only with a policy). */
+  addSummary: typeof AddLicenseSummary;
+}
+
+function describeFormat(inputs: Inputs, upper = true): string {
+  return inputs.format === 'spdx-json' ? 'SPDX 2.3 JSON' : `CycloneDX ${inputs.specVersion} ${upper ? inputs.format.toUpperCase() : inputs.format}`;
+}
+
+function writeSummary(stats: InventoryStats, inventory: MergedInventory, inputs: Inputs, sbomFile: string, edges: number, submitted: string | undefined, licenses: LicenseOutcome | undefined): void {
+  const s = new Summary().heading(inputs.format === 'spdx-json' ? 'SBOM (SPDX)' : 'SBOM (CycloneDX)');
+  s.paragraph(code(sbomFile), ` — ${describeFormat(inputs)}, schema-validated${inputs.reproducible ? ', reproducible' : ''}; ${edges} dependency edges.`);
+  if (licenses) licenses.addSummary(s, licenses.evaluation, licenses.source);
   s.table(
     ['ecosystem', 'components', 'direct', 'transitive', 'dev', 'optional', 'with hashes', 'with licenses'],
     stats.ecosystems.map((e) => [e.ecosystem, e.components, e.direct, e.transitive, e.dev, e.optional, e.withHashes, e.withLicenses]),
@@ -110,6 +126,11 @@ async function submit(inventory: MergedInventory, token: string): Promise<string
 export async function run(): Promise<void> {
   const inputs = readInputs();
   const root = workspaceRoot();
+  // Read and checked before anything is written: a bad policy or environment stops the run here.
+  // The license modules (and the SPDX license list they parse with) load only when asked for.
+  const policy = inputs.licensePolicy.trim() === '' ? undefined : await (await import('./licenses/read-policy.js')).readLicensePolicy(inputs.licensePolicy);
+  let distributions: InstalledDistribution[] | undefined;
+  if (inputs.pythonEnvironment !== '') distributions = await (await import('./licenses/python-env.js')).readPythonEnvironment(inputs.pythonEnvironment, root);
   const files = await discoverLockfiles(inputs.path, inputs.exclude, root);
   if (files.length === 0) throw new UserError(`Input 'path': no lockfile found under '${workspaceRelative(inputs.path, root) || '.'}'`);
   let componentName = inputs.componentName;
@@ -121,7 +142,7 @@ export async function run(): Promise<void> {
     componentName = id.name ?? (path.basename(dir) || 'project');
     componentVersion ??= id.version;
   }
-  const { inventory, serialized } = await group(`Reading ${files.length} lockfile(s)`, () =>
+  const { inventory, bom, serialized, environment } = await group(`Reading ${files.length} lockfile(s)`, () =>
     generate(
       files,
       root,
@@ -132,13 +153,25 @@ export async function run(): Promise<void> {
         timestamp: inputs.reproducible ? undefined : new Date(),
         serialNumber: inputs.reproducible ? undefined : `urn:uuid:${randomUUID()}`,
         specVersion: inputs.specVersion,
-        format: inputs.format,
+        format: inputs.format === 'xml' ? 'xml' : 'json',
+        ...(distributions === undefined ? {} : { distributions }),
       },
       logRead,
     ),
   );
   reportProblems(inventory);
+  if (environment) {
+    info(`${workspaceRelative(inputs.pythonEnvironment, root) || '.'}: ${environment.distributions} installed distributions, licenses put on ${environment.matched} components; ${environment.unmatched.length} in no lockfile`);
+  }
   const shownOutput = workspaceRelative(inputs.output, root);
+  let text = serialized.text;
+  if (inputs.format === 'spdx-json') {
+    const { buildSpdx, registryDownloads } = await import('./spdx/document.js');
+    const { assertValidSpdx } = await import('./spdx/validate.js');
+    const spdx = buildSpdx(bom, { created: inputs.reproducible ? undefined : new Date(), uuid: inputs.reproducible ? undefined : randomUUID(), downloads: registryDownloads(inventory.packages) });
+    assertValidSpdx(spdx);
+    text = `${JSON.stringify(spdx, null, 2)}\n`;
+  }
   if (inputs.format === 'xml') {
     try {
       parseXmlText(serialized.text, shownOutput, {});
@@ -147,19 +180,32 @@ export async function run(): Promise<void> {
     }
   }
   await mkdir(path.dirname(inputs.output), { recursive: true });
-  await writeFile(inputs.output, serialized.text);
+  await writeFile(inputs.output, text);
 
   const stats = inventoryStats(inventory);
   const { components, dependencies } = serialized.counts;
-  info(`wrote ${shownOutput}: ${components} components, ${dependencies} dependency edges (CycloneDX ${inputs.specVersion} ${inputs.format}, validated)`);
+  info(`wrote ${shownOutput}: ${components} components, ${dependencies} dependency edges (${describeFormat(inputs, false)}, validated)`);
   setOutput('sbom-file', shownOutput);
   setOutput('components', String(components));
   setOutput('dependencies', String(dependencies));
+
+  let licenses: LicenseOutcome | undefined;
+  if (policy) {
+    const { evaluateLicenses } = await import('./licenses/evaluate.js');
+    const { addLicenseSummary, logLicenseWarnings } = await import('./licenses/report.js');
+    const evaluation = evaluateLicenses(inventory.packages, policy.policy, { includeDev: inputs.includeDev, today: new Date().toISOString().slice(0, 10) });
+    licenses = { evaluation, source: policy.source, addSummary: addLicenseSummary };
+    logLicenseWarnings(evaluation);
+    info(`license policy: ${evaluation.status}, ${evaluation.violations.length} violation(s) among ${evaluation.judged} packages`);
+  }
+  setOutput('license-violations', String(licenses?.evaluation.violations.length ?? 0));
+  setOutput('status', licenses?.evaluation.status ?? 'passed');
 
   let submitted: string | undefined;
   if (inputs.token !== '') {
     submitted = await submit(inventory, inputs.token);
     info(`dependency graph: ${submitted}`);
   }
-  writeSummary(stats, inventory, inputs, shownOutput, dependencies, submitted);
+  writeSummary(stats, inventory, inputs, shownOutput, dependencies, submitted, licenses);
+  if (licenses?.evaluation.status === 'failed') throw new GateFailure((await import('./licenses/report.js')).failureLine(licenses.evaluation));
 }

@@ -1,6 +1,8 @@
 import type * as Models from '@cyclonedx/cyclonedx-library/Models';
 import { buildBom, type BomOptions } from './bom.js';
 import { type MergedInventory, mergeReports } from './merge.js';
+import { applyEnvironmentLicenses, type EnvironmentMatch } from './licenses/environment-match.js';
+import type { InstalledDistribution } from './licenses/python-env.js';
 import type { LockfileReport } from './model.js';
 import { readLockfile } from './readers/index.js';
 import { type OutputFormat, type SerializedBom, serializeValidated, type SpecVersion } from './serialize.js';
@@ -8,6 +10,8 @@ import { type OutputFormat, type SerializedBom, serializeValidated, type SpecVer
 export interface GenerateOptions extends BomOptions {
   specVersion: SpecVersion;
   format: OutputFormat;
+  /** An installed Python environment whose licenses go on the matching components. */
+  distributions?: readonly InstalledDistribution[];
 }
 
 export interface Generated {
@@ -15,6 +19,8 @@ export interface Generated {
   inventory: MergedInventory;
   bom: Models.Bom;
   serialized: SerializedBom;
+  /** How the installed Python environment matched the components (when one was given). */
+  environment: EnvironmentMatch | undefined;
 }
 
 /** Lockfiles (absolute paths) → validated SBOM text. `root` is what paths are shown relative to. */
@@ -27,7 +33,8 @@ export async function generate(files: readonly string[], root: string, options: 
     reports.push(report);
   }
   const inventory = mergeReports(reports);
+  const environment = options.distributions === undefined ? undefined : applyEnvironmentLicenses(inventory.packages, options.distributions);
   const bom = buildBom(inventory, options);
   const serialized = await serializeValidated(bom, options.specVersion, options.format);
-  return { reports, inventory, bom, serialized };
+  return { reports, inventory, bom, serialized, environment };
 }

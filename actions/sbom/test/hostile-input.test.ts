@@ -78,6 +78,8 @@ interface Case {
   masked?: string[];
   /** Extra checks on the result and the SBOM text (when one was written). */
   check?: (r: RunResult, sbom: string | undefined) => void | Promise<void>;
+  /** Changes to the workspace that a file spec cannot express (sparse huge files). */
+  prepare?: (ws: string) => void;
 }
 
 function noUserinfo(sbom: string | undefined): void {
@@ -492,7 +494,7 @@ const cases: Case[] = [
     name: 'enum: format yaml',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
     inputs: { path: 'package-lock.json', format: 'yaml' },
-    error: 'sbom: Input \'format\': expected one of json, xml, got "yaml"',
+    error: 'sbom: Input \'format\': expected one of json, xml, spdx-json, got "yaml"',
   },
   {
     name: 'enum: spec-version 1.4',
@@ -534,6 +536,251 @@ const cases: Case[] = [
     masked: [SECRETS.inputToken],
     error: /^sbom: Input 'path': path '\.\.\/x' is outside the workspace /,
   },
+  // license-policy and python-environment (issue #25): paths, documents, expressions and license texts.
+  {
+    name: 'license-policy: a file outside the workspace (..)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': `../${path.basename(OUTSIDE)}/package.json` },
+    error: new RegExp(`^sbom: Input 'license-policy': path '\\.\\./${path.basename(OUTSIDE)}/package\\.json' is outside the workspace `),
+  },
+  {
+    name: 'license-policy: an absolute path elsewhere',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': path.join(OUTSIDE, 'package.json') },
+    error: /^sbom: Input 'license-policy': path '\/.*\/package\.json' is outside the workspace /,
+  },
+  {
+    name: 'license-policy: a symlink out of the workspace',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) }, links: { 'policy.yml': path.join(OUTSIDE, 'package.json') } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: "sbom: Input 'license-policy': path 'policy.yml' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'license-policy: a file that does not exist',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: 'sbom: policy.yml: cannot be read (ENOENT)',
+  },
+  {
+    name: 'license-policy: YAML alias bomb inline',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]') },
+    error: "sbom: Input 'license-policy': invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)",
+  },
+  {
+    name: 'license-policy: YAML alias bomb in a file',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]') } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: 'sbom: policy.yml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+  },
+  {
+    name: 'license-policy: nested 300 levels deep (file)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.json': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}` } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.json' },
+    error: 'sbom: policy.json: nests deeper than 256 levels',
+  },
+  {
+    name: 'license-policy: nested 300 levels deep (inline)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}` },
+    error: "sbom: Input 'license-policy': nests deeper than 256 levels",
+  },
+  {
+    name: 'license-policy: an invalid SPDX expression is named (inline)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT, Apache 2]' },
+    error: "sbom: Input 'license-policy': allow entry 2: 'Apache 2' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
+  },
+  {
+    name: 'license-policy: an invalid SPDX expression is named (file), before the SBOM is written',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': 'deny:\n  - GPL-3.0-only\n  - GPL-2.0 AND\n' } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: "sbom: policy.yml: deny entry 2: 'GPL-2.0 AND' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
+    check: (r, sbom) => {
+      expect(sbom).toBeUndefined();
+      expect(existsSync(path.join(r.workspace, 'sbom.cdx.json'))).toBe(false);
+    },
+  },
+  {
+    name: 'license-policy: an injection string as a license in the policy',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': `allow:\n  - ${JSON.stringify(INJECTION)}\n` } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: /^sbom: policy\.yml: allow entry 1: ':\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#\[error\]INJECTEDRED' is not a valid SPDX license expression \(see https:\/\/spdx\.org\/licenses\/\)$/,
+  },
+  {
+    name: 'license-policy: duplicate keys',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': 'allow: [MIT]\nallow: [ISC]\n' } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: /^sbom: policy\.yml:2:1: invalid YAML: Map keys must be unique/,
+  },
+  {
+    name: 'license-policy: an empty file',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': '' } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: 'sbom: policy.yml: expected a mapping with allow, deny, unknown and exceptions',
+  },
+  {
+    name: 'license-policy: a binary file',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x02, 0x1b, 0x5b]) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: /^sbom: policy\.yml(?::\d+:\d+)?: /,
+  },
+  {
+    name: 'license-policy: a file over 1 MiB',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': 'allow: [MIT]\n' } },
+    prepare: (ws) => truncateSync(path.join(ws, 'policy.yml'), 2 * 1024 * 1024),
+    inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
+    error: 'sbom: policy.yml: is 2.0 MiB, over the limit of 1.0 MiB',
+  },
+  {
+    name: 'license-policy: NaN, Infinity and negative numbers as licenses',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [.nan, .inf, -1]' },
+    error: "sbom: Input 'license-policy': allow entry 1: expected an SPDX expression, got 'NaN'",
+  },
+  {
+    name: 'license-policy: an invalid unknown rule',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nunknown: ignore' },
+    error: "sbom: Input 'license-policy': 'unknown' must be fail, warn or allow, got 'ignore'",
+  },
+  {
+    name: 'license-policy: an expiry that is no date',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nexceptions:\n  - purl: pkg:npm/left-pad@1.3.0\n    reason: ok\n    expires: never' },
+    error: "sbom: Input 'license-policy': exceptions entry 1: 'expires' must be a date YYYY-MM-DD, got 'never'",
+  },
+  {
+    name: 'license-policy: injection strings in lockfile license texts reach the warning and the summary escaped',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: INJECTION })) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]' },
+    check: (r) => {
+      expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        "1 package(s) with an unknown license: left-pad 1.3.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)",
+      ]);
+      expect(r.summary).toContain('<td>unknown: ::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok &#35;&#35;&#91;error&#93;INJECTEDRED</td><td>1</td><td>unknown</td>');
+      expect(r.summary).not.toContain('\u001b');
+      expect(r.outputs).toMatchObject({ status: 'passed', 'license-violations': '0' });
+    },
+  },
+  {
+    name: 'license-policy: injection strings in a failing license reach the error line escaped',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `<img src=x onerror=alert(1)>${INJECTION}` })) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nunknown: fail' },
+    error: /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(<img src=x onerror=alert\(1\)>:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED .*: not an SPDX license expression\)$/,
+    check: (r) => {
+      expect(r.summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(r.summary).not.toContain('<img');
+      expect(r.outputs).toMatchObject({ status: 'failed', 'license-violations': '1' });
+    },
+  },
+  {
+    name: 'license-policy: a 100,000-character license text is clipped, judged unknown',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `MIT OR ${'X'.repeat(100_000)}` })) } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nunknown: fail' },
+    error: /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(MIT OR X+… \(cut at 150 of 100007 characters\): not an SPDX license expression\)$/,
+  },
+  {
+    name: 'python-environment: outside the workspace (..)',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' } },
+    inputs: { path: 'requirements.txt', 'python-environment': '../site-packages' },
+    error: /^sbom: Input 'python-environment': path '\.\.\/site-packages' is outside the workspace /,
+  },
+  {
+    name: 'python-environment: a symlink out of the workspace',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' }, links: { '.venv': OUTSIDE } },
+    inputs: { path: 'requirements.txt', 'python-environment': '.venv' },
+    error: "sbom: Input 'python-environment': path '.venv' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'python-environment: a METADATA file linked out of the workspace',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' }, links: { 'site/six-1.16.0.dist-info/METADATA': path.join(OUTSIDE, 'package.json') } },
+    inputs: { path: 'requirements.txt', 'python-environment': 'site' },
+    error: 'sbom: site/six-1.16.0.dist-info/METADATA: leads through a symlink outside the workspace',
+  },
+  {
+    name: 'python-environment: a site-packages folder linked out of a venv',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n', '.venv/pyvenv.cfg': 'home = /usr/bin\n' }, links: { '.venv/lib/python3.11/site-packages': OUTSIDE } },
+    inputs: { path: 'requirements.txt', 'python-environment': '.venv' },
+    error: "sbom: Input 'python-environment': '.venv/lib/python3.11/site-packages' leads through a symlink outside the workspace",
+  },
+  {
+    name: 'python-environment: a file, not a folder',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' } },
+    inputs: { path: 'requirements.txt', 'python-environment': 'requirements.txt' },
+    error: "sbom: Input 'python-environment': 'requirements.txt' is not a folder",
+  },
+  {
+    name: 'license-policy: a folder, not a file',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policies/a.yml': 'allow: [MIT]\n' } },
+    inputs: { path: 'package-lock.json', 'license-policy': 'policies' },
+    error: 'sbom: policies: is not a regular file',
+  },
+  {
+    name: 'python-environment: a dist-info without METADATA and one without a name are skipped',
+    workspace: {
+      files: {
+        'requirements.txt': 'six==1.16.0\n',
+        'site/broken-1.0.dist-info/RECORD': '',
+        'site/noname-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nVersion: 1.0\nLicense: MIT\n',
+        'site/six-1.16.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n',
+      },
+    },
+    inputs: { path: 'requirements.txt', 'python-environment': 'site', 'license-policy': 'allow: [MIT]\nunknown: fail' },
+    check: (r, sbom) => {
+      expect(r.stdout).toContain('site: 1 installed distributions, licenses put on 1 components; 0 in no lockfile');
+      expect(r.outputs).toMatchObject({ status: 'passed', 'license-violations': '0' });
+      expect(sbom).toContain('"id": "MIT"');
+    },
+  },
+  {
+    name: 'python-environment: a folder without installed packages',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n', 'env/readme.txt': 'x' } },
+    inputs: { path: 'requirements.txt', 'python-environment': 'env' },
+    error: "sbom: Input 'python-environment': no installed packages in 'env' (expected a site-packages folder with *.dist-info, or a virtual environment holding lib/python3.*/site-packages)",
+  },
+  {
+    name: 'python-environment: a METADATA over 4 MiB',
+    workspace: { files: { 'requirements.txt': 'six==1.16.0\n', 'site/six-1.16.0.dist-info/METADATA': 'Name: six\n' } },
+    prepare: (ws) => truncateSync(path.join(ws, 'site/six-1.16.0.dist-info/METADATA'), 5 * 1024 * 1024),
+    inputs: { path: 'requirements.txt', 'python-environment': 'site' },
+    error: 'sbom: site/six-1.16.0.dist-info/METADATA: is 5.0 MiB, over the limit of 4.0 MiB',
+  },
+  {
+    name: 'python-environment: injection strings in METADATA License reach the warning and the summary escaped',
+    workspace: {
+      files: {
+        'requirements.txt': 'six==1.16.0\n',
+        'site/six-1.16.0.dist-info/METADATA': `Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: ${INJECTION}\nClassifier: License :: ::warning::classifier\n\n::error::description\n`,
+      },
+    },
+    inputs: { path: 'requirements.txt', 'python-environment': 'site', 'license-policy': 'deny: [GPL-3.0-only]' },
+    check: (r, sbom) => {
+      expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        "1 package(s) with an unknown license: six 1.16.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)",
+      ]);
+      expect(r.summary).not.toContain('\u001b');
+      expect(r.summary).not.toContain('description');
+      expect(sbom).toContain('"name": "::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok ##[error]INJECTED');
+    },
+  },
+  {
+    name: 'enum: format spdx',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', format: 'spdx' },
+    error: 'sbom: Input \'format\': expected one of json, xml, spdx-json, got "spdx"',
+  },
+  {
+    name: 'spdx-json: injection strings in names and licenses stay data in a valid document',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: INJECTION, version: `1.3.0${INJECTION}` })) } },
+    inputs: { path: 'package-lock.json', format: 'spdx-json', 'component-name': INJECTION },
+    check: (r, sbom) => {
+      expect(r.outputs['sbom-file']).toBe('sbom.spdx.json');
+      const doc = JSON.parse(sbom ?? '{}') as { name: string; packages: Array<{ name: string; licenseDeclared: string }> };
+      expect(doc.packages.find((p) => p.name === 'left-pad')?.licenseDeclared).toBe('NOASSERTION');
+      expect(doc.name.startsWith('::error::INJECTED')).toBe(true);
+    },
+  },
 ];
 
 beforeAll(() => {
@@ -545,6 +792,7 @@ describe('hostile input (bundled action)', () => {
     const ws = makeWorkspace(c.workspace);
     // The huge-file case: a sparse file just over the limit (nothing is written to disk).
     if (c.name.includes('over 64 MiB')) truncateSync(path.join(ws, 'uv.lock'), 65 * 1024 * 1024);
+    c.prepare?.(ws);
     const r = await runBundledAction(ACTION, { workspace: ws, inputs: c.inputs });
     const output = r.outputs['sbom-file'];
     const sbom = output !== undefined && existsSync(path.join(ws, output)) ? readFileSync(path.join(ws, output), 'utf8') : undefined;

@@ -2,17 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { allUnique, canonicalJson } from '../src/validator/unique.cjs';
-import { validatorSource } from '../src/validator/generate.js';
+import { spdxValidatorSource, validatorSource } from '../src/validator/generate.js';
 import { schemaErrors } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-describe('the precompiled CycloneDX validators', () => {
-  it('are what the generator makes from the installed library’s schemas (regenerate: node scripts/gen-validators.ts)', () => {
+describe('the precompiled CycloneDX and SPDX validators', () => {
+  it('are what the generator makes from the installed library’s schemas and the vendored SPDX 2.3 schema (regenerate: node scripts/gen-validators.ts)', () => {
     for (const version of ['1.5', '1.6'] as const) {
       const committed = readFileSync(path.join(import.meta.dirname, `../src/generated/bom-${version}.cjs`), 'utf8');
       expect(committed === validatorSource(version), `src/generated/bom-${version}.cjs is stale`).toBe(true);
     }
+    const spdx = readFileSync(path.join(import.meta.dirname, '../src/generated/spdx-2.3.cjs'), 'utf8');
+    expect(spdx === spdxValidatorSource(), 'src/generated/spdx-2.3.cjs is stale').toBe(true);
   });
 
   it('reject what the schema rejects: duplicates (uniqueItems), bad enums, unknown properties, bad formats', async () => {
