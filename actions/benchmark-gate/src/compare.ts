@@ -1,10 +1,9 @@
-import { UserError } from '@spikeformer-actions/core';
+import { quote, UserError } from '@spikeformer-actions/core';
 import { SAMPLE_RUNS, storedToMeasurement, type Run, type StoredBenchmark } from './history.js';
 import { type Direction, type Measurement, type Metric, metricValue, summarise } from './model.js';
 import { logNoise, NOISE_MIN_RUNS, outlierRuns, PRIOR_RUN_NOISE, rollingReference } from './noise.js';
 import { movesWithMachine, runShifts } from './run-shift.js';
 import { hodgesLehmann, holmAdjust, mannWhitney, predictionTest, studentTQuantile, welch } from '@spikeformer-actions/core/stats';
-import { quote } from './quote.js';
 
 /**
  * The judge. Per benchmark: a significance test (Mann-Whitney U on raw samples, Welch's t on

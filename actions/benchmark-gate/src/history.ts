@@ -1,7 +1,6 @@
-import { FileError } from '@spikeformer-actions/core';
+import { clip, FileError, quote } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from './model.js';
 import { isObject } from './parsers/shape.js';
-import { clip, quote } from './quote.js';
 
 /**
  * The history document: this action's JSON output and its next `baseline`. Versioned, bounded

@@ -1,26 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  errorMessage,
-  error as logError,
-  GateFailure,
-  info,
-  notice,
-  parseJsonText,
-  redact,
-  readTextFile,
-  setOutput,
-  UserError,
-  warning,
-  workspaceRelative,
-} from '@spikeformer-actions/core';
+import { clip, error as logError, errorMessage, GateFailure, info, notice, parseJsonText, readTextFile, redact, setOutput, UserError, warning, workspaceRelative } from '@spikeformer-actions/core';
 import { upsertComment } from './comment.js';
 import { compare, type CompareOptions, type Comparison } from './compare.js';
 import { appendRun, buildRun, emptyHistory, type HistoryDocument, mergeHistories, readHistory } from './history.js';
 import { type Inputs, readInputs } from './inputs.js';
 import { mergeReports, parseReport } from './parsers/index.js';
 import { buildSummary, commentBody, headline, type Status } from './report.js';
-import { clip } from './quote.js';
 
 /** Reports and history files are JSON written by tools; 256 MiB is far beyond any real one. */
 const MAX_JSON_BYTES = 256 * 1024 * 1024;

@@ -1,10 +1,9 @@
-import { escapeHtml, Summary } from '@spikeformer-actions/core';
+import { clip, escapeHtml, Summary } from '@spikeformer-actions/core';
 import type { BenchmarkComparison, Comparison, CompareOptions, Verdict } from './compare.js';
 import type { Run } from './history.js';
 import { metricValue } from './model.js';
 import { NOISE_MIN_RUNS, PRIOR_RUN_NOISE } from './noise.js';
 import { chartScale, formatValue } from './units.js';
-import { clip } from './quote.js';
 
 /** Job summary, PR comment body and log lines from a comparison (pure: strings in, strings out). */
 

@@ -7,7 +7,7 @@ import { ensureBundled, runBundledAction, type RunResult } from '@spikeformer-ac
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA, storeMeasurement } from '../src/history.js';
 import { summarise } from '../src/model.js';
-import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from './hostile-harness.js';
+import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from '@spikeformer-actions/testing/hostile';
 
 const ACTION = 'actions/benchmark-gate';
 const P = 'benchmark-gate: ';
@@ -191,10 +191,10 @@ describe('benchmark-gate hostile input: benchmark names reach the log, annotatio
       write(ws, 'slow.json', report(true));
       const common = { format, 'same-runner': 'true', 'github-token': SECRET };
       const first = await runBundledAction(ACTION, { workspace: ws, inputs: { ...common, results: 'base.json', 'json-file': 'h.json' }, env: { GITHUB_RUN_ID: '1' }, timeoutMs: 90_000 });
-      expectClean(first, [SECRET]);
+      expectClean(first, { masks: [SECRET] });
       expect(first.exitCode, first.stdout.slice(-2000)).toBe(0);
       const r = await runBundledAction(ACTION, { workspace: ws, inputs: { ...common, results: 'slow.json', baseline: 'h.json', 'json-file': 'h2.json' }, env: { GITHUB_RUN_ID: '2', GITHUB_API_URL: api.url }, ...PR, timeoutMs: 90_000 });
-      expectClean(r, [SECRET]);
+      expectClean(r, { masks: [SECRET] });
       expect(r.exitCode, r.stdout.slice(-2000)).toBe(status === 'fail' ? 1 : 0);
       expect(r.outputs.status).toBe(status);
       expect(r.outputs[status === 'fail' ? 'regressions' : 'inconclusive']).toBe('2');
@@ -244,7 +244,7 @@ describe('benchmark-gate hostile input: benchmark names reach the log, annotatio
     const api = await fakeGitHub(`Validation failed for token ${SECRET} ${INJECTION}`);
     try {
       const { r } = await runCase({ name: 'api', setup: ok, inputs: { results: 'r.json', 'github-token': SECRET } }, { env: { GITHUB_API_URL: api.url }, pr: true });
-      expectClean(r, [SECRET]);
+      expectClean(r, { masks: [SECRET] });
       expect(r.exitCode).toBe(0);
       const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
       expect(warnings).toHaveLength(1);

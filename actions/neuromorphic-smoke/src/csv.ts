@@ -1,4 +1,4 @@
-import { quote, quoteList } from './quote.js';
+import { quote, quoteList } from '@spikeformer-actions/core';
 
 /** Numeric CSV (as the NIR paper's traces): rows are steps; an optional header row is skipped. */
 export interface Csv {

@@ -1,7 +1,6 @@
-import { seededRandom } from '@spikeformer-actions/core';
+import { clip, quote, seededRandom } from '@spikeformer-actions/core';
 import { child, dataset, group, type H5Dataset, type H5Group } from './h5-tree.js';
 import { column, type Csv } from './csv.js';
-import { clip, quote } from './quote.js';
 
 /** The most steps one run simulates, however the stimulus, golden or recording gives them. */
 export const MAX_STEPS = 1_000_000;

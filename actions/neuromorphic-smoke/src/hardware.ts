@@ -1,7 +1,6 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execCommand, info, readTextFile, UserError, warning } from '@spikeformer-actions/core';
-import { clip } from './quote.js';
+import { clip, execCommand, info, readTextFile, UserError, warning } from '@spikeformer-actions/core';
 import { type AdapterStatus, type AttemptRecord, classify, type Outcome, parseStatus, type Phase } from './adapter-protocol.js';
 
 export interface HardwareConfig {

@@ -1,6 +1,5 @@
-import { InputError, inputs } from '@spikeformer-actions/core';
+import { InputError, inputs, quote } from '@spikeformer-actions/core';
 import { MAX_SAMPLES, MAX_STEPS } from './data.js';
-import { quote } from './quote.js';
 import { type ResetMode, SIMULATORS } from './sim-engine.js';
 import { parseTolerances, type Tolerances } from './tolerances.js';
 

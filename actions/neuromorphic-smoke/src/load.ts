@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FileError, readJsonFile, readTextFile, resolveInWorkspace, workspaceRelative } from '@spikeformer-actions/core';
+import { clip, FileError, readJsonFile, readTextFile, resolveInWorkspace, workspaceRelative } from '@spikeformer-actions/core';
 import { CsvError, parseCsv } from './csv.js';
 import { type ActivityData, csvActivity, DataError, jsonActivity, MAX_STEPS, readGraphData, splitColumnSpec } from './data.js';
 import { readH5 } from './h5.js';
 import { NirError, readNirTree } from './nir-read.js';
-import { clip } from './quote.js';
 import type { NirGraph } from './nir-types.js';
 import { type GraphInfo, validateGraph } from './validate.js';
 

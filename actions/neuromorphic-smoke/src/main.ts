@@ -1,8 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  FileError, GateFailure, InputError, info, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative,
-} from '@spikeformer-actions/core';
+import { clip, FileError, GateFailure, info, InputError, quote, quoteList, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative } from '@spikeformer-actions/core';
 import { lintConstraints } from './constraints.js';
 import { type ActivityData, checkActivitySize, DataError, generateStimulus, graphDataTree } from './data.js';
 import { type EnergyModel, LOIHI1_DAVIES2018, parseEnergyModel } from './energy.js';
@@ -22,7 +20,6 @@ import { loihi2BitAcc } from './sim-loihi.js';
 import { spinnakerFixed } from './sim-spinnaker.js';
 import { runHardwareBackend } from './run-hardware.js';
 import { checkRunSize } from './run-size.js';
-import { clip, quote, quoteList } from './quote.js';
 import type { GraphInfo } from './validate.js';
 
 

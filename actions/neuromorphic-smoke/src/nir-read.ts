@@ -1,4 +1,4 @@
-import { quote } from './quote.js';
+import { quote } from '@spikeformer-actions/core';
 import { child, type H5Dataset, type H5Group, type H5Node } from './h5-tree.js';
 import { NODE_TYPES, type NirGraph, type NirNode, type NodeType, type Tensor } from './nir-types.js';
 

@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { getState, info, warning } from '@spikeformer-actions/core';
+import { clip, getState, info, warning } from '@spikeformer-actions/core';
 import { readIfPresent, releaseAllocation } from './hardware.js';
-import { clip } from './quote.js';
 
 /**
  * Post step: releases a hardware allocation main left behind (cancelled or crashed while

@@ -1,5 +1,4 @@
 import { runAction } from '@spikeformer-actions/core';
-import { withBoundedErrors } from './quote.js';
 import { runPost } from './post-main.js';
 
-await runAction(() => withBoundedErrors(runPost), { name: 'neuromorphic-smoke (post)' });
+await runAction(runPost, { name: 'neuromorphic-smoke (post)' });

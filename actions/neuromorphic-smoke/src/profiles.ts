@@ -1,7 +1,7 @@
+import { quote } from '@spikeformer-actions/core';
 import type { NodeType } from './nir-types.js';
 import { NODE_TYPES } from './nir-types.js';
 import type { SimulatorName } from './sim-engine.js';
-import { quote } from './quote.js';
 import { SIMULATORS } from './sim-engine.js';
 
 /**

@@ -1,13 +1,12 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FileError, warning, workspaceRelative } from '@spikeformer-actions/core';
+import { clip, FileError, warning, workspaceRelative } from '@spikeformer-actions/core';
 import type { AttemptRecord } from './adapter-protocol.js';
 import { type ActivityData, DataError, graphDataTree, readGraphData } from './data.js';
 import type { EnergyModel } from './energy.js';
 import { assess, type BackendRun, type Golden } from './evaluate.js';
 import { readH5, writeH5 } from './h5.js';
 import { runOnHardware } from './hardware.js';
-import { clip } from './quote.js';
 import type { Inputs } from './inputs.js';
 import type { LoadedGraph } from './load.js';
 import type { Profile } from './profiles.js';

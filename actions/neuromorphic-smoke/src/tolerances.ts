@@ -1,4 +1,4 @@
-import { quote } from './quote.js';
+import { quote } from '@spikeformer-actions/core';
 
 /** Pass criteria of a backend against its golden (and, for hardware, the looser *_hw values). */
 export interface Tolerances {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset, group } from '../src/h5-tree.js';
 import { graphDataTree } from '../src/data.js';
 import { writeH5 } from '../src/h5.js';
-import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from './hostile-harness.js';
+import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from '@spikeformer-actions/testing/hostile';
 
 const ACTION = 'actions/neuromorphic-smoke';
 const LIF = { graph: 'lif_norse.nir', dt: '1e-4', stimulus: 'lif_norse.csv#spikes=0', results: 'out/results.json', backends: 'float-ref' };

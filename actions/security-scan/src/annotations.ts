@@ -1,5 +1,5 @@
+import { clip } from '@spikeformer-actions/core';
 import type { Finding } from './model.js';
-import { clip } from './quote.js';
 
 export interface AnnotationPlan {
   level: 'error' | 'warning' | 'notice';

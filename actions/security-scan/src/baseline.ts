@@ -1,7 +1,6 @@
-import { FileError } from '@spikeformer-actions/core';
+import { clip, FileError } from '@spikeformer-actions/core';
 import { arr, isObject, obj, str, strings } from './json-access.js';
 import type { Category, Finding, Severity } from './model.js';
-import { clip } from './quote.js';
 import { SEVERITIES } from './model.js';
 
 /** The identity of a finding as kept in a baseline (a previous JSON output of this action). */

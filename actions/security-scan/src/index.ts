@@ -1,5 +1,4 @@
 import { runAction } from '@spikeformer-actions/core';
 import { run } from './main.js';
-import { withBoundedErrors } from './quote.js';
 
-await runAction(() => withBoundedErrors(run), { name: 'security-scan' });
+await runAction(run, { name: 'security-scan' });

@@ -1,11 +1,8 @@
-import {
-  error, GateFailure, group, info, notice, setOutput, warning, workspaceRelative,
-} from '@spikeformer-actions/core';
+import { clip, error, GateFailure, group, info, notice, setOutput, warning, workspaceRelative } from '@spikeformer-actions/core';
 import { planAnnotations } from './annotations.js';
 import { readInputs } from './inputs.js';
 import { renderJsonBody, renderJsonHead } from './json-out.js';
 import { prepare, writeOutputFile, writeSarif } from './prepare.js';
-import { clip } from './quote.js';
 import { buildSummary } from './report-summary.js';
 import { describeSuppression } from './suppressions.js';
 

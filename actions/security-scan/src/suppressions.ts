@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { FileError } from '@spikeformer-actions/core';
+import { FileError, quote, quoteList } from '@spikeformer-actions/core';
 import { normaliseVulnId } from './identifiers.js';
 import { arr, isObject, obj, str } from './json-access.js';
-import { quote, quoteList } from './quote.js';
 import type { Finding } from './model.js';
 
 /**

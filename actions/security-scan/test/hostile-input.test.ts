@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBundled, fixturePath, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from './hostile-harness.js';
+import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from '@spikeformer-actions/testing/hostile';
 
 const ACTION = 'actions/security-scan';
 const P = 'security-scan: ';

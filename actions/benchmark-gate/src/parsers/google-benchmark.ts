@@ -1,8 +1,7 @@
-import { FileError } from '@spikeformer-actions/core';
+import { FileError, quote } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from '../model.js';
 import { normaliseUnit } from '../units.js';
 import { finiteNumber, isObject, requireArray, requireString, requireTime } from './shape.js';
-import { quote } from '../quote.js';
 
 interface Group {
   unit: string;

@@ -1,7 +1,6 @@
-import { FileError } from '@spikeformer-actions/core';
+import { FileError, quote } from '@spikeformer-actions/core';
 import { type Measurement, summarise } from '../model.js';
 import { finiteNumber, isObject, numberArray, requireArray, requireString, requireTime, timeArray } from './shape.js';
-import { quote } from '../quote.js';
 
 /**
  * hyperfine `--export-json`: one result per command, `times` in seconds. Runs whose exit code

@@ -1,11 +1,10 @@
-import { FileError } from '@spikeformer-actions/core';
+import { FileError, quote } from '@spikeformer-actions/core';
 import type { Direction, Format, Measurement } from '../model.js';
 import { parseCustom } from './custom.js';
 import { parseGoogleBenchmark } from './google-benchmark.js';
 import { parseHyperfine } from './hyperfine.js';
 import { parsePytestBenchmark } from './pytest-benchmark.js';
 import { isObject } from './shape.js';
-import { quote } from '../quote.js';
 
 /** Which tool wrote this JSON; undefined when it is none we know. */
 export function detectFormat(doc: unknown): Format | 'custom' | undefined {
