@@ -1,13 +1,13 @@
 import { isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
 import { RFC3161Timestamp } from '@sigstore/core';
-import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import type { Signer, TrustMaterial } from '@sigstore/verify';
 import type { Digests } from '../digest.js';
 import { fulcioExtensions } from '../fulcio-extensions.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, type Statement } from '../intoto.js';
-import { installVerificationMemo } from './memo.js';
 import type { LoadedBundle } from './documents.js';
 import { evaluatePolicy, predicateTypeMatches, describePredicatePolicy, type Check, type Policy, type SignerFacts } from './policy.js';
 import { provenanceFacts, type ProvenanceFacts } from './provenance.js';
+import { SignatureChecks } from './signature.js';
 
 export interface ArtifactInput {
   /** Shown in every message: a workspace-relative path or an image reference. */
@@ -95,23 +95,6 @@ export function formatNotChecked(artifact: string, n: NotChecked): string {
 
 type SignatureOutcome = { ok: true; evidence: BundleEvidence } | { ok: false; code: string; message: string };
 
-function verifierFor(options: VerifyOptions, bundle: Bundle): Verifier {
-  const keyed = bundle.verificationMaterial.content.$case === 'publicKey';
-  const tlog = options.requireTlog ? 1 : 0;
-  // A certificate is only valid at a verified time (tlog or TSA); a key has no validity window
-  // to check, so without a required log it may carry no timestamp at all (cosign --key, no tlog).
-  return new Verifier(options.trust, {
-    tlogThreshold: tlog,
-    ctlogThreshold: keyed ? 0 : 1,
-    timestampThreshold: keyed ? tlog : 1,
-  });
-}
-
-function errorCode(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'VERIFICATION_ERROR';
-}
-
 function evidenceOf(loaded: LoadedBundle, signer: SignerFacts): BundleEvidence {
   const b = loaded.bundle;
   const tlog = b.verificationMaterial.tlogEntries.map((t) => ({
@@ -142,7 +125,7 @@ function evidenceOf(loaded: LoadedBundle, signer: SignerFacts): BundleEvidence {
   return evidence;
 }
 
-function signerOf(bundle: Bundle, identity: ReturnType<Verifier['verify']>['identity']): SignerFacts {
+function signerOf(bundle: Bundle, identity: Signer['identity']): SignerFacts {
   const content = bundle.verificationMaterial.content;
   if (content.$case === 'publicKey') return { type: 'public-key', hint: content.publicKey.hint };
   return {
@@ -151,15 +134,6 @@ function signerOf(bundle: Bundle, identity: ReturnType<Verifier['verify']>['iden
     issuer: identity?.extensions?.issuer ?? '',
     extensions: fulcioExtensions(identity?.oids ?? []),
   };
-}
-
-function verifySignature(options: VerifyOptions, loaded: LoadedBundle, artifact?: Buffer): SignatureOutcome {
-  try {
-    const signer = verifierFor(options, loaded.bundle).verify(toSignedEntity(loaded.bundle, artifact));
-    return { ok: true, evidence: evidenceOf(loaded, signerOf(loaded.bundle, signer.identity)) };
-  } catch (e) {
-    return { ok: false, code: errorCode(e), message: e instanceof Error ? e.message : String(e) };
-  }
 }
 
 function subjectMatches(statement: Statement, digests: Partial<Digests>): boolean {
@@ -192,16 +166,30 @@ function messageDigestOf(bundle: Bundle): { algorithm: string; hex: string } | u
  * as npm's publish attestation next to the provenance, fails it: someone forged it).
  */
 export class ProvenanceVerifier {
-  private readonly dsseCache = new Map<LoadedBundle, SignatureOutcome>();
+  private readonly signatures: SignatureChecks;
+  /** Per bundle read: its statement before verification (null: none), and its DSSE outcome. */
+  private readonly statements = new WeakMap<LoadedBundle, Statement | null>();
+  private readonly dsseOutcomes = new WeakMap<LoadedBundle, SignatureOutcome>();
+
   constructor(private readonly options: VerifyOptions) {
-    installVerificationMemo();
+    this.signatures = new SignatureChecks(options.trust, options.requireTlog);
+  }
+
+  /** Bundles this run gave to @sigstore/verify, and checks it answered from an earlier outcome. */
+  get signatureCounts(): { verified: number; reused: number } {
+    return { ...this.signatures.counts };
+  }
+
+  private outcome(loaded: LoadedBundle, artifact?: Buffer): SignatureOutcome {
+    const result = this.signatures.check(loaded.bundle, artifact);
+    return result.ok ? { ok: true, evidence: evidenceOf(loaded, signerOf(loaded.bundle, result.signer.identity)) } : result;
   }
 
   private dsseOutcome(loaded: LoadedBundle): SignatureOutcome {
-    let outcome = this.dsseCache.get(loaded);
+    let outcome = this.dsseOutcomes.get(loaded);
     if (!outcome) {
-      outcome = verifySignature(this.options, loaded);
-      this.dsseCache.set(loaded, outcome);
+      outcome = this.outcome(loaded);
+      this.dsseOutcomes.set(loaded, outcome);
     }
     return outcome;
   }
@@ -210,12 +198,17 @@ export class ProvenanceVerifier {
    * Statement of a DSSE bundle read before verification, to know whether it concerns an
    * artifact. Read whatever payloadType the envelope declares, so that a statement whose
    * declared type was changed is reported as that, not as a bundle about something else.
+   * Read once per bundle: every artifact of a run is compared with every bundle.
    */
-  private static unverifiedStatement(loaded: LoadedBundle): Statement | undefined {
-    const b = loaded.bundle;
-    if (!isBundleWithDsseEnvelope(b)) return undefined;
-    const parsed = parseStatement(b.content.dsseEnvelope.payload);
-    return parsed.ok ? parsed.statement : undefined;
+  private statementOf(loaded: LoadedBundle): Statement | undefined {
+    let statement = this.statements.get(loaded);
+    if (statement === undefined) {
+      const b = loaded.bundle;
+      const parsed = isBundleWithDsseEnvelope(b) ? parseStatement(b.content.dsseEnvelope.payload) : undefined;
+      statement = parsed?.ok ? parsed.statement : null;
+      this.statements.set(loaded, statement);
+    }
+    return statement ?? undefined;
   }
 
   /** The DSSE payloadType when it is not in-toto's: the signature covers it, the statement must declare it. */
@@ -245,7 +238,7 @@ export class ProvenanceVerifier {
     for (const p of problems) fail(p.bundle, 'bundle', p.expected, p.found);
 
     for (const loaded of bundles) {
-      const statement = ProvenanceVerifier.unverifiedStatement(loaded);
+      const statement = this.statementOf(loaded);
       const md = messageDigestOf(loaded.bundle);
       const covers = statement ? subjectMatches(statement, artifact.digests) : md ? artifact.digests[md.algorithm as keyof Digests] === md.hex : false;
       if (!covers) continue;
@@ -266,7 +259,7 @@ export class ProvenanceVerifier {
       let outcome: SignatureOutcome;
       if (md) {
         const bytes = artifact.bytes ? await artifact.bytes() : undefined;
-        outcome = bytes ? verifySignature(this.options, loaded, bytes) : { ok: false, code: 'ARTIFACT_UNAVAILABLE', message: 'the artifact bytes are needed to check a message signature' };
+        outcome = bytes ? this.outcome(loaded, bytes) : { ok: false, code: 'ARTIFACT_UNAVAILABLE', message: 'the artifact bytes are needed to check a message signature' };
       } else outcome = this.dsseOutcome(loaded);
       if (!outcome.ok) {
         fail(loaded.source, 'signature', 'a valid Sigstore signature (certificate chain, transparency log / timestamp, payload)', `${outcome.code}: ${outcome.message}`);
@@ -287,7 +280,7 @@ export class ProvenanceVerifier {
 
     if (relevant === 0 && problems.length === 0) {
       const subjects = bundles
-        .map((b) => ProvenanceVerifier.unverifiedStatement(b))
+        .map((b) => this.statementOf(b))
         .filter((s): s is Statement => s !== undefined)
         .map(describeSubjects);
       fail(undefined, 'subject-digest', `a bundle whose subject is ${describeDigests(artifact.digests)}`, subjects.length > 0 ? `subjects ${subjects.join(' | ')}` : `${bundles.length} bundle(s), none covering this artifact`);
@@ -314,7 +307,7 @@ export class ProvenanceVerifier {
 
   /** A bundle verified on its own (no artifact given): signature and policy only. */
   verifyStandalone(loaded: LoadedBundle): ArtifactReport {
-    const statement = ProvenanceVerifier.unverifiedStatement(loaded);
+    const statement = this.statementOf(loaded);
     const name = statement ? statement.subject.map((s) => s.name || Object.values(s.digest)[0] || '').join(', ') : loaded.source;
     const failures: Failure[] = [];
     const checks: ArtifactReport['checks'] = [];
