@@ -4,7 +4,10 @@ import path from 'node:path';
 import { ensureBundled, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectValidCycloneDx, expectValidCycloneDxXml } from './helpers.js';
-import { expectClean, expectRefused, INJECTION, makeWorkspace, OUTSIDE_CANARY, outsideDir, type WorkspaceSpec } from './hostile-harness.js';
+import { expectClean, expectRefused, makeWorkspace, OUTSIDE_CANARY, outsideDir, type WorkspaceSpec } from '@spikeformer-actions/testing/hostile';
+
+/** Untrusted text on one line (lockfile and policy values are single-line fields). */
+const INJECTION = '::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok ##[error]INJECTED\u001b[31mRED';
 
 /**
  * The hostile-input suite (issue #20): the bundled action, run as the runner runs it, on inputs
@@ -15,7 +18,12 @@ import { expectClean, expectRefused, INJECTION, makeWorkspace, OUTSIDE_CANARY, o
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 const ACTION = 'actions/sbom';
-const OUTSIDE = outsideDir();
+// Outside the workspace: manifests and lockfiles whose package name is the canary.
+const OUTSIDE = outsideDir({
+  'package.json': JSON.stringify({ name: OUTSIDE_CANARY, version: '6.6.6' }),
+  'requirements.txt': `${OUTSIDE_CANARY.toLowerCase()}==6.6.6\n`,
+  'pkg/package.json': JSON.stringify({ name: OUTSIDE_CANARY, version: '6.6.6' }),
+});
 
 const INTEGRITY = `sha512-${createHash('sha512').update('left-pad').digest('base64')}`;
 const SHA256 = createHash('sha256').update('six').digest('hex');
@@ -798,12 +806,12 @@ describe('hostile input (bundled action)', () => {
     const sbom = output !== undefined && existsSync(path.join(ws, output)) ? readFileSync(path.join(ws, output), 'utf8') : undefined;
     if (sbom !== undefined) expect(sbom).not.toContain(OUTSIDE_CANARY);
     if (c.error === undefined) {
-      expectClean(r, ALL_SECRETS);
+      expectClean(r, { secrets: ALL_SECRETS });
       expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message), r.stdout.slice(-2000)).toEqual([]);
       expect(r.exitCode).toBe(0);
       expect(sbom).toBeDefined();
     } else {
-      expectRefused(r, c.error, ALL_SECRETS);
+      expectRefused(r, c.error, { secrets: ALL_SECRETS });
     }
     for (const m of c.masked ?? []) expect(r.masks).toContain(m);
     if (!c.masked) expect(r.masks).toEqual([]);
