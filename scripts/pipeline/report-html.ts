@@ -1,6 +1,8 @@
 // Renders the pipeline's job summaries as one local HTML page: GitHub-flavoured Markdown via
 // marked, mermaid blocks drawn in the browser by a local copy of mermaid (no network).
 import { Marked, type Tokens } from 'marked';
+import type { ReceivedSpan } from './otlp-receiver.ts';
+import { renderWaterfall, WATERFALL_CSS } from './waterfall.ts';
 
 export interface StageReport {
   name: string;
@@ -13,6 +15,14 @@ export interface StageReport {
   outputs: Record<string, string>;
   annotations: number;
   note: string;
+  /** The stage's action span, when the run was traced. */
+  spanId?: string;
+}
+
+/** The run's trace (with --trace): its id and every span of it. */
+export interface TraceReport {
+  traceId: string;
+  spans: ReceivedSpan[];
 }
 
 const escape = (text: string): string =>
@@ -44,7 +54,7 @@ function durationChart(stages: readonly StageReport[]): string {
 
 const BADGE: Record<StageReport['outcome'], string> = { passed: '#1a7f37', failed: '#cf222e', skipped: '#6e7781' };
 
-export function renderReport(stages: readonly StageReport[], meta: { started: string; durationMs: number; sample: string; services: string[] }): string {
+export function renderReport(stages: readonly StageReport[], meta: { started: string; durationMs: number; sample: string; services: string[]; trace?: TraceReport }): string {
   const rows = stages
     .map(
       (s) =>
@@ -70,6 +80,7 @@ table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #d0d7de;padd
 .badge{color:#fff;border-radius:1em;padding:1px 10px;font-size:.8em;font-weight:600}
 .stage{border-top:2px solid #d0d7de;margin-top:2em}.meta{color:#59636e}pre{background:#f6f8fa;padding:8px;overflow:auto}
 pre.mermaid{background:none}
+${WATERFALL_CSS}
 </style>
 <script>
 window.__errors = [];
@@ -83,6 +94,7 @@ console.error = (...args) => { window.__errors.push(args.map(String).join(' '));
 <p class="meta">sample: <code>${escape(meta.sample)}</code> · started ${escape(meta.started)} · ${(meta.durationMs / 1000).toFixed(1)} s · services: ${escape(meta.services.join(', ') || 'none')}</p>
 <table><tr><th>stage</th><th>outcome</th><th>design</th><th>time</th><th>note</th></tr>${rows}</table>
 ${durationChart(stages)}
+${meta.trace ? renderWaterfall(meta.trace.traceId, meta.trace.spans, escape) : ''}
 ${sections}
 <pre id="render-status" data-done="false"></pre>
 <script>
