@@ -1,5 +1,6 @@
-import { UserError } from '@spikeformer-actions/core';
-import { type AnalysisResult, type AnalysisSpec, PrometheusClient, runAnalysis } from '@spikeformer-actions/delivery/analysis';
+import { info, UserError } from '@spikeformer-actions/core';
+import { AlertmanagerClient, watchAlerts } from '@spikeformer-actions/delivery/alerts';
+import { type AnalysisResult, type AnalysisSpec, combineVerdicts, escapePromQlString, measurementLine, PrometheusClient, runAnalysis } from '@spikeformer-actions/delivery/analysis';
 import {
   type Deployment,
   type Kubectl,
@@ -129,10 +130,10 @@ export class Deployer {
     return failed.length === 0;
   }
 
-  async analyse(phase: string, spec: AnalysisSpec, vars: { service: string; canary: string; stable: string }): Promise<AnalysisResult | undefined> {
+  async analyse(phase: string, spec: AnalysisSpec, vars: { service: string; canary: string; stable: string }, signal?: AbortSignal): Promise<AnalysisResult | undefined> {
     if (!this.inputs.prometheusUrl || spec.metrics.length === 0) return undefined;
     const client = new PrometheusClient({ address: this.inputs.prometheusUrl, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
-    const result = await runAnalysis(spec, { vars: { namespace: this.inputs.namespace || 'default', ...vars }, source: client });
+    const result = await runAnalysis(spec, { vars: { namespace: this.inputs.namespace || 'default', ...vars }, source: client, ...(signal ? { signal } : {}) });
     this.analyses.push({ phase, result });
     this.timeline.add(`${phase} analysis`, `${result.verdict}: ${result.reason}`, result.verdict === 'Successful');
     return result;
@@ -192,17 +193,57 @@ export class Deployer {
     this.timeline.add('scale', `${name} → ${replicas} replica(s)`);
   }
 
-  /** Health probes spread over the monitoring window; fails when more than half fail. */
-  async monitorHealth(durationMs: number): Promise<boolean> {
+  /**
+   * Asks Alertmanager for the alert matchers until `over` aborts; a matching firing alert aborts
+   * `firing` at once. The result is recorded as the analysis phase `alerts`, its verdict through
+   * the analysis' on-error when Alertmanager cannot be reached. True when no alert stops the switch.
+   */
+  async watchAlerts(intervalMs: number, over: AbortSignal, firing: AbortController): Promise<boolean> {
+    if (!this.inputs.alertmanagerUrl || this.inputs.alertMatchers.length === 0) return true;
+    const startedAt = Date.now();
+    const metric = await watchAlerts({
+      matchers: this.inputs.alertMatchers,
+      source: new AlertmanagerClient({ address: this.inputs.alertmanagerUrl, timeoutMs: 10_000 }),
+      intervalMs,
+      signal: over,
+      onFiring: () => firing.abort(),
+      onMeasurement: (m) => info(`  monitor: ${measurementLine('alerts', m)}`),
+    });
+    const combined = combineVerdicts(this.inputs.analysis, [metric]);
+    const result: AnalysisResult = { verdict: combined.verdict, reason: metric.verdict === 'Failed' ? metric.reason : metric.verdict === 'Error' ? `${combined.reason} (${metric.reason})` : metric.reason, metrics: [metric], startedAt, finishedAt: Date.now() };
+    this.analyses.push({ phase: 'alerts', result });
+    this.timeline.add('alerts', `${result.verdict}: ${result.reason}`, result.verdict === 'Successful');
+    return result.verdict === 'Successful';
+  }
+
+  /** 5xx answers of a colour since a time, from Prometheus (for the Pushgateway); undefined when unknown. */
+  async badRequestsSince(color: Color, sinceMs: number): Promise<number | undefined> {
+    if (!this.inputs.prometheusUrl) return undefined;
+    const range = `${Math.max(1, Math.ceil((Date.now() - sinceMs) / 1000) + 5)}s`;
+    const ns = escapePromQlString(this.inputs.namespace || 'default');
+    const query = `sum(increase(http_requests_total{namespace="${ns}",service="${escapePromQlString(this.deploymentName(color))}",code=~"5.."}[${range}]))`;
+    try {
+      const client = new PrometheusClient({ address: this.inputs.prometheusUrl, timeoutMs: 5_000, attempts: 1, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
+      const result = await client.instant(query, {});
+      if (result.resultType !== 'vector' && result.resultType !== 'scalar') return undefined;
+      const value = result.samples[0]?.value ?? 0;
+      return Number.isFinite(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Health probes spread over the monitoring window; fails when more than half fail. Stops early (not judged) on `signal`. */
+  async monitorHealth(durationMs: number, signal?: AbortSignal): Promise<boolean> {
     if (!this.inputs.healthUrl) return true;
     const results: ProbeResult[] = [];
     const end = Date.now() + durationMs;
     const every = Math.max(1000, Math.min(10_000, durationMs / 10));
     do {
       results.push(await probeUrl(this.inputs.healthUrl));
-      if (Date.now() + every > end) break;
-      await sleep(every);
-    } while (Date.now() < end);
+      if (Date.now() + every > end || signal?.aborted) break;
+      await sleep(every, signal);
+    } while (Date.now() < end && !signal?.aborted);
     this.probes.push(...results);
     const ratio = failureRatio(results);
     const ok = ratio <= 0.5;

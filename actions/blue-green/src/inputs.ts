@@ -3,6 +3,7 @@ import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actio
 import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
 import type { Deployment } from '@spikeformer-actions/delivery/kube';
 import {
+  type AlertInputs,
   checkHttpUrl,
   checkNamespace,
   checkOneLine,
@@ -10,6 +11,7 @@ import {
   type ImageChange,
   isDeploymentBase,
   parseImagePairs,
+  readAlertInputs,
   readKubeconfigInput,
   readOutputFileInput,
 } from '@spikeformer-actions/delivery/rollout';
@@ -19,7 +21,7 @@ import { readManifestDeployment } from './manifest.js';
 export const ACTIONS = ['deploy', 'switch', 'rollback', 'cleanup', 'full'] as const;
 export type Mode = (typeof ACTIONS)[number];
 
-export interface Inputs {
+export interface Inputs extends AlertInputs {
   action: Mode;
   namespace: string;
   service: string;
@@ -104,6 +106,7 @@ export async function readInputs(): Promise<Inputs> {
     recordFile: readOutputFileInput('record-file', 'blue-green-record.json'),
     token,
     environment: inputs.getString('environment', 'production'),
+    ...readAlertInputs(),
   };
   validate(result);
   result.manifest = await readManifestDeployment(result.manifests);

@@ -8,7 +8,8 @@ import { analysisRecord, type DeploymentRecord, digestsOf, type Status } from '.
 import type { PostState } from './state.js';
 import { GitHubDeployment, runUrl } from './github-deployment.js';
 import { writeSummary } from './summary.js';
-import { kubectlFor, sleep, Timeline, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
+import { rollbackRulesYaml } from '@spikeformer-actions/delivery/alerts';
+import { kubectlFor, pushDeploymentMetricsOrWarn, sleep, Timeline, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
 
 export const STATE_KEY = 'blue-green';
 
@@ -82,19 +83,32 @@ async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Acti
   const switchedAt = Date.now();
   await deployer.waitActiveOnly(target, oldSelector);
 
+  // A matching firing alert ends the monitoring at once (firing); the watch itself runs until the other monitors are done (over).
+  const firing = new AbortController();
+  const over = new AbortController();
+  const alerts = deployer.watchAlerts(Math.max(1000, Math.min(30_000, Math.floor(inputs.monitorMs / 10))), over.signal, firing);
   const monitoring = [
-    deployer.analyse('post-switch', anchorBaselineAtSwitch(inputs.analysis, switchedAt), { service: inputs.service, canary: deployer.deploymentName(target), stable: deployer.deploymentName(before) }).then((r) => !r || r.verdict === 'Successful'),
-    deployer.monitorHealth(inputs.monitorMs),
+    deployer.analyse('post-switch', anchorBaselineAtSwitch(inputs.analysis, switchedAt), { service: inputs.service, canary: deployer.deploymentName(target), stable: deployer.deploymentName(before) }, firing.signal).then((r) => !r || r.verdict === 'Successful'),
+    deployer.monitorHealth(inputs.monitorMs, firing.signal),
+    ...(inputs.alertMatchers.length > 0 ? [sleep(inputs.monitorMs, firing.signal).then(() => true)] : []),
   ];
-  if (!inputs.prometheusUrl && !inputs.healthUrl) timeline.add('monitor', 'no prometheus-url and no health-url: nothing to watch after the switch');
-  const healthy = (await Promise.all(monitoring)).every(Boolean);
+  if (!inputs.prometheusUrl && !inputs.healthUrl && inputs.alertMatchers.length === 0) timeline.add('monitor', 'no prometheus-url, health-url or alert-matchers: nothing to watch after the switch');
+  let watched: boolean[];
+  try {
+    watched = await Promise.all(monitoring);
+  } finally {
+    over.abort();
+  }
+  const healthy = (await alerts) && watched.every(Boolean);
   if (!healthy) {
     const fresh = await deployer.readActive();
     await deployer.switchTo(fresh.service, before, 'rolled-back', { previous: target, verifiedSelector: oldSelector, images: imagesBefore, previousImages: imagesAfter });
     await deployer.waitActiveOnly(before, oldSelector);
     savePost(inputs, 'done', oldSelector);
     await scaleDownQuietly(deployer, target);
-    const why = deployer.analyses.find((a) => a.phase === 'post-switch' && a.result.verdict !== 'Successful')?.result.reason ?? 'health checks failed during monitoring';
+    const failed = (phase: string): string | undefined => deployer.analyses.find((a) => a.phase === phase && a.result.verdict !== 'Successful')?.result.reason;
+    // A firing alert cut the analysis short: it is the reason, not the analysis it stopped.
+    const why = failed('alerts') ?? failed('post-switch') ?? 'health checks failed during monitoring';
     return { status: 'rolled-back', reason: `switched back to ${before}: ${why}`, before, after: before, imagesBefore, imagesAfter: imagesBefore, failed: true };
   }
   await deployer.markVerified('verified');
@@ -172,6 +186,33 @@ async function cleanup(deployer: Deployer, timeline: Timeline): Promise<Outcome>
   return { status: 'unchanged', reason: 'idle colour scaled down', before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
 }
 
+const OUTCOMES = ['switched', 'rolled-back', 'unchanged', 'error'] as const;
+
+/** The design's rollback triggers for what serves after the run: the active colour's Deployment. */
+function writeRulesFile(inputs: Inputs, deployer: Deployer, active: Color): string {
+  const workload = deployer.deploymentName(active);
+  writeOutputFile(inputs.alertRulesFile, rollbackRulesYaml({ namespace: inputs.namespace || 'default', workload, group: `spikeformer-${inputs.deployment}-rollback-triggers`, labels: { deployment: inputs.deployment } }));
+  return workspaceRelative(inputs.alertRulesFile);
+}
+
+async function pushMetrics(inputs: Inputs, deployer: Deployer, started: Date, outcome: Outcome | undefined): Promise<void> {
+  if (!inputs.pushgatewayUrl) return;
+  // The new colour's bad answers: the one switched to, or the one switched back from.
+  const judged = outcome?.status === 'switched' ? outcome.after : outcome?.status === 'rolled-back' && inputs.action !== 'rollback' && outcome.before ? otherColor(outcome.before) : undefined;
+  const badRequests = judged ? await deployer.badRequestsSince(judged, started.getTime()) : undefined;
+  await pushDeploymentMetricsOrWarn(inputs.pushgatewayUrl, {
+    job: 'spikeformer-blue-green',
+    instance: inputs.deployment,
+    namespace: inputs.namespace || 'default',
+    durationSeconds: (Date.now() - started.getTime()) / 1000,
+    outcome: outcome?.status ?? 'error',
+    outcomes: OUTCOMES,
+    succeeded: outcome !== undefined && !outcome.failed,
+    ...(badRequests !== undefined ? { badRequests } : {}),
+    finishedAt: new Date(),
+  });
+}
+
 export async function run(): Promise<void> {
   const inputs = await readInputs();
   const started = new Date();
@@ -209,6 +250,7 @@ export async function run(): Promise<void> {
     timeline.add('error', error instanceof Error ? error.message : String(error), false);
     await github?.status('error', error instanceof Error ? error.message : String(error));
     writeSummary(inputs, timeline, deployer, undefined);
+    await pushMetrics(inputs, deployer, started, undefined);
     throw error;
   }
   await github?.status(outcome.failed ? 'failure' : 'success', outcome.reason);
@@ -243,6 +285,8 @@ export async function run(): Promise<void> {
   setOutput('previous-color', outcome.before ?? '');
   setOutput('status', outcome.status);
   setOutput('record-file', workspaceRelative(recordPath));
+  if (inputs.alertRulesFile && outcome.after) setOutput('alert-rules-file', writeRulesFile(inputs, deployer, outcome.after));
+  await pushMetrics(inputs, deployer, started, outcome);
   writeSummary(inputs, timeline, deployer, outcome);
   if (outcome.failed) throw new GateFailure(outcome.reason);
 }

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBundled, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
@@ -154,6 +156,33 @@ const CASES: Case[] = [
   { name: 'token never shown when another input is bad', inputs: { token: SECRET, 'health-checks': '0' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'health-checks': "0" is below the minimum 1`) },
   { name: 'prometheus-token never shown when another input is bad', inputs: { 'prometheus-token': SECRET, 'health-checks': '0' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'health-checks': "0" is below the minimum 1`) },
   { name: 'health-url credentials masked when another input is bad', inputs: { 'health-url': `http://u:${SECRET}@127.0.0.1:9/health`, 'health-checks': '0' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'health-checks': "0" is below the minimum 1`) },
+
+  // Alerts, the rules file and the Pushgateway (issue #24): every new input is checked before the first change.
+  { name: 'alert-matchers without alertmanager-url', inputs: { 'alert-matchers': 'severity="critical"' }, error: E(`Input 'alertmanager-url': alert-matchers needs the Alertmanager to ask`) },
+  { name: 'alertmanager-url without alert-matchers', inputs: { 'alertmanager-url': 'http://127.0.0.1:9' }, error: E(`Input 'alert-matchers': alertmanager-url needs alert-matchers: which firing alerts stop the rollout (e.g. severity="critical")`) },
+  { name: 'alert-matchers injection after a comma', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="critical", ::error::${MARK}` }, error: E(N(`Input 'alert-matchers': expected a label name at "::error::${MARK}"`)) },
+  { name: 'alert-matchers line break inside a value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="x\n::warning::${MARK}"` }, error: E(`Input 'alert-matchers': severity: a value contains a line break or control character`) },
+  { name: 'alert-matchers ANSI escape inside a value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="\u001b[31m::error::${MARK}"` }, error: E(`Input 'alert-matchers': severity: a value contains a line break or control character`) },
+  { name: 'alert-matchers %0A encoded command', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity=%0A::warning::${MARK}` }, error: E(N(`Input 'alert-matchers': the value of severity must be in double quotes, got "%0A::warning::${MARK}"`)) },
+  { name: 'alert-matchers unquoted value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'severity=critical' }, error: E(`Input 'alert-matchers': the value of severity must be in double quotes, got "critical"`) },
+  { name: 'alert-matchers only negative matchers', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'severity!="info"' }, error: E(`Input 'alert-matchers': every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")`) },
+  { name: 'alert-matchers look-ahead (not RE2)', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'service=~"(?!api).*"' }, error: E(`Input 'alert-matchers': service: look-around and back-references are not RE2 regular expressions`) },
+  { name: 'alert-matchers invalid regular expression', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'service=~"(api"' }, error: E(`Input 'alert-matchers': service: "(api" is not a valid regular expression`) },
+  { name: 'alert-matchers binary', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': '\u0001\u0002\u00ff' }, error: E(`Input 'alert-matchers': expected a label name at "\\u0001\\u0002ÿ"`) },
+  { name: 'alert-matchers huge: one bounded line', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="${'x'.repeat(100_000)}"` }, error: E(`Input 'alert-matchers': longer than 4096 characters`) },
+  { name: 'alert-matchers too many', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': Array.from({ length: 40 }, (_, i) => `l${i}="v"`).join(', ') }, error: E(`Input 'alert-matchers': more than 32 matchers`) },
+  { name: 'alertmanager-url not http(s), with credentials', inputs: { 'alertmanager-url': `ftp://admin:${SECRET}@am.local/`, 'alert-matchers': 'severity="critical"' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'alertmanager-url': expected an http(s) URL, got "ftp://***:***@am.local/"`) },
+  // URL parsing drops the line break; what is left is shown neutralised.
+  { name: 'alertmanager-url injection', inputs: { 'alertmanager-url': `http://am.local/\n::warning::${MARK}`, 'alert-matchers': 'severity="critical"' }, error: E(N(`Input 'alertmanager-url': expected an http(s) URL, got "http://am.local/::warning::${MARK}"`)) },
+  { name: 'pushgateway-url not a URL, with credentials', inputs: { 'pushgateway-url': `admin:${SECRET}@gw.local` }, secrets: [SECRET], error: E(`Input 'pushgateway-url': expected an http(s) URL, got "***@gw.local"`) },
+  { name: 'pushgateway-url file scheme', inputs: { 'pushgateway-url': 'file:///etc/passwd' }, error: E(`Input 'pushgateway-url': expected an http(s) URL, got "file:///etc/passwd"`) },
+  { name: 'rules file: ../ out of the workspace', inputs: { 'alert-rules-file': '../escape.json' }, error: /^blue-green: Input 'alert-rules-file': path '\.\.\/escape\.json' is outside the workspace \/\S+$/ },
+  { name: 'rules file: absolute elsewhere', inputs: { 'alert-rules-file': OUTSIDE_RECORD }, error: new RegExp(`^blue-green: Input 'alert-rules-file': path '${OUTSIDE_RECORD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is outside the workspace /\\S+$`) },
+  { name: 'rules file: through a symlink out', inputs: { 'alert-rules-file': 'out/rules.yml' }, setup: (ws) => symlinkSync(outside, path.join(ws, 'out')), error: E(`Input 'alert-rules-file': path 'out/rules.yml' leads through a symlink outside the workspace`) },
+  { name: 'rules file: with a line break', inputs: { 'alert-rules-file': `rules.yml\n::warning::${MARK}` }, error: E(`Input 'alert-rules-file': contains a line break or control character: the path could not be given as an output`) },
+  { name: 'rules file: a directory', inputs: { 'alert-rules-file': 'monitoring' }, setup: (ws) => mkdirSync(path.join(ws, 'monitoring')), error: E(`Input 'alert-rules-file': 'monitoring' is a directory, not a file`) },
+  { name: 'alertmanager-url credentials masked when another input is bad', inputs: { 'alertmanager-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-matchers': 'severity="critical"', 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^blue-green: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
+  { name: 'pushgateway-url credentials masked when another input is bad', inputs: { 'pushgateway-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^blue-green: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
 ];
 
 function writesSince(since: number): string[] {
@@ -246,6 +275,27 @@ describe('blue-green: hostile answers on a run that goes ahead (bundled action, 
     const record = JSON.parse(readFileSync(path.join(r.workspace, 'blue-green-record.json'), 'utf8')) as { status: string; probes: Array<{ ok: boolean; detail: string }> };
     expect(record.status).toBe('unchanged');
     expect(record.probes).toEqual([expect.objectContaining({ ok: false, detail: expect.stringContaining(`exit 3: `) })]);
+  });
+});
+
+describe('blue-green: a hostile Alertmanager (bundled action, real kubectl, API double)', { timeout: 180_000 }, () => {
+  it('alert labels carrying workflow commands and escapes: switched back at once naming the alert, everything escaped', async () => {
+    const hostile = `::error::${MARK}\n::warning::${MARK} %0A::notice::${MARK} \u001b[31m##[error]${MARK}`;
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ labels: { alertname: hostile, severity: 'critical', service: `\u001b]8;;http://evil\u0007${MARK}` } }])));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const before = selectorOf(kube)['spikeformer.io/color'];
+    try {
+      const r = await run({ ...BASE, image: 'api=registry.local/spikeformer-api:24.1', 'monitor-duration': '60s', 'alertmanager-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'alert-matchers': 'severity="critical"' });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([`blue-green: switched back to ${before}: alert ${N(`::error::${MARK} ⏎ ::warning::${MARK} %0A::notice::${MARK} #\u200b#[error]${MARK}`)} (severity="critical") firing`]);
+      expect(r.outputs).toMatchObject({ status: 'rolled-back', 'active-color': before });
+      expectNoInjection(r);
+      expect(r.summary).not.toContain('\u001b');
+      expect(r.summary).not.toContain(`##[error]${MARK}`);
+      expect(selectorOf(kube)['spikeformer.io/color']).toBe(before);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

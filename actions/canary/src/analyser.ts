@@ -1,6 +1,8 @@
 import { info } from '@spikeformer-actions/core';
+import { type AlertMatcher, AlertmanagerClient, watchAlerts } from '@spikeformer-actions/delivery/alerts';
 import {
   type AnalysisResult,
+  combineVerdicts,
   type AnalysisSpec,
   type ComparisonSpec,
   type JudgeReport,
@@ -11,6 +13,7 @@ import {
   runAnalysis,
   runComparisons,
 } from '@spikeformer-actions/delivery/analysis';
+import { sleep } from '@spikeformer-actions/delivery/rollout';
 import type { Judge } from './inputs.js';
 
 /** One point of the canary-vs-stable chart: the metric's query for the canary and, with the stable in its place, for the stable. */
@@ -48,14 +51,29 @@ export function judgeSpecs(lookbackMs: number, window: string): ComparisonSpec[]
   ];
 }
 
+export interface AnalyserOptions {
+  prometheusUrl: string;
+  prometheusToken: string;
+  spec: AnalysisSpec;
+  judge: Judge;
+  vars: Record<string, string>;
+  /** Alertmanager and the alerts that fail a step (none: alerts are not asked). */
+  alertmanagerUrl: string;
+  alertMatchers: readonly AlertMatcher[];
+}
+
+/** How often Alertmanager is asked during a step: as often as the most frequent metric, 1–30 s. */
+export function alertIntervalMs(spec: AnalysisSpec): number {
+  const fastest = Math.min(...spec.metrics.map((m) => m.intervalMs), 30_000);
+  return Math.max(1000, Math.min(30_000, fastest));
+}
+
 /** Runs each step's analysis and keeps every value for the summary, the chart and the analysis file. */
 export class Analyser {
   readonly series: SeriesPoint[] = [];
   private clientInstance: PrometheusClient | undefined;
 
-  constructor(
-    private readonly options: { prometheusUrl: string; prometheusToken: string; spec: AnalysisSpec; judge: Judge; vars: Record<string, string> },
-  ) {}
+  constructor(private readonly options: AnalyserOptions) {}
 
   /** Made on first use: promote and abort never query Prometheus and need no URL. */
   private get client(): PrometheusClient {
@@ -63,12 +81,55 @@ export class Analyser {
     return this.clientInstance;
   }
 
-  /** The step's verdict: the threshold analysis, and with judge mann-whitney also the statistical comparison. */
-  async analyse(step: number, stepStartedAt: number): Promise<StepAnalysis> {
+  /**
+   * The step's verdict after its pause: the threshold analysis, with judge mann-whitney also the
+   * statistical comparison, and with alert matchers Alertmanager asked from the weight change to
+   * the end of the analysis. A matching firing alert fails the step at once, in the pause too.
+   */
+  async analyse(step: number, stepStartedAt: number, pauseMs: number): Promise<StepAnalysis> {
+    const { alertmanagerUrl, alertMatchers } = this.options;
+    if (!alertmanagerUrl || alertMatchers.length === 0) {
+      await sleep(pauseMs);
+      return this.analyseMetrics(step, stepStartedAt);
+    }
+    const firing = new AbortController();
+    const over = new AbortController();
+    const alerts = new AlertmanagerClient({ address: alertmanagerUrl, timeoutMs: 10_000 });
+    const watch = watchAlerts({
+      matchers: alertMatchers,
+      source: alerts,
+      intervalMs: alertIntervalMs(this.options.spec),
+      signal: over.signal,
+      onFiring: () => firing.abort(),
+      onMeasurement: (m) => info(`  step ${step}: ${measurementLine('alerts', m)}`),
+    });
+    let metrics: StepAnalysis;
+    try {
+      await sleep(pauseMs, firing.signal);
+      metrics = await this.analyseMetrics(step, stepStartedAt, firing.signal);
+    } finally {
+      over.abort();
+    }
+    const alertResult = await watch;
+    const analysis: AnalysisResult = { ...metrics.analysis, metrics: [...metrics.analysis.metrics, alertResult] };
+    if (alertResult.verdict === 'Failed') return { verdict: 'Failed', reason: alertResult.reason, analysis };
+    if (alertResult.verdict === 'Successful') return { ...metrics, analysis };
+    if (metrics.verdict === 'Failed') return { ...metrics, analysis };
+    // Alertmanager unreachable: the same error policy (on-error) as a Prometheus metric in Error.
+    const combined = combineVerdicts(this.options.spec, analysis.metrics);
+    return { verdict: combined.verdict, reason: `${combined.reason} (${alertResult.reason})`, analysis, ...(metrics.judge ? { judge: metrics.judge } : {}) };
+  }
+
+  private async analyseMetrics(step: number, stepStartedAt: number, signal?: AbortSignal): Promise<StepAnalysis> {
     const vars = this.options.vars;
+    if (signal?.aborted) {
+      const now = Date.now();
+      return { verdict: 'Inconclusive', reason: 'not measured: the step was decided by an alert', analysis: { verdict: 'Inconclusive', reason: 'not measured', metrics: [], startedAt: now, finishedAt: now } };
+    }
     const analysis = await runAnalysis(this.options.spec, {
       source: this.client,
       vars,
+      ...(signal ? { signal } : {}),
       onMeasurement: async (metric, m) => {
         info(`  step ${step}: ${measurementLine(metric.name, m)}`);
         this.series.push({ metric: metric.name, step, measurement: m.index, at: m.at, canary: firstValue(m.values), stable: await this.stableValue(metric) });

@@ -1,5 +1,5 @@
 import { formatDuration, saveState, UserError } from '@spikeformer-actions/core';
-import { type AnalysisSpec, PrometheusClient } from '@spikeformer-actions/delivery/analysis';
+import { type AnalysisSpec, escapePromQlString, PrometheusClient } from '@spikeformer-actions/delivery/analysis';
 import { type Deployment, type Kubectl, updateObject, waitForRollout } from '@spikeformer-actions/delivery/kube';
 import { Analyser } from './analyser.js';
 import type { Inputs } from './inputs.js';
@@ -9,7 +9,7 @@ import { Router, type RouterConfig } from './router.js';
 import { canaryName, imagesOf } from './routes.js';
 import { type CanaryPlan, type CanaryState, decideStart, type Progress } from './state.js';
 import type { CanaryStore } from './store.js';
-import { sleep, type Timeline } from '@spikeformer-actions/delivery/rollout';
+import type { Timeline } from '@spikeformer-actions/delivery/rollout';
 import { callWebhook, type WebhookKind } from './webhooks.js';
 
 export const STATE_KEY = 'canary';
@@ -63,6 +63,8 @@ export class CanaryFlow {
       spec: inputs.analysis,
       judge: inputs.judge,
       vars: { namespace: inputs.namespace || kubectl.namespace || 'default', service: inputs.service, stable: inputs.deployment, canary: canaryName(inputs.deployment) },
+      alertmanagerUrl: inputs.alertmanagerUrl,
+      alertMatchers: inputs.alertMatchers,
     });
   }
 
@@ -145,8 +147,7 @@ export class CanaryFlow {
       record.appliedAt = Date.now();
       this.firstTrafficAt ??= record.appliedAt;
       this.timeline.add(`step ${index}/${plan.steps.length}`, `${weight}% on the canary: ${record.expressed}; pausing ${formatDuration(this.inputs.pauseMs)}, then analysing`);
-      await sleep(this.inputs.pauseMs);
-      const verdict = await this.analyser.analyse(index, record.appliedAt);
+      const verdict = await this.analyser.analyse(index, record.appliedAt, this.inputs.pauseMs);
       Object.assign(record, { verdict: verdict.verdict, reason: verdict.reason, analysis: verdict.analysis, finishedAt: Date.now(), ...(verdict.judge ? { judge: verdict.judge } : {}) });
       this.timeline.add(`step ${index}/${plan.steps.length} analysis`, `${verdict.verdict}: ${verdict.reason}`, verdict.verdict === 'Successful');
       if (verdict.verdict === 'Failed') return this.rollback(plan, index, `step ${index} (${weight}%): ${verdict.reason}`);
@@ -198,21 +199,34 @@ export class CanaryFlow {
       secondsIntoStep: step?.appliedAt === undefined ? 0 : (now - step.appliedAt) / 1000,
       analysisInterval: intervalText(this.inputs.analysis),
     };
-    if (this.firstTrafficAt !== undefined) {
-      // The canary's own request counter over its life: how much traffic the bad version served.
-      const range = `${Math.max(1, Math.ceil((now - this.firstTrafficAt) / 1000) + 5)}s`;
-      const ns = this.inputs.namespace || this.kubectl.namespace || 'default';
-      const query = `sum(increase(http_requests_total{namespace="${ns}",service="${canaryName(this.inputs.deployment)}"}[${range}]))`;
-      try {
-        const client = new PrometheusClient({ address: this.inputs.prometheusUrl, timeoutMs: 5_000, attempts: 1, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
-        const result = await client.instant(query, {});
-        const value = result.resultType === 'vector' || result.resultType === 'scalar' ? result.samples[0]?.value : undefined;
-        if (value !== undefined && Number.isFinite(value)) detection.canaryRequests = value;
-      } catch {
-        // Prometheus may be the reason for the rollback; the detection time still stands.
-      }
-    }
+    // The canary's own request counter over its life: how much traffic the bad version served.
+    const served = await this.canaryRequestsSinceFirstTraffic('');
+    if (served !== undefined) detection.canaryRequests = served;
     return detection;
+  }
+
+  /** 5xx answers of the canary since its first traffic (for the Pushgateway); undefined when unknown. */
+  async badRequests(): Promise<number | undefined> {
+    return this.canaryRequestsSinceFirstTraffic(',code=~"5.."');
+  }
+
+  /** The canary's requests (of the given extra selector) since its first traffic, from Prometheus; undefined when unknown. */
+  private async canaryRequestsSinceFirstTraffic(selector: string): Promise<number | undefined> {
+    if (this.firstTrafficAt === undefined || !this.inputs.prometheusUrl) return undefined;
+    const range = `${Math.max(1, Math.ceil((Date.now() - this.firstTrafficAt) / 1000) + 5)}s`;
+    const ns = escapePromQlString(this.inputs.namespace || this.kubectl.namespace || 'default');
+    const query = `sum(increase(http_requests_total{namespace="${ns}",service="${escapePromQlString(canaryName(this.inputs.deployment))}"${selector}}[${range}]))`;
+    try {
+      const client = new PrometheusClient({ address: this.inputs.prometheusUrl, timeoutMs: 5_000, attempts: 1, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
+      const result = await client.instant(query, {});
+      const value = result.resultType === 'vector' || result.resultType === 'scalar' ? result.samples[0]?.value : undefined;
+      // No 5xx series at all is an empty answer: nothing bad was served.
+      if (value === undefined && result.resultType === 'vector' && selector) return 0;
+      return value !== undefined && Number.isFinite(value) ? value : undefined;
+    } catch {
+      // Prometheus may be the reason for the rollback; the rest of the report still stands.
+      return undefined;
+    }
   }
 
   private async rollback(plan: CanaryPlan, failedStep: number, reason: string): Promise<Outcome> {

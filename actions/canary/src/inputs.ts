@@ -3,6 +3,7 @@ import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actio
 import type { AnalysisSpec, NoDataPolicy } from '@spikeformer-actions/delivery/analysis';
 import { checkPlan, parseSteps, ROUTERS, type RouterKind } from './plan.js';
 import {
+  type AlertInputs,
   checkHttpUrl,
   checkNamespace,
   checkObjectName,
@@ -11,6 +12,7 @@ import {
   type ImageChange,
   isDeploymentBase,
   parseImagePairs,
+  readAlertInputs,
   readKubeconfigInput,
   readOutputFileInput,
 } from '@spikeformer-actions/delivery/rollout';
@@ -24,7 +26,7 @@ export const JUDGES = ['threshold', 'mann-whitney'] as const;
 export type Judge = (typeof JUDGES)[number];
 const NO_DATA = ['fail', 'inconclusive', 'pass'] as const;
 
-export interface Inputs {
+export interface Inputs extends AlertInputs {
   action: Mode;
   namespace: string;
   deployment: string;
@@ -104,6 +106,7 @@ export function readInputs(): Inputs {
     kubeconfig,
     context: inputs.getString('context'),
     analysisFile: readOutputFileInput('analysis-file', 'canary-analysis.json'),
+    ...readAlertInputs(),
   };
   validate(result);
   return result;

@@ -5,7 +5,11 @@ import { type Inputs, readInputs } from './inputs.js';
 import { type AnalysisFile, type Outcome, stepForFile } from './record.js';
 import { CanaryStore } from './store.js';
 import { writeSummary } from './summary.js';
-import { Timeline, kubectlFor, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
+import { rollbackRulesYaml } from '@spikeformer-actions/delivery/alerts';
+import { Timeline, kubectlFor, pushDeploymentMetricsOrWarn, writeOutputFile } from '@spikeformer-actions/delivery/rollout';
+import type { Kubectl } from '@spikeformer-actions/delivery/kube';
+
+const OUTCOMES = ['promoted', 'rolled-back', 'aborted', 'paused', 'error'] as const;
 
 function writeAnalysisFile(inputs: Inputs, flow: CanaryFlow, timeline: Timeline, started: Date, outcome: Outcome | undefined, reason: string, plan: AnalysisFile['plan']): string {
   const file: AnalysisFile = {
@@ -26,6 +30,32 @@ function writeAnalysisFile(inputs: Inputs, flow: CanaryFlow, timeline: Timeline,
   };
   writeOutputFile(inputs.analysisFile, `${JSON.stringify(file, null, 2)}\n`);
   return workspaceRelative(inputs.analysisFile);
+}
+
+/** The design's rollback triggers for what serves after the run: the stable Deployment. */
+function writeRulesFile(inputs: Inputs, kubectl: Kubectl): string {
+  const namespace = inputs.namespace || kubectl.namespace || 'default';
+  writeOutputFile(inputs.alertRulesFile, rollbackRulesYaml({ namespace, workload: inputs.deployment, group: `spikeformer-${inputs.deployment}-rollback-triggers`, labels: { deployment: inputs.deployment } }));
+  return workspaceRelative(inputs.alertRulesFile);
+}
+
+async function pushMetrics(inputs: Inputs, kubectl: Kubectl, flow: CanaryFlow, started: Date, outcome: Outcome | undefined): Promise<void> {
+  if (!inputs.pushgatewayUrl) return;
+  const badRequests = inputs.action === 'run' ? await flow.badRequests() : undefined;
+  const stepReached = flow.steps.at(-1)?.index;
+  await pushDeploymentMetricsOrWarn(inputs.pushgatewayUrl, {
+    job: 'spikeformer-canary',
+    instance: inputs.deployment,
+    namespace: inputs.namespace || kubectl.namespace || 'default',
+    durationSeconds: (Date.now() - started.getTime()) / 1000,
+    outcome: outcome?.status ?? 'error',
+    outcomes: OUTCOMES,
+    succeeded: outcome !== undefined && !outcome.failed,
+    ...(stepReached !== undefined ? { stepReached } : {}),
+    ...(flow.plan ? { steps: flow.plan.steps.length } : {}),
+    ...(badRequests !== undefined ? { badRequests } : {}),
+    finishedAt: new Date(),
+  });
 }
 
 export async function run(): Promise<void> {
@@ -52,6 +82,7 @@ export async function run(): Promise<void> {
     timeline.add('error', message, false);
     setOutput('analysis-file', writeAnalysisFile(inputs, flow, timeline, started, undefined, message, flow.plan));
     writeSummary(inputs, timeline, flow.steps, flow.analyser.series, undefined);
+    await pushMetrics(inputs, kubectl, flow, started, undefined);
     throw error;
   }
   const file = writeAnalysisFile(inputs, flow, timeline, started, outcome, outcome.reason, flow.plan);
@@ -59,6 +90,8 @@ export async function run(): Promise<void> {
   setOutput('final-weight', String(outcome.finalWeight));
   setOutput('failed-step', outcome.failedStep ? String(outcome.failedStep) : '');
   setOutput('analysis-file', file);
+  if (inputs.alertRulesFile) setOutput('alert-rules-file', writeRulesFile(inputs, kubectl));
+  await pushMetrics(inputs, kubectl, flow, started, outcome);
   writeSummary(inputs, timeline, flow.steps, flow.analyser.series, outcome);
   const d = outcome.detection;
   if (d) {

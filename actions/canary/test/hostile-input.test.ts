@@ -167,6 +167,33 @@ const CASES: Case[] = [
   { name: 'prometheus-url credentials masked when another input is bad', inputs: { 'prometheus-url': `http://admin:${SECRET}@127.0.0.1:9/`, steps: '10,50' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'steps': the last step is 50%, not 100%: a canary is only promoted after it carried all the traffic`) },
   { name: 'webhook not http(s), with credentials', inputs: { webhooks: `pre-step: "ftp://u:${SECRET}@gate.local/"` }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'webhooks': pre-step: expected an http(s) URL, got "ftp://***:***@gate.local/"`) },
   { name: 'webhook unknown kind injection', inputs: { webhooks: `"::error::${MARK}": http://x` }, error: E(N(`Input 'webhooks': unknown webhook ::error::${MARK} (known: pre-step, confirm-promotion, rollback)`)) },
+
+  // Alerts, the rules file and the Pushgateway (issue #24): every new input is checked before the first change.
+  { name: 'alert-matchers without alertmanager-url', inputs: { 'alert-matchers': 'severity="critical"' }, error: E(`Input 'alertmanager-url': alert-matchers needs the Alertmanager to ask`) },
+  { name: 'alertmanager-url without alert-matchers', inputs: { 'alertmanager-url': 'http://127.0.0.1:9' }, error: E(`Input 'alert-matchers': alertmanager-url needs alert-matchers: which firing alerts stop the rollout (e.g. severity="critical")`) },
+  { name: 'alert-matchers injection after a comma', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="critical", ::error::${MARK}` }, error: E(N(`Input 'alert-matchers': expected a label name at "::error::${MARK}"`)) },
+  { name: 'alert-matchers line break inside a value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="x\n::warning::${MARK}"` }, error: E(`Input 'alert-matchers': severity: a value contains a line break or control character`) },
+  { name: 'alert-matchers ANSI escape inside a value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="\u001b[31m::error::${MARK}"` }, error: E(`Input 'alert-matchers': severity: a value contains a line break or control character`) },
+  { name: 'alert-matchers %0A encoded command', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity=%0A::warning::${MARK}` }, error: E(N(`Input 'alert-matchers': the value of severity must be in double quotes, got "%0A::warning::${MARK}"`)) },
+  { name: 'alert-matchers unquoted value', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'severity=critical' }, error: E(`Input 'alert-matchers': the value of severity must be in double quotes, got "critical"`) },
+  { name: 'alert-matchers only negative matchers', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'severity!="info"' }, error: E(`Input 'alert-matchers': every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")`) },
+  { name: 'alert-matchers look-ahead (not RE2)', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'service=~"(?!api).*"' }, error: E(`Input 'alert-matchers': service: look-around and back-references are not RE2 regular expressions`) },
+  { name: 'alert-matchers invalid regular expression', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': 'service=~"(api"' }, error: E(`Input 'alert-matchers': service: "(api" is not a valid regular expression`) },
+  { name: 'alert-matchers binary', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': '\u0001\u0002\u00ff' }, error: E(`Input 'alert-matchers': expected a label name at "\\u0001\\u0002ÿ"`) },
+  { name: 'alert-matchers huge: one bounded line', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': `severity="${'x'.repeat(100_000)}"` }, error: E(`Input 'alert-matchers': longer than 4096 characters`) },
+  { name: 'alert-matchers too many', inputs: { 'alertmanager-url': 'http://127.0.0.1:9', 'alert-matchers': Array.from({ length: 40 }, (_, i) => `l${i}="v"`).join(', ') }, error: E(`Input 'alert-matchers': more than 32 matchers`) },
+  { name: 'alertmanager-url not http(s), with credentials', inputs: { 'alertmanager-url': `ftp://admin:${SECRET}@am.local/`, 'alert-matchers': 'severity="critical"' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'alertmanager-url': expected an http(s) URL, got "ftp://***:***@am.local/"`) },
+  // URL parsing drops the line break; what is left is shown neutralised.
+  { name: 'alertmanager-url injection', inputs: { 'alertmanager-url': `http://am.local/\n::warning::${MARK}`, 'alert-matchers': 'severity="critical"' }, error: E(N(`Input 'alertmanager-url': expected an http(s) URL, got "http://am.local/::warning::${MARK}"`)) },
+  { name: 'pushgateway-url not a URL, with credentials', inputs: { 'pushgateway-url': `admin:${SECRET}@gw.local` }, secrets: [SECRET], error: E(`Input 'pushgateway-url': expected an http(s) URL, got "***@gw.local"`) },
+  { name: 'pushgateway-url file scheme', inputs: { 'pushgateway-url': 'file:///etc/passwd' }, error: E(`Input 'pushgateway-url': expected an http(s) URL, got "file:///etc/passwd"`) },
+  { name: 'rules file: ../ out of the workspace', inputs: { 'alert-rules-file': '../escape.json' }, error: /^canary: Input 'alert-rules-file': path '\.\.\/escape\.json' is outside the workspace \/\S+$/ },
+  { name: 'rules file: absolute elsewhere', inputs: { 'alert-rules-file': OUTSIDE_FILE }, error: new RegExp(`^canary: Input 'alert-rules-file': path '${OUTSIDE_FILE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is outside the workspace /\\S+$`) },
+  { name: 'rules file: through a symlink out', inputs: { 'alert-rules-file': 'out/rules.yml' }, setup: (ws) => symlinkSync(outside, path.join(ws, 'out')), error: E(`Input 'alert-rules-file': path 'out/rules.yml' leads through a symlink outside the workspace`) },
+  { name: 'rules file: with a line break', inputs: { 'alert-rules-file': `rules.yml\n::warning::${MARK}` }, error: E(`Input 'alert-rules-file': contains a line break or control character: the path could not be given as an output`) },
+  { name: 'rules file: a directory', inputs: { 'alert-rules-file': 'monitoring' }, setup: (ws) => mkdirSync(path.join(ws, 'monitoring')), error: E(`Input 'alert-rules-file': 'monitoring' is a directory, not a file`) },
+  { name: 'alertmanager-url credentials masked when another input is bad', inputs: { 'alertmanager-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-matchers': 'severity="critical"', 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^canary: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
+  { name: 'pushgateway-url credentials masked when another input is bad', inputs: { 'pushgateway-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^canary: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
 ];
 
 function writesSince(since: number): string[] {
@@ -262,6 +289,51 @@ describe('canary: hostile answers on a run that goes ahead (bundled action, real
       expect(JSON.parse(readFileSync(path.join(r.workspace, 'canary-analysis.json'), 'utf8'))).toMatchObject({ status: 'rolled-back' });
       expect((kube.get('deployment', `${ID}-canary`)?.['spec'] as { replicas?: number }).replicas).toBe(0);
       expect((kube.get('deployment', ID)?.['spec'] as { replicas?: number }).replicas).toBe(9);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('canary: a hostile Alertmanager (bundled action, real kubectl, API double)', { timeout: 180_000 }, () => {
+  it('alert labels carrying workflow commands and escapes: the step fails naming the alert, everything escaped', async () => {
+    const hostile = `::error::${MARK}\n::warning::${MARK} %0A::notice::${MARK} \u001b[31m##[error]${MARK}`;
+    const server = http.createServer((req, res) => {
+      expect(req.url).toMatch(/^\/api\/v2\/alerts\?active=true&silenced=false&inhibited=false&filter=severity%3D%22critical%22$/);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ labels: { alertname: hostile, severity: 'critical' }, startsAt: new Date().toISOString(), fingerprint: 'x' }]));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await runCanary(kube, {
+        ...BASE,
+        pause: '30s',
+        'rollout-timeout': '40s',
+        'alertmanager-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        'alert-matchers': 'severity="critical"',
+      });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([`canary: step 1 (10%): alert ${N(`::error::${MARK} ⏎ ::warning::${MARK} %0A::notice::${MARK} #\u200b#[error]${MARK}`)} (severity="critical") firing`]);
+      expect(r.outputs).toMatchObject({ status: 'rolled-back', 'final-weight': '0', 'failed-step': '1' });
+      expectNoInjection(r);
+      expect(r.summary).not.toContain('\u001b');
+      expect(r.summary).not.toContain(`##[error]${MARK}`);
+      expect((kube.get('deployment', `${ID}-canary`)?.['spec'] as { replicas?: number }).replicas).toBe(0);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('an Alertmanager answering with nested junk: recorded as could not be measured; the step rolls back under on-error fail', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`${'['.repeat(5000)}${']'.repeat(5000)}`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await runCanary(kube, { ...BASE, pause: '0s', 'rollout-timeout': '40s', analysis: 'metric-defaults: { interval: 100ms, count: 1 }', 'alertmanager-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'alert-matchers': 'severity="critical"' });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(['canary: step 1 (10%): could not be measured: error-rate, latency-p99, health-checks; on-error is fail']);
+      expect(r.outputs).toMatchObject({ status: 'rolled-back', 'failed-step': '1' });
+      const file = JSON.parse(readFileSync(path.join(r.workspace, 'canary-analysis.json'), 'utf8')) as { steps: Array<{ metrics: Array<{ name: string; verdict: string; reason: string }> }> };
+      expect(file.steps[0]?.metrics.find((m) => m.name === 'alerts')).toMatchObject({ verdict: 'Error', reason: 'Alertmanager could not be asked: Alertmanager answered with something that is not JSON' });
+      expectNoInjection(r);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
