@@ -57,7 +57,11 @@ export const STAGES: StageDefinition[] = [
     action: 'benchmark-gate',
     expected: 'passed',
     why: 'the current run and the baseline measure the same code: no significant regression',
-    seed: () => ({ results: 'reports/benchmark-baseline.json', format: 'pytest-benchmark', 'json-file': 'benchmark-history.json' }),
+    seed: () => ({
+      results: 'reports/benchmark-baseline.json',
+      format: 'pytest-benchmark',
+      'json-file': 'benchmark-history.json',
+    }),
     inputs: (ctx) => ({
       results: 'reports/benchmark-current.json',
       baseline: ctx.outputs['benchmark-gate:seed']?.['json-file'] ?? 'benchmark-history.json',
@@ -82,6 +86,8 @@ export const STAGES: StageDefinition[] = [
       files: 'sbom.cdx.json\nrequirements.txt',
       mode: 'keyless',
       attest: 'slsa-provenance',
+      // The local stand-in plays the public-good instance: Fulcio and Rekor, no GitHub TSA.
+      'sigstore-instance': 'public-good',
       'fulcio-url': ctx.serviceInputs['fulcio-url'] ?? '',
       'rekor-url': ctx.serviceInputs['rekor-url'] ?? '',
       'output-dir': 'signatures',
@@ -147,7 +153,8 @@ export const STAGES: StageDefinition[] = [
     expected: 'passed',
     why: 'spikeformer-inference 0.3.0 takes 10 → 50 → 100 % of the HTTPRoute with the default analysis after each step, and is promoted',
     services: ['kubernetes'],
-    skip: (ctx) => (ctx.serviceInputs['prometheus-url'] ? undefined : 'canary analysis needs Prometheus (apt-get install prometheus)'),
+    skip: (ctx) =>
+      ctx.serviceInputs['prometheus-url'] ? undefined : 'canary analysis needs Prometheus (apt-get install prometheus)',
     inputs: (ctx) => ({
       namespace: ctx.serviceInputs['namespace'] ?? 'spikeformer',
       deployment: 'spikeformer-inference',
@@ -173,12 +180,13 @@ export const STAGES: StageDefinition[] = [
     name: 'neuromorphic-smoke',
     action: 'neuromorphic-smoke',
     expected: 'passed',
-    why: 'the NIR paper\'s LIF graph runs on the float, bit-accurate Loihi 2 and SpiNNaker simulators and matches each platform\'s golden trace',
+    why: "the NIR paper's LIF graph runs on the float, bit-accurate Loihi 2 and SpiNNaker simulators and matches each platform's golden trace",
     inputs: () => ({
       graph: 'model/lif.nir',
       dt: '1e-4',
       stimulus: 'model/lif_norse.csv#spikes=0',
-      golden: 'float-ref: model/lif_norse.csv#spikes=2,v=1\nloihi2-bitacc: model/lif_lava_cpu_fixed.csv#spikes=2,v=1\nspinnaker-fixed: model/lif_spinnaker2.csv#spikes=2',
+      golden:
+        'float-ref: model/lif_norse.csv#spikes=2,v=1\nloihi2-bitacc: model/lif_lava_cpu_fixed.csv#spikes=2,v=1\nspinnaker-fixed: model/lif_spinnaker2.csv#spikes=2',
       backends: 'float-ref,loihi2-bitacc,spinnaker-fixed',
       profile: 'loihi2',
       results: 'neuromorphic/results.json',

@@ -1,7 +1,10 @@
+import { readEvent } from '@spikeformer-actions/core/github';
 import { InputError, inputs, maskSecret, redactUrl, safeInline, workspaceRelative } from '@spikeformer-actions/core';
 import { imageInput, isTypeUri, type ImageReference } from '@spikeformer-actions/supply-chain';
 import { LINE_BREAK } from './checksums.js';
 import { keyProblem } from './key-shape.js';
+import { STORE_CHOICES, type StoreChoice } from './attestations.js';
+import { chooseInstance, INSTANCES, resolveServices, TLOG_CHOICES, type Services } from './instance.js';
 
 export const MODES = ['keyless', 'key'] as const;
 export const ATTEST = ['none', 'slsa-provenance', 'custom'] as const;
@@ -15,16 +18,19 @@ export interface Inputs {
   mode: Mode;
   key: string;
   keyPassword: string;
-  fulcioURL: string;
-  rekorURL: string;
-  tsaURL: string;
-  tlog: boolean;
+  /** The Sigstore services, from sigstore-instance and the URL inputs. */
+  services: Services;
   attest: Attest;
   predicateType: string;
   predicate: string;
   outputDir: string;
   registryUsername: string;
   registryPassword: string;
+  /** Whether and how attestations are stored in GitHub ('false': never). */
+  githubAttestations: StoreChoice;
+  githubToken: string;
+  /** owner/repo of GITHUB_REPOSITORY; '' outside a runner. */
+  repository: string;
 }
 
 export interface RawChoices {
@@ -37,8 +43,6 @@ export interface RawChoices {
   attest: Attest;
   predicateType: string;
   predicate: string;
-  tlog: boolean;
-  tsaURL: string;
 }
 
 /** Cross-field rules; pure so that each message is tested. */
@@ -62,9 +66,31 @@ export function validate(c: RawChoices): void {
   if (c.checksums !== '' && c.attest === 'none' && !c.hasFiles) {
     throw new InputError('checksums', 'checksums name subjects without their bytes: use attest: slsa-provenance or custom to attest them');
   }
-  if (c.mode === 'keyless' && !c.tlog && c.tsaURL === '') {
-    throw new InputError('tlog', 'keyless signing with tlog: false needs tsa-url: a short-lived certificate is only verifiable with a signed timestamp');
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export interface StoreChoices {
+  choice: StoreChoice;
+  token: string;
+  repository: string;
+  /** Whether the run makes an in-toto attestation (attest, or an image): GitHub stores only those. */
+  attests: boolean;
+}
+
+/**
+ * Whether attestations go to GitHub. `auto` stores when there is something to store, a token
+ * and a repository, and skips otherwise; `true` refuses to start without them.
+ */
+export function storeChoice(c: StoreChoices): StoreChoice {
+  const ready = c.token !== '' && REPOSITORY.test(c.repository) && c.attests;
+  if (c.choice !== 'true') return c.choice === 'auto' && ready ? 'auto' : 'false';
+  if (c.token === '') throw new InputError('github-token', 'is empty, and github-attestations: true needs a token with `permissions: attestations: write`');
+  if (!REPOSITORY.test(c.repository)) throw new InputError('github-attestations', 'is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false');
+  if (!c.attests) {
+    throw new InputError('github-attestations', 'is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false');
   }
+  return 'true';
 }
 
 function safeDecode(text: string): string {
@@ -114,6 +140,13 @@ export function refuseLineBreaks(files: readonly string[]): void {
   }
 }
 
+/** `repository.visibility` of the workflow's event (public, private, internal), if it says. */
+async function repositoryVisibility(env: NodeJS.ProcessEnv): Promise<unknown> {
+  const event = await readEvent(env['GITHUB_EVENT_PATH'] ?? '');
+  const repository = event['repository'];
+  return typeof repository === 'object' && repository !== null ? (repository as Record<string, unknown>)['visibility'] : undefined;
+}
+
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<Inputs> {
   const key = inputs.getSecret('key');
   const envPassword = env['COSIGN_PASSWORD'] ?? '';
@@ -132,16 +165,16 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     mode: inputs.getEnum('mode', MODES, 'keyless'),
     key,
     keyPassword,
-    fulcioURL: url('fulcio-url', 'https://fulcio.sigstore.dev'),
-    rekorURL: url('rekor-url', 'https://rekor.sigstore.dev'),
-    tsaURL: url('tsa-url', ''),
-    tlog: inputs.getBoolean('tlog', true),
+    services: { instance: 'public-good', fulcioURL: '' },
     attest: inputs.getEnum('attest', ATTEST, 'none'),
     predicateType: inputs.getString('predicate-type'),
     predicate: inputs.getPath('predicate'),
     outputDir: oneLinePath('output-dir'),
     registryUsername: inputs.getString('registry-username'),
     registryPassword: inputs.getSecret('registry-password'),
+    githubAttestations: 'false',
+    githubToken: inputs.getSecret('github-token'),
+    repository: env['GITHUB_REPOSITORY'] ?? '',
   };
   validate({
     hasSubjects: files.length > 0 || checksums !== '',
@@ -153,8 +186,16 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     attest: result.attest,
     predicateType: result.predicateType,
     predicate: result.predicate,
-    tlog: result.tlog,
-    tsaURL: result.tsaURL,
+  });
+  const overrides = { fulcioURL: url('fulcio-url', ''), rekorURL: url('rekor-url', ''), tsaURL: url('tsa-url', ''), tlog: inputs.getEnum('tlog', TLOG_CHOICES, 'auto') };
+  const choice = inputs.getEnum('sigstore-instance', INSTANCES, 'auto');
+  const instance = chooseInstance(choice, choice === 'auto' ? await repositoryVisibility(env) : undefined);
+  result.services = resolveServices(instance, env['GITHUB_SERVER_URL'] ?? '', overrides, result.mode);
+  result.githubAttestations = storeChoice({
+    choice: inputs.getEnum('github-attestations', STORE_CHOICES, 'auto'),
+    token: result.githubToken,
+    repository: result.repository,
+    attests: result.attest !== 'none' || image !== undefined,
   });
   return result;
 }

@@ -24,7 +24,10 @@ import {
   type Subject,
 } from '@spikeformer-actions/supply-chain';
 import type { Signer } from '@sigstore/sign';
+import { storeAttestation, type StoredAttestation } from './attestations.js';
 import { checksumLine, escapeName, parseChecksums } from './checksums.js';
+import { githubClient } from './github-client.js';
+import { describeServices } from './instance.js';
 import { signingError } from './errors.js';
 import { buildContext, missingContext } from './context.js';
 import { attachBundle, COSIGN_SIGN_PREDICATE, imageSubject, registryClient } from './image.js';
@@ -65,7 +68,7 @@ async function makeSigner(input: Inputs): Promise<{ signer: Signer; claims: Reco
     }
   }
   const token = await getIdToken('sigstore');
-  return { signer: keylessSigner(input.fulcioURL, token), claims: jwtClaims(token) };
+  return { signer: keylessSigner(input.services.fulcioURL, token), claims: jwtClaims(token) };
 }
 
 function outputPath(input: Inputs, fallbackDir: string, name: string): string {
@@ -77,6 +80,22 @@ async function writeBundle(file: string, bundle: Bundle): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, json);
   return json;
+}
+
+/** Stores each in-toto attestation in the repository's attestations, when the run asks for it. */
+async function storeInGitHub(input: Inputs, bundles: readonly Bundle[]): Promise<StoredAttestation[]> {
+  if (input.githubAttestations === 'false' || bundles.length === 0) return [];
+  const [owner = '', repo = ''] = input.repository.split('/');
+  const target = { owner, repo, serverUrl: process.env['GITHUB_SERVER_URL'] ?? 'https://github.com' };
+  const client = await githubClient(input.githubToken);
+  const stored: StoredAttestation[] = [];
+  for (const bundle of bundles) {
+    const done = await storeAttestation(client, target, bundleToJSON(bundle), input.githubAttestations, input.githubToken);
+    if (!done) break;
+    info(`Stored in GitHub as attestation ${done.id}: ${done.url}`);
+    stored.push(done);
+  }
+  return stored;
 }
 
 const MAX_PREDICATE_BYTES = 64 * 1024 * 1024;
@@ -103,18 +122,21 @@ export async function run(): Promise<void> {
   try {
     await sign(input);
   } catch (e) {
-    throw signingError(e, { fulcioURL: input.fulcioURL, ...(input.tlog ? { rekorURL: input.rekorURL } : {}), ...(input.tsaURL ? { tsaURL: input.tsaURL } : {}) }, [input.key, input.keyPassword, input.registryPassword]);
+    throw signingError(e, input.services, [input.key, input.keyPassword, input.registryPassword, input.githubToken]);
   }
 }
 
 async function sign(input: Inputs): Promise<void> {
   const { subjects, files } = await subjectsOf(input);
   const custom = await readPredicate(input);
+  info(describeServices(input.services, input.mode));
   const { signer, claims } = await makeSigner(input);
-  const setup: SigningSetup = { signer, ...(input.tlog ? { rekorURL: input.rekorURL } : {}), ...(input.tsaURL ? { tsaURL: input.tsaURL } : {}) };
+  const { rekorURL, tsaURL } = input.services;
+  const setup: SigningSetup = { signer, ...(rekorURL ? { rekorURL } : {}), ...(tsaURL ? { tsaURL } : {}) };
   const tempDir = process.env['RUNNER_TEMP'] ?? os.tmpdir();
   const records: SignedRecord[] = [];
   let attestationPath = '';
+  const attestations: Bundle[] = [];
 
   if (subjects.length > 0 && input.attest === 'none') {
     const builder = messageBuilder(setup);
@@ -133,6 +155,7 @@ async function sign(input: Inputs): Promise<void> {
     const out = outputPath(input, tempDir, 'attestation.sigstore.json');
     await writeBundle(out, bundle);
     attestationPath = out;
+    attestations.push(bundle);
     for (const s of subjects) {
       const [alg, hex] = Object.entries(s.digest)[0] ?? ['sha256', ''];
       records.push({ subject: s.name, digest: `${alg}:${hex}`, bundlePath: workspaceRelativeOr(out), bundle });
@@ -150,6 +173,7 @@ async function sign(input: Inputs): Promise<void> {
     const out = outputPath(input, tempDir, `image-${ref.digest.slice(7, 19)}.sigstore.json`);
     const json = await writeBundle(out, bundle);
     const attached = await attachBundle(client, ref, subject, json, type);
+    attestations.push(bundle);
     if (!attestationPath) attestationPath = out;
     records.push({ subject: formatImageReference(ref), digest: ref.digest, bundlePath: workspaceRelativeOr(out), bundle, attachedVia: attached.via });
     info(`Signed ${formatImageReference(ref)}; bundle attached as ${attached.manifestDigest} (${attached.via})`);
@@ -158,7 +182,10 @@ async function sign(input: Inputs): Promise<void> {
   setOutput('bundles', [...new Set(records.map((r) => r.bundlePath))]);
   setOutput('digests', records.map((r) => checksumLine(r.digest, r.subject)));
   setOutput('attestation-bundle', attestationPath);
-  buildSummary(records, input.mode === 'key' ? 'Signed with a cosign key' : 'Signed keyless (GitHub OIDC)').write();
+  const stored = await storeInGitHub(input, attestations);
+  setOutput('attestation-id', stored.map((a) => a.id));
+  setOutput('attestation-url', stored.map((a) => a.url));
+  buildSummary(records, input.mode === 'key' ? 'Signed with a cosign key' : 'Signed keyless (GitHub OIDC)', stored).write();
   const first = records[0];
   if (first) info(`Signer: ${signerOf(first.bundle)}`);
 }

@@ -37,11 +37,13 @@ export function witnessOf(bundle: Bundle): string {
   return parts.length > 0 ? parts.join(', ') : 'none (no tlog, no TSA)';
 }
 
-export function buildSummary(records: readonly SignedRecord[], heading: string): Summary {
-  return new Summary()
+export function buildSummary(records: readonly SignedRecord[], heading: string, stored: readonly { id: string; url: string }[] = []): Summary {
+  const summary = new Summary()
     .heading(heading)
     .table(
       ['Subject', 'Digest', 'Signer', 'Transparency log / timestamp', 'Bundle'],
       records.map((r) => [r.subject, r.digest, signerOf(r.bundle), witnessOf(r.bundle), `${r.bundlePath}${r.attachedVia ? ` (attached via ${r.attachedVia})` : ''}`]),
     );
+  if (stored.length > 0) summary.paragraph('Stored in GitHub:').list(stored.map((a) => `attestation ${a.id}: ${a.url}`));
+  return summary;
 }

@@ -51,7 +51,8 @@ function summaryText(r: RunResult): string {
   return r.summary.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
 }
 
-const mockUrls = (): Record<string, string> => ({ 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url });
+/** The local Sigstore as the public-good instance (the harness's event names no visibility, which would pick GitHub's). */
+const mockUrls = (): Record<string, string> => ({ 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url });
 
 beforeAll(async () => {
   await ensureBundled(ACTION);
@@ -109,7 +110,7 @@ describe('sign (bundled action, local Sigstore and registry)', { timeout: 60_000
   it('a refused token request says what permission is missing', async () => {
     const refusing = await startSigstoreServices({ oidcStatus: 403 });
     try {
-      const r = await runBundledAction(ACTION, { workspace: workspace({ 'a.bin': 'x' }), inputs: { files: 'a.bin', 'fulcio-url': refusing.url, 'rekor-url': refusing.url }, env: refusing.idTokenEnv() });
+      const r = await runBundledAction(ACTION, { workspace: workspace({ 'a.bin': 'x' }), inputs: { files: 'a.bin', 'sigstore-instance': 'public-good', 'fulcio-url': refusing.url, 'rekor-url': refusing.url }, env: refusing.idTokenEnv() });
       expect(r.exitCode).toBe(1);
       expect(r.annotations[0]?.message).toMatch(/HTTP 403.*id-token: write/);
     } finally {
@@ -224,7 +225,7 @@ describe('sign (bundled action, local Sigstore and registry)', { timeout: 60_000
   });
 
   it('an unreachable transparency log is one error naming it and the way out', async () => {
-    const r = await runBundledAction(ACTION, { workspace: workspace({ 'a.bin': 'x' }), inputs: { files: 'a.bin', 'fulcio-url': sigstore.url, 'rekor-url': 'http://127.0.0.1:9' }, env: sigstore.idTokenEnv() });
+    const r = await runBundledAction(ACTION, { workspace: workspace({ 'a.bin': 'x' }), inputs: { files: 'a.bin', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': 'http://127.0.0.1:9' }, env: sigstore.idTokenEnv() });
     expect(r.exitCode).toBe(1);
     expect(r.annotations).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^sign: the transparency log \(http:\/\/127\.0\.0\.1:9\) did not record the signature; set tlog: false with a tsa-url/) })]);
     expect(r.stdout).not.toContain('Stack trace');

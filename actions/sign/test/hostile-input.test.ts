@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { ensureBundled, repoRoot, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
+import { GitHubApiDouble, sampleEvent } from '@spikeformer-actions/testing/github';
 import { startSigstoreServices, type SigstoreServices } from '@spikeformer-actions/testing/sigstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -23,6 +24,7 @@ const KEY_LINES = KEY.split('\n').filter((l) => l !== '' && !l.startsWith('-----
 const REGISTRY_SECRET = 'Registry-Canary-4410';
 const URL_SECRET = 'Url-Canary-Pass-2291';
 const ENV_PASSWORD = 'Env-Canary-Pass-991';
+const GITHUB_SECRET = 'ghs_GitHubTokenCanary5521';
 const INJECT = '::error::PWNED%0A::warning::PWNED\n::stop-commands::x\n\u001b[31mPWNED\u001b[0m';
 const ZEROS = '0'.repeat(64);
 const FORGED_NAME = `x\nsha256:${ZEROS}  forged.bin`;
@@ -87,7 +89,8 @@ const keyed = (extra: Record<string, string> = {}): Record<string, string> => ({
 const custom = (extra: Record<string, string> = {}): Record<string, string> => keyed({ attest: 'custom', 'predicate-type': 'https://cyclonedx.org/bom', predicate: 'pred.json', 'output-dir': 'out', ...extra });
 
 let sigstore: SigstoreServices;
-const keyless = (extra: Record<string, string> = {}): Record<string, string> => ({ files: 'a.bin', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, ...extra });
+let github: GitHubApiDouble;
+const keyless = (extra: Record<string, string> = {}): Record<string, string> => ({ files: 'a.bin', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, ...extra });
 
 interface Case {
   name: string;
@@ -98,6 +101,12 @@ interface Case {
   /** Keyless cases get the runner's OIDC variables pointing at the local Sigstore. */
   oidc?: boolean;
   env?: Record<string, string>;
+  /** The workflow's event payload (GITHUB_EVENT_PATH); {} by default. */
+  event?: Record<string, unknown>;
+  /** The event file's raw text instead (a broken payload). */
+  eventText?: string;
+  /** Point GITHUB_API_URL at the API double. */
+  api?: boolean;
   exit: 0 | 1;
   /** Every error annotation, in order (a string is matched exactly). */
   errors: (string | RegExp)[];
@@ -454,6 +463,100 @@ const CASES: Case[] = [
     secrets: [URL_SECRET],
     then: (r) => expect(r.masks).toContain(`${URL_SECRET}%zz`),
   },
+  // Held: the GitHub integration's inputs (issue #23): instance, tlog, attestations store, token, event.
+  ...(
+    [
+      ['sigstore-instance', INJECT],
+      ['sigstore-instance', 'GitHub'],
+      ['github-attestations', 'yes'],
+      ['tlog', 'Infinity'],
+    ] as const
+  ).map(([input, value]): Case => ({
+    name: `${input}: ${JSON.stringify(value).slice(0, 40)} is an input error`,
+    inputs: () => keyed({ [input]: value }),
+    exit: 1,
+    errors: [new RegExp(`^sign: Input '${input}': `)],
+  })),
+  {
+    name: "tlog: true on GitHub's instance (no transparency log) is refused before signing",
+    inputs: () => keyed({ tlog: 'true', 'sigstore-instance': 'github' }),
+    exit: 1,
+    errors: ["sign: Input 'tlog': is true, but GitHub's Sigstore instance has no transparency log: leave tlog at auto, or set rekor-url to a Rekor of your own"],
+    then: (r) => expect(r.stdout).not.toContain('Signing with'),
+  },
+  {
+    name: 'github-attestations: true without a token is refused before signing',
+    arrange: (ws) => ws.write('pred.json', '{}'),
+    inputs: () => custom({ 'github-attestations': 'true' }),
+    exit: 1,
+    errors: ["sign: Input 'github-token': is empty, and github-attestations: true needs a token with `permissions: attestations: write`"],
+    then: (r) => expect(r.stdout).not.toContain('Signing with'),
+  },
+  {
+    name: 'github-attestations: true with nothing GitHub stores (per-file signatures) is refused',
+    inputs: () => keyed({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
+    exit: 1,
+    errors: ["sign: Input 'github-attestations': is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false"],
+    secrets: [GITHUB_SECRET],
+  },
+  {
+    name: 'github-attestations: true with GITHUB_REPOSITORY not owner/name (traversal) is refused',
+    arrange: (ws) => ws.write('pred.json', '{}'),
+    inputs: () => custom({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
+    env: { GITHUB_REPOSITORY: '../../orgs/x' },
+    exit: 1,
+    errors: ["sign: Input 'github-attestations': is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false"],
+    secrets: [GITHUB_SECRET],
+  },
+  {
+    name: "GitHub's refusal with injected text and the token: one error naming the permission, nothing injected, the token never shown",
+    arrange: (ws) => {
+      ws.write('pred.json', '{}');
+      github.fail('repos/create-attestation', 403, `${INJECT} ${GITHUB_SECRET}`, 1);
+    },
+    inputs: () => custom({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
+    api: true,
+    exit: 1,
+    errors: [/^sign: GitHub refused to store the attestation \(HTTP 403: .*\): the job needs `permissions: attestations: write`/],
+    secrets: [GITHUB_SECRET],
+    then: (r) => expect(r.masks).toContain(GITHUB_SECRET),
+  },
+  {
+    name: 'github-attestations: auto and an unreachable API: a warning, the bundle is kept, the token never shown',
+    arrange: (ws) => ws.write('pred.json', '{}'),
+    inputs: () => custom({ 'github-token': GITHUB_SECRET }),
+    env: { GITHUB_API_URL: 'http://127.0.0.1:9' },
+    exit: 0,
+    errors: [],
+    secrets: [GITHUB_SECRET],
+    then: (r) => {
+      expect(r.annotations.map((a) => [a.level, a.message])).toEqual([['warning', expect.stringMatching(/^GitHub could not be reached to store the attestation \(.+\)$/)]]);
+      expect([r.outputs['attestation-id'], r.outputs['attestation-url']]).toEqual(['', '']);
+    },
+  },
+  {
+    name: 'an event whose repository.visibility is injected text selects GitHub\'s instance and is never echoed',
+    inputs: () => ({ files: 'a.bin' }),
+    // Off GitHub's webhook schema on purpose: the payload file is what a hostile runner image could hand over.
+    event: { ...sampleEvent('push', {}), repository: { visibility: INJECT } },
+    exit: 1,
+    errors: [/^sign: keyless signing needs a GitHub OIDC token/],
+    then: (r) => expect(r.stdout).toContain("Signing with GitHub's Sigstore instance: Fulcio https://fulcio.githubapp.com,"),
+  },
+  {
+    name: 'a truncated event payload names the file, with no stack trace',
+    eventText: '{"repository": {"visibility": "pri',
+    inputs: () => keyed(),
+    exit: 1,
+    errors: [/^sign: the event payload(:\d+:\d+)?: /],
+  },
+  {
+    name: 'a deeply nested event payload is refused at the depth limit',
+    eventText: `{"repository": ${deep(400)}}`,
+    inputs: () => keyed(),
+    exit: 1,
+    errors: [/^sign: the event payload(:\d+:\d+)?: nests deeper than 256 levels$/],
+  },
   {
     name: 'a registry password never appears when the registry cannot be reached',
     inputs: () => keyed({ files: '', image: `127.0.0.1:9/spikeformer/api@sha256:${ZEROS}`, 'registry-username': 'ci', 'registry-password': REGISTRY_SECRET }),
@@ -490,15 +593,27 @@ function assertHeld(r: RunResult, c: Case, opened: string[]): void {
   expect(opened.filter((f) => f.startsWith(realpathSync(OUTSIDE)))).toEqual([]);
 }
 
+/** A broken event file written where the runner would put it. */
+function eventEnv(c: Case): Record<string, string> {
+  if (c.eventText === undefined) return {};
+  const file = path.join(mkdtempSync(path.join(tmp, 'event-')), 'event.json');
+  writeFileSync(file, c.eventText);
+  return { GITHUB_EVENT_PATH: file };
+}
+
 beforeAll(async () => {
   await ensureBundled(ACTION);
   sigstore = await startSigstoreServices();
+  github = new GitHubApiDouble();
+  await github.start();
   mkdirSync(OUTSIDE, { recursive: true });
   writeFileSync(path.join(OUTSIDE, 'secret.json'), JSON.stringify({ note: OUTSIDE_CANARY }));
 }, 240_000);
 
 afterAll(async () => {
   await sigstore?.close();
+  await github?.close();
+  github?.assertNoViolations();
 });
 
 describe(`sign hostile input (${CASES.length} cases)`, { timeout: 60_000 }, () => {
@@ -511,7 +626,8 @@ describe(`sign hostile input (${CASES.length} cases)`, { timeout: 60_000 }, () =
     const r = await runBundledAction(ACTION, {
       workspace: ws.dir,
       inputs: c.inputs(ws),
-      env: { ...(c.oidc ? sigstore.idTokenEnv() : {}), ...c.env, NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog },
+      env: { ...(c.oidc ? sigstore.idTokenEnv() : {}), ...(c.api ? { GITHUB_API_URL: github.url } : {}), ...eventEnv(c), ...c.env, NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog },
+      ...(c.event ? { event: c.event } : {}),
     });
     const errors = r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
     expect(errors).toHaveLength(c.errors.length);

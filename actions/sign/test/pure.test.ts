@@ -5,7 +5,7 @@ import { buildContext, missingContext } from '../src/context.js';
 import { validate, type RawChoices } from '../src/inputs.js';
 import { idTokenUnavailable, jwtClaims } from '../src/oidc.js';
 
-const base: RawChoices = { hasSubjects: true, hasFiles: true, checksums: '', image: false, mode: 'keyless', key: '', attest: 'none', predicateType: '', predicate: '', tlog: true, tsaURL: '' };
+const base: RawChoices = { hasSubjects: true, hasFiles: true, checksums: '', image: false, mode: 'keyless', key: '', attest: 'none', predicateType: '', predicate: '' };
 
 describe('input rules', () => {
   it('accepts a plain keyless file signing', () => {
@@ -18,7 +18,6 @@ describe('input rules', () => {
     [{ attest: 'custom' as const, predicateType: 'https://cyclonedx.org/bom' }, /needs both predicate/],
     [{ predicateType: 'x' }, /only used with attest: custom/],
     [{ hasFiles: false, checksums: '/w/SHA256SUMS' }, /checksums name subjects without their bytes/],
-    [{ tlog: false }, /needs tsa-url/],
     [{ attest: 'custom' as const, predicate: '/w/p.json', predicateType: 'cyclonedx' }, /Input 'predicate-type': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme/],
     [{ mode: 'key' as const, key: 'cosign.key' }, /^Input 'key': looks like a path: give the key's content \(a secret\), not a file name$/],
   ])('refuses %o', (change, message) => {

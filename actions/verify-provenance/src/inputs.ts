@@ -1,4 +1,6 @@
-import { InputError, inputs } from '@spikeformer-actions/core';
+import { InputError, inputs, safeInline } from '@spikeformer-actions/core';
+import type { AttestationSource } from './github-attestations.js';
+import { RUNNER_ENVIRONMENTS, type RunnerEnvironment } from './runner-environment.js';
 import { GITHUB_OIDC_ISSUER, imageInput, isTypeUri, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
 
 export interface Inputs {
@@ -11,7 +13,12 @@ export interface Inputs {
   /** No signer identity is required (allow-any-identity: true): every run warns. */
   anyIdentity: boolean;
   explicitIssuer: boolean;
-  requireTlog: boolean;
+  /** auto: required when the trusted root lists a transparency log (GitHub's instance has none). */
+  requireTlog: boolean | 'auto';
+  /** Where attestations are fetched from GitHub by digest, when owner or repository is given. */
+  attestationSource: AttestationSource | undefined;
+  githubToken: string;
+  runnerEnvironment: RunnerEnvironment;
   registryUsername: string;
   registryPassword: string;
   jsonFile: string;
@@ -92,6 +99,33 @@ export function jsonFileInput(): string {
   return value;
 }
 
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** owner / repository: where attestations are fetched from; repository wins when both are given. */
+export function attestationSource(owner: string, repository: string): AttestationSource | undefined {
+  if (repository !== '') {
+    if (!REPOSITORY.test(repository) || repository.endsWith('/.') || repository.endsWith('/..')) {
+      throw new InputError('repository', `"${safeInline(repository, 200)}" is not owner/name`);
+    }
+    return { repository };
+  }
+  if (owner !== '') {
+    if (!OWNER.test(owner)) throw new InputError('owner', `"${safeInline(owner, 200)}" is not a GitHub user or organization name`);
+    return { owner };
+  }
+  return undefined;
+}
+
+/** runner-environment; unset, github-hosted for attestations fetched from GitHub (as gh users pin), else any. */
+export function runnerEnvironmentOf(value: string, fromGitHub: boolean): RunnerEnvironment {
+  if (value === '') return fromGitHub ? 'github-hosted' : 'any';
+  if (!(RUNNER_ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new InputError('runner-environment', `"${safeInline(value, 100)}" is not one of ${RUNNER_ENVIRONMENTS.join(', ')}`);
+  }
+  return value as RunnerEnvironment;
+}
+
 export async function readInputs(): Promise<Inputs> {
   const image = imageInput('image', inputs.getString('image'));
   const artifacts = await inputs.getFiles('artifacts');
@@ -99,12 +133,19 @@ export async function readInputs(): Promise<Inputs> {
   if (!image && artifacts.length === 0 && bundles.length === 0) {
     throw new InputError('artifacts', 'nothing to verify: give artifacts, bundles or image');
   }
+  const source = attestationSource(inputs.getString('owner'), inputs.getString('repository'));
+  if (source && !image && artifacts.length === 0) {
+    throw new InputError('repository' in source ? 'repository' : 'owner', 'fetches attestations by artifact digest: give artifacts or image');
+  }
+  const githubToken = inputs.getSecret('github-token');
+  if (source && githubToken === '') throw new InputError('github-token', 'is empty; fetching attestations from GitHub needs a token that can read the repository');
   if (inputs.getString('artifacts') && artifacts.length === 0) throw new InputError('artifacts', 'no file matches');
   if (inputs.getString('bundles') && bundles.length === 0) throw new InputError('bundles', 'no file matches');
   const issuerText = inputs.getString('certificate-oidc-issuer', GITHUB_OIDC_ISSUER);
   const policy = buildPolicy({
     predicateType: inputs.getString('predicate-type', 'slsa-provenance'),
-    sourceRepository: inputs.getString('source-repository'),
+    // gh attestation verify --repo checks the source repository too; so does `repository` unless source-repository says otherwise.
+    sourceRepository: inputs.getString('source-repository') || (source && 'repository' in source ? source.repository : ''),
     sourceRef: inputs.getString('source-ref'),
     sourceDigest: inputs.getString('source-digest'),
     workflowTriggers: inputs.getList('workflow-trigger', { commas: true }),
@@ -127,7 +168,10 @@ export async function readInputs(): Promise<Inputs> {
     policy,
     anyIdentity: anyIdentity && !hasIdentityConstraint(policy),
     explicitIssuer: issuerText !== GITHUB_OIDC_ISSUER,
-    requireTlog: inputs.getBoolean('require-tlog', true),
+    requireTlog: inputs.getString('require-tlog', 'auto') === 'auto' ? 'auto' : inputs.getBoolean('require-tlog', true),
+    attestationSource: source,
+    githubToken,
+    runnerEnvironment: runnerEnvironmentOf(inputs.getString('runner-environment'), source !== undefined),
     registryUsername: inputs.getString('registry-username'),
     registryPassword: inputs.getSecret('registry-password'),
     jsonFile: jsonFileInput(),

@@ -28,7 +28,10 @@ import {
   type BundleProblem,
   type LoadedBundle,
 } from '@spikeformer-actions/supply-chain';
+import { describeSource, fetchAttestations, type FetchedAttestations } from './github-attestations.js';
+import { githubClient, type GitHubClient } from './github-client.js';
 import { fetchImageBundles } from './image.js';
+import { checkRunnerEnvironment } from './runner-environment.js';
 import { jsonFileInput, readInputs } from './inputs.js';
 import { buildSummary } from './summary.js';
 import { loadTrust } from './trust-io.js';
@@ -89,7 +92,19 @@ async function verify(): Promise<void> {
     warning('allow-any-identity: true: any valid signature verifies, whoever made it (no source repository, signer workflow or certificate identity is checked)');
   }
   const { trust, origin, keyCount } = await loadTrust(input.trustedRoot, input.publicKeys);
-  const verifier = new ProvenanceVerifier({ trust, policy: input.policy, requireTlog: input.requireTlog, explicitIssuer: input.explicitIssuer, hasPublicKeys: keyCount > 0 });
+  // A root without a transparency log (GitHub's instance) cannot vouch for a log entry: bundles carry a signed timestamp instead.
+  const requireTlog = input.requireTlog === 'auto' ? trust.tlogs.length > 0 : input.requireTlog;
+  const verifier = new ProvenanceVerifier({ trust, policy: input.policy, requireTlog, explicitIssuer: input.explicitIssuer, hasPublicKeys: keyCount > 0 });
+  const source = input.attestationSource;
+  let client: GitHubClient | undefined;
+  /** The attestations GitHub holds for a digest, when owner/repository is given. */
+  const fromGitHub = async (sha256: string | undefined): Promise<FetchedAttestations> => {
+    if (!source || !sha256) return { bundles: [], problems: [] };
+    client ??= await githubClient(input.githubToken);
+    const got = await fetchAttestations(client, source, `sha256:${sha256}`, input.githubToken);
+    info(`${got.bundles.length} attestation(s) for sha256:${sha256} in GitHub (${describeSource(source)})`);
+    return got;
+  };
 
   const bundles: LoadedBundle[] = [];
   const problems: BundleProblem[] = [];
@@ -99,7 +114,7 @@ async function verify(): Promise<void> {
     else problems.push(loaded.problem);
   };
   for (const file of input.bundles) take(await loadBundleFile(file));
-  if (input.bundles.length === 0) {
+  if (input.bundles.length === 0 && !source) {
     // sign writes <file>.sigstore.json next to each file: use those when no bundle is named.
     for (const artifact of input.artifacts) {
       const sibling = `${artifact}.sigstore.json`;
@@ -113,18 +128,23 @@ async function verify(): Promise<void> {
     const name = workspaceRelative(file);
     const artifact: ArtifactInput = { name, digests: await digestFile(file), bytes: () => readFileLimited(file, 4 * 1024 * 1024 * 1024, name) };
     const own = missing.get(file);
-    reports.push(await verifier.verifyArtifact(artifact, bundles, own ? [own, ...problems] : problems));
+    const github = await fromGitHub(artifact.digests.sha256);
+    reports.push(await verifier.verifyArtifact(artifact, [...bundles, ...github.bundles], [...(own ? [own] : []), ...problems, ...github.problems]));
   }
   if (input.image) {
-    const imageBundles = await fetchImageBundles(input.image, input.registryUsername, input.registryPassword);
+    const sha256 = input.image.digest.slice('sha256:'.length);
+    // With owner/repository the image's attestations come from GitHub, not from the registry.
+    const imageBundles = source ? [] : await fetchImageBundles(input.image, input.registryUsername, input.registryPassword);
+    const github = await fromGitHub(sha256);
     const name = formatImageReference(input.image);
-    reports.push(await verifier.verifyArtifact({ name, digests: { sha256: input.image.digest.slice('sha256:'.length) } }, [...imageBundles, ...bundles], problems));
+    reports.push(await verifier.verifyArtifact({ name, digests: { sha256 } }, [...imageBundles, ...github.bundles, ...bundles], [...problems, ...github.problems]));
   }
   if (input.artifacts.length === 0 && !input.image) {
     for (const b of bundles) reports.push(verifier.verifyStandalone(b));
     for (const p of problems) reports.push(ProvenanceVerifier.unreadable(p));
   }
 
+  for (const [i, r] of reports.entries()) reports[i] = checkRunnerEnvironment(r, input.runnerEnvironment);
   const failed = reports.filter((r) => r.verdict === 'failed');
   for (const r of reports) {
     if (r.verdict === 'verified') {
@@ -137,7 +157,7 @@ async function verify(): Promise<void> {
 
   const jsonFile = input.jsonFile || path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'verify-provenance.json');
   const status = failed.length === 0 ? 'passed' : 'failed';
-  await writeReport(jsonFile, { status, trustedRoot: origin, policy: { ...input.policy, certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source }, artifacts: reports });
+  await writeReport(jsonFile, { status, trustedRoot: origin, policy: { ...input.policy, certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source, runnerEnvironment: input.runnerEnvironment }, artifacts: reports });
   setOutput('status', status);
   setOutput('verified', reports.length - failed.length);
   setOutput('failed', failed.length);

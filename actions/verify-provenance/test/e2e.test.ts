@@ -242,7 +242,7 @@ describe('round trip: bundles made by the sign action verify here', { timeout: 9
 
   it('keyless SLSA provenance over two files verifies offline; a changed file and a wrong builder fail', async () => {
     const ws = signWorkspace();
-    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { files: 'spikeformer-1.0.0.*', attest: 'slsa-provenance', 'output-dir': 'att', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, 'tsa-url': sigstore.url }, env: sigstore.idTokenEnv() });
+    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { files: 'spikeformer-1.0.0.*', attest: 'slsa-provenance', 'output-dir': 'att', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, 'tsa-url': sigstore.url }, env: sigstore.idTokenEnv() });
     expect(signed.exitCode).toBe(0);
     const guard = guarded();
     const builder = 'https://github.com/spikeformer/spikeformer-kit/.github/workflows/ci.yml@refs/heads/main';
@@ -270,7 +270,7 @@ describe('round trip: bundles made by the sign action verify here', { timeout: 9
     writeFileSync(path.join(ws, 'forged.json'), JSON.stringify(forged));
     const signed = await runBundledAction('actions/sign', {
       workspace: ws,
-      inputs: { files: 'spikeformer-1.0.0.whl', attest: 'custom', 'predicate-type': 'https://slsa.dev/provenance/v1', predicate: 'forged.json', 'output-dir': 'att', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url },
+      inputs: { files: 'spikeformer-1.0.0.whl', attest: 'custom', 'predicate-type': 'https://slsa.dev/provenance/v1', predicate: 'forged.json', 'output-dir': 'att', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url },
       env: sigstore.idTokenEnv(),
     });
     expect(errors(signed)).toEqual([]);
@@ -284,7 +284,7 @@ describe('round trip: bundles made by the sign action verify here', { timeout: 9
 
   it('keyless message signatures found next to the files verify with predicate-type any', async () => {
     const ws = signWorkspace();
-    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { files: 'spikeformer-1.0.0.*', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url }, env: sigstore.idTokenEnv() });
+    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { files: 'spikeformer-1.0.0.*', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url }, env: sigstore.idTokenEnv() });
     expect(signed.exitCode).toBe(0);
     const r = await runBundledAction(ACTION, { workspace: ws, inputs: { artifacts: 'spikeformer-1.0.0.*\n!*.sigstore.json', 'predicate-type': 'any', ...policy } });
     expect(errors(r)).toEqual([]);
@@ -316,7 +316,7 @@ describe('round trip: bundles made by the sign action verify here', { timeout: 9
     const image = await pushTestImage(registry.url, 'spikeformer/api');
     const ref = `${registry.host}/spikeformer/api@${image.digest}`;
     const ws = signWorkspace();
-    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { image: ref, attest: 'slsa-provenance', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url }, env: sigstore.idTokenEnv() });
+    const signed = await runBundledAction('actions/sign', { workspace: ws, inputs: { image: ref, attest: 'slsa-provenance', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url }, env: sigstore.idTokenEnv() });
     expect(errors(signed)).toEqual([]);
     const r = await runBundledAction(ACTION, { workspace: ws, inputs: { image: ref, ...policy } });
     expect(errors(r)).toEqual([]);

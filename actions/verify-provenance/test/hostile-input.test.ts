@@ -6,8 +6,10 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { ensureBundled, fixturePath, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GitHubApiDouble } from '@spikeformer-actions/testing/github';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ACTION = 'actions/verify-provenance';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vp-hostile-'));
@@ -23,6 +25,8 @@ const PEM_SECRET = [
 ].join('\n');
 const INJECT = '::error::PWNED%0A::warning::PWNED\n::stop-commands::x\n\u001b[31mPWNED\u001b[0m';
 const SAN = 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0';
+const GITHUB_SECRET = 'ghs_VerifyHostileCanary7310';
+let github: GitHubApiDouble;
 const TGZ = 'pkg/sigstore-1.0.0.tgz';
 
 // Preloaded into the action: records the real path of every file it opens.
@@ -119,7 +123,35 @@ interface Case {
   /** Values that must appear nowhere but in ::add-mask:: lines. */
   secrets?: string[];
   then?: (r: RunResult, ws: Workspace) => void;
+  /** Point GITHUB_API_URL at the API double, with GITHUB_TOKEN (the github-token default) set. */
+  api?: boolean;
+  env?: Record<string, string>;
+  /** Refused before any request to GitHub. */
+  noRequest?: boolean;
 }
+
+/** sha256 of the fixture package, as GitHub names a subject digest. */
+function tgzDigest(): string {
+  return `sha256:${createHash('sha256').update(readFileSync(path.join(path.dirname(fixturePath('provenance/sigstore@1.0.0/expected.json')), 'sigstore-1.0.0.tgz'))).digest('hex')}`;
+}
+
+/** The fixture's SLSA provenance bundle (as GitHub would hold it), changed by `edit`. */
+function provenanceBundle(edit: (b: Record<string, unknown>) => void = () => undefined): Record<string, unknown> {
+  const doc = JSON.parse(readFileSync(fixturePath('provenance/sigstore@1.0.0/attestations.json'), 'utf8')) as { attestations: { predicateType: string; bundle: Record<string, unknown> }[] };
+  const bundle = doc.attestations.find((a) => a.predicateType.startsWith('https://slsa.dev/provenance/'))?.bundle ?? {};
+  edit(bundle);
+  return bundle;
+}
+
+/** Seeds the API double with attestations of sigstore/sigstore-js for the fixture package. */
+function seed(...bundles: (Record<string, unknown> | undefined)[]): void {
+  for (const bundle of bundles) {
+    github.state.attestations.push({ id: github.state.id(), owner: 'sigstore', repo: 'sigstore-js', repositoryId: 1, bundle: bundle as Record<string, unknown>, digests: [tgzDigest()], predicateType: undefined });
+  }
+}
+
+/** Verifies the fixture package with its attestations fetched from the API double. */
+const fromApi = (extra: Record<string, string> = {}): Record<string, string> => ({ artifacts: TGZ, repository: 'sigstore/sigstore-js', 'trusted-root': 'trusted_root.json', ...extra });
 
 const gateLine = (n: number, total: number, names: string): string => `verify-provenance: ${n} of ${total} artifact(s) failed verification: ${names}`;
 
@@ -412,6 +444,113 @@ const CASES: Case[] = [
     errors: [new RegExp(`^verify-provenance: Input '${input}': `)],
     outputs: EARLY_OUTPUTS,
   })),
+  // Held: the GitHub attestations inputs (issue #23): owner, repository, github-token, runner-environment.
+  ...(
+    [
+      ['repository', INJECT],
+      ['repository', '../..'],
+      ['repository', 'sigstore/..'],
+      ['repository', 'sigstore/sigstore-js/../x'],
+      ['owner', INJECT],
+      ['owner', 'a/b'],
+      ['runner-environment', 'github'],
+      ['runner-environment', 'NaN'],
+    ] as const
+  ).map(([input, value]): Case => ({
+    name: `${input}: ${JSON.stringify(value).slice(0, 40)} is an input error, before any request`,
+    inputs: () => fromApi({ repository: '', [input]: value, 'source-repository': 'sigstore/sigstore-js' }),
+    api: true,
+    exit: 1,
+    errors: [new RegExp(`^verify-provenance: Input '${input}': [^\n]*(is not owner/name|is not a GitHub user or organization name|is not one of github-hosted, self-hosted, any)$`)],
+    outputs: EARLY_OUTPUTS,
+    noRequest: true,
+  })),
+  {
+    name: 'repository without a token is refused before any request',
+    inputs: () => fromApi(),
+    exit: 1,
+    errors: ["verify-provenance: Input 'github-token': is empty; fetching attestations from GitHub needs a token that can read the repository"],
+    outputs: EARLY_OUTPUTS,
+    noRequest: true,
+  },
+  {
+    name: 'repository with bundles only (no digest to look up) is refused',
+    inputs: () => ({ bundles: 'pkg/attestations.json', repository: 'sigstore/sigstore-js', 'trusted-root': 'trusted_root.json' }),
+    api: true,
+    exit: 1,
+    errors: ["verify-provenance: Input 'repository': fetches attestations by artifact digest: give artifacts or image"],
+    outputs: EARLY_OUTPUTS,
+    noRequest: true,
+  },
+  {
+    name: 'the real provenance fetched through the API verifies offline with runner-environment: any',
+    arrange: () => seed(provenanceBundle()),
+    inputs: () => fromApi({ 'runner-environment': 'any' }),
+    api: true,
+    exit: 0,
+    errors: [],
+    outputs: { status: 'passed', verified: '1', failed: '0' },
+    secrets: [GITHUB_SECRET],
+  },
+  {
+    name: 'a certificate without the runner-environment extension (2023, before Fulcio had it) fails the github-hosted default',
+    arrange: () => seed(provenanceBundle()),
+    inputs: () => fromApi(),
+    api: true,
+    exit: 1,
+    errors: [
+      `pkg/sigstore-1.0.0.tgz: runner-environment failed in GitHub attestations of sigstore/sigstore-js for ${tgzDigest()} #1: expected github-hosted, found (absent)`,
+      gateLine(1, 1, 'pkg/sigstore-1.0.0.tgz'),
+    ],
+    outputs: { status: 'failed', verified: '0', failed: '1' },
+    secrets: [GITHUB_SECRET],
+  },
+  {
+    name: 'a bundle from the API with an injected media type fails that artifact, neutralised',
+    arrange: () => seed(provenanceBundle((b) => (b['mediaType'] = INJECT))),
+    inputs: () => fromApi({ 'runner-environment': 'any' }),
+    api: true,
+    exit: 1,
+    errors: [/^pkg\/sigstore-1\.0\.0\.tgz: bundle failed in GitHub attestations of sigstore\/sigstore-js for sha256:[0-9a-f]{64} #\d+: expected a Sigstore bundle, found .*not a Sigstore bundle/, /^verify-provenance: 1 of 1 artifact\(s\) failed verification/],
+    outputs: { status: 'failed' },
+  },
+  {
+    name: 'a 400-level deep bundle from the API is refused at the depth limit',
+    arrange: () => seed(provenanceBundle((b) => (b['verificationMaterial'] = { certificate: JSON.parse(deep(400)) as unknown }))),
+    inputs: () => fromApi(),
+    api: true,
+    exit: 1,
+    errors: [/^pkg\/sigstore-1\.0\.0\.tgz: bundle failed in GitHub attestations of sigstore\/sigstore-js for sha256:[0-9a-f]{64} #\d+: expected a Sigstore bundle, found .*nests deeper than 256 levels$/, /^verify-provenance: 1 of 1 artifact\(s\) failed verification/],
+    outputs: { status: 'failed' },
+  },
+  {
+    name: 'an attestation with only a bundle_url fails with the reason',
+    arrange: () => seed(undefined),
+    inputs: () => fromApi(),
+    api: true,
+    exit: 1,
+    errors: [/^pkg\/sigstore-1\.0\.0\.tgz: bundle failed in GitHub attestations of sigstore\/sigstore-js for sha256:[0-9a-f]{64} #\d+: expected an inline Sigstore bundle, found only a bundle_url$/, /^verify-provenance: 1 of 1 artifact\(s\) failed verification/],
+    outputs: { status: 'failed' },
+  },
+  {
+    name: "GitHub's refusal with injected text and the token: one error naming the permission, the token never shown",
+    arrange: () => github.fail('repos/list-attestations', 403, `${INJECT} ${GITHUB_SECRET}`, 1),
+    inputs: () => fromApi(),
+    api: true,
+    exit: 1,
+    errors: [/^verify-provenance: GitHub attestations of sigstore\/sigstore-js for sha256:[0-9a-f]{64}: GitHub answered HTTP 403 \(.*\): the token needs read access to the repository \(`permissions: attestations: read`, `contents: read`\)$/],
+    outputs: EARLY_OUTPUTS,
+    secrets: [GITHUB_SECRET],
+  },
+  {
+    name: 'an unreachable API is one error, the token never shown',
+    inputs: () => fromApi(),
+    env: { GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_TOKEN: GITHUB_SECRET },
+    exit: 1,
+    errors: [/^verify-provenance: GitHub attestations of sigstore\/sigstore-js for sha256:[0-9a-f]{64}: GitHub could not be reached \(.+\)$/],
+    outputs: EARLY_OUTPUTS,
+    secrets: [GITHUB_SECRET],
+  },
   // Held: secrets on error paths.
   {
     name: 'a registry password (a PEM key) never appears when the registry cannot be reached',
@@ -452,10 +591,17 @@ function assertHeld(r: RunResult, c: Case, opened: string[]): void {
 
 beforeAll(async () => {
   await ensureBundled(ACTION);
+  github = new GitHubApiDouble();
+  await github.start();
   mkdirSync(OUTSIDE, { recursive: true });
   writeFileSync(path.join(OUTSIDE, 'secret.json'), JSON.stringify({ note: OUTSIDE_CANARY }));
   writeFileSync(path.join(OUTSIDE, 'bundle.json'), JSON.stringify({ note: OUTSIDE_CANARY }));
 }, 240_000);
+
+afterAll(async () => {
+  await github?.close();
+  github?.assertNoViolations();
+});
 
 describe(`verify-provenance hostile input (${CASES.length} cases)`, { timeout: 60_000 }, () => {
   it.each(CASES.map((c) => [c.row ? `row ${c.row}` : 'held', c.name, c] as const))('[%s] %s', async (_kind, _name, c) => {
@@ -463,7 +609,12 @@ describe(`verify-provenance hostile input (${CASES.length} cases)`, { timeout: 6
     c.arrange?.(ws);
     const guardLog = path.join(mkdtempSync(path.join(tmp, 'guard-')), 'opened.log');
     writeFileSync(guardLog, '');
-    const r = await runBundledAction(ACTION, { workspace: ws.dir, inputs: c.inputs(ws), env: { NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog } });
+    const api: Record<string, string> = c.api ? { GITHUB_API_URL: github.url, GITHUB_TOKEN: GITHUB_SECRET } : {};
+    const requestsBefore = github.requests.length;
+    const r = await runBundledAction(ACTION, { workspace: ws.dir, inputs: c.inputs(ws), env: { ...api, ...c.env, NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog } });
+    // Each case starts with an empty store: a case's attestations are its own.
+    github.state.attestations.length = 0;
+    if (c.noRequest) expect(github.requests.length).toBe(requestsBefore);
     const errors = r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
     expect(errors).toHaveLength(c.errors.length);
     c.errors.forEach((e, i) => (typeof e === 'string' ? expect(errors[i]).toBe(e) : expect(errors[i]).toMatch(e)));
