@@ -10,6 +10,10 @@ export interface ReportRecord {
   toolVersion?: string;
   findings: number;
   notes: string[];
+  /** The workspace directory the report's paths were read under (it was made there). */
+  rerootedTo?: string;
+  /** Files the report names that do not exist in the workspace (count, of how many, the first). */
+  missingPaths?: { count: number; of: number; first: string };
 }
 
 export interface JsonContext {

@@ -6,6 +6,7 @@ import type { LineSource } from './fingerprint.js';
 import type { RawFinding, ReportFormat } from './model.js';
 import { formatOf, parseReport } from './parsers/detect.js';
 import type { ReportRecord } from './json-out.js';
+import { candidateDirectories, rootReport } from './report-root.js';
 
 export interface LoadedReports {
   raw: RawFinding[];
@@ -42,6 +43,8 @@ export async function loadReports(patterns: readonly ReportPattern[], excludes: 
     pending.catch(() => undefined);
     return pending;
   };
+  let directories: string[] | undefined;
+  const listDirectories = (): string[] => (directories ??= candidateDirectories(root));
   let next = read(0);
   for (let i = 0; i < todo.length; i++) {
     const t = todo[i] as (typeof todo)[number];
@@ -49,6 +52,7 @@ export async function loadReports(patterns: readonly ReportPattern[], excludes: 
     // The next file is read in the thread pool while this one is parsed.
     next = read(i + 1);
     const parsed = parseReport(parseJsonText(text, t.shown), { report: t.shown, root }, t.forced);
+    const placed = rootReport(parsed.findings, root, listDirectories);
     for (const f of parsed.findings) raw.push(f);
     records.push({
       file: t.shown,
@@ -56,6 +60,8 @@ export async function loadReports(patterns: readonly ReportPattern[], excludes: 
       ...(parsed.toolVersion === undefined ? {} : { toolVersion: parsed.toolVersion }),
       findings: parsed.findings.length,
       notes: parsed.notes,
+      ...(placed.rerootedTo === undefined ? {} : { rerootedTo: placed.rerootedTo }),
+      ...(placed.firstMissing === undefined ? {} : { missingPaths: { count: placed.missing, of: placed.named, first: placed.firstMissing } }),
     });
   }
   return { raw, records };

@@ -14,6 +14,13 @@ export async function run(): Promise<void> {
     for (const r of result.loaded.records) {
       info(`${r.file}: ${r.format}${r.toolVersion ? ` (${clip(r.toolVersion)})` : ''}, ${r.findings} finding(s)`);
       for (const n of r.notes) warning(clip(n, 1000), { file: r.file, title: 'Scanner reported a problem' });
+      if (r.rerootedTo !== undefined) {
+        notice(`${r.file}: its paths are relative to ${clip(r.rerootedTo)}/ (the scanner ran there): read as ${clip(r.rerootedTo)}/<path>`, { file: r.file, title: 'Report paths re-rooted' });
+      }
+      if (r.missingPaths !== undefined) {
+        const m = r.missingPaths;
+        warning(`${r.file}: ${m.count} of the ${m.of} file(s) it names do not exist in the workspace, first ${clip(m.first)}; their annotations and SARIF locations point nowhere (run the scanner from the workspace root, or check out the scanned code)`, { file: r.file, title: 'Report paths not in the workspace' });
+      }
     }
     return result;
   });

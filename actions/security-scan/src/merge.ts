@@ -1,4 +1,5 @@
 import { redactUrl } from '@spikeformer-actions/core';
+import { banditPartners } from './bandit-partners.js';
 import { canonicalVulnId } from './identifiers.js';
 import { codeFingerprints, dependencyFingerprint, type LineSource } from './fingerprint.js';
 import { maxSeverity, severityRank, type Finding, type RawFinding } from './model.js';
@@ -7,7 +8,8 @@ import { maxSeverity, severityRank, type Finding, type RawFinding } from './mode
  * Deduplication. Dependency findings (those with a package) merge when they name the same
  * ecosystem + package + version and their vulnerability alias sets intersect (transitively),
  * so one CVE reported by trivy, grype and pip-audit is one finding listing all three tools.
- * Code findings merge only when their fingerprints are equal (the same finding twice).
+ * Code findings merge when their fingerprints are equal (the same finding twice), and a ruff
+ * `S` finding merges into the bandit finding of the same test at the same place.
  */
 
 /** A report's help link never carries a user name, password or token into the outputs. */
@@ -22,7 +24,7 @@ const singles = new Map<string, string[]>();
 
 function label(tool: string, toolSeverity: string): string {
   let byWord = labels.get(tool);
-  if (byWord === undefined) labels.set(tool, (byWord = new Map()));
+  if (byWord === undefined) labels.set(tool, (byWord = new Map<string, string>()));
   let text = byWord.get(toolSeverity);
   if (text === undefined) byWord.set(toolSeverity, (text = `${tool}: ${toolSeverity}`));
   return text;
@@ -120,8 +122,10 @@ export function mergeFindings(raw: readonly RawFinding[], lines: LineSource): Me
   const out: Finding[] = [];
 
   const { prints, sameAs } = codeFingerprints(code, lines);
+  const partners = banditPartners(code);
   const made = new Array<Finding>(code.length);
   for (let i = 0; i < code.length; i++) {
+    if (partners[i] !== -1) continue;
     const r = code[i] as RawFinding;
     const first = sameAs[i] ?? -1;
     const into = first === -1 ? undefined : made[first];
@@ -131,6 +135,13 @@ export function mergeFindings(raw: readonly RawFinding[], lines: LineSource): Me
       made[i] = f;
       out.push(f);
     }
+  }
+  for (let i = 0; i < code.length; i++) {
+    const p = partners[i] ?? -1;
+    if (p === -1) continue;
+    const into = made[sameAs[p] === -1 ? p : (sameAs[p] ?? p)] as Finding;
+    // bandit rated this very line: its severity stands (ruff's is bandit's nominal one for the test).
+    absorb(into, { ...(code[i] as RawFinding), severity: into.severity, cvss: undefined });
   }
 
   // Dependency groups per package: most packages have one vulnerability group, so a finding

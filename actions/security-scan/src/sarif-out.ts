@@ -1,5 +1,6 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import { compareFindings, compareText, nominalCvss, type Finding, type Severity } from './model.js';
+import { own } from './json-access.js';
 import { ruleText } from './rule-text.js';
 
 /**
@@ -172,6 +173,7 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
     tool: {
       driver: {
         name: plan.tool,
+        ...(own(TOOL_HOMES, plan.tool) === undefined ? {} : { informationUri: own(TOOL_HOMES, plan.tool) }),
         semanticVersion: options.toolVersion,
         rules,
         properties: { mergedBy: 'security-scan', tools: plan.tools },
@@ -182,6 +184,20 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
   });
   return [`${head.slice(0, -1)},"results":[`, results.join(','), ']}'];
 }
+
+/** Where each known scanner is documented (SARIF's informationUri, which GitHub's rules ask of every tool). */
+const TOOL_HOMES: Readonly<Record<string, string>> = {
+  bandit: 'https://github.com/PyCQA/bandit',
+  codeql: 'https://codeql.github.com',
+  eslint: 'https://eslint.org',
+  grype: 'https://github.com/anchore/grype',
+  'npm-audit': 'https://docs.npmjs.com/cli/commands/npm-audit',
+  'pip-audit': 'https://github.com/pypa/pip-audit',
+  ruff: 'https://github.com/astral-sh/ruff',
+  safety: 'https://github.com/pyupio/safety',
+  semgrep: 'https://semgrep.dev',
+  trivy: 'https://github.com/aquasecurity/trivy',
+};
 
 /** GitHub's gzip limit is on the uploaded bytes: level 1 gives an upper estimate of what the upload compresses to. */
 export function gzipSizeSync(chunks: readonly Buffer[]): number {

@@ -318,6 +318,90 @@ const NUMBERS_AND_ENUMS: Case[] = [
   },
 ];
 
+const banditAt = (filename: string, testId = 'B101'): string =>
+  JSON.stringify({ errors: [], metrics: {}, results: [{ code: '1 assert x\n', filename, issue_confidence: 'HIGH', issue_severity: 'LOW', issue_text: 'assert', line_number: 1, line_range: [1], test_id: testId, test_name: 'assert_used' }] });
+const ruffSarif = (results: Array<{ ruleId: string; uri: string; message?: string }>): string =>
+  JSON.stringify({
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'ruff', rules: results.map((x) => ({ id: x.ruleId })) } }, results: results.map((x) => ({ ruleId: x.ruleId, level: 'error', message: { text: x.message ?? 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri: x.uri }, region: { startLine: 1 } } }] })) }],
+  });
+const warningsTitled = (r: RunResult, title: string): string[] => r.annotations.filter((a) => a.title === title).map((a) => a.message);
+
+const REPORT_ROOTS_AND_RUFF: Case[] = [
+  {
+    name: 'report paths that do not exist, full of commands: the warning names them inert',
+    setup: (ws) => write(ws, 'r/bandit.json', banditAt(`./${INJECTION}.py`)),
+    inputs: { reports: 'r/bandit.json', 'fail-on': 'none' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      const [warned, ...more] = warningsTitled(r, 'Report paths not in the workspace');
+      expect(more).toEqual([]);
+      expect(warned).toMatch(/^r\/bandit\.json: 1 of the 1 file\(s\) it names do not exist in the workspace, first :\u200b:error:\u200b:INJECTED/);
+    },
+  },
+  {
+    name: 'a report whose files exist only under a directory linked out of the workspace: not re-rooted there, warned',
+    setup: (ws, out) => {
+      write(out, 'app.py', 'assert x\n');
+      link(ws, 'linked', out);
+      write(ws, 'r/bandit.json', banditAt('./app.py'));
+    },
+    inputs: { reports: 'r/bandit.json', 'fail-on': 'none' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(warningsTitled(r, 'Report paths re-rooted')).toEqual([]);
+      expect(warningsTitled(r, 'Report paths not in the workspace')).toEqual(['r/bandit.json: 1 of the 1 file(s) it names do not exist in the workspace, first app.py; their annotations and SARIF locations point nowhere (run the scanner from the workspace root, or check out the scanned code)']);
+      expectAnnotationsInside(r);
+    },
+  },
+  {
+    name: 'a report two directories could hold (a/app.py and b/app.py): ambiguous, not re-rooted, warned',
+    setup: (ws) => {
+      write(ws, 'a/app.py', 'assert x\n');
+      write(ws, 'b/app.py', 'assert x\n');
+      write(ws, 'r/bandit.json', banditAt('app.py'));
+    },
+    inputs: { reports: 'r/bandit.json', 'fail-on': 'none' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(warningsTitled(r, 'Report paths re-rooted')).toEqual([]);
+      expect(warningsTitled(r, 'Report paths not in the workspace')).toEqual(['r/bandit.json: 1 of the 1 file(s) it names do not exist in the workspace, first app.py; their annotations and SARIF locations point nowhere (run the scanner from the workspace root, or check out the scanned code)']);
+    },
+  },
+  {
+    name: 'a report naming .. and absolute paths elsewhere is neither re-rooted nor warned about (those are outside, never read)',
+    setup: (ws) => {
+      const result = (filename: string): unknown => (JSON.parse(banditAt(filename)) as { results: unknown[] }).results[0];
+      write(ws, 'r/bandit.json', JSON.stringify({ errors: [], metrics: {}, results: [result('../../etc/passwd'), result('/etc/shadow')] }));
+    },
+    inputs: { reports: 'r/bandit.json', 'fail-on': 'none' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(warningsTitled(r, 'Report paths re-rooted')).toEqual([]);
+      expect(warningsTitled(r, 'Report paths not in the workspace')).toEqual([]);
+      expectAnnotationsInside(r);
+    },
+  },
+  {
+    name: "ruff rule ids bandit has no test for (S999, S1010, S10, SX01) keep ruff's level; a ruff S101 on another line than bandit's B101 stays apart",
+    setup: (ws) => {
+      write(ws, 'src/a.py', 'assert x\nassert y\n');
+      write(ws, 'r/bandit.json', banditAt('src/a.py'));
+      const doc = JSON.parse(ruffSarif(['S999', 'S1010', 'S10', 'SX01'].map((ruleId) => ({ ruleId, uri: 'src/a.py', message: INJECTION })))) as { runs: Array<{ results: Array<Record<string, unknown>> }> };
+      const other = JSON.parse(ruffSarif([{ ruleId: 'S101', uri: 'src/a.py' }])) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }> };
+      const moved = other.runs[0]?.results[0];
+      if (moved?.locations[0]) moved.locations[0].physicalLocation.region.startLine = 2;
+      doc.runs[0]?.results.push(moved as unknown as Record<string, unknown>);
+      write(ws, 'r/ruff.sarif', JSON.stringify(doc));
+    },
+    inputs: { reports: 'r/bandit.json\nr/ruff.sarif', 'fail-on': 'none' },
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs).toMatchObject({ total: '6', high: '4', low: '2' });
+    },
+  },
+];
+
 async function runCase(c: Case): Promise<{ r: RunResult; ws: string }> {
   const ws = mkdtempSync(path.join(tmpdir(), 'ss-hostile-'));
   const outside = outsideDir();
@@ -338,6 +422,7 @@ describe.each([
   ['secrets', SECRETS],
   ['documents', DOCUMENTS],
   ['numbers and enums', NUMBERS_AND_ENUMS],
+  ['report roots and ruff', REPORT_ROOTS_AND_RUFF],
 ])('security-scan hostile input: %s', (_, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { r, ws } = await runCase(c);

@@ -1,5 +1,6 @@
 import { isCve, uniqueCwes, uniqueIds } from '../identifiers.js';
 import { arr, cvssScore, num, obj, own, position, str, strings, type JsonObject } from '../json-access.js';
+import { banditIdOfRuff, banditSeverityOfRuff } from '../bandit-rules.js';
 import { severityFromCvss, type Category, type RawFinding, type Severity } from '../model.js';
 import { codeLocation, placePath, type PlacedPath } from '../paths.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -200,7 +201,10 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const tags = resultTags.length === 0 ? info.tags : [...info.tags, ...resultTags];
       const securitySeverity = cvssScore(resultProps?.['security-severity']) ?? info.securitySeverity;
       const level = str(result.level) ?? info.level;
-      const severity = securitySeverity !== undefined ? severityFromCvss(securitySeverity) : (own(LEVEL, level) ?? 'medium');
+      const message = messageOf(result, rule);
+      // ruff rates every result `error`; its flake8-bandit rules take bandit's severity for the same test.
+      const banditSeverity = name === 'ruff' && securitySeverity === undefined ? banditSeverityOfRuff(ruleId, message) : undefined;
+      const severity = securitySeverity !== undefined ? severityFromCvss(securitySeverity) : (banditSeverity ?? own(LEVEL, level) ?? 'medium');
       const physical = obj(obj(arr(result.locations)[0])?.physicalLocation);
       const placed = placeArtifact(obj(physical?.artifactLocation), run);
       const region = obj(physical?.region) ?? {};
@@ -220,9 +224,9 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
         ruleName: ruleNameOf(rule, ruleId),
         category: resultTags.length === 0 && info.category !== undefined && str(rule?.id) === ruleId ? info.category : categoryOf(ruleId, tags),
         severity,
-        toolSeverity: securitySeverity !== undefined ? `security-severity ${securitySeverity}` : level,
+        toolSeverity: securitySeverity !== undefined ? `security-severity ${securitySeverity}` : banditSeverity !== undefined ? `${level} (as bandit ${banditIdOfRuff(ruleId) ?? ''}: ${banditSeverity})` : level,
         cvss: securitySeverity,
-        message: messageOf(result, rule),
+        message,
         ...(info.fullDescription === undefined ? {} : { ruleDescription: info.fullDescription }),
         ...(info.help === undefined ? {} : { ruleHelp: info.help }),
         helpUrl: help,
