@@ -1,5 +1,5 @@
 import { errorMessage, redact, UserError, warning } from '@spikeformer-actions/core';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '@spikeformer-actions/core/github';
 
 export const STORE_CHOICES = ['auto', 'true', 'false'] as const;
 export type StoreChoice = (typeof STORE_CHOICES)[number];

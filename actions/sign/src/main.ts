@@ -26,7 +26,7 @@ import {
 import type { Signer } from '@sigstore/sign';
 import { storeAttestation, type StoredAttestation } from './attestations.js';
 import { checksumLine, escapeName, parseChecksums } from './checksums.js';
-import { githubClient } from './github-client.js';
+import { githubClient } from '@spikeformer-actions/core/github';
 import { describeServices } from './instance.js';
 import { signingError } from './errors.js';
 import { buildContext, missingContext } from './context.js';

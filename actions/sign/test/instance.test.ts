@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attestationUrl, refusalText } from '../src/attestations.js';
-import { retryDelayMs } from '../src/github-client.js';
+import { retryDelayMs } from '@spikeformer-actions/core/github';
 import { storeChoice } from '../src/inputs.js';
 import { chooseInstance, describeServices, githubInstanceHost, resolveServices } from '../src/instance.js';
 

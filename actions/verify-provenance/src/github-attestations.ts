@@ -1,6 +1,6 @@
 import { errorMessage, redact, UserError } from '@spikeformer-actions/core';
 import { bundlesFromDocument, DocumentError, type BundleProblem, type LoadedBundle } from '@spikeformer-actions/supply-chain';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '@spikeformer-actions/core/github';
 
 /** gh attestation verify reads at most 1,000 attestations per digest; so do we (10 pages of 100). */
 const PER_PAGE = 100;

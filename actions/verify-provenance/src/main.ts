@@ -29,7 +29,7 @@ import {
   type LoadedBundle,
 } from '@spikeformer-actions/supply-chain';
 import { describeSource, fetchAttestations, type FetchedAttestations } from './github-attestations.js';
-import { githubClient, type GitHubClient } from './github-client.js';
+import { githubClient, type GitHubClient } from '@spikeformer-actions/core/github';
 import { fetchImageBundles } from './image.js';
 import { checkRunnerEnvironment } from './runner-environment.js';
 import { jsonFileInput, readInputs } from './inputs.js';

@@ -37,7 +37,6 @@ function answerOf(e: unknown): { status?: number; retryAfter?: string } {
  * @actions/github's Octokit for the runner's API (GITHUB_API_URL), loaded on first use so
  * that a run that never calls GitHub never loads Octokit. Every request names the API version,
  * has a deadline, and is tried again on a secondary rate limit or a server error.
- * core/github has no generic client yet; this belongs there.
  */
 export async function githubClient(token: string): Promise<GitHubClient> {
   const github = await import('@actions/github');

@@ -1,4 +1,5 @@
 import { redact } from '../http.js';
+import { githubClient } from './client.js';
 import { pullRequestNumberOf } from './event.js';
 
 /** A pull request with more comments than this gets a new one rather than a longer scan. */
@@ -50,7 +51,7 @@ export async function upsertPullRequestComment(options: UpsertCommentOptions): P
   if (number === undefined)
     return { action: 'skipped', reason: `the event '${context.eventName}' is not a pull request` };
   const { owner, repo } = context.repo;
-  const octokit = github.getOctokit(token);
+  const octokit = await githubClient(token);
   const body = commentText(marker, options.body);
   let existing: number | undefined;
   for (let page = 1; page <= MAX_PAGES && existing === undefined; page++) {

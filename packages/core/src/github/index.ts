@@ -3,6 +3,7 @@
  * diff base and head, and one PR comment per action updated in place. A subpath of its own so
  * that actions which never call GitHub do not bundle Octokit; Octokit itself loads on first call.
  */
+export { githubClient, retryDelayMs, type GitHubClient } from './client.js';
 export {
   commentErrorText,
   commentText,
