@@ -3,20 +3,37 @@
 // Usage: node scripts/gen-readme.ts [--check] [name…]   (--check: exit 1 when a README is out of date)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { actionNames, actionsDir, type ActionMetadata, readActionMetadata } from './lib/actions.ts';
+import { actionNames, actionsDir, type ActionMetadata, type PermissionRecord, readActionMetadata, readPermissions } from './lib/actions.ts';
 
-const cell = (text: string): string => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text: string): string =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 
 export function inputsTable(meta: ActionMetadata): string {
   const rows = Object.entries(meta.inputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(String(spec.default))}\``} | ${cell(spec.description ?? '')} |`,
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(String(spec.default))}\``} | ${cell(spec.description ?? '')} |`,
   );
   return ['| input | required | default | description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 export function outputsTable(meta: ActionMetadata): string {
-  const rows = Object.entries(meta.outputs ?? {}).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description ?? '')} |`);
+  const rows = Object.entries(meta.outputs ?? {}).map(
+    ([name, spec]) => `| \`${name}\` | ${cell(spec.description ?? '')} |`,
+  );
   return ['| output | description |', '|---|---|', ...rows].join('\n');
+}
+
+export function permissionsTable(record: PermissionRecord): string {
+  const entries = Object.entries(record);
+  if (entries.length === 0) return 'No `GITHUB_TOKEN` permission is needed.';
+  const rows = entries.map(
+    ([scope, need]) =>
+      `| \`${scope}: ${need.access}\` | ${need.when === undefined ? 'always' : `\`${cell(need.when)}\``}${need.events ? ` (on ${need.events.map((e) => `\`${e}\``).join(', ')})` : ''} | ${cell(need.why)} |`,
+  );
+  return ['| permission | when | why |', '|---|---|---|', ...rows].join('\n');
 }
 
 function replaceBetween(text: string, marker: string, body: string, file: string): string {
@@ -33,7 +50,15 @@ export function renderReadme(name: string): { file: string; current: string; wan
   const file = path.join(dir, 'README.md');
   const current = readFileSync(file, 'utf8');
   const meta = readActionMetadata(dir);
-  const wanted = replaceBetween(replaceBetween(current, 'inputs', inputsTable(meta), file), 'outputs', outputsTable(meta), file);
+  let wanted = replaceBetween(
+    replaceBetween(current, 'inputs', inputsTable(meta), file),
+    'outputs',
+    outputsTable(meta),
+    file,
+  );
+  // An action that records the permissions it needs (permissions.yml) shows them.
+  const permissions = readPermissions(dir);
+  if (permissions !== undefined) wanted = replaceBetween(wanted, 'permissions', permissionsTable(permissions), file);
   return { file, current, wanted };
 }
 

@@ -9,7 +9,8 @@ export const actionsDir = path.join(repoRoot, 'actions');
 export interface ActionInput {
   description?: string;
   required?: boolean;
-  default?: string;
+  /** YAML can give a number or a boolean; check-actions refuses those. */
+  default?: string | number | boolean;
 }
 
 export interface ActionMetadata {
@@ -18,6 +19,17 @@ export interface ActionMetadata {
   inputs?: Record<string, ActionInput>;
   outputs?: Record<string, { description?: string }>;
   runs?: { using?: string; main?: string; pre?: string; post?: string; 'post-if'?: string; 'pre-if'?: string };
+}
+
+/** GITHUB_TOKEN permissions an action needs: scope → access, when (an expression over inputs), events, why. */
+export type PermissionRecord = Record<string, { access: string; when?: string; events?: string[]; why: string }>;
+
+/** actions/<name>/permissions.yml, or undefined when the action has none. */
+export function readPermissions(dir: string): PermissionRecord | undefined {
+  const file = path.join(dir, 'permissions.yml');
+  if (!existsSync(file)) return undefined;
+  const doc = parse(readFileSync(file, 'utf8')) as { permissions?: PermissionRecord } | null;
+  return doc?.permissions ?? {};
 }
 
 /** The folder names under actions/ that hold an action.yml, sorted. */

@@ -1,8 +1,7 @@
 // What the wiring check knows about each action a workflow step uses: its inputs, its outputs
-// and the GITHUB_TOKEN permissions it needs. Our own actions say it in their action.yml (the
-// top-level `permissions` record; the runner ignores unknown top-level keys,
-// actions/runner src/Runner.Worker/ActionManifestManager.cs); third-party actions in the table
-// below, read from their action.yml and README at the pinned commit.
+// and the GITHUB_TOKEN permissions it needs. Our own actions say it in permissions.yml beside
+// their action.yml (action.yml's schema in GitHub's workflow parser has no such key);
+// third-party actions in the table below, read from their action.yml and README at the pinned commit.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -104,7 +103,13 @@ export const THIRD_PARTY: Record<string, ThirdParty> = {
 interface ActionYaml {
   inputs?: Record<string, { required?: boolean; default?: unknown }>;
   outputs?: Record<string, unknown>;
-  permissions?: PermissionRecord;
+}
+
+/** An action's own permission record (actions/<name>/permissions.yml), if it has one. */
+function ownRecord(folder: string, repoRoot: string): PermissionRecord | undefined {
+  const file = path.join(repoRoot, 'actions', folder, 'permissions.yml');
+  if (!existsSync(file)) return undefined;
+  return ((parse(readFileSync(file, 'utf8')) as { permissions?: PermissionRecord } | null)?.permissions ?? {}) as PermissionRecord;
 }
 
 /** The action a `uses:` names, or undefined with the reason. */
@@ -128,11 +133,12 @@ export function lookupAction(uses: string, repoRoot: string): ActionInfo | { unk
       ]),
     );
     const pending = PENDING_PERMISSION_RECORDS[folder];
+    const own = ownRecord(folder, repoRoot);
     return {
       inputs,
       outputs: new Set(Object.keys(meta.outputs ?? {})),
-      permissions: meta.permissions ?? pending ?? {},
-      source: meta.permissions ? `actions/${folder}/action.yml` : `the pending record of ${folder}`,
+      permissions: own ?? pending ?? {},
+      source: own ? `actions/${folder}/permissions.yml` : `the pending record of ${folder}`,
     };
   }
   const known = THIRD_PARTY[name];
@@ -148,8 +154,7 @@ export function lookupAction(uses: string, repoRoot: string): ActionInfo | { unk
   };
 }
 
-/** Our actions that hold a permission record of their own in action.yml. */
+/** Our actions that hold a permission record of their own (permissions.yml). */
 export function recordInActionYml(folder: string, repoRoot: string): PermissionRecord | undefined {
-  const meta = parse(readFileSync(path.join(repoRoot, 'actions', folder, 'action.yml'), 'utf8')) as ActionYaml;
-  return meta.permissions;
+  return ownRecord(folder, repoRoot);
 }
