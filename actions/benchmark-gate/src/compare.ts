@@ -145,7 +145,12 @@ function pooledLogs(arrays: ReadonlyArray<readonly number[]>): Float64Array | un
   return out;
 }
 
-export function compare(history: readonly Run[], current: readonly Measurement[], options: CompareOptions): Comparison {
+/**
+ * `service` names the benchmarks that time a service rather than this runner (load-test
+ * response times): a slowdown of all of them is the service's, so no machine-wide move is
+ * measured over them or taken out of them.
+ */
+export function compare(history: readonly Run[], current: readonly Measurement[], options: CompareOptions, service: ReadonlySet<string> = new Set()): Comparison {
   const confidence = 1 - options.alpha;
   const pending: Pending[] = [];
   const done: BenchmarkComparison[] = [];
@@ -153,7 +158,7 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   const currentNames = new Set(current.map((m) => m.name));
 
   // The machine-wide move of each run, and whether this run's is beyond what the history's allow.
-  const shifts = options.sameRunner ? runShifts([], [], options.metric) : runShifts(history, current, options.metric);
+  const shifts = options.sameRunner ? runShifts([], [], options.metric) : runShifts(history, current, options.metric, service);
   const floorAny = Math.log1p(options.minRegression);
   const shiftNoise = shifts.benchmarks > 0 ? logNoise(history.map((r) => shifts.history.get(r.id) ?? 0)) : undefined;
   const shiftThreshold = Math.max(floorAny, options.noiseFactor * (shiftNoise ?? 0) * Math.sqrt(1 + 1 / Math.max(1, Math.min(history.length, 10))));
@@ -180,7 +185,7 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     const direction = cur0.direction;
     const sign = direction === 'smaller-is-better' ? 1 : -1;
     // Every run's values with its machine-wide move taken out (a factor of 1 when not measured).
-    const moved = shifts.benchmarks > 0 && movesWithMachine(cur0.unit);
+    const moved = shifts.benchmarks > 0 && movesWithMachine(cur0.unit) && !service.has(cur0.name);
     const factorOf = (run: Run): number => (moved ? Math.exp(-sign * (shifts.history.get(run.id) ?? 0)) : 1);
     const storedOf = (run: Run): StoredBenchmark => scaled(run.benchmarks[cur0.name]!, factorOf(run));
     const cur = moved ? scaled(cur0, Math.exp(-sign * shifts.current)) : cur0;

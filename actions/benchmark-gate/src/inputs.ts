@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expandGlobs, InputError, inputs, resolveInWorkspace } from '@spikeformer-actions/core';
+import { parseSlos, type Slo } from './load/slo.js';
 import { type Direction, type Format, FORMATS, type Metric, METRICS } from './model.js';
 
 export interface Inputs {
@@ -21,8 +22,12 @@ export interface Inputs {
   failOnInconclusive: boolean;
   jsonFile: string;
   runId: string;
+  /** Post the result on the pull request (pull request events only). */
+  comment: boolean;
   githubToken: string;
   commentTag: string;
+  /** Service-level objectives for load-test results. */
+  slos: Slo[];
 }
 
 /** Cross-field and range checks that the single readers cannot make. */
@@ -32,10 +37,13 @@ export function validate(i: Inputs): void {
     throw new InputError('min-regression', 'must be below 100% when bigger is better (a drop of 100% or more is impossible)');
   }
   if (!/^[\w.:/-]{1,100}$/.test(i.runId)) throw new InputError('run-id', 'use 1–100 letters, digits and . _ : / -');
+  if (/\s/.test(i.githubToken) || CONTROL.test(i.githubToken)) throw new InputError('github-token', 'contains whitespace or a control character');
   if (!/^[\w.-]{1,50}$/.test(i.commentTag)) throw new InputError('comment-tag', 'use 1–50 letters, digits and . _ -');
 }
 
 const GLOB = /[*?[{]/;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Plain baseline paths may be missing (first run, cache miss); globs may match nothing. */
 async function baselineFiles(): Promise<{ found: string[]; missing: string[] }> {
@@ -84,8 +92,10 @@ export async function readInputs(): Promise<Inputs> {
     failOnInconclusive: inputs.getBoolean('fail-on-inconclusive', false),
     jsonFile: inputs.getPath('json-file') || resolveInWorkspace('benchmark-gate.json', "Input 'json-file'"),
     runId: inputs.getString('run-id', defaultRunId),
-    githubToken: inputs.getSecret('github-token'),
+    comment: inputs.getBoolean('comment', true),
+    githubToken: inputs.getSecret('github-token').trim(),
     commentTag: inputs.getString('comment-tag', 'benchmark-gate'),
+    slos: parseSlos(inputs.getString('slo').split(/\r?\n/)),
   };
   validate(result);
   return result;

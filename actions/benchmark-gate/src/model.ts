@@ -2,7 +2,7 @@
 
 export type Direction = 'smaller-is-better' | 'bigger-is-better';
 
-export const FORMATS = ['pytest-benchmark', 'google-benchmark', 'hyperfine', 'custom-smaller-is-better', 'custom-bigger-is-better'] as const;
+export const FORMATS = ['pytest-benchmark', 'google-benchmark', 'hyperfine', 'custom-smaller-is-better', 'custom-bigger-is-better', 'locust', 'k6'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const METRICS = ['median', 'mean', 'min'] as const;

@@ -1,13 +1,17 @@
 import { clip, escapeHtml, Summary } from '@spikeformer-actions/core';
 import type { BenchmarkComparison, Comparison, CompareOptions, Verdict } from './compare.js';
 import type { Run } from './history.js';
+import type { LoadReport } from './load/model.js';
+import { addLoadSection, SLO_HEADERS, sloRows } from './load/report.js';
+import type { SloResult } from './load/slo.js';
 import { metricValue } from './model.js';
 import { NOISE_MIN_RUNS, PRIOR_RUN_NOISE } from './noise.js';
 import { chartScale, formatValue } from './units.js';
 
 /** Job summary, PR comment body and log lines from a comparison (pure: strings in, strings out). */
 
-export type Status = 'pass' | 'fail' | 'inconclusive';
+/** The step's verdict, in every action's vocabulary; an inconclusive benchmark that does not fail the step is `passed` (the `inconclusive` output counts them). */
+export type Status = 'passed' | 'failed';
 
 export const MAX_TABLE_ROWS = 300;
 /** How much of a benchmark's name a table cell or list item shows (the JSON output keeps all of it). */
@@ -50,9 +54,11 @@ function valueText(value: number | undefined, unit: string): string {
   return value === undefined ? '' : formatValue(value, unit);
 }
 
-export function headline(status: Status, comparison: Comparison): string {
+export function headline(status: Status, comparison: Comparison, slos: readonly SloResult[] = []): string {
   const c = comparison.counts;
+  const sloFailed = slos.filter((s) => !s.passed).length;
   const parts = [
+    ...(slos.length > 0 ? [`${sloFailed} of ${slos.length} SLO check(s) failed`] : []),
     `${c.regression} regression(s)`,
     `${c.inconclusive} inconclusive`,
     `${c.improvement} improvement(s)`,
@@ -60,7 +66,7 @@ export function headline(status: Status, comparison: Comparison): string {
     ...(c.new > 0 ? [`${c.new} new`] : []),
     ...(c.missing > 0 ? [`${c.missing} missing`] : []),
   ];
-  const word = status === 'fail' ? 'Failed' : status === 'inconclusive' ? 'Inconclusive' : 'Passed';
+  const word = status === 'failed' ? 'Failed' : c.inconclusive > 0 ? 'Passed, inconclusive' : 'Passed';
   return `${word}: ${parts.join(', ')}.`;
 }
 
@@ -112,8 +118,18 @@ export function historySeries(runs: readonly Run[], name: string, options: Compa
   return { labels, values };
 }
 
-export function buildSummary(comparison: Comparison, runs: readonly Run[], options: CompareOptions, status: Status): Summary {
-  const summary = new Summary().heading('Benchmark gate').paragraph(headline(status, comparison)).paragraph(methodText(options, comparison));
+export function buildSummary(
+  comparison: Comparison,
+  runs: readonly Run[],
+  options: CompareOptions,
+  status: Status,
+  baseNote?: string,
+  loadTest: { slos: readonly SloResult[]; load: readonly LoadReport[] } = { slos: [], load: [] },
+): Summary {
+  const summary = new Summary().heading('Benchmark gate').paragraph(headline(status, comparison, loadTest.slos));
+  if (baseNote !== undefined) summary.paragraph(baseNote);
+  addLoadSection(summary, loadTest.slos, loadTest.load);
+  summary.paragraph(methodText(options, comparison));
   if (comparison.results.length > 0) summary.table(HEADERS, tableRows(comparison));
   if (comparison.results.length > MAX_TABLE_ROWS) {
     summary.paragraph(`${comparison.results.length - MAX_TABLE_ROWS} more benchmark(s) are in the JSON output.`);
@@ -143,14 +159,15 @@ export function commentMarker(tag: string): string {
 }
 
 /** The PR comment (Markdown); its first line is the marker used to find and update it. */
-export function commentBody(comparison: Comparison, options: CompareOptions, status: Status, tag: string, runUrl?: string): string {
-  const lines = [
-    commentMarker(tag),
-    `### Benchmark gate: ${cell(headline(status, comparison))}`,
-    '',
-    cell(methodText(options, comparison)),
-    '',
-  ];
+export function commentBody(comparison: Comparison, options: CompareOptions, status: Status, tag: string, runUrl?: string, baseNote?: string, slos: readonly SloResult[] = []): string {
+  const lines = [commentMarker(tag), `### Benchmark gate: ${cell(headline(status, comparison, slos))}`, ''];
+  if (baseNote !== undefined) lines.push(cell(baseNote), '');
+  if (slos.length > 0) {
+    lines.push(`| ${SLO_HEADERS.join(' | ')} |`, `|${SLO_HEADERS.map(() => ' --- ').join('|')}|`);
+    for (const row of sloRows(slos).slice(0, 50)) lines.push(`| ${row.map(cell).join(' | ')} |`);
+    lines.push('');
+  }
+  lines.push(cell(methodText(options, comparison)), '');
   const shown = comparison.results.filter((r) => r.verdict !== 'unchanged');
   if (shown.length > 0) {
     lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => ' --- ').join('|')}|`);

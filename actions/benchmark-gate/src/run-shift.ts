@@ -42,10 +42,11 @@ function sharedMove(offsets: readonly number[]): number {
   return offsets.length >= SHIFT_MIN_BENCHMARKS ? median(offsets) : 0;
 }
 
-export function runShifts(history: readonly Run[], current: readonly Measurement[], metric: Metric): RunShifts {
+/** `service`: benchmarks that time a service (load tests), which a slower runner does not slow; left out. */
+export function runShifts(history: readonly Run[], current: readonly Measurement[], metric: Metric, service: ReadonlySet<string> = new Set()): RunShifts {
   const series: Series[] = [];
   for (const m of current) {
-    if (!movesWithMachine(m.unit)) continue;
+    if (!movesWithMachine(m.unit) || service.has(m.name)) continue;
     const value = metricValue(m, metric);
     if (!(value > 0)) continue;
     const byRun = new Map<string, number>();

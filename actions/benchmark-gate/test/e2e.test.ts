@@ -1,91 +1,65 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actions/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBundled, fixturePath, GitHubApiDouble, runBundledAction, sampleEvent } from '@spikeformer-actions/testing';
 
-// The bundled action run as the runner runs it, on the real pytest-benchmark fixtures, with
-// a local stand-in for the three GitHub REST calls of the PR comment.
+// The bundled action run as the runner runs it, on the real pytest-benchmark fixtures, with the
+// PR comment posted to the local GitHub API double, which checks every request and response
+// against GitHub's OpenAPI description; event payloads are valid by GitHub's webhook schemas.
 
-interface StoredComment {
-  id: number;
-  body: string;
-  html_url: string;
-}
-
-class FakeIssuesApi {
-  comments: StoredComment[] = [];
-  requests: string[] = [];
-  private server: Server | undefined;
-  private nextId = 1000;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body?: string }) : {};
-    const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push(`${req.method} ${url.pathname}`);
-    const send = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(value));
-    };
-    if (req.headers.authorization !== 'token test-token') return send(401, { message: 'Bad credentials' });
-    if (req.method === 'GET' && url.pathname === '/repos/spikeformer/spikeformer-kit/issues/7/comments') return send(200, this.comments);
-    if (req.method === 'POST' && url.pathname === '/repos/spikeformer/spikeformer-kit/issues/7/comments') {
-      const c = { id: this.nextId++, body: body.body ?? '', html_url: 'https://github.com/spikeformer/spikeformer-kit/pull/7#c' };
-      this.comments.push(c);
-      return send(201, c);
-    }
-    const patch = /^\/repos\/spikeformer\/spikeformer-kit\/issues\/comments\/(\d+)$/.exec(url.pathname);
-    if (req.method === 'PATCH' && patch) {
-      const c = this.comments.find((x) => x.id === Number(patch[1]));
-      if (!c) return send(404, { message: 'Not Found' });
-      c.body = body.body ?? '';
-      return send(200, c);
-    }
-    return send(404, { message: 'Not Found' });
-  }
-}
-
-const api = new FakeIssuesApi();
-let apiUrl = '';
+const TOKEN = 'ghs_benchmarkGateTestToken0123456789';
+const OWNER = 'spikeformer';
+const REPO = 'spikeformer-kit';
+const BASE_SHA = 'b'.repeat(40);
+const RERUN_SHA = 'c'.repeat(40);
+const MARKER = '<!-- spikeformer-actions/benchmark-gate:benchmark-gate -->';
+let double: GitHubApiDouble;
 let workspace = '';
 
 beforeAll(async () => {
   ensureBundled('actions/benchmark-gate');
-  apiUrl = await api.start();
+  double = new GitHubApiDouble();
+  await double.start();
   workspace = mkdtempSync(path.join(tmpdir(), 'benchmark-gate-e2e-'));
   for (const name of ['base.json', 'base-rerun.json', 'slow.json']) copyFileSync(fixturePath(`reports/pytest-benchmark/${name}`), path.join(workspace, name));
 }, 240_000);
 
 afterAll(async () => {
-  await api.stop();
+  await double.close();
 });
 
-const pr = { eventName: 'pull_request', event: { pull_request: { number: 7 } } };
+beforeEach(() => {
+  double.requests.length = 0;
+  double.assertNoViolations();
+});
+
+/** stdout without its add-mask commands (the runner consumes them; they are the only place a secret may appear). */
+const unmasked = (stdout: string): string =>
+  stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+
+const pullRequest = (number: number, base = RERUN_SHA) => ({
+  eventName: 'pull_request',
+  event: sampleEvent('pull_request', {
+    action: 'synchronize',
+    number,
+    pull_request: { number, base: { sha: base, ref: 'main' }, head: { sha: 'd'.repeat(40), ref: 'feature' } },
+  }),
+});
 
 describe('benchmark-gate bundled, end to end', () => {
   it('first run without a baseline file starts the history; rerun of the same code passes; slow fails with exactly the slower benchmarks; a re-run updates the PR comment in place', async () => {
     const first = await runBundledAction('actions/benchmark-gate', {
       workspace,
       inputs: { results: 'base.json', baseline: 'history/benchmark-gate.json', 'json-file': 'history/benchmark-gate.json' },
-      env: { GITHUB_RUN_ID: '101' },
+      env: { GITHUB_RUN_ID: '101', GITHUB_SHA: BASE_SHA },
       timeoutMs: 60_000,
     });
     expect(first.exitCode, first.stdout).toBe(0);
-    expect(first.outputs.status).toBe('pass');
+    expect(first.outputs.status).toBe('passed');
     expect(first.outputs['json-file']).toBe('history/benchmark-gate.json');
     expect(first.annotations.some((a) => a.level === 'notice' && a.message.includes('history/benchmark-gate.json not found'))).toBe(true);
     const history = JSON.parse(readFileSync(path.join(workspace, 'history/benchmark-gate.json'), 'utf8')) as { schema: string; version: number; runs: Array<{ id: string }> };
@@ -95,23 +69,23 @@ describe('benchmark-gate bundled, end to end', () => {
     const rerun = await runBundledAction('actions/benchmark-gate', {
       workspace,
       inputs: { results: 'base-rerun.json', baseline: 'history/benchmark-gate.json', 'json-file': 'history/benchmark-gate.json' },
-      env: { GITHUB_RUN_ID: '102' },
+      env: { GITHUB_RUN_ID: '102', GITHUB_SHA: RERUN_SHA },
       timeoutMs: 60_000,
     });
     expect(rerun.exitCode, rerun.stdout).toBe(0);
-    expect(rerun.outputs.status).toBe('pass');
+    expect(rerun.outputs.status).toBe('passed');
     expect(rerun.outputs.regressions).toBe('0');
     expect(rerun.outputs.unchanged).toBe('6');
 
     const slow = await runBundledAction('actions/benchmark-gate', {
       workspace,
-      inputs: { results: 'slow.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/slow.json', 'github-token': 'test-token' },
-      env: { GITHUB_RUN_ID: '103', GITHUB_API_URL: apiUrl },
-      ...pr,
+      inputs: { results: 'slow.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/slow.json' },
+      env: { GITHUB_RUN_ID: '103', GITHUB_API_URL: double.url, GITHUB_TOKEN: TOKEN },
+      ...pullRequest(7),
       timeoutMs: 60_000,
     });
     expect(slow.exitCode).toBe(1);
-    expect(slow.outputs.status).toBe('fail');
+    expect(slow.outputs.status).toBe('failed');
     expect(slow.outputs.regressions).toBe('2');
     const errors = slow.annotations.filter((a) => a.level === 'error');
     // The log neutralises '::' in untrusted text with a zero-width space; names are compared without it.
@@ -130,22 +104,45 @@ describe('benchmark-gate bundled, end to end', () => {
     // The chart of a regression runs over the history: base, rerun, this run (run ids on the x axis).
     expect(slow.summary).toContain('x-axis ["101.1", "102.1", "103.1"]');
     expect(slow.summary).toContain('y-axis "us"');
-    expect(api.comments).toHaveLength(1);
-    expect(api.comments[0]!.body).toContain('<!-- spikeformer-actions/benchmark-gate:benchmark-gate -->');
-    expect(api.comments[0]!.body).toContain('route&#95;lookup | 8.757 µs | 34.72 µs');
-    expect(api.comments[0]!.body).toContain('4 benchmark(s) unchanged.');
+    // The history's newest run measured the PR's base commit: the summary and the comment say so.
+    const note = `The baseline's newest run (102.1) measured this pull request's base, commit ${RERUN_SHA.slice(0, 12)}.`;
+    // HTML-escaped in both (an apostrophe is &#39;).
+    const shownNote = note.replaceAll("'", '&#39;');
+    expect(slow.summary).toContain(`<p>${shownNote}</p>`);
+    const comments = () => double.state.commentsOn(OWNER, REPO, 7);
+    expect(comments()).toHaveLength(1);
+    const created = comments()[0]!;
+    expect(slow.stdout).toContain(`PR comment created: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
+    expect(created.body.startsWith(`${MARKER}\n### Benchmark gate: Failed: 2 regression(s), `)).toBe(true);
+    expect(created.body).toContain(`\n${shownNote}\n`);
+    expect(created.body).toContain('route&#95;lookup | 8.757 µs | 34.72 µs');
+    expect(created.body).toContain('4 benchmark(s) unchanged.');
+    expect(created.author.login).toBe('github-actions[bot]');
 
     const again = await runBundledAction('actions/benchmark-gate', {
       workspace,
-      inputs: { results: 'slow.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/slow.json', 'github-token': 'test-token' },
-      env: { GITHUB_RUN_ID: '103', GITHUB_RUN_ATTEMPT: '2', GITHUB_API_URL: apiUrl },
-      ...pr,
+      inputs: { results: 'base-rerun.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/again.json' },
+      env: { GITHUB_RUN_ID: '103', GITHUB_RUN_ATTEMPT: '2', GITHUB_API_URL: double.url, GITHUB_TOKEN: TOKEN },
+      ...pullRequest(7),
       timeoutMs: 60_000,
     });
-    expect(again.exitCode).toBe(1);
-    expect(api.comments).toHaveLength(1);
-    expect(api.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
-    expect(again.masks).toContain('test-token');
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.outputs.status).toBe('passed');
+    expect(comments()).toHaveLength(1);
+    const updated = comments()[0]!;
+    expect(updated.id).toBe(created.id);
+    expect(again.stdout).toContain(`PR comment updated: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
+    expect(updated.body.startsWith(`${MARKER}\n### Benchmark gate: Passed: 0 regression(s), 0 inconclusive, 0 improvement(s), 6 unchanged.\n`)).toBe(true);
+    expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
+      'issues/list-comments 200',
+      'issues/create-comment 201',
+      'issues/list-comments 200',
+      'issues/update-comment 200',
+    ]);
+    expect(double.requests.every((q) => q.headers.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(again.masks).toEqual([TOKEN]);
+    expect(unmasked(slow.stdout + again.stdout) + slow.summary + again.summary).not.toContain(TOKEN);
+    double.assertNoViolations();
   }, 240_000);
 
   it('a corrupt or foreign-schema baseline is an error naming the file, not a reset', async () => {
@@ -180,4 +177,75 @@ describe('benchmark-gate bundled, end to end', () => {
     expect(empty.exitCode).toBe(1);
     expect(empty.annotations.find((a) => a.level === 'error')?.message).toMatch(/no benchmarks in empty\.json/);
   }, 240_000);
+});
+
+describe('benchmark-gate PR comment and base note', () => {
+  const gate = (inputs: Record<string, string>, event: { eventName: string; event: Record<string, unknown> }, env: Record<string, string> = {}) =>
+    runBundledAction('actions/benchmark-gate', {
+      workspace,
+      inputs: { results: 'base-rerun.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/comment.json', ...inputs },
+      env: { GITHUB_RUN_ID: '301', GITHUB_API_URL: double.url, GITHUB_TOKEN: TOKEN, ...env },
+      ...event,
+      timeoutMs: 60_000,
+    });
+  const commentNotes = (r: { annotations: Array<{ level: string; title?: string; message: string }> }) =>
+    r.annotations.filter((a) => a.title === 'Benchmark gate comment').map((a) => [a.level, a.message]);
+
+  it("a fork's read-only token (403) leaves a notice naming the permission, and the verdict stands", async () => {
+    double.fail('issues/create-comment', 403, 'Resource not accessible by integration', 1);
+    const r = await gate({}, pullRequest(8));
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs.status).toBe('passed');
+    expect(commentNotes(r)).toEqual([
+      [
+        'notice',
+        expect.stringMatching(
+          /^No PR comment: GitHub refused the comment \(403: Resource not accessible by integration.*\); the token needs pull-requests: write, and a pull request from a fork gets a read-only token$/,
+        ),
+      ],
+    ]);
+    expect(r.annotations.filter((a) => a.level === 'warning' || a.level === 'error')).toEqual([]);
+    expect(double.state.commentsOn(OWNER, REPO, 8)).toEqual([]);
+    expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual(['issues/list-comments 200', 'issues/create-comment 403']);
+    expect(unmasked(r.stdout)).not.toContain(TOKEN);
+    double.assertNoViolations();
+  }, 90_000);
+
+  it('an empty token leaves a notice and calls nothing; comment: false stays silent; a push calls nothing', async () => {
+    const noToken = await gate({ 'github-token': '' }, pullRequest(9));
+    expect(noToken.exitCode).toBe(0);
+    expect(commentNotes(noToken)).toEqual([['notice', 'No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)']]);
+    const off = await gate({ comment: 'false' }, pullRequest(9));
+    expect(off.exitCode).toBe(0);
+    expect(commentNotes(off)).toEqual([]);
+    expect(off.stdout).not.toContain('PR comment');
+    const push = await gate({}, { eventName: 'push', event: {} });
+    expect(push.exitCode).toBe(0);
+    expect(push.stdout).toContain('PR comment: skipped, the event is not a pull request');
+    expect(push.summary).not.toContain('base, commit');
+    expect(double.requests).toEqual([]);
+  }, 90_000);
+
+  it("on merge_group, the summary says the history did not measure the group's base", async () => {
+    const groupBase = 'e'.repeat(40);
+    const event = sampleEvent('merge_group', {
+      action: 'checks_requested',
+      merge_group: { base_sha: groupBase, head_sha: 'f'.repeat(40), base_ref: 'refs/heads/main', head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${'f'.repeat(40)}` },
+    });
+    const r = await gate({}, { eventName: 'merge_group', event });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.summary).toContain(
+      `<p>No baseline run measured this merge group&#39;s base, commit eeeeeeeeeeee; the newest (102.1) is of commit cccccccccccc on refs/heads/main: changes between the two count as this change.</p>`,
+    );
+    expect(r.stdout).toContain('PR comment: skipped, the event is not a pull request');
+    expect(double.requests).toEqual([]);
+  }, 90_000);
+
+  it('refuses a token with a line break before any side effect', async () => {
+    const r = await gate({ 'github-token': 'ghs_a\nghs_b', 'json-file': 'out/refused.json' }, pullRequest(10));
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["benchmark-gate: Input 'github-token': contains whitespace or a control character"]);
+    expect(unmasked(r.stdout)).not.toContain('ghs_a');
+    expect(double.requests).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../src/compare.js';
 import { buildRun } from '../src/history.js';
 import { decideStatus } from '../src/main.js';
-import { buildSummary, changeText, commentBody, commentMarker, MAX_COMMENT_CHARS } from '../src/report.js';
+import { buildSummary, changeText, commentBody, commentMarker, headline, MAX_COMMENT_CHARS } from '../src/report.js';
 import { compareFiles, DEFAULTS } from './helpers.js';
 
 const hostile = 'bench|<img src=x onerror=alert(1)>::set-output name=x::y\n| injected | row |';
@@ -14,14 +14,16 @@ function withHostileName(): Comparison {
 }
 
 describe('report', () => {
-  it('status: fail on a regression, inconclusive when only undecided ones remain, else pass', () => {
+  it('status: failed on a regression, passed when only undecided ones remain (unless fail-on-inconclusive), the headline says which', () => {
     const slow = compareFiles('reports/pytest-benchmark/base.json', 'reports/pytest-benchmark/slow.json');
-    expect(decideStatus(slow, { failOnMissing: false, failOnInconclusive: false })).toBe('fail');
+    expect(decideStatus(slow, { failOnMissing: false, failOnInconclusive: false })).toBe('failed');
     const gb = compareFiles('reports/google-benchmark/repetitions-base.json', 'reports/google-benchmark/repetitions-slow.json');
-    expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: false })).toBe('inconclusive');
-    expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: true })).toBe('fail');
+    expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: false })).toBe('passed');
+    expect(headline('passed', gb)).toBe('Passed, inconclusive: 0 regression(s), 7 inconclusive, 0 improvement(s), 1 unchanged.');
+    expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: true })).toBe('failed');
     const same = compareFiles('reports/pytest-benchmark/base.json', 'reports/pytest-benchmark/base-rerun.json');
-    expect(decideStatus(same, { failOnMissing: true, failOnInconclusive: true })).toBe('pass');
+    expect(decideStatus(same, { failOnMissing: true, failOnInconclusive: true })).toBe('passed');
+    expect(headline('passed', same)).toBe('Passed: 0 regression(s), 0 inconclusive, 0 improvement(s), 6 unchanged.');
   });
 
   it('change with its interval, signed', () => {
@@ -34,12 +36,12 @@ describe('report', () => {
   it('a hostile benchmark name cannot inject markup, table rows or workflow commands into the summary or the comment', () => {
     const c = withHostileName();
     const run = buildRun([], { id: 'r', timestamp: '2026-11-27T00:00:00Z' });
-    const summary = buildSummary(c, [run], DEFAULTS, 'fail').toString();
+    const summary = buildSummary(c, [run], DEFAULTS, 'failed').toString();
     expect(summary).not.toContain('<img');
     // The runner never reads commands from the summary file; still, no injected line may start one.
     expect(summary.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
     expect(summary).toContain('::set-output name=x::y'); // shown as written, not hidden
-    const body = commentBody(c, DEFAULTS, 'fail', 'bench', 'https://github.com/o/r/actions/runs/1');
+    const body = commentBody(c, DEFAULTS, 'failed', 'bench', 'https://github.com/o/r/actions/runs/1');
     expect(body.startsWith(commentMarker('bench'))).toBe(true);
     expect(body).not.toContain('<img');
     const row = body.split('\n').find((l) => l.includes('onerror'))!;
@@ -51,7 +53,7 @@ describe('report', () => {
   it('the comment stays under GitHub’s size limit with thousands of rows', () => {
     const c = withHostileName();
     const many = Array.from({ length: 5000 }, (_, i) => ({ ...c.results[0]!, name: `benchmark_number_${i}_with_a_long_name` }));
-    const body = commentBody({ ...c, results: many }, DEFAULTS, 'fail', 'bench');
+    const body = commentBody({ ...c, results: many }, DEFAULTS, 'failed', 'bench');
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body).toMatch(/\d+ more row\(s\) are in the job summary/);
   });

@@ -1,8 +1,10 @@
 import { FileError, quote } from '@spikeformer-actions/core';
+import type { LoadReport } from '../load/model.js';
 import type { Direction, Format, Measurement } from '../model.js';
 import { parseCustom } from './custom.js';
 import { parseGoogleBenchmark } from './google-benchmark.js';
 import { parseHyperfine } from './hyperfine.js';
+import { parseK6 } from './k6.js';
 import { parsePytestBenchmark } from './pytest-benchmark.js';
 import { isObject } from './shape.js';
 
@@ -13,12 +15,15 @@ export function detectFormat(doc: unknown): Format | 'custom' | undefined {
   if (Array.isArray(doc.benchmarks) && isObject(doc.machine_info)) return 'pytest-benchmark';
   if (Array.isArray(doc.benchmarks) && isObject(doc.context)) return 'google-benchmark';
   if (Array.isArray(doc.results) && doc.results.every((r) => isObject(r) && 'command' in r)) return 'hyperfine';
+  if (isObject(doc.metrics) && ['http_req_duration', 'http_reqs', 'http_req_failed'].some((m) => isObject((doc.metrics as Record<string, unknown>)[m]))) return 'k6';
   return undefined;
 }
 
 export interface ParsedReport {
   format: Format;
   measurements: Measurement[];
+  /** Load-test results (k6, locust), for the SLOs. */
+  load?: LoadReport;
 }
 
 /** Parses one report; `direction` overrides the format's own (e.g. a throughput metric). */
@@ -26,7 +31,7 @@ export function parseReport(doc: unknown, file: string, format: Format | 'auto',
   let chosen: Format;
   if (format === 'auto') {
     const detected = detectFormat(doc);
-    if (detected === undefined) throw new FileError(file, 'is not a pytest-benchmark, Google Benchmark, hyperfine or github-action-benchmark custom report');
+    if (detected === undefined) throw new FileError(file, 'is not a pytest-benchmark, Google Benchmark, hyperfine, k6 or github-action-benchmark custom report');
     if (detected === 'custom') {
       throw new FileError(file, "is github-action-benchmark's custom format; set 'format' to custom-smaller-is-better or custom-bigger-is-better");
     }
@@ -35,6 +40,7 @@ export function parseReport(doc: unknown, file: string, format: Format | 'auto',
     chosen = format;
   }
   let measurements: Measurement[];
+  let load: LoadReport | undefined;
   switch (chosen) {
     case 'pytest-benchmark':
       measurements = parsePytestBenchmark(doc, file);
@@ -51,9 +57,14 @@ export function parseReport(doc: unknown, file: string, format: Format | 'auto',
     case 'custom-bigger-is-better':
       measurements = parseCustom(doc, file, 'bigger-is-better');
       break;
+    case 'k6':
+      ({ measurements, load } = parseK6(doc, file));
+      break;
+    case 'locust':
+      throw new FileError(file, "is JSON; locust's results are its CSV files: give PREFIX_stats.csv");
   }
   if (direction) measurements = measurements.map((m) => ({ ...m, direction }));
-  return { format: chosen, measurements };
+  return load === undefined ? { format: chosen, measurements } : { format: chosen, measurements, load };
 }
 
 /** Joins the measurements of several reports; the same benchmark in two files is an error. */
