@@ -3,17 +3,7 @@
 // generated from it), and is deleted here: the wiring test fails while a record sits in both places.
 import type { PermissionRecord } from './wiring-actions.ts';
 
-const PULL_REQUEST = ['pull_request', 'pull_request_target'];
-
 export const PENDING_PERMISSION_RECORDS: Record<string, PermissionRecord> = {
-  'benchmark-gate': {
-    'pull-requests': {
-      access: 'write',
-      when: "inputs.github-token != ''",
-      events: PULL_REQUEST,
-      why: 'posts and updates the verdict as a pull request comment',
-    },
-  },
   'blue-green': {
     deployments: {
       access: 'write',
