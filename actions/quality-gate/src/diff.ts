@@ -50,10 +50,14 @@ function stripPrefix(p: string): string {
 
 /**
  * A hunk header `@@ -a[,b] +c[,d] @@` (or a combined diff's `@@@ -a,b -c,d +e,f @@@`) read
- * in place: what HUNK matched, without a regex match per hunk (a -U0 diff has one hunk per
- * changed block). The old side's count is read only from a two-@ header, as before.
+ * in place, without a regex match per hunk (a -U0 diff has one hunk per changed block). The
+ * old side's count is read only from a two-@ header.
  */
-function parseHunkHeader(text: string, start: number, end: number): { newStart: number; newCount: number; oldCount: number } | undefined {
+function parseHunkHeader(
+  text: string,
+  start: number,
+  end: number,
+): { newStart: number; newCount: number; oldCount: number } | undefined {
   let p = start + 2;
   const twoAt = !(p < end && text.charCodeAt(p) === 0x40);
   if (!twoAt) p++;
@@ -140,7 +144,8 @@ class DiffReader {
     const length = text.length;
     // A hunk cut by the end of the previous chunk goes on first.
     let pos = this.remainingNew > 0 || this.remainingOld > 0 ? this.hunkBody(0) : 0;
-    // One pass per '\n'-separated line; with the last text also the empty one after a final newline (as split('\n') gives them).
+    // One pass per '\n'-separated line; with the last text also the empty one after a final newline
+    // (as split('\n') gives them).
     while (pos < length || (last && pos === length)) {
       let nl = text.indexOf('\n', pos);
       if (nl === -1) nl = length;
@@ -155,16 +160,20 @@ class DiffReader {
       if (c === 0x40 /* @ */ && text.charCodeAt(lineStart + 1) === 0x40) {
         this.hunkHeader(lineStart, lineEnd, Math.min(pos, length));
         pos = this.hunkBody(pos);
-      } else if (c === 0x64 /* d */ || c === 0x2d /* - */ || c === 0x2b /* + */) this.fileHeader(text.slice(lineStart, lineEnd));
+      } else if (c === 0x64 /* d */ || c === 0x2d /* - */ || c === 0x2b /* + */)
+        this.fileHeader(text.slice(lineStart, lineEnd));
     }
   }
 
   /** The changes, once everything is read; errors for a truncated hunk and for text that is no diff. */
   finish(): Map<string, FileChange> {
     if (this.remainingNew > 0) {
-      throw new FileError(this.file, `is truncated: the last hunk misses ${this.remainingNew} new lines`, { line: this.lineNo });
+      throw new FileError(this.file, `is truncated: the last hunk misses ${this.remainingNew} new lines`, {
+        line: this.lineNo,
+      });
     }
-    if (!this.sawHeader && this.sawText) throw new FileError(this.file, 'is not a unified diff (no ---/+++ or diff --git header)');
+    if (!this.sawHeader && this.sawText)
+      throw new FileError(this.file, 'is not a unified diff (no ---/+++ or diff --git header)');
     for (const change of this.changes.values()) {
       const a = change.added;
       let ascending = true;
@@ -207,7 +216,11 @@ class DiffReader {
         remainingNew--;
         remainingOld--;
       } else if (c !== 0x5c /* \ */) {
-        throw new FileError(this.file, `hunk ends early: expected ${remainingNew} more new and ${remainingOld} more old lines`, { line: lineNo });
+        throw new FileError(
+          this.file,
+          `hunk ends early: expected ${remainingNew} more new and ${remainingOld} more old lines`,
+          { line: lineNo },
+        );
       }
       at = nl + 1;
     }
@@ -227,15 +240,27 @@ class DiffReader {
 
   private hunkHeader(lineStart: number, lineEnd: number, bodyStart: number): void {
     const header = parseHunkHeader(this.text, lineStart, lineEnd);
-    if (!header) throw new FileError(this.file, `invalid hunk header '${this.text.slice(lineStart, Math.min(lineEnd, lineStart + 80))}'`, { line: this.lineNo });
+    if (!header)
+      throw new FileError(
+        this.file,
+        `invalid hunk header '${this.text.slice(lineStart, Math.min(lineEnd, lineStart + 80))}'`,
+        { line: this.lineNo },
+      );
     if (!this.current && !this.deleted && this.gitPath !== undefined) this.start(this.gitPath);
-    if (!this.current && !this.deleted) throw new FileError(this.file, 'hunk without a file header (--- / +++)', { line: this.lineNo });
+    if (!this.current && !this.deleted)
+      throw new FileError(this.file, 'hunk without a file header (--- / +++)', { line: this.lineNo });
     this.newLine = header.newStart;
     this.remainingNew = header.newCount;
     this.remainingOld = header.oldCount;
     this.hunk = undefined;
     if (this.keepText && this.current) {
-      this.hunk = { diffLine: this.lineNo, newStart: this.newLine, newCount: header.newCount, bodyStart, bodyEnd: bodyStart };
+      this.hunk = {
+        diffLine: this.lineNo,
+        newStart: this.newLine,
+        newCount: header.newCount,
+        bodyStart,
+        bodyEnd: bodyStart,
+      };
       this.current.hunks.push(this.hunk);
     }
   }
@@ -254,7 +279,8 @@ class DiffReader {
       this.sawHeader = true;
       const target = line.slice(4);
       this.deleted = target.split('\t')[0] === '/dev/null';
-      if (this.deleted) this.current = undefined; // a deleted file has no new lines
+      if (this.deleted)
+        this.current = undefined; // a deleted file has no new lines
       else this.start(stripPrefix(target));
       this.gitPath = undefined;
     }
@@ -267,7 +293,11 @@ class DiffReader {
  * use the new path. `\ No newline at end of file` is not a line. The text is walked with
  * indexOf, not split: only header lines become strings (a 20,000-line diff stays cheap).
  */
-export function parseUnifiedDiff(text: string, file: string, options: { keepText?: boolean } = {}): Map<string, FileChange> {
+export function parseUnifiedDiff(
+  text: string,
+  file: string,
+  options: { keepText?: boolean } = {},
+): Map<string, FileChange> {
   const reader = new DiffReader(file, options.keepText ?? true);
   reader.feed(text, true);
   return reader.finish();
@@ -314,10 +344,13 @@ function sameText(a: string, aStart: number, aEnd: number, b: string, bStart: nu
  */
 const NOT_NEW_SIDE = /(?<=^|\n)(?:[-\\][^\n]*\n|[ +])/g;
 
-/** The new-side lines of a hunk body as offsets into the diff text: start and end of each line's content (prefix and a trailing CR left out). */
+/**
+ * The new-side lines of a hunk body as offsets into the diff text: start and end of each line's
+ * content (prefix and a trailing CR left out).
+ */
 function newSideSpans(text: string, bodyStart: number, bodyEnd: number): number[] {
   const spans: number[] = [];
-  for (let pos = bodyStart; pos < bodyEnd; ) {
+  for (let pos = bodyStart; pos < bodyEnd;) {
     let nl = text.indexOf('\n', pos);
     if (nl === -1 || nl > bodyEnd) nl = bodyEnd;
     let lineEnd = nl;
@@ -332,7 +365,11 @@ function newSideSpans(text: string, bodyStart: number, bodyEnd: number): number[
 
 /** The mismatch problem for a line of a file. */
 function differs(path: string, hunk: HunkLines, line: number): { path: string; diffLine: number; problem: string } {
-  return { path, diffLine: hunk.diffLine, problem: `does not match the workspace: ${path} line ${line} differs from the diff (is the checkout at the diff's new side?)` };
+  return {
+    path,
+    diffLine: hunk.diffLine,
+    problem: `does not match the workspace: ${path} line ${line} differs from the diff (is the checkout at the diff's new side?)`,
+  };
 }
 
 /**
@@ -354,7 +391,12 @@ export function checkDiffApplies(
   for (const change of changes.values()) {
     if (change.hunks.length === 0) continue;
     const content = readText(change.path);
-    if (content === undefined) return { path: change.path, diffLine: change.hunks[0]?.diffLine ?? 0, problem: `changes ${change.path}, which is not in the workspace` };
+    if (content === undefined)
+      return {
+        path: change.path,
+        diffLine: change.hunks[0]?.diffLine ?? 0,
+        problem: `changes ${change.path}, which is not in the workspace`,
+      };
     // A cursor over the file's lines (1-based), moved forward; hunks are in order, so the file is walked once.
     let lineNumber = 1;
     let lineStart = 0;
@@ -388,7 +430,8 @@ export function checkDiffApplies(
         let lineEnd = content.indexOf('\n', lineStart);
         if (lineEnd === -1) lineEnd = content.length;
         if (lineEnd > lineStart && content.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
-        if (!sameText(content, lineStart, lineEnd, diffText, spans[k] as number, spans[k + 1] as number)) return differs(change.path, hunk, wanted);
+        if (!sameText(content, lineStart, lineEnd, diffText, spans[k] as number, spans[k + 1] as number))
+          return differs(change.path, hunk, wanted);
       }
     }
   }

@@ -1,9 +1,9 @@
-import type { Json, JsonObject } from './json.js';
+import type { JsonObject } from './json.js';
 
 /**
  * Just enough of the Kubernetes protobuf encoding to read what kubectl's typed generators send
  * for the kinds whose schema is small: ConfigMap (`create configmap`) and Namespace (`create
- * namespace`). Every other kind is refused with 415, as before. Field numbers are those of
+ * namespace`). Every other kind is refused with 415. Field numbers are those of
  * k8s.io/api's generated.proto.
  */
 
@@ -122,6 +122,6 @@ function decode(body: Buffer): JsonObject | undefined {
     if (immutable) out['immutable'] = (immutable.value as bigint) !== 0n;
     return out;
   }
-  if (apiVersion === 'v1' && kind === 'Namespace') return { apiVersion, kind, metadata } as { [key: string]: Json };
+  if (apiVersion === 'v1' && kind === 'Namespace') return { apiVersion, kind, metadata };
   return undefined;
 }
