@@ -12,5 +12,4 @@ export const PENDING_PERMISSION_RECORDS: Record<string, PermissionRecord> = {
     },
   },
   canary: {},
-  'neuromorphic-smoke': {},
 };

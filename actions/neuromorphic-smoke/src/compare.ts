@@ -8,8 +8,11 @@ export interface SpikeComparison {
   maxShift: number;
   /** Spikes of either side without a partner within ±k steps. */
   unmatched: number;
-  /** Cosine similarity of per-neuron rate vectors (1 when both are silent). */
-  rateCosine: number;
+  /**
+   * Cosine similarity of per-neuron rate vectors; null when both are all zero (no spikes on
+   * either side: nothing to compare, which must not read as perfect agreement).
+   */
+  rateCosine: number | null;
   /** First neuron/step where the spike trains differ beyond ±k. */
   firstMismatch?: { sample: number; neuron: number; step: number };
 }
@@ -61,7 +64,8 @@ export function compareSpikes(a: ArrayLike<number>, b: ArrayLike<number>, sample
   return { countA, countB, countRelErr: Math.abs(countA - countB) / Math.max(countB, 1), maxShift, unmatched, rateCosine: cosine(rateA, rateB), ...(firstMismatch ? { firstMismatch } : {}) };
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Cosine similarity; null when both vectors are all zero (undefined), 0 when only one is. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -72,7 +76,7 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     na += x * x;
     nb += y * y;
   }
-  if (na === 0 && nb === 0) return 1;
+  if (na === 0 && nb === 0) return null;
   if (na === 0 || nb === 0) return 0;
   return dot / Math.sqrt(na * nb);
 }

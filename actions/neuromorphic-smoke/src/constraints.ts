@@ -2,16 +2,18 @@ import type { NirGraph, NirNode } from './nir-types.js';
 import { NEURON_TYPES, size } from './nir-types.js';
 import { floatWeights, linearOpOf } from './ops.js';
 import type { Profile } from './profiles.js';
+import { zeroedLayers } from './simulators.js';
 import type { Finding, GraphInfo } from './validate.js';
 
-export type Verdict = 'fits' | 'does not fit' | 'lossy';
+/** From best to worst; `weights zeroed` does not fit either (a layer carries nothing on the chip). */
+export type Verdict = 'fits' | 'lossy' | 'weights zeroed' | 'does not fit';
 
 export interface ConstraintRow {
   rule: string;
   node?: string;
   value: number | string;
   limit: number | string;
-  verdict: 'ok' | 'exceeds' | 'lossy' | 'info';
+  verdict: 'ok' | 'exceeds' | 'lossy' | 'zeroed' | 'info';
 }
 
 export interface ConstraintReport {
@@ -49,9 +51,10 @@ export function weightQuantisation(weights: Float64Array, bits: number): { maxRe
  * Checks a validated graph against a chip profile: supported node types, neurons per core
  * and cores needed, fan-in/fan-out, synapse memory and weight quantisation at the chip's
  * weight width. Synapses are counted expanded (a conv kernel counts once per use), which
- * is how cores without weight sharing store them.
+ * is how cores without weight sharing store them. Given the run's dt, layers the chip's own
+ * quantiser zeroes (Lava: int(w·gain·256), gain from dt/τ) are found too.
  */
-export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profile): ConstraintReport {
+export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profile, dt?: number): ConstraintReport {
   const rows: ConstraintRow[] = [];
   const findings: Finding[] = [];
   for (const node of graph.nodes.values()) {
@@ -126,8 +129,15 @@ export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profi
   for (const r of rows) {
     if (r.verdict === 'exceeds' && r.rule !== 'node-type') findings.push({ level: 'error', ...(r.node ? { node: r.node } : {}), rule: r.rule, detail: `${r.value} exceeds ${r.limit}` });
   }
-  const fits = rows.every((r) => r.verdict !== 'exceeds');
-  return { profile: profile.name, source: profile.source, verdict: !fits ? 'does not fit' : lossy ? 'lossy' : 'fits', fits, coresEstimate: cores, neurons, synapses, rows, findings };
+  const resourcesFit = rows.every((r) => r.verdict !== 'exceeds');
+  const zeroed = dt === undefined ? [] : zeroedLayers(graph, info, profile, dt);
+  for (const f of zeroed) {
+    rows.push({ rule: 'weights-zeroed', ...(f.node ? { node: f.node } : {}), value: f.detail, limit: 'some weight ≠ 0 after quantisation', verdict: 'zeroed' });
+    findings.push(f);
+  }
+  const fits = resourcesFit && zeroed.length === 0;
+  const verdict: Verdict = !resourcesFit ? 'does not fit' : zeroed.length > 0 ? 'weights zeroed' : lossy ? 'lossy' : 'fits';
+  return { profile: profile.name, source: profile.source, verdict, fits, coresEstimate: cores, neurons, synapses, rows, findings };
 }
 
 const PASS_THROUGH = new Set(['Flatten', 'SumPool2d', 'AvgPool2d', 'Scale', 'Delay', 'Output', 'Input']);

@@ -52,6 +52,14 @@ function attrNumber(node: H5Group | H5Dataset, name: string): number | undefined
   return typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
 }
 
+/** The dt attribute, if any: one that is there but not a number is refused, not ignored. */
+function attrDt(node: H5Group | H5Dataset, where: string): number | undefined {
+  if (node.attrs.dt === undefined) return undefined;
+  const dt = attrNumber(node, 'dt');
+  if (dt === undefined) throw new DataError(`${where}: attribute dt ${quote(String(node.attrs.dt[0]))} is not a number of seconds`);
+  return dt;
+}
+
 interface Observable {
   samples: number;
   steps: number;
@@ -70,7 +78,7 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
     const steps = shape.length >= 3 ? (shape[1] as number) : (shape[0] as number);
     const neurons = shape.slice(shape.length >= 3 ? 2 : 1).reduce((a, b) => a * b, 1);
     checkActivitySize(where, samples, steps, neurons);
-    const dt = attrNumber(data, 'dt') ?? (obs.kind === 'group' ? attrNumber(obs, 'dt') : undefined);
+    const dt = attrDt(data, where) ?? (obs.kind === 'group' ? attrDt(obs, where) : undefined);
     return { samples, steps, neurons, values: Float64Array.from(data.value as number[]), ...(dt !== undefined ? { dt } : {}) };
   }
   if (obs.kind === 'group') {
@@ -214,7 +222,10 @@ export function jsonActivity(value: unknown): ActivityData {
   const nodes = obj.nodes;
   if (typeof nodes !== 'object' || nodes === null || Array.isArray(nodes)) throw new DataError('"nodes" must be an object of node name → {spikes, v}');
   const out: ActivityData = { samples: 0, steps: 0, nodes: new Map() };
-  if (typeof obj.dt === 'number') out.dt = obj.dt;
+  if (obj.dt !== undefined && obj.dt !== null) {
+    if (typeof obj.dt !== 'number') throw new DataError('"dt" must be a number of seconds');
+    out.dt = obj.dt;
+  }
   if (Array.isArray(obj.labels)) out.labels = obj.labels.map((l, i) => {
     if (typeof l !== 'number' || !Number.isInteger(l)) throw new DataError(`labels[${i}] is not an integer`);
     return l;

@@ -1,3 +1,4 @@
+import { quote } from '@spikeformer-actions/core';
 import { agreement, compareSpikes, firstSpikeStep, maxAbsError, predictions, type SpikeComparison } from './compare.js';
 import type { ActivityData } from './data.js';
 import { sampleSlice } from './data.js';
@@ -67,13 +68,20 @@ export function runSimulator(backend: Backend, graph: NirGraph, info: GraphInfo,
 
 export interface Metrics {
   compared_with: 'golden' | 'float-ref' | null;
+  /** Non-zero values the first Output received (0: the output layer is silent). */
+  output_spikes: number | null;
+  /** Spikes of every recorded node but the Outputs (which repeat what feeds them). */
+  network_spikes: number;
   spike_count_total: number | null;
   spike_count_expected: number | null;
   spike_count_rel_err: number | null;
   spike_time_max_shift: number | null;
   spikes_unmatched: number | null;
+  /** Null when nothing was compared or both sides had no spikes (undefined, not 1). */
   rate_cosine: number | null;
   rate_cosine_vs_ref: number | null;
+  /** Spikes / float-ref's over the nodes both record (null when float-ref has none). */
+  spike_count_ratio_vs_ref: number | null;
   v_max_abs_err: number | null;
   v_units: string | null;
   accuracy: number | null;
@@ -95,6 +103,7 @@ export interface Mismatch {
 export interface Assessment {
   passed: boolean;
   problems: string[];
+  findings: Finding[];
   metrics: Metrics;
   energy: EnergyEstimate;
   mismatches: Mismatch[];
@@ -112,25 +121,51 @@ function recorded(run: BackendRun, node: string): { neurons: number; values: Flo
   return run.spikes.get(node);
 }
 
+function nonZero(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
+  return n;
+}
+
+/** Spikes over the given nodes, Outputs left out unless nothing else is recorded. */
+export function spikesOver(run: BackendRun, nodes: readonly string[], outputs: readonly string[]): number {
+  const inner = nodes.filter((n) => !outputs.includes(n));
+  let total = 0;
+  for (const n of inner.length > 0 ? inner : nodes) total += nonZero(run.spikes.get(n)?.values ?? []);
+  return total;
+}
+
+/** The worse of two cosines, where null (both silent) says nothing. */
+function worseCosine(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
 /**
- * Compares a backend with its golden (pass/fail by the tolerances) and with float-ref
- * (reported; gated only when rate_cosine_min_vs_ref is set). Hardware uses the *_hw limits.
+ * Compares a backend with its golden (pass/fail by the tolerances) and with float-ref (rate
+ * cosine and spike count, gated by the *_vs_ref tolerances unless they are null). Hardware
+ * uses the *_hw limits against a golden.
  */
 export function assess(run: BackendRun, reference: BackendRun | undefined, golden: Golden | undefined, info: GraphInfo, tol: Tolerances, energyModel: EnergyModel | undefined): Assessment {
   const problems: string[] = [];
+  const findings: Finding[] = [];
   const mismatches: Mismatch[] = [];
   const hw = run.kind === 'hardware';
   const outputNode = info.outputs[0] as string;
   const output = recorded(run, outputNode);
   const metrics: Metrics = {
     compared_with: null,
-    spike_count_total: output ? output.values.reduce((a, x) => a + (x !== 0 ? 1 : 0), 0) : null,
+    output_spikes: output ? nonZero(output.values) : null,
+    network_spikes: spikesOver(run, [...run.spikes.keys()], info.outputs),
+    spike_count_total: output ? nonZero(output.values) : null,
     spike_count_expected: null,
     spike_count_rel_err: null,
     spike_time_max_shift: null,
     spikes_unmatched: null,
     rate_cosine: null,
     rate_cosine_vs_ref: null,
+    spike_count_ratio_vs_ref: null,
     v_max_abs_err: null,
     v_units: null,
     accuracy: null,
@@ -143,12 +178,15 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
   const firstOf = (node: string, what: string, c: SpikeComparison): void => {
     if (c.firstMismatch) mismatches.push({ node, what, ...c.firstMismatch, detail: `no partner within ±${tol.spike_time_steps} steps` });
   };
+  const notComparable = (node: string | undefined, against: string): void => {
+    findings.push({ level: 'warning', ...(node ? { node } : {}), rule: 'rate-cosine', detail: `rate cosine vs ${against} not comparable: no spikes on either side` });
+  };
 
   if (golden) {
     metrics.compared_with = 'golden';
     let totalA = 0;
     let totalB = 0;
-    let worstCos = 1;
+    let worstCos: number | null = null;
     let worstShift = 0;
     let unmatched = 0;
     let compared = 0;
@@ -175,7 +213,7 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
         compared++;
         totalA += c.countA;
         totalB += c.countB;
-        worstCos = Math.min(worstCos, c.rateCosine);
+        worstCos = worseCosine(worstCos, c.rateCosine);
         worstShift = Math.max(worstShift, c.maxShift);
         unmatched += c.unmatched;
         firstOf(node, 'spikes', c);
@@ -211,11 +249,12 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
       metrics.spike_time_max_shift = worstShift;
       metrics.spikes_unmatched = unmatched;
       metrics.rate_cosine = worstCos;
+      if (worstCos === null) notComparable(golden.data.nodes.size === 1 ? [...golden.data.nodes.keys()][0] : undefined, 'golden');
       if (metrics.spike_count_rel_err > tol.spike_count_rel) problems.push(`spike count ${totalA} vs ${totalB} expected (rel. error ${metrics.spike_count_rel_err.toFixed(3)} > ${tol.spike_count_rel})`);
       if (unmatched > tol.spike_unmatched_rel * totalB) {
         problems.push(`${unmatched} spikes have no partner within ±${tol.spike_time_steps} steps${tol.spike_unmatched_rel > 0 ? ` (allowed ${Math.floor(tol.spike_unmatched_rel * totalB)})` : ''}`);
       }
-      if (worstCos < cosMin) problems.push(`rate cosine ${worstCos.toFixed(4)} < ${cosMin}`);
+      if (worstCos !== null && worstCos < cosMin) problems.push(`rate cosine ${worstCos.toFixed(4)} < ${cosMin}`);
     }
     if (golden.data.labels && output) {
       const pred = predictions(output.values, run.samples, run.steps, output.neurons);
@@ -225,14 +264,21 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
   }
 
   if (reference && reference !== run) {
-    let worst = 1;
+    let worst: number | null = null;
+    let worstNode = '';
+    const common: string[] = [];
     for (const [node, ref] of reference.spikes) {
       const ours = run.spikes.get(node);
       if (!ours || ours.neurons !== ref.neurons) continue;
+      common.push(node);
       const c = compareSpikes(ours.values, ref.values, Math.min(run.samples, reference.samples), Math.min(run.steps, reference.steps), ref.neurons, tol.spike_time_steps);
-      worst = Math.min(worst, c.rateCosine);
+      if (c.rateCosine !== null && (worst === null || c.rateCosine < worst)) worstNode = node;
+      worst = worseCosine(worst, c.rateCosine);
     }
     metrics.rate_cosine_vs_ref = worst;
+    const ours = spikesOver(run, common, info.outputs);
+    const theirs = spikesOver(reference, common, info.outputs);
+    if (common.length > 0 && theirs > 0) metrics.spike_count_ratio_vs_ref = ours / theirs;
     const refOut = reference.spikes.get(outputNode);
     if (refOut && output) {
       metrics.agreement_vs_ref = agreement(predictions(output.values, run.samples, run.steps, output.neurons), predictions(refOut.values, reference.samples, reference.steps, refOut.neurons));
@@ -244,10 +290,22 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
         metrics.spike_time_max_shift = c.maxShift;
         metrics.spikes_unmatched = c.unmatched;
         metrics.rate_cosine = c.rateCosine;
+        if (c.rateCosine === null) notComparable(outputNode, 'float-ref');
         firstOf(outputNode, 'spikes vs float-ref', c);
       }
     }
-    if (tol.rate_cosine_min_vs_ref !== null && worst < tol.rate_cosine_min_vs_ref) problems.push(`rate cosine vs float-ref ${worst.toFixed(4)} < ${tol.rate_cosine_min_vs_ref}`);
+    if (tol.rate_cosine_min_vs_ref !== null && worst !== null && worst < tol.rate_cosine_min_vs_ref) {
+      problems.push(`rate cosine vs float-ref ${worst.toFixed(4)} < ${tol.rate_cosine_min_vs_ref} (node ${quote(worstNode)})`);
+    }
+    const band = tol.spike_count_ratio_vs_ref;
+    // Both silent is the silent-network condition's to judge, not a count mismatch.
+    if (band !== null && common.length > 0 && ours + theirs > 0) {
+      const ratio = metrics.spike_count_ratio_vs_ref;
+      if (ratio === null || ratio === 0 || ratio > band || ratio < 1 / band) {
+        const how = ratio === null ? 'float-ref has none' : `ratio ${ratio.toFixed(2)}, allowed ${(1 / band).toFixed(2)}–${band}`;
+        problems.push(`spikes vs float-ref: ${ours} vs ${theirs} (${how})`);
+      }
+    }
     if (golden?.data.labels && metrics.accuracy !== null) {
       const refAcc = assessAccuracy(reference, golden, outputNode);
       const drop = hw ? tol.accuracy_drop_max_hw : tol.accuracy_drop_max;
@@ -255,7 +313,7 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
     }
   }
   const energy = estimateEnergy(energyModel, run.synapticEvents, run.neuronUpdates, run.spikeCount);
-  return { passed: problems.length === 0, problems, metrics, energy, mismatches: mismatches.slice(0, 20) };
+  return { passed: problems.length === 0, problems, findings, metrics, energy, mismatches: mismatches.slice(0, 20) };
 }
 
 function assessAccuracy(run: BackendRun, golden: Golden, outputNode: string): number | null {

@@ -32,6 +32,10 @@ export interface Inputs {
   energyModel: string;
   results: string;
   constraintsGate: ConstraintsGate;
+  /** A stimulus recorded at another dt is moved onto dt's steps instead of refused. */
+  resampleStimulus: boolean;
+  /** An output layer silent on every backend passes (with a warning) instead of failing. */
+  allowSilentNetwork: boolean;
 }
 
 /** `generate:rate=0.1,seed=1,samples=1` (every part optional). */
@@ -97,5 +101,7 @@ export function readInputs(): Inputs {
     energyModel: inputs.getString('energy-model', 'loihi1-davies2018'),
     results: inputs.getPath('results') || 'neuromorphic-results.json',
     constraintsGate: inputs.getEnum('fail-on-constraints', ['does-not-fit', 'lossy', 'never'] as const, 'does-not-fit'),
+    resampleStimulus: inputs.getBoolean('resample-stimulus', false),
+    allowSilentNetwork: inputs.getBoolean('allow-silent-network', false),
   };
 }

@@ -42,6 +42,11 @@ export interface QuantisedWeights {
   /** max |w_q·2^e − w_eff| / max |w_eff| (0 when all weights are 0). */
   maxRelError: number;
   clipped: number;
+  /** Non-zero effective weights, and how many of them quantise to 0. */
+  nonZero: number;
+  zeroed: number;
+  /** max |w_eff| (in activation units: |w|·gain·256). */
+  largest: number;
 }
 
 /** Quantises effective weights (already multiplied by gain·256) to Lava's 8-bit mantissa + exponent. */
@@ -55,6 +60,8 @@ export function quantiseWeights(effective: Float64Array): QuantisedWeights {
   const weights = new Float64Array(effective.length);
   let clipped = 0;
   let worst = 0;
+  let nonZero = 0;
+  let zeroed = 0;
   for (let i = 0; i < effective.length; i++) {
     const w = effective[i] as number;
     let q = Math.trunc(w / 2 ** weightExp);
@@ -66,9 +73,13 @@ export function quantiseWeights(effective: Float64Array): QuantisedWeights {
     }
     if (mode === 'mixed') q = Math.floor(q / 2) * 2; // one bit goes to the sign: even steps (arithmetic shift floors)
     weights[i] = q;
+    if (w !== 0) {
+      nonZero++;
+      if (q === 0) zeroed++;
+    }
     worst = Math.max(worst, Math.abs(q * 2 ** weightExp - w));
   }
-  return { weights, weightExp, mode, maxRelError: max === 0 ? 0 : worst / max, clipped };
+  return { weights, weightExp, mode, maxRelError: max === 0 ? 0 : worst / max, clipped, nonZero, zeroed, largest: max };
 }
 
 /** bias_mant << bias_exp: 13-bit signed mantissa, exponent 0..7. */

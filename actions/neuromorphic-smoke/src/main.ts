@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { clip, FileError, GateFailure, info, InputError, quote, quoteList, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative } from '@spikeformer-actions/core';
+import { clip, error as errorAnnotation, FileError, GateFailure, info, InputError, quote, quoteList, readJsonFile, resolveInWorkspace, saveState, setOutput, warning, workspaceRelative } from '@spikeformer-actions/core';
 import { lintConstraints } from './constraints.js';
 import { type ActivityData, checkActivitySize, DataError, generateStimulus, graphDataTree } from './data.js';
 import { type EnergyModel, LOIHI1_DAVIES2018, parseEnergyModel } from './energy.js';
@@ -13,21 +13,14 @@ import type { NirGraph } from './nir-types.js';
 import { size, SPIKING_TYPES } from './nir-types.js';
 import { PROFILES, parseProfile, type Profile } from './profiles.js';
 import { buildSummary } from './report.js';
-import { accuracyOf, type BackendResult, graphFacts, overallStatus, rateCosineMin, RESULTS_SCHEMA, type Results } from './results.js';
-import { type Backend, checkSimulatable, type SimConfig, type SimulatorName } from './sim-engine.js';
-import { floatRef } from './sim-float.js';
-import { loihi2BitAcc } from './sim-loihi.js';
-import { spinnakerFixed } from './sim-spinnaker.js';
+import { resampleActivity, sameDt, showDt } from './resample.js';
+import { accuracyOf, type BackendResult, describeSilence, graphFacts, overallStatus, rateCosineMin, RESULTS_SCHEMA, type Results, silentNetwork } from './results.js';
+import { checkSimulatable, type SimConfig, type SimulatorName } from './sim-engine.js';
+import { SIMULATOR_IMPLS } from './simulators.js';
 import { runHardwareBackend } from './run-hardware.js';
 import { checkRunSize } from './run-size.js';
 import type { GraphInfo } from './validate.js';
 
-
-export const SIMULATOR_IMPLS: Record<SimulatorName, Backend> = {
-  'float-ref': floatRef,
-  'loihi2-bitacc': loihi2BitAcc,
-  'spinnaker-fixed': spinnakerFixed,
-};
 
 /** The spiking node whose spikes reach the first Output (what a single-node CSV golden describes). */
 export function defaultRecordedNode(graph: NirGraph, info: GraphInfo): string {
@@ -75,14 +68,42 @@ async function loadStimulus(inp: Inputs, loaded: LoadedGraph): Promise<{ data: A
     }
     return { data: generateStimulus(inputs, steps, s.samples, s.rate, s.seed), label: `generated: Bernoulli rate ${s.rate}, seed ${s.seed}, ${s.samples} sample(s)` };
   }
-  const { data, shownAs } = await loadActivity(inp.stimulus.spec, "Input 'stimulus'", info.inputs[0] as string, inp.dt);
+  const loadedData = await loadActivity(inp.stimulus.spec, "Input 'stimulus'", info.inputs[0] as string, inp.dt);
+  const { shownAs } = loadedData;
+  let { data } = loadedData;
+  let label = shownAs;
+  // A spike train recorded at another dt would replay k times faster or slower than it was made.
+  const fileDt = recordedDt(data, shownAs);
+  if (fileDt !== undefined && !sameDt(fileDt, inp.dt)) {
+    if (!inp.resampleStimulus) {
+      throw new InputError('stimulus', `${shownAs} has dt ${showDt(fileDt)} s, but the input 'dt' is ${showDt(inp.dt)} s: give dt: ${showDt(fileDt)}, or resample-stimulus: true to move its spikes onto ${showDt(inp.dt)} s steps`);
+    }
+    let r: ReturnType<typeof resampleActivity>;
+    try {
+      r = resampleActivity(data, fileDt, inp.dt, shownAs);
+    } catch (error) {
+      if (error instanceof DataError) throw new InputError('stimulus', error.message);
+      throw error;
+    }
+    const kept = r.spikesAfter === r.spikesBefore ? `${r.spikesAfter} spikes kept` : `${r.spikesAfter} of ${r.spikesBefore} spikes kept`;
+    label = `${shownAs} (resampled from dt ${showDt(fileDt)} s: ${data.steps} steps → ${r.data.steps}, ${kept})`;
+    warning(`${shownAs}: stimulus resampled from dt ${showDt(fileDt)} s to ${showDt(inp.dt)} s (${data.steps} steps → ${r.data.steps})`, { file: shownAs, title: 'resample-stimulus' });
+    data = r.data;
+  }
   for (const name of info.inputs) {
     const trace = data.nodes.get(name);
     if (!trace) throw new InputError('stimulus', `${shownAs} has no data for Input node ${quote(name)} (it has: ${quoteList([...data.nodes.keys()])})`);
     const n = size(info.shapes.get(name) ?? []);
     if (trace.neurons !== n) throw new InputError('stimulus', `${shownAs}: Input ${quote(name)} has ${n} neurons, the stimulus ${trace.neurons}`);
   }
-  return { data, label: shownAs };
+  return { data, label };
+}
+
+/** The dt a data file states (NIRGraphData attribute or JSON "dt"), refused unless a positive number. */
+function recordedDt(data: ActivityData, shownAs: string): number | undefined {
+  if (data.dt === undefined) return undefined;
+  if (!Number.isFinite(data.dt) || data.dt <= 0) throw new FileError(shownAs, `dt ${data.dt} is not a positive number of seconds`);
+  return data.dt;
 }
 
 function simResult(run: BackendRun, a: ReturnType<typeof assess>, recorded: string | null): BackendResult {
@@ -102,7 +123,7 @@ function simResult(run: BackendRun, a: ReturnType<typeof assess>, recorded: stri
     voltage_units: run.voltageUnits,
     problems: a.problems,
     first_mismatches: a.mismatches,
-    findings: run.findings,
+    findings: [...run.findings, ...a.findings],
     recorded,
     reason: null,
   };
@@ -141,7 +162,7 @@ export async function run(): Promise<void> {
   info(`graph ${loaded.shownAs}: NIR ${graph.version}, ${graph.nodes.size} nodes, ${graph.edges.length} edges`);
   for (const f of gi.findings) if (f.level !== 'info') warning(`${loaded.shownAs}: ${f.node ? `node '${f.node}': ` : ''}${f.detail}`, { file: loaded.shownAs, title: f.rule });
   const profile = await loadProfile(inp.profile);
-  const constraints = lintConstraints(graph, gi, profile);
+  const constraints = lintConstraints(graph, gi, profile, inp.dt);
   info(`constraints (${profile.name}): ${constraints.verdict}, ≈${constraints.coresEstimate} cores`);
   const energyModel = await loadEnergyModel(inp.energyModel);
   const stimulus = await loadStimulus(inp, loaded);
@@ -154,6 +175,10 @@ export async function run(): Promise<void> {
   const goldens = new Map<string, Golden>();
   for (const [key, spec] of inp.golden) {
     const { data, shownAs } = await loadActivity(spec, "Input 'golden'", recordedNode, inp.dt);
+    const goldenDt = recordedDt(data, shownAs);
+    if (goldenDt !== undefined && !sameDt(goldenDt, inp.dt)) {
+      throw new InputError('golden', `${shownAs} has dt ${showDt(goldenDt)} s, but the input 'dt' is ${showDt(inp.dt)} s: record the golden at dt ${showDt(inp.dt)} s`);
+    }
     goldens.set(key, { data, specific: key !== '*', file: shownAs });
   }
   const goldenFor = (backend: string): Golden | undefined => goldens.get(backend) ?? goldens.get('*');
@@ -244,12 +269,23 @@ export async function run(): Promise<void> {
       findings: constraints.findings,
     },
     backends,
+    silent_network: silentNetwork(backends, gi.outputs[0] as string, inp.allowSilentNetwork),
     status: overallStatus(backends),
     rate_cosine_min: rateCosineMin(backends),
     accuracy: accuracyOf(backends),
   };
   const constraintFail = (inp.constraintsGate === 'does-not-fit' && !constraints.fits) || (inp.constraintsGate === 'lossy' && constraints.verdict !== 'fits');
   if (constraintFail) results.status = 'failed';
+  const silence = results.silent_network;
+  const silenceFail = silence !== null && !silence.allowed;
+  if (silenceFail) results.status = 'failed';
+  // Named one by one: a zeroed layer is the reason, not a detail of the table (the first 10; the
+  // summary and results list them all).
+  const zeroed = constraints.findings.filter((f) => f.rule === 'weights-zeroed');
+  const annotate = constraintFail ? errorAnnotation : warning;
+  for (const f of zeroed.slice(0, 10)) annotate(`${constraints.profile}: layer ${quote(f.node ?? '')}: ${f.detail}`, { file: loaded.shownAs, title: 'weights-zeroed' });
+  if (zeroed.length > 10) annotate(`${constraints.profile}: ${zeroed.length - 10} more layers lose every weight (see the summary)`, { file: loaded.shownAs, title: 'weights-zeroed' });
+  if (silence?.allowed) warning(`${describeSilence(silence)}; allowed by allow-silent-network`, { title: 'silent-network' });
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   buildSummary(results).write();
   setOutput('status', results.status);
@@ -260,7 +296,9 @@ export async function run(): Promise<void> {
   for (const b of backends) info(`${b.name}: ${b.status}${b.reason ? ` (${clip(b.reason)})` : ''}${b.problems.length > 0 ? `: ${b.problems.join('; ')}` : ''}`);
   if (results.status === 'failed') {
     const failed = backends.filter((b) => b.status === 'failed' || b.status === 'error').map((b) => `${b.name} ${b.status}${b.reason ? ` (${clip(b.reason)})` : b.problems[0] ? ` (${clip(b.problems[0])})` : ''}`);
-    if (constraintFail) failed.push(`graph ${constraints.verdict} on ${constraints.profile}`);
+    const layers = zeroed.length > 0 ? ` (layer${zeroed.length === 1 ? '' : 's'} ${quoteList(zeroed.map((f) => f.node ?? ''))})` : '';
+    if (constraintFail) failed.push(`graph ${constraints.verdict} on ${constraints.profile}${layers}`);
+    if (silence && silenceFail) failed.push(`${describeSilence(silence)}; set allow-silent-network: true if that is expected`);
     throw new GateFailure(`neuromorphic smoke test failed: ${failed.join('; ')}`);
   }
 }

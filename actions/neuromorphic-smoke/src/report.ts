@@ -1,5 +1,5 @@
-import { code, Summary, type Cell } from '@spikeformer-actions/core';
-import type { Results } from './results.js';
+import { code, quote, Summary, type Cell } from '@spikeformer-actions/core';
+import { describeSilence, type Results } from './results.js';
 
 function fmt(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return '–';
@@ -16,7 +16,7 @@ export function buildSummary(r: Results): Summary {
   s.heading(`${ICON[r.status] ?? ''} Neuromorphic smoke test: ${r.status}`, 2);
   s.paragraph(
     code(r.graph.path),
-    ` — NIR ${r.graph.nir_version}, sha256 ${r.graph.sha256.slice(0, 12)}…, ${r.graph.nodes} nodes, ${r.graph.edges} edges, ${r.graph.neurons} neurons, ${r.graph.synapses} synapses; dt ${r.config.dt} s, ${r.config.steps} steps × ${r.config.samples} sample(s), reset ${r.config.reset_mode}.`,
+    ` — NIR ${r.graph.nir_version}, sha256 ${r.graph.sha256.slice(0, 12)}…, ${r.graph.nodes} nodes, ${r.graph.edges} edges, ${r.graph.neurons} neurons, ${r.graph.synapses} synapses; dt ${r.config.dt} s, ${r.config.steps} steps × ${r.config.samples} sample(s), reset ${r.config.reset_mode}; stimulus ${r.config.stimulus}.`,
   );
   s.heading(`Constraints: ${r.constraints.profile} — ${r.constraints.verdict} (≈${r.constraints.cores_estimate} cores)`, 3);
   s.table(
@@ -24,6 +24,8 @@ export function buildSummary(r: Results): Summary {
     r.constraints.rows.map((row) => [row.rule, row.node ?? '', String(row.value), String(row.limit), row.verdict]),
   );
   s.paragraph(`Limits: ${r.constraints.source}`);
+  const zeroed = r.constraints.findings.filter((f) => f.rule === 'weights-zeroed');
+  if (zeroed.length > 0) s.list(zeroed.map((f) => `❌ layer ${quote(f.node ?? '')} loses every weight on ${r.constraints.profile}: ${f.detail}`));
   s.heading('Backends', 3);
   const rows: Cell[][] = r.backends.map((b) => {
     const m = b.metrics;
@@ -34,7 +36,7 @@ export function buildSummary(r: Results): Summary {
       m?.compared_with ?? '–',
       spikes,
       fmt(m?.spike_time_max_shift),
-      fmt(m?.rate_cosine),
+      m?.rate_cosine === null && b.findings.some((f) => f.rule === 'rate-cosine') ? 'n/a (no spikes)' : fmt(m?.rate_cosine),
       fmt(m?.v_max_abs_err, 8),
       fmt(m?.accuracy),
       fmt(m?.agreement_vs_ref),
@@ -44,7 +46,8 @@ export function buildSummary(r: Results): Summary {
     ];
   });
   s.table(['backend', 'status', 'vs', 'spikes (Δ)', 'max shift', 'rate cosine', 'max |Δv|', 'accuracy', 'agreement', 'latency', 'energy', 'attempts'], rows);
-  const notes = r.backends.flatMap((b) => {
+  const silence = r.silent_network ? [`${r.silent_network.allowed ? '⚠️' : '❌'} ${describeSilence(r.silent_network)}${r.silent_network.allowed ? ' (allowed by allow-silent-network)' : ''}`] : [];
+  const notes = silence.concat(r.backends.flatMap((b) => {
     const out: string[] = [];
     if (b.status === 'skipped') out.push(`⚠️ ${b.name} skipped: ${b.reason ?? 'no reason'}`);
     if (b.fallback_for) out.push(`⚠️ ${b.fallback_for} unavailable (${b.reason ?? ''}) → fallback ${b.name}`);
@@ -52,7 +55,7 @@ export function buildSummary(r: Results): Summary {
     for (const p of b.problems) out.push(`❌ ${b.name}: ${p}`);
     if (b.status === 'error' && b.reason) out.push(`❌ ${b.name}: ${b.reason}`);
     return out;
-  });
+  }));
   s.list(notes);
   const energy = r.backends.find((b) => b.energy?.joules_est !== null && b.energy?.joules_est !== undefined)?.energy;
   if (energy) s.paragraph(`Energy figures are estimates from counted events (${energy.model}): ${energy.source}`);

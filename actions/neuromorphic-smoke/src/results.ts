@@ -1,3 +1,4 @@
+import { quote } from '@spikeformer-actions/core';
 import type { AttemptRecord } from './adapter-protocol.js';
 import type { ConstraintReport } from './constraints.js';
 import type { EnergyEstimate } from './energy.js';
@@ -67,6 +68,8 @@ export interface Results {
     findings: Finding[];
   };
   backends: BackendResult[];
+  /** Set when the output layer (or the whole network) has no spikes on any backend that ran. */
+  silent_network: SilentNetwork | null;
   status: 'passed' | 'failed';
   rate_cosine_min: number | null;
   accuracy: number | null;
@@ -98,6 +101,44 @@ export function graphFacts(graph: NirGraph, info: GraphInfo, file: string, sha25
 /** The run passes when no backend failed or errored (skips are reported, not counted). */
 export function overallStatus(backends: readonly BackendResult[]): 'passed' | 'failed' {
   return backends.some((b) => b.status === 'failed' || b.status === 'error') ? 'failed' : 'passed';
+}
+
+export interface SilentNetwork {
+  /** `network`: no node spikes anywhere; `output`: the first Output gets nothing. */
+  scope: 'network' | 'output';
+  output: string;
+  backends: string[];
+  network_spikes: Record<string, number>;
+  allowed: boolean;
+}
+
+/**
+ * A network whose output stays silent on every backend passes every comparison (0 spikes
+ * match 0 spikes) while proving nothing, so it is a condition of its own.
+ */
+export function silentNetwork(backends: readonly BackendResult[], output: string, allowed: boolean): SilentNetwork | null {
+  const ran = backends.filter((b) => b.metrics !== null && (b.status === 'passed' || b.status === 'failed'));
+  if (ran.length === 0) return null;
+  // A recording without the Output node (an adapter's) counts by what it did record.
+  const silent = ran.every((b) => (b.metrics?.output_spikes ?? b.metrics?.network_spikes ?? 0) === 0);
+  if (!silent) return null;
+  const networkSpikes: Record<string, number> = {};
+  for (const b of ran) networkSpikes[b.name] = b.metrics?.network_spikes ?? 0;
+  return {
+    scope: ran.every((b) => (b.metrics?.network_spikes ?? 0) === 0) ? 'network' : 'output',
+    output,
+    backends: ran.map((b) => b.name),
+    network_spikes: networkSpikes,
+    allowed,
+  };
+}
+
+export function describeSilence(s: SilentNetwork): string {
+  const names = s.backends.join(', ');
+  if (s.scope === 'network') return `silent network: no node spikes on any backend (${names})`;
+  const spiking = s.backends.find((b) => b === 'float-ref' && (s.network_spikes[b] ?? 0) > 0) ?? s.backends.find((b) => (s.network_spikes[b] ?? 0) > 0) ?? '';
+  const n = s.network_spikes[spiking] ?? 0;
+  return `silent network: output ${quote(s.output)} has no spikes on any backend (${names}; the network spikes ${n} time${n === 1 ? '' : 's'} on ${spiking})`;
 }
 
 export function rateCosineMin(backends: readonly BackendResult[]): number | null {

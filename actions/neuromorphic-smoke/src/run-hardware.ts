@@ -144,6 +144,7 @@ export async function runHardwareBackend(o: HardwareBackendOptions): Promise<Bac
     voltage_units: run.voltageUnits,
     problems: a.problems,
     first_mismatches: a.mismatches,
+    findings: a.findings,
     recorded: workspaceRelative(o.recordedFile),
   };
 }

@@ -232,8 +232,17 @@ export const loihi2BitAcc: Backend = {
         level: q.maxRelError > 0.01 || q.clipped > 0 ? 'warning' : 'info',
         node: node.name,
         rule: 'loihi-weights',
-        detail: `8-bit ${q.mode} weights, weight_exp ${q.weightExp}, max error ${(q.maxRelError * 100).toFixed(2)}% of max |w|${q.clipped > 0 ? `, ${q.clipped} clipped` : ''}`,
+        detail: `8-bit ${q.mode} weights, weight_exp ${q.weightExp}, max error ${(q.maxRelError * 100).toFixed(2)}% of max |w|${q.clipped > 0 ? `, ${q.clipped} clipped` : ''}${q.zeroed > 0 ? `, ${q.zeroed} of ${q.nonZero} non-zero weights become 0` : ''}`,
       });
+      // A layer with nothing left is no longer the network: the constraint lint fails on it.
+      if (q.nonZero > 0 && q.zeroed === q.nonZero) {
+        findings.push({
+          level: 'error',
+          node: node.name,
+          rule: 'weights-zeroed',
+          detail: `every non-zero weight (${q.zeroed} of ${q.nonZero}) quantises to 0 in Lava's 8-bit weights (largest |w|·gain·256 = ${Number(q.largest.toPrecision(3))}): the layer passes nothing`,
+        });
+      }
     }
     if (config.resetMode === 'subtract') findings.push({ level: 'warning', rule: 'loihi-reset', detail: "reset-mode subtract: Lava's bit-accurate LIF resets to zero; subtraction is simulated but needs a custom neuron on the chip" });
     return {

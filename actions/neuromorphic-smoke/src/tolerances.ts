@@ -13,9 +13,17 @@ export interface Tolerances {
   voltage_abs: number;
   /** Backends whose voltages must equal a backend-specific golden exactly. */
   bitexact: string[];
-  /** When set, simulators must also reach this rate cosine against float-ref. */
+  /**
+   * Every backend against float-ref, golden or not (null switches the check off): the lowest
+   * rate cosine of any node both record, and how far the spike count may be off either way
+   * (1.5: between 1/1.5 and 1.5 times float-ref's).
+   */
   rate_cosine_min_vs_ref: number | null;
+  spike_count_ratio_vs_ref: number | null;
 }
+
+/** Keys that take null (a check that can be switched off). */
+const NULLABLE = new Set(['rate_cosine_min_vs_ref', 'spike_count_ratio_vs_ref']);
 
 export const DEFAULT_TOLERANCES: Tolerances = {
   spike_count_rel: 0.05,
@@ -27,7 +35,12 @@ export const DEFAULT_TOLERANCES: Tolerances = {
   accuracy_drop_max_hw: 0.03,
   voltage_abs: 1e-6,
   bitexact: ['loihi2-bitacc'],
-  rate_cosine_min_vs_ref: null,
+  // The NIR paper's statistical criterion, at the floor used for hardware against a golden. The
+  // README gives the measurements on the paper's graphs these two defaults were checked against.
+  rate_cosine_min_vs_ref: 0.9,
+  // Discretisation alone (SpiNNaker's exponential integrator) moves the Braille graph's count by
+  // up to 1.29×; a backend with half of float-ref's spikes is not running the same network.
+  spike_count_ratio_vs_ref: 1.5,
 };
 
 export function parseTolerances(value: unknown): { ok: true; value: Tolerances } | { ok: false; problem: string } {
@@ -42,10 +55,14 @@ export function parseTolerances(value: unknown): { ok: true; value: Tolerances }
       out.bitexact = list as string[];
       continue;
     }
-    if (key === 'rate_cosine_min_vs_ref' && v === null) continue;
+    if (NULLABLE.has(key) && v === null) {
+      (out as unknown as Record<string, null>)[key] = null;
+      continue;
+    }
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return { ok: false, problem: `'${key}' must be a non-negative number` };
     if (key === 'spike_time_steps' && !Number.isInteger(v)) return { ok: false, problem: "'spike_time_steps' must be a whole number of steps" };
     if (key.startsWith('rate_cosine') && v > 1) return { ok: false, problem: `'${key}' must be at most 1` };
+    if (key === 'spike_count_ratio_vs_ref' && v < 1) return { ok: false, problem: "'spike_count_ratio_vs_ref' must be at least 1 (a factor either way)" };
     (out as unknown as Record<string, number>)[key] = v;
   }
   return { ok: true, value: out };

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBundled, fixturePath, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
@@ -193,6 +193,19 @@ async function nirGraph(file: string, name: string, type: string): Promise<void>
   await writeH5(file, group({ version: dataset('0.1.1', [], 'string'), node: group({ type: dataset('NIRGraph', [], 'string'), nodes, edges }) }));
 }
 
+/**
+ * input → lif (v_leak 2 over threshold 1: spikes on its own) → w (weight 0) → lif2 → Output
+ * named `output`: the network spikes, its output never does.
+ */
+async function silentOutputGraph(file: string, output: string): Promise<void> {
+  const f = (x: number): ReturnType<typeof dataset> => dataset([x], [1]);
+  const lif = (leak: number): ReturnType<typeof group> => group({ type: dataset('LIF', [], 'string'), tau: f(0.01), r: f(1), v_leak: f(leak), v_threshold: f(1), v_reset: f(0) });
+  const io = (t: string): ReturnType<typeof group> => group({ type: dataset(t, [], 'string'), shape: dataset([1], [1], 'int') });
+  const nodes = group({ input: io('Input'), lif: lif(2), w: group({ type: dataset('Linear', [], 'string'), weight: dataset([0], [1, 1]) }), lif2: lif(0), [output]: io('Output') });
+  const edges = dataset(['input', 'lif', 'lif', 'w', 'w', 'lif2', 'lif2', output], [4, 2], 'string');
+  await writeH5(file, group({ version: dataset('0.2.0', [], 'string'), node: group({ type: dataset('NIRGraph', [], 'string'), nodes, edges }) }));
+}
+
 const NIR: Case[] = [
   {
     name: 'NIR graph: a node name and type full of commands',
@@ -234,6 +247,59 @@ const ADAPTER: Case[] = [
   },
 ];
 
+/** A JSON stimulus for node `input` (one neuron) with the given dt and spike train. */
+const jsonStimulus = (dt: unknown, spikes: number[] = [0, 1, 0, 1]): string => JSON.stringify({ dt, nodes: { input: { spikes: spikes.map((x) => [x]) } } });
+
+/** Issue #21: inputs and file fields added for silent networks, dt checks and the vs-ref gate. */
+const ISSUE21: Case[] = [
+  { name: 'allow-silent-network maybe', inputs: { 'allow-silent-network': 'maybe' }, error: `${P}Input 'allow-silent-network': expected true or false, got "maybe"` },
+  { name: 'allow-silent-network injected', inputs: { 'allow-silent-network': INJECTION.replace(/\n/g, ' ') }, error: /^neuromorphic-smoke: Input 'allow-silent-network': expected true or false, got ":\u200b:error/ },
+  { name: 'resample-stimulus 1', inputs: { 'resample-stimulus': '1' }, error: `${P}Input 'resample-stimulus': expected true or false, got "1"` },
+  { name: 'resample-stimulus injected', inputs: { 'resample-stimulus': INJECTION.replace(/\n/g, ' ') }, error: /^neuromorphic-smoke: Input 'resample-stimulus': expected true or false, got ":\u200b:error/ },
+  ...['-1', '.nan', '.inf', '"x"'].map((v) => ({ name: `tolerances spike_count_ratio_vs_ref: ${v}`, inputs: { tolerances: `spike_count_ratio_vs_ref: ${v}` }, error: `${P}Input 'tolerances': 'spike_count_ratio_vs_ref' must be a non-negative number` })),
+  { name: 'tolerances spike_count_ratio_vs_ref: 0.5', inputs: { tolerances: 'spike_count_ratio_vs_ref: 0.5' }, error: `${P}Input 'tolerances': 'spike_count_ratio_vs_ref' must be at least 1 (a factor either way)` },
+  { name: 'tolerances rate_cosine_min_vs_ref: 2', inputs: { tolerances: 'rate_cosine_min_vs_ref: 2' }, error: `${P}Input 'tolerances': 'rate_cosine_min_vs_ref' must be at most 1` },
+  { name: 'tolerances rate_cosine_min_vs_ref: -0.5', inputs: { tolerances: 'rate_cosine_min_vs_ref: -0.5' }, error: `${P}Input 'tolerances': 'rate_cosine_min_vs_ref' must be a non-negative number` },
+  {
+    name: 'a stimulus recorded at another dt is refused, naming both values and the file',
+    setup: (ws) => write(ws, 's.json', jsonStimulus(1e-3)),
+    inputs: { stimulus: 's.json' },
+    error: `${P}Input 'stimulus': s.json has dt 0.001 s, but the input 'dt' is 0.0001 s: give dt: 0.001, or resample-stimulus: true to move its spikes onto 0.0001 s steps`,
+  },
+  {
+    name: 'a stimulus with another dt whose file name carries commands is named neutralised',
+    setup: (ws) => write(ws, '::error::x%0A::warning::y.json', jsonStimulus(1e-3)),
+    inputs: { stimulus: '::error::x%0A::warning::y.json' },
+    error: /^neuromorphic-smoke: Input 'stimulus': :\u200b:error:\u200b:x%0A:\u200b:warning:\u200b:y\.json has dt 0\.001 s, but the input 'dt' is 0\.0001 s: /,
+  },
+  ...[-1, 0].map((dt) => ({ name: `a JSON stimulus with dt ${dt}`, setup: (ws: string) => write(ws, 's.json', jsonStimulus(dt)), inputs: { stimulus: 's.json' }, error: `${P}s.json: dt ${dt} is not a positive number of seconds` })),
+  { name: 'a JSON stimulus with dt as a string', setup: (ws) => write(ws, 's.json', jsonStimulus('1e-3')), inputs: { stimulus: 's.json' }, error: `${P}s.json: "dt" must be a number of seconds` },
+  {
+    name: 'an HDF5 stimulus whose dt attribute is NaN',
+    setup: (ws) => writeH5(path.join(ws, 's.h5'), graphDataTree({ samples: 1, steps: 4, dt: Number.NaN, nodes: new Map([['input', { neurons: 1, spikes: new Float64Array(4) }]]) })),
+    inputs: { stimulus: 's.h5' },
+    error: `${P}s.h5: dt NaN is not a positive number of seconds`,
+  },
+  {
+    name: 'an HDF5 stimulus whose dt attribute is an injected string',
+    setup: (ws) => writeH5(path.join(ws, 's.h5'), group({ nodes: group({ input: group({ spikes: group({ data: dataset([0, 1], [1, 2, 1]) }, { dt: [INJECTION] }) }) }) })),
+    inputs: { stimulus: 's.h5' },
+    error: /^neuromorphic-smoke: s\.h5: \/nodes\/input\/spikes: attribute dt ':\u200b:error:\u200b:INJECTED%0A.* is not a number of seconds$/,
+  },
+  {
+    name: 'a golden at another dt is refused (goldens are not resampled)',
+    setup: (ws) => write(ws, 'g.json', JSON.stringify({ dt: 1e-3, nodes: { '1': { spikes: [[0]] } } })),
+    inputs: { golden: 'g.json', 'resample-stimulus': 'true' },
+    error: `${P}Input 'golden': g.json has dt 0.001 s, but the input 'dt' is 0.0001 s: record the golden at dt 0.0001 s`,
+  },
+  {
+    name: 'resampling that would pass the step limit is refused before it is allocated',
+    setup: (ws) => write(ws, 's.json', jsonStimulus(1, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1])),
+    inputs: { stimulus: 's.json', dt: '1e-6', 'resample-stimulus': 'true' },
+    error: `${P}Input 'stimulus': s.json: node 'input' resampled: has 10000000 steps; the limit is 1000000`,
+  },
+];
+
 async function runCase(c: Case): Promise<{ r: RunResult; ws: string }> {
   const ws = mkdtempSync(path.join(tmpdir(), 'nm-hostile-'));
   for (const f of ['lif_norse.nir', 'lif_norse.csv']) copyFileSync(fixturePath(`neuromorphic/nir-paper/lif/${f}`), path.join(ws, f));
@@ -257,6 +323,7 @@ describe.each([
   ['documents', DOCUMENTS],
   ['NIR graphs', NIR],
   ['adapter output', ADAPTER],
+  ['issue #21 (silent networks, dt, vs float-ref)', ISSUE21],
 ])('neuromorphic-smoke hostile input: %s', (_, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { r } = await runCase(c);
@@ -265,11 +332,33 @@ describe.each([
 });
 
 describe('neuromorphic-smoke hostile input: accepted runs stay clean', () => {
+  it('a resampled stimulus whose file name carries commands: the warning and the results stay neutral', async () => {
+    const name = '::warning::x%0A::stop-commands::y.json';
+    const { r, ws } = await runCase({ name: 'resample', setup: (w) => write(w, name, jsonStimulus(1e-3)), inputs: { stimulus: name, 'resample-stimulus': 'true', 'allow-silent-network': 'true' }, error: '' });
+    expectClean(r);
+    expect(r.exitCode, r.stdout.slice(-2000)).toBe(0);
+    expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContain(':\u200b:warning:\u200b:x%0A:\u200b:stop-commands:\u200b:y.json: stimulus resampled from dt 0.001 s to 0.0001 s (4 steps → 40)');
+    expect((JSON.parse(readFileSync(path.join(ws, 'out/results.json'), 'utf8')) as { config: { stimulus: string } }).config.stimulus).toBe(`${name} (resampled from dt 0.001 s: 4 steps → 40, 2 spikes kept)`);
+  }, 120_000);
+
+  it('an allowed silent network with an injected output name warns once, neutralised', async () => {
+    const { r } = await runCase({
+      name: 'silent',
+      setup: (ws) => silentOutputGraph(path.join(ws, 'g.nir'), INJECTION),
+      inputs: { graph: 'g.nir', stimulus: 'generate:rate=0', 'allow-silent-network': 'true' },
+      error: '',
+    });
+    expectClean(r);
+    expect(r.exitCode, r.stdout.slice(-2000)).toBe(0);
+    const warned = r.annotations.filter((a) => a.level === 'warning' && a.message.startsWith('silent network'));
+    expect(warned.map((a) => a.message)).toEqual([expect.stringMatching(/^silent network: output ':\u200b:error:\u200b:INJECTED%0A.*' has no spikes on any backend \(float-ref; the network spikes \d+ times? on float-ref\); allowed by allow-silent-network$/)]);
+  }, 120_000);
+
   it('an injected label in a CSV header that is not used passes and prints nothing raw', async () => {
     const { r } = await runCase({
       name: 'header',
       setup: (ws) => write(ws, 's.csv', `${INJECTION.replace(/\n/g, ' ').replace(/,/g, ' ')},b\n0,0\n1,0\n`),
-      inputs: { stimulus: 's.csv#spikes=b', steps: '2' },
+      inputs: { stimulus: 's.csv#spikes=b', steps: '2', 'allow-silent-network': 'true' },
       error: '',
     });
     expectClean(r);
