@@ -13,7 +13,10 @@ export interface AssembleOptions {
   repository: string;
 }
 
-export function assembleRelease(out: string, options: AssembleOptions): { actions: string[]; workflows: string[]; problems: string[] } {
+export function assembleRelease(
+  out: string,
+  options: AssembleOptions,
+): { actions: string[]; workflows: string[]; problems: string[] } {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const actions = actionNames();
@@ -28,7 +31,10 @@ export function assembleRelease(out: string, options: AssembleOptions): { action
     cpSync(path.join(src, 'action.yml'), path.join(out, name, 'action.yml'));
     cpSync(path.join(src, 'dist'), path.join(out, name, 'dist'), { recursive: true });
     if (existsSync(path.join(src, 'README.md'))) {
-      writeFileSync(path.join(out, name, 'README.md'), rewriteRefs(readFileSync(path.join(src, 'README.md'), 'utf8'), options.repository, options.ref));
+      writeFileSync(
+        path.join(out, name, 'README.md'),
+        rewriteRefs(readFileSync(path.join(src, 'README.md'), 'utf8'), options.repository, options.ref),
+      );
     }
   }
   const workflowsSrc = path.join(repoRoot, 'workflows-examples');
@@ -44,7 +50,10 @@ export function assembleRelease(out: string, options: AssembleOptions): { action
     }
   }
   if (existsSync(path.join(repoRoot, 'README.md'))) {
-    writeFileSync(path.join(out, 'README.md'), rewriteRefs(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), options.repository, options.ref));
+    writeFileSync(
+      path.join(out, 'README.md'),
+      rewriteRefs(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), options.repository, options.ref),
+    );
   }
   for (const file of ['LICENSE', 'CHANGELOG.md']) {
     if (existsSync(path.join(repoRoot, file))) cpSync(path.join(repoRoot, file), path.join(out, file));
@@ -68,6 +77,8 @@ if (import.meta.main) {
   }
   const result = assembleRelease(path.resolve(out), { ref, repository });
   for (const p of result.problems) console.error(p);
-  console.log(`assembled ${result.actions.length} actions and ${result.workflows.length} workflows into ${out} at ${ref}`);
+  console.log(
+    `assembled ${result.actions.length} actions and ${result.workflows.length} workflows into ${out} at ${ref}`,
+  );
   process.exit(result.problems.length === 0 ? 0 : 1);
 }

@@ -19,7 +19,9 @@ export async function reproducibilityProblems(names: string[]): Promise<string[]
     }
     if (problems.length > 0) return problems;
     for (const name of names) {
-      problems.push(...treeDifferences(path.join(root, 'a', name), path.join(root, 'b', name)).map((p) => `${name}/dist/${p}`));
+      problems.push(
+        ...treeDifferences(path.join(root, 'a', name), path.join(root, 'b', name)).map((p) => `${name}/dist/${p}`),
+      );
     }
     return problems;
   } finally {
@@ -37,6 +39,10 @@ if (import.meta.main) {
   }
   const problems = await reproducibilityProblems(names);
   for (const p of problems) console.error(`::error::not reproducible: ${p}`);
-  console.log(problems.length === 0 ? `reproducible: ${names.length} actions bundled twice, byte-identical` : `${problems.length} differences`);
+  console.log(
+    problems.length === 0
+      ? `reproducible: ${names.length} actions bundled twice, byte-identical`
+      : `${problems.length} differences`,
+  );
   process.exit(problems.length === 0 ? 0 : 1);
 }

@@ -3,7 +3,14 @@
 // Usage: node scripts/gen-readme.ts [--check] [name…]   (--check: exit 1 when a README is out of date)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { actionNames, actionsDir, type ActionMetadata, type PermissionRecord, readActionMetadata, readPermissions } from './lib/actions.ts';
+import {
+  actionNames,
+  actionsDir,
+  type ActionMetadata,
+  type PermissionRecord,
+  readActionMetadata,
+  readPermissions,
+} from './lib/actions.ts';
 
 const cell = (text: string): string =>
   text

@@ -3,7 +3,8 @@
 // tags vX.Y.Z (annotated, never moved), moves v<major>, and pushes branch and tags atomically.
 // Writes the GitHub Release's notes (the CHANGELOG section + how to verify) to a file.
 //
-// Usage: node scripts/release.ts <X.Y.Z> [--remote origin] [--tree .local/release/tree] [--notes .local/release/notes.md]
+// Usage: node scripts/release.ts <X.Y.Z> [--remote origin] [--tree .local/release/tree]
+//          [--notes .local/release/notes.md]
 //          [--repository org/spikeformer-actions] [--changelog CHANGELOG.md]
 //          [--stage all|prepare|publish] [--bundle | --use-dist] [--allow-dirty]
 //   --stage prepare   checks, assembles and writes the notes; pushes nothing (the workflow signs next)
@@ -22,7 +23,15 @@ import { commitTagAndPush, git, GitError, remoteRefs, remoteUrl } from './lib/re
 import { releaseNotes } from './lib/release-notes.ts';
 import { DEFAULT_REPOSITORY } from './lib/release-tree.ts';
 import { verifyReleaseTree } from './lib/release-verify.ts';
-import { type ChangelogSection, changelogSection, compareVersions, formatVersion, lastReleaseOfMajor, parseVersion, type Version } from './lib/release-version.ts';
+import {
+  type ChangelogSection,
+  changelogSection,
+  compareVersions,
+  formatVersion,
+  lastReleaseOfMajor,
+  parseVersion,
+  type Version,
+} from './lib/release-version.ts';
 
 export const PROVENANCE_ASSET = 'provenance.sigstore.json';
 const MAX_CHANGELOG_BYTES = 1024 * 1024;
@@ -55,26 +64,47 @@ interface Checked {
 /** Everything that can refuse the release, before anything is written. */
 function check(o: ReleaseOptions): Checked {
   const version = parseVersion(o.version);
-  if (!version) throw new ReleaseError(`"${safeInline(o.version, 80)}" is not a release version X.Y.Z (semver, no "v", no pre-release)`);
+  if (!version)
+    throw new ReleaseError(
+      `"${safeInline(o.version, 80)}" is not a release version X.Y.Z (semver, no "v", no pre-release)`,
+    );
   const tag = `v${formatVersion(version)}`;
   const major = `v${version.major}`;
   // A remote is a name, a URL or a path; never something git would read as an option.
-  if (o.remote.startsWith('-')) throw new ReleaseError(`--remote "${safeInline(o.remote, 80)}" is not a remote name, URL or path`);
-  if (!/^[\w.-]+\/[\w.-]+$/.test(o.repository)) throw new ReleaseError(`--repository "${safeInline(o.repository, 80)}" is not owner/name`);
+  if (o.remote.startsWith('-'))
+    throw new ReleaseError(`--remote "${safeInline(o.remote, 80)}" is not a remote name, URL or path`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(o.repository))
+    throw new ReleaseError(`--repository "${safeInline(o.repository, 80)}" is not owner/name`);
   const url = remoteUrl(repoRoot, o.remote);
   const refs = remoteRefs(url);
-  if (refs.has(`refs/tags/${tag}`)) throw new ReleaseError(`${tag} already exists on the remote; a released version is never replaced (release the next version)`);
+  if (refs.has(`refs/tags/${tag}`))
+    throw new ReleaseError(
+      `${tag} already exists on the remote; a released version is never replaced (release the next version)`,
+    );
   const tags = [...refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
   const last = lastReleaseOfMajor(tags, version.major);
-  if (last && compareVersions(version, last) <= 0) throw new ReleaseError(`${tag} is not greater than the last release v${formatVersion(last)} of ${major}`);
-  return { version, tag, major, url, branchExists: refs.has(`refs/heads/releases/${major}`), previousMajor: refs.get(`refs/tags/${major}`) };
+  if (last && compareVersions(version, last) <= 0)
+    throw new ReleaseError(`${tag} is not greater than the last release v${formatVersion(last)} of ${major}`);
+  return {
+    version,
+    tag,
+    major,
+    url,
+    branchExists: refs.has(`refs/heads/releases/${major}`),
+    previousMajor: refs.get(`refs/tags/${major}`),
+  };
 }
 
 function sourceCommit(allowDirty: boolean): string {
   const head = git(['-C', repoRoot, 'rev-parse', 'HEAD'], { allowFailure: true });
   // --no-optional-locks: reading the status must not rewrite the checkout's index.
-  const dirty = git(['-C', repoRoot, '--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'], { allowFailure: true });
-  if (dirty.stdout !== '' && !allowDirty) throw new ReleaseError('the checkout has uncommitted changes; a release is built from a commit (commit them, or --allow-dirty)');
+  const dirty = git(['-C', repoRoot, '--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'], {
+    allowFailure: true,
+  });
+  if (dirty.stdout !== '' && !allowDirty)
+    throw new ReleaseError(
+      'the checkout has uncommitted changes; a release is built from a commit (commit them, or --allow-dirty)',
+    );
   const commit = head.status === 0 ? head.stdout : 'an unknown commit';
   return dirty.stdout === '' ? commit : `${commit} with uncommitted changes`;
 }
@@ -93,22 +123,27 @@ async function prepareDist(mode: ReleaseOptions['dist'], log: (line: string) => 
       }
     }
   }
-  log(`dist: ${mode === 'as-is' ? 'taken as it is' : mode === 'bundle' ? 'bundled' : 'fresh'} for ${names.length} actions`);
+  log(
+    `dist: ${mode === 'as-is' ? 'taken as it is' : mode === 'bundle' ? 'bundled' : 'fresh'} for ${names.length} actions`,
+  );
 }
 
 /** The tree folder is replaced: refuse one that holds the checkout, or anything but an earlier tree. */
 function checkTreeFolder(tree: string): void {
   const up = path.relative(tree, repoRoot);
-  if (up === '' || !up.startsWith('..')) throw new ReleaseError(`--tree ${tree} holds the checkout; give a new or empty folder`);
+  if (up === '' || !up.startsWith('..'))
+    throw new ReleaseError(`--tree ${tree} holds the checkout; give a new or empty folder`);
   if (!existsSync(tree)) return;
   const entries = readdirSync(tree);
   const earlierTree = entries.some((e) => existsSync(path.join(tree, e, 'action.yml')));
-  if (entries.length > 0 && !earlierTree) throw new ReleaseError(`--tree ${tree} is not empty and holds no release tree; give a new or empty folder`);
+  if (entries.length > 0 && !earlierTree)
+    throw new ReleaseError(`--tree ${tree} is not empty and holds no release tree; give a new or empty folder`);
 }
 
 function verify(o: ReleaseOptions, tag: string): void {
   const problems = verifyReleaseTree(o.tree, { repository: o.repository, ref: tag, actions: actionNames() });
-  if (problems.length > 0) throw new ReleaseError(`the release tree ${o.tree} does not verify:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ReleaseError(`the release tree ${o.tree} does not verify:\n  ${problems.join('\n  ')}`);
 }
 
 export async function release(o: ReleaseOptions): Promise<{ tag: string; commit?: string }> {
@@ -118,7 +153,11 @@ export async function release(o: ReleaseOptions): Promise<{ tag: string; commit?
   let section: ChangelogSection;
   try {
     const inRepo = path.relative(repoRoot, o.changelog);
-    section = changelogSection(changelogText, version, inRepo.startsWith('..') || path.isAbsolute(inRepo) ? o.changelog : inRepo);
+    section = changelogSection(
+      changelogText,
+      version,
+      inRepo.startsWith('..') || path.isAbsolute(inRepo) ? o.changelog : inRepo,
+    );
   } catch (error) {
     throw new ReleaseError(error instanceof Error ? error.message : String(error));
   }
@@ -127,11 +166,17 @@ export async function release(o: ReleaseOptions): Promise<{ tag: string; commit?
     checkTreeFolder(o.tree);
     await prepareDist(o.dist, o.log);
     const assembled = assembleRelease(o.tree, { ref: c.tag, repository: o.repository });
-    if (assembled.problems.length > 0) throw new ReleaseError(`assembling failed:\n  ${assembled.problems.join('\n  ')}`);
+    if (assembled.problems.length > 0)
+      throw new ReleaseError(`assembling failed:\n  ${assembled.problems.join('\n  ')}`);
     verify(o, c.tag);
     mkdirSync(path.dirname(o.notes), { recursive: true });
-    writeFileSync(o.notes, releaseNotes({ version, repository: o.repository, changes: section.notes, provenanceAsset: PROVENANCE_ASSET }));
-    o.log(`${c.tag}: release tree ${o.tree} verified (${assembled.actions.length} actions, ${assembled.workflows.length} workflows); notes in ${o.notes}`);
+    writeFileSync(
+      o.notes,
+      releaseNotes({ version, repository: o.repository, changes: section.notes, provenanceAsset: PROVENANCE_ASSET }),
+    );
+    o.log(
+      `${c.tag}: release tree ${o.tree} verified (${assembled.actions.length} actions, ${assembled.workflows.length} workflows); notes in ${o.notes}`,
+    );
   }
   if (o.stage === 'prepare') return { tag: c.tag };
   verify(o, c.tag);
@@ -146,9 +191,14 @@ export async function release(o: ReleaseOptions): Promise<{ tag: string; commit?
     branchExists: c.branchExists,
     message: `${c.tag}\n\nRelease tree of ${o.repository} ${c.tag} (${section.date}), built from ${source}.`,
     tagMessage: `${c.tag} (${section.date})\n\nBuilt from ${source}.`,
-    identity: identityName && identityEmail ? { name: identityName, email: identityEmail } : { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' },
+    identity:
+      identityName && identityEmail
+        ? { name: identityName, email: identityEmail }
+        : { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' },
   });
-  o.log(`${c.tag}: ${commit} on releases/${c.major}${c.branchExists ? '' : ' (new branch)'}; ${c.major} ${c.previousMajor ? 'moved' : 'created'}; pushed`);
+  o.log(
+    `${c.tag}: ${commit} on releases/${c.major}${c.branchExists ? '' : ' (new branch)'}; ${c.major} ${c.previousMajor ? 'moved' : 'created'}; pushed`,
+  );
   return { tag: c.tag, commit };
 }
 
@@ -169,7 +219,8 @@ export function parseArgs(argv: string[], log: (line: string) => void): ReleaseO
     return i >= 0;
   };
   const stage = value('--stage', 'all');
-  if (stage !== 'all' && stage !== 'prepare' && stage !== 'publish') throw new ReleaseError(`--stage is all, prepare or publish, not "${safeInline(stage, 40)}"`);
+  if (stage !== 'all' && stage !== 'prepare' && stage !== 'publish')
+    throw new ReleaseError(`--stage is all, prepare or publish, not "${safeInline(stage, 40)}"`);
   const bundle = flag('--bundle');
   const asIs = flag('--use-dist');
   if (bundle && asIs) throw new ReleaseError('--bundle and --use-dist exclude each other');

@@ -65,13 +65,16 @@ export function parseInvocation(argv: readonly string[], base: string): Invocati
   const workspace = workspaceArg === undefined ? base : existing(workspaceArg, 'workspace', base, 'directory');
   const inputsFile = existing(inputsArg, 'inputs file', base, 'file');
   const given = readYaml(inputsFile, inputsArg) ?? {};
-  if (typeof given !== 'object' || Array.isArray(given)) throw new CliError(`${inputsArg}: expected a mapping of input names to values`);
+  if (typeof given !== 'object' || Array.isArray(given))
+    throw new CliError(`${inputsArg}: expected a mapping of input names to values`);
   const declared = readActionMetadata(path.join(actionsDir, name)).inputs ?? {};
   const inputs: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(given)) {
     if (!(key in declared)) throw new CliError(`${inputsArg}: ${name} has no input '${key}'`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new CliError(`${inputsArg}: input '${key}' must be a string, number or boolean (use a block scalar for several lines)`);
+      throw new CliError(
+        `${inputsArg}: input '${key}' must be a string, number or boolean (use a block scalar for several lines)`,
+      );
     }
     inputs[key] = value;
   }
@@ -98,7 +101,11 @@ if (import.meta.main) {
   }
   const { name, inputs, workspace, event } = invocation;
   ensureBundled(path.join(actionsDir, name));
-  const result = await runBundledAction(path.join(actionsDir, name), { inputs, workspace, ...(event ? { event } : {}) });
+  const result = await runBundledAction(path.join(actionsDir, name), {
+    inputs,
+    workspace,
+    ...(event ? { event } : {}),
+  });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   console.log(`\n── outputs ──`);

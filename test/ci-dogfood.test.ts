@@ -59,7 +59,8 @@ function input(step: Step, name: string): string {
  */
 function evaluate(values: Record<string, Value>, context: Record<string, unknown>): Record<string, Value> {
   const lookup = (expr: string): string => {
-    if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(expr)) throw new Error(`ci.yml: this test cannot evaluate \${{ ${expr} }}`);
+    if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(expr))
+      throw new Error(`ci.yml: this test cannot evaluate \${{ ${expr} }}`);
     const [head, ...rest] = expr.split('.');
     if (head === undefined || !(head in context)) throw new Error(`ci.yml: no '${head}' context in this test`);
     let v: unknown = context[head];
@@ -67,7 +68,10 @@ function evaluate(values: Record<string, Value>, context: Record<string, unknown
     return v === undefined || v === null ? '' : String(v);
   };
   return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, e: string) => lookup(e)) : v]),
+    Object.entries(values).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, e: string) => lookup(e)) : v,
+    ]),
   );
 }
 
@@ -78,7 +82,13 @@ function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
   });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
@@ -103,7 +113,10 @@ function readCobertura(file: string): Cobertura {
     const own = (m[2] ?? '').replace(/<methods>[\s\S]*?<\/methods>/g, '');
     const lines = [...own.matchAll(/<line number="\d+" hits="(\d+)"/g)].map((l) => Number(l[1]));
     const known = files.get(m[1] ?? '') ?? { valid: 0, covered: 0 };
-    files.set(m[1] ?? '', { valid: known.valid + lines.length, covered: known.covered + lines.filter((h) => h > 0).length });
+    files.set(m[1] ?? '', {
+      valid: known.valid + lines.length,
+      covered: known.covered + lines.filter((h) => h > 0).length,
+    });
   }
   return { linesValid: Number(root?.[1]), linesCovered: Number(root?.[2]), files };
 }
@@ -130,7 +143,9 @@ describe('ci.yml', () => {
 
   it('runs quality-gate, sbom and benchmark-gate from the release tree it assembles', () => {
     for (const action of ACTIONS) expect(localStep(action).uses).toBe(`./${tree}/${action}`);
-    expect(stepRunning('scripts/assemble-release.ts').run).toMatch(new RegExp(`scripts/assemble-release\\.ts ${tree.replace(/\./g, '\\.')} `));
+    expect(stepRunning('scripts/assemble-release.ts').run).toMatch(
+      new RegExp(`scripts/assemble-release\\.ts ${tree.replace(/\./g, '\\.')} `),
+    );
   });
 
   it('feeds quality-gate the reports its test step writes, as vitest.config.ts configures them', () => {
@@ -138,7 +153,9 @@ describe('ci.yml', () => {
     const gate = localStep('quality-gate');
     expect(coverage?.reporter).toContain('cobertura');
     expect(input(gate, 'coverage')).toBe(`${coverage?.reportsDirectory}/cobertura-coverage.xml`);
-    expect(stepRunning('scripts/dev test').run).toContain(`--coverage.enabled --reporter=junit --outputFile.junit=${input(gate, 'junit')}`);
+    expect(stepRunning('scripts/dev test').run).toContain(
+      `--coverage.enabled --reporter=junit --outputFile.junit=${input(gate, 'junit')}`,
+    );
     expect(input(gate, 'diff-base')).toBe('${{ github.event.pull_request.base.sha }}');
   });
 
@@ -198,7 +215,10 @@ describe('the dogfood job, run here', { timeout: 600_000 }, () => {
       { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 300_000 },
     );
     expect(vitest.status, vitest.stdout + vitest.stderr).toBe(0);
-    const counts = JSON.parse(readFileSync(path.join(ws, 'vitest.json'), 'utf8')) as { numTotalTests: number; numFailedTests: number };
+    const counts = JSON.parse(readFileSync(path.join(ws, 'vitest.json'), 'utf8')) as {
+      numTotalTests: number;
+      numFailedTests: number;
+    };
     const cobertura = readCobertura(coverageFile);
     const changed = 'packages/delivery/src/analysis/expression.ts';
     expect([...cobertura.files.keys()]).toContain(changed);
@@ -216,15 +236,28 @@ describe('the dogfood job, run here', { timeout: 600_000 }, () => {
     cpSync(path.join(repoRoot, changed), path.join(ws, changed));
     git(ws, 'add', '-A');
     git(ws, 'commit', '-q', '-m', 'change');
-    const event = { pull_request: { number: 7, base: { sha: baseSha, ref: 'main' }, head: { sha: git(ws, 'rev-parse', 'HEAD'), ref: 'feature' } } };
+    const event = {
+      pull_request: {
+        number: 7,
+        base: { sha: baseSha, ref: 'main' },
+        head: { sha: git(ws, 'rev-parse', 'HEAD'), ref: 'feature' },
+      },
+    };
 
     const inputs = evaluate(gate.with ?? {}, { github: { event, event_name: 'pull_request' } });
     expect(inputs['diff-base']).toBe(baseSha);
-    const r = await runBundledAction(path.join(treeDir, 'quality-gate'), { inputs, workspace: ws, event, eventName: 'pull_request' });
+    const r = await runBundledAction(path.join(treeDir, 'quality-gate'), {
+      inputs,
+      workspace: ws,
+      event,
+      eventName: 'pull_request',
+    });
     // Every line of `changed` is new, so its changed-line coverage is its line coverage.
     const mine = cobertura.files.get(changed) ?? { valid: 0, covered: 0 };
     const diffCoverage = (100 * mine.covered) / mine.valid;
-    const expectPass = diffCoverage >= Number(inputs['min-diff-coverage']) && counts.numFailedTests <= Number(inputs['max-test-failures']);
+    const expectPass =
+      diffCoverage >= Number(inputs['min-diff-coverage']) &&
+      counts.numFailedTests <= Number(inputs['max-test-failures']);
     expect(r.stdout).not.toContain('Stack trace');
     expect(r.exitCode, r.stdout).toBe(expectPass ? 0 : 1);
     expect(r.outputs.status).toBe(expectPass ? 'passed' : 'failed');
@@ -238,16 +271,25 @@ describe('the dogfood job, run here', { timeout: 600_000 }, () => {
   it('sbom describes our own pnpm-lock.yaml', async () => {
     const step = localStep('sbom');
     const sbomWs = scratchDir('sf-dogfood-sbom-');
-    for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml']) cpSync(path.join(repoRoot, file), path.join(sbomWs, file));
+    for (const file of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml'])
+      cpSync(path.join(repoRoot, file), path.join(sbomWs, file));
     const inputs = evaluate(step.with ?? {}, { github: {} });
     const r = await runBundledAction(path.join(treeDir, 'sbom'), { inputs, workspace: sbomWs });
     expect(r.annotations.filter((a) => a.level === 'error')).toEqual([]);
     expect(r.exitCode, r.stdout).toBe(0);
-    const bom = JSON.parse(readFileSync(path.join(sbomWs, input(step, 'output')), 'utf8')) as { bomFormat: string; components: Array<{ purl?: string }> };
+    const bom = JSON.parse(readFileSync(path.join(sbomWs, input(step, 'output')), 'utf8')) as {
+      bomFormat: string;
+      components: Array<{ purl?: string }>;
+    };
     expect(bom.bomFormat).toBe('CycloneDX');
     const purls = bom.components.map((c) => c.purl);
-    const devDependencies = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
-    for (const [name, version] of Object.entries(devDependencies)) expect(purls, name).toContain(`pkg:npm/${name.replace('@', '%40')}@${version}`);
+    const devDependencies = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+        devDependencies: Record<string, string>;
+      }
+    ).devDependencies;
+    for (const [name, version] of Object.entries(devDependencies))
+      expect(purls, name).toContain(`pkg:npm/${name.replace('@', '%40')}@${version}`);
     expect(r.outputs['sbom-file']).toBe(input(step, 'output'));
   });
 
@@ -256,27 +298,41 @@ describe('the dogfood job, run here', { timeout: 600_000 }, () => {
     const benchWs = scratchDir('sf-dogfood-bench-');
     const results = input(gate, 'results');
     // The bench step, on one action and three runs.
-    const bench = spawnSync(process.execPath, [path.join(repoRoot, 'bench/startup/run.ts'), '--runs', '3', '--json', path.join(benchWs, results), 'canary'], {
-      cwd: repoRoot,
-      env: cleanEnv(),
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const bench = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bench/startup/run.ts'), '--runs', '3', '--json', path.join(benchWs, results), 'canary'],
+      {
+        cwd: repoRoot,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(bench.status, bench.stdout + bench.stderr).toBe(0);
     const inputs = evaluate(gate.with ?? {}, { github: {} });
     const history = path.join(benchWs, input(gate, 'json-file'));
     // The first run on main finds no history and starts it; the next compares with it. The
     // same results twice keep the verdict independent of this machine's noise.
-    const first = await runBundledAction(path.join(treeDir, 'benchmark-gate'), { inputs, workspace: benchWs, env: { GITHUB_RUN_ID: '100' } });
+    const first = await runBundledAction(path.join(treeDir, 'benchmark-gate'), {
+      inputs,
+      workspace: benchWs,
+      env: { GITHUB_RUN_ID: '100' },
+    });
     expect(first.exitCode, first.stdout).toBe(0);
     expect(first.annotations.map((a) => `${a.level}: ${a.message}`)).toContain(
       `notice: baseline ${input(gate, 'baseline')} not found: nothing to compare with yet; this run starts the history`,
     );
-    const second = await runBundledAction(path.join(treeDir, 'benchmark-gate'), { inputs, workspace: benchWs, env: { GITHUB_RUN_ID: '101' } });
+    const second = await runBundledAction(path.join(treeDir, 'benchmark-gate'), {
+      inputs,
+      workspace: benchWs,
+      env: { GITHUB_RUN_ID: '101' },
+    });
     expect(second.exitCode, second.stdout).toBe(0);
     expect(second.outputs.regressions).toBe('0');
     expect(second.outputs.missing).toBe('0');
-    const doc = JSON.parse(readFileSync(history, 'utf8')) as { runs: Array<{ id: string; benchmarks: Record<string, unknown> }> };
+    const doc = JSON.parse(readFileSync(history, 'utf8')) as {
+      runs: Array<{ id: string; benchmarks: Record<string, unknown> }>;
+    };
     expect(doc.runs.map((run) => [run.id, Object.keys(run.benchmarks).sort()])).toEqual([
       ['100.1', ['canary', 'node -e 0']],
       ['101.1', ['canary', 'node -e 0']],

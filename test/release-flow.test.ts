@@ -84,7 +84,19 @@ function release(version: string, ...extra: string[]): { status: number | null; 
   const log = extra.includes('--changelog') ? [] : ['--changelog', changelog];
   const r = spawnSync(
     process.execPath,
-    ['scripts/release.ts', version, '--remote', remote, '--notes', path.join(work, `notes-${version}.md`), '--use-dist', '--allow-dirty', ...log, ...tree, ...extra],
+    [
+      'scripts/release.ts',
+      version,
+      '--remote',
+      remote,
+      '--notes',
+      path.join(work, `notes-${version}.md`),
+      '--use-dist',
+      '--allow-dirty',
+      ...log,
+      ...tree,
+      ...extra,
+    ],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GITHUB_ACTIONS: '' } },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -109,7 +121,9 @@ describe('release v1.0.0', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     first = commitOf('refs/heads/releases/v1');
-    expect(r.stdout).toMatch(new RegExp(`^v1\\.0\\.0: ${first} on releases/v1 \\(new branch\\); v1 created; pushed$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^v1\\.0\\.0: ${first} on releases/v1 \\(new branch\\); v1 created; pushed$`, 'm'),
+    );
     const now = refs();
     expect(Object.keys(now).sort()).toEqual(['refs/heads/releases/v1', 'refs/tags/v1', 'refs/tags/v1.0.0']);
     expect(now['refs/tags/v1']).toBe(`commit ${first}`);
@@ -133,13 +147,20 @@ describe('release v1.0.0', () => {
     });
 
     it.each(actions)('holds %s/action.yml and the dist of the checkout, byte for byte', (name) => {
-      expect(readFileSync(path.join(dir, name, 'action.yml'), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'actions', name, 'action.yml'), 'utf8'));
+      expect(readFileSync(path.join(dir, name, 'action.yml'), 'utf8')).toBe(
+        readFileSync(path.join(repoRoot, 'actions', name, 'action.yml'), 'utf8'),
+      );
       const dist = filesUnder(path.join(repoRoot, 'actions', name, 'dist'));
       expect(dist).toContain('index.js');
       expect(dist).toContain('package.json');
       expect(filesUnder(path.join(dir, name, 'dist'))).toEqual(dist);
       for (const file of dist) {
-        expect(readFileSync(path.join(dir, name, 'dist', file)).equals(readFileSync(path.join(repoRoot, 'actions', name, 'dist', file))), file).toBe(true);
+        expect(
+          readFileSync(path.join(dir, name, 'dist', file)).equals(
+            readFileSync(path.join(repoRoot, 'actions', name, 'dist', file)),
+          ),
+          file,
+        ).toBe(true);
       }
     });
 
@@ -155,7 +176,10 @@ describe('release v1.0.0', () => {
 
     it.each(actions)('runs %s from the clone: no inputs → its one error line, exit 1', async (name) => {
       const fromClone = await runBundledAction(path.join(dir, name), { inputs: {}, timeoutMs: 60_000 });
-      const fromCheckout = await runBundledAction(path.join(repoRoot, 'actions', name), { inputs: {}, timeoutMs: 60_000 });
+      const fromCheckout = await runBundledAction(path.join(repoRoot, 'actions', name), {
+        inputs: {},
+        timeoutMs: 60_000,
+      });
       const errors = fromClone.annotations.filter((a) => a.level === 'error').map((a) => a.message);
       expect(fromClone.exitCode).toBe(1);
       expect(errors).toHaveLength(1);
@@ -183,7 +207,12 @@ describe('release v1.0.0', () => {
       expect(now['refs/tags/v1.0.0']).toBe(before['refs/tags/v1.0.0']);
       expect(now['refs/tags/v1']).toBe(`commit ${second}`);
       expect(now['refs/tags/v1.1.0']).toMatch(new RegExp(`^tag [0-9a-f]{40} ${second}$`));
-      expect(Object.keys(now).sort()).toEqual(['refs/heads/releases/v1', 'refs/tags/v1', 'refs/tags/v1.0.0', 'refs/tags/v1.1.0']);
+      expect(Object.keys(now).sort()).toEqual([
+        'refs/heads/releases/v1',
+        'refs/tags/v1',
+        'refs/tags/v1.0.0',
+        'refs/tags/v1.1.0',
+      ]);
     });
 
     it('a clone at v1 names v1.1.0 inside; a clone at v1.0.0 still names v1.0.0', () => {
@@ -197,8 +226,14 @@ describe('release v1.0.0', () => {
 
 describe('what the release script refuses, with the remote unchanged', () => {
   it.each([
-    ['1.0.0', 'release: v1.0.0 already exists on the remote; a released version is never replaced (release the next version)'],
-    ['1.1.0', 'release: v1.1.0 already exists on the remote; a released version is never replaced (release the next version)'],
+    [
+      '1.0.0',
+      'release: v1.0.0 already exists on the remote; a released version is never replaced (release the next version)',
+    ],
+    [
+      '1.1.0',
+      'release: v1.1.0 already exists on the remote; a released version is never replaced (release the next version)',
+    ],
     ['1.0.5', 'release: v1.0.5 is not greater than the last release v1.1.0 of v1'],
     ['1.5.0', `release: ${changelog} has no section "## [1.5.0] - YYYY-MM-DD"`],
     ['v1.2.0', 'release: "v1.2.0" is not a release version X.Y.Z (semver, no "v", no pre-release)'],
@@ -221,7 +256,9 @@ describe('what the release script refuses, with the remote unchanged', () => {
     writeFileSync(undated, '# Changelog\n\n## [1.2.0]\n\n### Added\n- x\n');
     const before = refs();
     const r = release('1.2.0', '--changelog', undated);
-    expect(r.stderr).toBe(`release: ${undated}: the heading of 1.2.0 needs a date "## [1.2.0] - YYYY-MM-DD" (line 3)\n`);
+    expect(r.stderr).toBe(
+      `release: ${undated}: the heading of 1.2.0 needs a date "## [1.2.0] - YYYY-MM-DD" (line 3)\n`,
+    );
     expect(r.status).toBe(1);
     expect(refs()).toEqual(before);
   });
@@ -230,8 +267,16 @@ describe('what the release script refuses, with the remote unchanged', () => {
 describe('the tree folder is replaced, so the script refuses one that is not a release tree', () => {
   it.each([
     ['the checkout', repoRoot, `release: --tree ${repoRoot} holds the checkout; give a new or empty folder`],
-    ['a folder above it', path.dirname(repoRoot), `release: --tree ${path.dirname(repoRoot)} holds the checkout; give a new or empty folder`],
-    ['a folder with other files', work, `release: --tree ${work} is not empty and holds no release tree; give a new or empty folder`],
+    [
+      'a folder above it',
+      path.dirname(repoRoot),
+      `release: --tree ${path.dirname(repoRoot)} holds the checkout; give a new or empty folder`,
+    ],
+    [
+      'a folder with other files',
+      work,
+      `release: --tree ${work} is not empty and holds no release tree; give a new or empty folder`,
+    ],
   ])('%s', (_what, tree, message) => {
     const before = refs();
     const listing = filesUnder(tree === work ? work : path.join(repoRoot, 'actions/canary')).length;
@@ -243,11 +288,15 @@ describe('the tree folder is replaced, so the script refuses one that is not a r
   });
 
   it('a remote git would read as an option', () => {
-    const r = spawnSync(process.execPath, ['scripts/release.ts', '1.2.0', '--remote', '-uevil', '--use-dist', '--allow-dirty'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, GITHUB_ACTIONS: '' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['scripts/release.ts', '1.2.0', '--remote', '-uevil', '--use-dist', '--allow-dirty'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_ACTIONS: '' },
+      },
+    );
     expect(r.stderr).toBe('release: --remote "-uevil" is not a remote name, URL or path\n');
     expect(r.status).toBe(1);
   });
@@ -282,7 +331,9 @@ describe('prepare, then publish (the workflow signs in between)', () => {
     const r = release('1.4.0', '--stage', 'publish', '--tree', tree);
     expect(r.status).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe(`release: the release tree ${tree} does not verify:`);
-    expect(r.stderr).toMatch(/^ {2}\.github\/workflows\/ci\.yml: org\/spikeformer-actions\/security-scan@v1\.3\.0 does not use the release ref v1\.4\.0$/m);
+    expect(r.stderr).toMatch(
+      /^ {2}\.github\/workflows\/ci\.yml: org\/spikeformer-actions\/security-scan@v1\.3\.0 does not use the release ref v1\.4\.0$/m,
+    );
     expect(refs()).toEqual(before);
   });
 });

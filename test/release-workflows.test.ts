@@ -27,17 +27,24 @@ const NODE24_PINS: Record<string, string> = {
 
 const release = path.join(repoRoot, '.github/workflows/release.yml');
 const yamlUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(e.parentPath, e.name));
-const pinned = [...yamlUnder(path.join(repoRoot, '.github/workflows')), ...yamlUnder(path.join(repoRoot, 'workflows-examples'))];
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+const pinned = [
+  ...yamlUnder(path.join(repoRoot, '.github/workflows')),
+  ...yamlUnder(path.join(repoRoot, 'workflows-examples')),
+];
 
 /** `uses:` lines that name another repository's action: [file:line, reference, comment]. */
 function thirdPartyUses(file: string): [string, string, string][] {
   const found: [string, string, string][] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    const m = /^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(.*))?$/.exec(line);
-    if (!m || m[1]?.startsWith('./') || m[1]?.startsWith('org/spikeformer-actions/')) return;
-    found.push([`${path.relative(repoRoot, file)}:${i + 1}`, m[1] ?? '', (m[2] ?? '').trim()]);
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const m = /^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(.*))?$/.exec(line);
+      if (!m || m[1]?.startsWith('./') || m[1]?.startsWith('org/spikeformer-actions/')) return;
+      found.push([`${path.relative(repoRoot, file)}:${i + 1}`, m[1] ?? '', (m[2] ?? '').trim()]);
+    });
   return found;
 }
 
@@ -57,7 +64,14 @@ describe('release workflow', () => {
     const wf = parse(readFileSync(release, 'utf8')) as {
       on: Record<string, { inputs: Record<string, { required: boolean }> }>;
       permissions: Record<string, string>;
-      jobs: Record<string, { needs?: string; permissions?: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+      jobs: Record<
+        string,
+        {
+          needs?: string;
+          permissions?: Record<string, string>;
+          steps: { uses?: string; run?: string; with?: Record<string, string> }[];
+        }
+      >;
     };
     expect(Object.keys(wf.on)).toEqual(['workflow_dispatch']);
     expect(wf.on.workflow_dispatch?.inputs.version?.required).toBe(true);
@@ -66,11 +80,19 @@ describe('release workflow', () => {
     expect(job?.needs).toBe('test');
     expect(job?.permissions).toEqual({ contents: 'write', 'id-token': 'write', attestations: 'write' });
     const sign = job?.steps.find((s) => s.uses === './release-tree/sign');
-    expect(sign?.with).toEqual({ files: 'release-tree/*/dist/**', attest: 'slsa-provenance', 'output-dir': 'release-attestation' });
+    expect(sign?.with).toEqual({
+      files: 'release-tree/*/dist/**',
+      attest: 'slsa-provenance',
+      'output-dir': 'release-attestation',
+    });
     const runs = job?.steps.map((s) => s.run ?? '').join('\n') ?? '';
-    expect(runs).toContain('scripts/release.ts "$VERSION" --stage prepare --remote origin --tree release-tree --notes release-notes.md');
+    expect(runs).toContain(
+      'scripts/release.ts "$VERSION" --stage prepare --remote origin --tree release-tree --notes release-notes.md',
+    );
     expect(runs).toContain('scripts/release.ts "$VERSION" --stage publish --remote origin --tree release-tree');
-    expect(runs).toContain('gh release create "v$VERSION" --draft --verify-tag --title "v$VERSION" --notes-file release-notes.md provenance.sigstore.json SHA256SUMS\n');
+    expect(runs).toContain(
+      'gh release create "v$VERSION" --draft --verify-tag --title "v$VERSION" --notes-file release-notes.md provenance.sigstore.json SHA256SUMS\n',
+    );
     expect(runs).toContain('gh release edit "v$VERSION" --draft=false');
     // The input reaches the shell only through the environment.
     expect(readFileSync(release, 'utf8')).not.toMatch(/run:.*\$\{\{\s*inputs\./);
@@ -79,14 +101,17 @@ describe('release workflow', () => {
 });
 
 describe('third-party actions', () => {
-  it.each(pinned.map((f) => [path.relative(repoRoot, f), f]))('%s pins each by commit at a Node 24 version, with the version as a comment', (_shown, file) => {
-    const uses = thirdPartyUses(file);
-    for (const [where, ref, comment] of uses) {
-      expect(ref, where).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
-      expect(NODE24_PINS[ref], `${where}: ${ref} is not a known node24 pin`).toBeDefined();
-      expect(comment, where).toBe(NODE24_PINS[ref]);
-    }
-  });
+  it.each(pinned.map((f) => [path.relative(repoRoot, f), f]))(
+    '%s pins each by commit at a Node 24 version, with the version as a comment',
+    (_shown, file) => {
+      const uses = thirdPartyUses(file);
+      for (const [where, ref, comment] of uses) {
+        expect(ref, where).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        expect(NODE24_PINS[ref], `${where}: ${ref} is not a known node24 pin`).toBeDefined();
+        expect(comment, where).toBe(NODE24_PINS[ref]);
+      }
+    },
+  );
 
   it('the release workflow and the templates use pinned actions at all', () => {
     expect(thirdPartyUses(release).length).toBe(2);
@@ -98,7 +123,12 @@ describe('dependabot', () => {
   it('updates github-actions in every folder with workflows, and npm', () => {
     const config = parse(readFileSync(path.join(repoRoot, '.github/dependabot.yml'), 'utf8')) as {
       version: number;
-      updates: { 'package-ecosystem': string; directory?: string; directories?: string[]; schedule: { interval: string } }[];
+      updates: {
+        'package-ecosystem': string;
+        directory?: string;
+        directories?: string[];
+        schedule: { interval: string };
+      }[];
     };
     expect(config.version).toBe(2);
     expect(config.updates.map((u) => u['package-ecosystem'])).toEqual(['github-actions', 'npm']);

@@ -20,7 +20,10 @@ describe('assemble-release', () => {
     // A workflow that uses each action at @v1 resolves against the tree.
     const steps = result.actions.map((name) => `      - uses: ${REPO}/${name}@v1`).join('\n');
     mkdirSync(path.join(out, '.github/workflows'), { recursive: true });
-    writeFileSync(path.join(out, '.github/workflows/probe.yml'), `on: push\njobs:\n  all:\n    runs-on: ubuntu-latest\n    steps:\n${steps}\n`);
+    writeFileSync(
+      path.join(out, '.github/workflows/probe.yml'),
+      `on: push\njobs:\n  all:\n    runs-on: ubuntu-latest\n    steps:\n${steps}\n`,
+    );
     expect(unresolvedUses(out, REPO, 'v1')).toEqual([]);
     for (const name of result.actions) {
       expect(existsSync(path.join(out, name, 'dist/index.js'))).toBe(true);
@@ -42,7 +45,10 @@ describe('assemble-release', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'sf-release-bad-'));
     mkdirSync(path.join(out, '.github/workflows'), { recursive: true });
     mkdirSync(path.join(out, 'canary'));
-    writeFileSync(path.join(out, 'canary/action.yml'), 'name: c\ndescription: d\nruns:\n  using: node24\n  main: dist/index.js\n');
+    writeFileSync(
+      path.join(out, 'canary/action.yml'),
+      'name: c\ndescription: d\nruns:\n  using: node24\n  main: dist/index.js\n',
+    );
     writeFileSync(
       path.join(out, '.github/workflows/w.yml'),
       `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${REPO}/canary@v1\n      - uses: ${REPO}/nope@v1\n      - uses: ${REPO}/canary@main\n  b:\n    uses: ${REPO}/.github/workflows/missing.yml@v1\n`,
@@ -57,9 +63,13 @@ describe('assemble-release', () => {
   });
 
   it('rewrites every reference to the release ref', () => {
-    expect(rewriteRefs(`uses: ${REPO}/sbom@main\nuses: ${REPO}/.github/workflows/ci.yml@feature/x\nuses: actions/checkout@v4`, REPO, 'v1.2.3')).toBe(
-      `uses: ${REPO}/sbom@v1.2.3\nuses: ${REPO}/.github/workflows/ci.yml@v1.2.3\nuses: actions/checkout@v4`,
-    );
+    expect(
+      rewriteRefs(
+        `uses: ${REPO}/sbom@main\nuses: ${REPO}/.github/workflows/ci.yml@feature/x\nuses: actions/checkout@v4`,
+        REPO,
+        'v1.2.3',
+      ),
+    ).toBe(`uses: ${REPO}/sbom@v1.2.3\nuses: ${REPO}/.github/workflows/ci.yml@v1.2.3\nuses: actions/checkout@v4`);
   });
 });
 
@@ -83,7 +93,20 @@ describe('versions and the changelog', () => {
     expect(parseVersion(text)).toEqual(version);
   });
 
-  it.each(['v1.0.0', '1.0', '1', '01.0.0', '1.00.0', '1.0.0-rc.1', '1.0.0+build', ' 1.0.0', '1.0.0\n', '1.0.-1', '9999999999.0.0', ''])('%j is not', (text) => {
+  it.each([
+    'v1.0.0',
+    '1.0',
+    '1',
+    '01.0.0',
+    '1.00.0',
+    '1.0.0-rc.1',
+    '1.0.0+build',
+    ' 1.0.0',
+    '1.0.0\n',
+    '1.0.-1',
+    '9999999999.0.0',
+    '',
+  ])('%j is not', (text) => {
     expect(parseVersion(text)).toBeUndefined();
   });
 
@@ -122,15 +145,33 @@ describe('versions and the changelog', () => {
   ].join('\n');
 
   it('takes a section up to the next heading, and the last one up to the link definitions', () => {
-    expect(changelogSection(changelog, '1.1.0')).toEqual({ date: '2026-12-06', notes: '### Fixed\n- sign: one line per subject.' });
-    expect(changelogSection(changelog, '1.0.0')).toEqual({ date: '2026-11-27', notes: '### Added\n- The nine actions.' });
+    expect(changelogSection(changelog, '1.1.0')).toEqual({
+      date: '2026-12-06',
+      notes: '### Fixed\n- sign: one line per subject.',
+    });
+    expect(changelogSection(changelog, '1.0.0')).toEqual({
+      date: '2026-11-27',
+      notes: '### Added\n- The nine actions.',
+    });
   });
 
   it.each([
     ['1.2.0', changelog, 'CHANGELOG.md has no section "## [1.2.0] - YYYY-MM-DD"'],
-    ['1.0.0', '## [1.0.0]\n- x\n', 'CHANGELOG.md: the heading of 1.0.0 needs a date "## [1.0.0] - YYYY-MM-DD" (line 1)'],
-    ['1.0.0', '## [1.0.0] - 2026-02-30\n- x\n', 'CHANGELOG.md: the heading of 1.0.0 needs a date "## [1.0.0] - YYYY-MM-DD" (line 1)'],
-    ['1.0.0', '# C\n\n## [1.0.0] - 2026-02-03\n\n## [0.9.0] - 2026-01-01\n- x\n', 'CHANGELOG.md: the section of 1.0.0 is empty (line 3)'],
+    [
+      '1.0.0',
+      '## [1.0.0]\n- x\n',
+      'CHANGELOG.md: the heading of 1.0.0 needs a date "## [1.0.0] - YYYY-MM-DD" (line 1)',
+    ],
+    [
+      '1.0.0',
+      '## [1.0.0] - 2026-02-30\n- x\n',
+      'CHANGELOG.md: the heading of 1.0.0 needs a date "## [1.0.0] - YYYY-MM-DD" (line 1)',
+    ],
+    [
+      '1.0.0',
+      '# C\n\n## [1.0.0] - 2026-02-03\n\n## [0.9.0] - 2026-01-01\n- x\n',
+      'CHANGELOG.md: the section of 1.0.0 is empty (line 3)',
+    ],
     ['1.0.0', '## [1.0.0.1] - 2026-02-03\n- x\n', 'CHANGELOG.md has no section "## [1.0.0] - YYYY-MM-DD"'],
   ])('%s in a changelog without a usable section is refused', (version, text, message) => {
     expect(() => changelogSection(text, version)).toThrow(message);
@@ -149,7 +190,10 @@ describe('release tree checks', () => {
   function tree(using = 'node24'): string {
     const out = temp('sf-release-verify-');
     mkdirSync(path.join(out, 'canary/dist'), { recursive: true });
-    writeFileSync(path.join(out, 'canary/action.yml'), `name: c\ndescription: d\nruns:\n  using: ${using}\n  main: dist/index.js\n  post: dist/post/index.js\n`);
+    writeFileSync(
+      path.join(out, 'canary/action.yml'),
+      `name: c\ndescription: d\nruns:\n  using: ${using}\n  main: dist/index.js\n  post: dist/post/index.js\n`,
+    );
     writeFileSync(path.join(out, 'canary/dist/index.js'), '');
     writeFileSync(path.join(out, 'canary/dist/package.json'), '{"type":"module"}');
     return out;
@@ -166,7 +210,10 @@ describe('release tree checks', () => {
   it('names every problem: runtime, missing files, a missing or extra action, a reference at another ref or to nothing', () => {
     const out = tree('node20');
     mkdirSync(path.join(out, 'extra'));
-    writeFileSync(path.join(out, 'extra/action.yml'), 'name: e\ndescription: e\nruns:\n  using: node24\n  main: dist/index.js\n');
+    writeFileSync(
+      path.join(out, 'extra/action.yml'),
+      'name: e\ndescription: e\nruns:\n  using: node24\n  main: dist/index.js\n',
+    );
     writeFileSync(path.join(out, 'canary/README.md'), `uses: ${REPO}/canary@v1\n\nuses: ${REPO}/nope@v1.2.3\n`);
     expect(verifyReleaseTree(out, { repository: REPO, ref: 'v1.2.3', actions: ['canary', 'sbom'] })).toEqual([
       'canary/action.yml: runs.using is "node20", not node24',
@@ -194,7 +241,9 @@ describe('release tree checks', () => {
     expect(readme).toContain(`uses: ${REPO}/canary@v1.2.3`);
     expect(readme).toContain(`${REPO}/<name>@v1\``);
     expect(readme).toContain(`${REPO}/<name>@v1.4.0\``);
-    expect(readFileSync(path.join(out, 'CHANGELOG.md'), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8'));
+    expect(readFileSync(path.join(out, 'CHANGELOG.md'), 'utf8')).toBe(
+      readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8'),
+    );
   });
 });
 

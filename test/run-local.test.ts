@@ -30,7 +30,12 @@ function userProject(): string {
 /** What pnpm does for `pnpm run run-local …` typed in `from`: cwd the root, INIT_CWD `from`. */
 function viaPnpm(from: string, args: string[]) {
   const env = { ...process.env, INIT_CWD: from, npm_lifecycle_event: 'run-local' };
-  return spawnSync(process.execPath, [path.join(repoRoot, 'scripts/run-local.ts'), ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [path.join(repoRoot, 'scripts/run-local.ts'), ...args], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 const outputsOf = (stdout: string): Record<string, string> =>
@@ -75,44 +80,88 @@ describe('run-local resolves paths where the user ran it', { timeout: 180_000 },
   it('run straight with node, the current directory counts and a stray INIT_CWD does not', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: repoRoot };
     delete env.npm_lifecycle_event;
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/run-local.ts'), 'quality-gate', 'ci/inputs.yml'], { cwd: project, env, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'scripts/run-local.ts'), 'quality-gate', 'ci/inputs.yml'],
+      { cwd: project, env, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(outputsOf(r.stdout)['tests-total']).toBe('3');
   });
 
   it('through pnpm itself, typed in the caller directory', () => {
     const pnpm = path.join(repoRoot, '.ci/tools/node_modules/.bin/pnpm');
-    const r = spawnSync(pnpm, ['--dir', repoRoot, 'run', '--silent', 'run-local', 'quality-gate', 'ci/inputs.yml', '--workspace', '.'], {
-      cwd: project,
-      env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      pnpm,
+      ['--dir', repoRoot, 'run', '--silent', 'run-local', 'quality-gate', 'ci/inputs.yml', '--workspace', '.'],
+      {
+        cwd: project,
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(outputsOf(r.stdout)['tests-total']).toBe('3');
   });
 
   it('through the README command, bash scripts/dev run-local, typed in the caller directory', () => {
-    const r = spawnSync('bash', [path.join(repoRoot, 'scripts/dev'), 'run-local', 'quality-gate', 'ci/inputs.yml', '--workspace', '.'], {
-      cwd: project,
-      env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      'bash',
+      [path.join(repoRoot, 'scripts/dev'), 'run-local', 'quality-gate', 'ci/inputs.yml', '--workspace', '.'],
+      {
+        cwd: project,
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(outputsOf(r.stdout)['tests-total']).toBe('3');
     expect(existsSync(path.join(repoRoot, 'gate.json'))).toBe(false);
   });
 
   it.each([
-    ['a missing inputs file', ['quality-gate', 'ci/nope.yml'], (p: string) => `run-local: inputs file ci/nope.yml not found (${p}/ci/nope.yml)`],
-    ['a missing workspace', ['quality-gate', 'ci/inputs.yml', '--workspace', 'gone'], (p: string) => `run-local: workspace gone not found (${p}/gone)`],
-    ['a workspace that is a file', ['quality-gate', 'ci/inputs.yml', '--workspace', 'a-file.txt'], (p: string) => `run-local: workspace a-file.txt is not a directory (${p}/a-file.txt)`],
-    ['a missing event file', ['quality-gate', 'ci/inputs.yml', '--event', 'event.json'], (p: string) => `run-local: event file event.json not found (${p}/event.json)`],
-    ['an inputs file that is not YAML', ['quality-gate', 'ci/broken.yml'], () => /^run-local: ci\/broken\.yml: invalid YAML: .+$/],
-    ['an input the action does not declare', ['quality-gate', 'ci/unknown.yml'], () => `run-local: ci/unknown.yml: quality-gate has no input 'no-such-input'`],
-    ['an unknown action', ['no-such-action', 'ci/inputs.yml'], () => /^run-local: no action named no-such-action \(actions: benchmark-gate, .*\)$/],
-    ['an option without its value', ['quality-gate', 'ci/inputs.yml', '--workspace'], () => 'run-local: --workspace needs a value'],
+    [
+      'a missing inputs file',
+      ['quality-gate', 'ci/nope.yml'],
+      (p: string) => `run-local: inputs file ci/nope.yml not found (${p}/ci/nope.yml)`,
+    ],
+    [
+      'a missing workspace',
+      ['quality-gate', 'ci/inputs.yml', '--workspace', 'gone'],
+      (p: string) => `run-local: workspace gone not found (${p}/gone)`,
+    ],
+    [
+      'a workspace that is a file',
+      ['quality-gate', 'ci/inputs.yml', '--workspace', 'a-file.txt'],
+      (p: string) => `run-local: workspace a-file.txt is not a directory (${p}/a-file.txt)`,
+    ],
+    [
+      'a missing event file',
+      ['quality-gate', 'ci/inputs.yml', '--event', 'event.json'],
+      (p: string) => `run-local: event file event.json not found (${p}/event.json)`,
+    ],
+    [
+      'an inputs file that is not YAML',
+      ['quality-gate', 'ci/broken.yml'],
+      () => /^run-local: ci\/broken\.yml: invalid YAML: .+$/,
+    ],
+    [
+      'an input the action does not declare',
+      ['quality-gate', 'ci/unknown.yml'],
+      () => `run-local: ci/unknown.yml: quality-gate has no input 'no-such-input'`,
+    ],
+    [
+      'an unknown action',
+      ['no-such-action', 'ci/inputs.yml'],
+      () => /^run-local: no action named no-such-action \(actions: benchmark-gate, .*\)$/,
+    ],
+    [
+      'an option without its value',
+      ['quality-gate', 'ci/inputs.yml', '--workspace'],
+      () => 'run-local: --workspace needs a value',
+    ],
   ])('%s is one clear error line', (_what, args, expected) => {
     const r = viaPnpm(project, args);
     expect(r.status).toBe(2);

@@ -38,7 +38,15 @@ function report(slow: boolean): string {
     return {
       name: `test_case_${i}`,
       fullname: `tests/test_perf.py::test_case_${i}`,
-      stats: { min: sorted[0], max: sorted[samples - 1], mean, median: sorted[samples >> 1], rounds: samples, iterations: 1, data },
+      stats: {
+        min: sorted[0],
+        max: sorted[samples - 1],
+        mean,
+        median: sorted[samples >> 1],
+        rounds: samples,
+        iterations: 1,
+        data,
+      },
     };
   });
   return JSON.stringify({ machine_info: { node: 'bench' }, commit_info: {}, benchmarks: list, version: '5.2.3' });
@@ -69,7 +77,10 @@ async function scenario(historyRuns: number): Promise<boolean> {
       timeoutMs: 600_000,
     });
     const wall = performance.now() - started;
-    const timing = /compared (\d+) benchmark\(s\) against (\d+) baseline run\(s\) in (\d+) ms, CPU (\d+) ms \(reading took (\d+) ms\)/.exec(step.stdout);
+    const timing =
+      /compared (\d+) benchmark\(s\) against (\d+) baseline run\(s\) in (\d+) ms, CPU (\d+) ms \(reading took (\d+) ms\)/.exec(
+        step.stdout,
+      );
     if (!timing) throw new Error(`no timing line in the action's log:\n${step.stdout}\n${step.stderr}`);
     const expected = Math.ceil(benchmarks / slowedEvery);
     console.log(
@@ -78,7 +89,9 @@ async function scenario(historyRuns: number): Promise<boolean> {
     );
     console.log(`  compare (tests, estimates, Holm): ${timing[3]} ms wall, ${timing[4]} ms CPU`);
     console.log(`  reading report (${size(path.join(workspace, 'current.json'))}) + history: ${timing[5]} ms`);
-    console.log(`  whole step (node start → exit, incl. writing ${size(path.join(workspace, 'out.json'))}): ${Math.round(wall)} ms`);
+    console.log(
+      `  whole step (node start → exit, incl. writing ${size(path.join(workspace, 'out.json'))}): ${Math.round(wall)} ms`,
+    );
     console.log(
       `  status ${step.outputs.status}: ${step.outputs.regressions} regression(s) (${expected} benchmarks were made 15% slower), ${step.outputs.unchanged} unchanged, ${step.outputs.inconclusive} inconclusive`,
     );

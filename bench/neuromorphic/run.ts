@@ -44,7 +44,13 @@ const inputs: Record<string, string> = {
   'reset-mode': 'zero',
   results: 'results.json',
 };
-const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: path.join(ws, 'output'), GITHUB_STEP_SUMMARY: path.join(ws, 'summary'), GITHUB_STATE: path.join(ws, 'state') };
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  GITHUB_WORKSPACE: ws,
+  GITHUB_OUTPUT: path.join(ws, 'output'),
+  GITHUB_STEP_SUMMARY: path.join(ws, 'summary'),
+  GITHUB_STATE: path.join(ws, 'state'),
+};
 for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
 const started = performance.now();
 const child = spawnSync(process.execPath, [dist], { cwd: ws, env, encoding: 'utf8', timeout: 600_000 });
@@ -55,11 +61,21 @@ if (child.status !== 0) {
 }
 interface Backend {
   name: string;
-  metrics: { wall_ms_per_step: number; synaptic_events_per_s: number | null; spike_count_total: number | null; rate_cosine_vs_ref: number | null };
+  metrics: {
+    wall_ms_per_step: number;
+    synaptic_events_per_s: number | null;
+    spike_count_total: number | null;
+    rate_cosine_vs_ref: number | null;
+  };
   energy: { synops: number; neuron_updates: number; joules_est: number | null };
 }
-const results = JSON.parse(readFileSync(path.join(ws, 'results.json'), 'utf8')) as { graph: { neurons: number; synapses: number }; backends: Backend[] };
-console.log(`cnn_sinabs.nir: ${results.graph.neurons} neurons, ${results.graph.synapses} synapses; ${steps} steps, 1 sample, Bernoulli input rate ${rate}; node ${process.version}`);
+const results = JSON.parse(readFileSync(path.join(ws, 'results.json'), 'utf8')) as {
+  graph: { neurons: number; synapses: number };
+  backends: Backend[];
+};
+console.log(
+  `cnn_sinabs.nir: ${results.graph.neurons} neurons, ${results.graph.synapses} synapses; ${steps} steps, 1 sample, Bernoulli input rate ${rate}; node ${process.version}`,
+);
 console.log('backend           ms/step   synaptic events/s   synaptic events   output spikes   rate cos vs float-ref');
 for (const b of results.backends) {
   const m = b.metrics;

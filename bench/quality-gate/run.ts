@@ -47,7 +47,10 @@ function git(cwd: string, ...gitArgs: string[]): string {
 
 /** The generator of anchor-baselines.md, in TypeScript: same paths, same crc32-based hits. */
 function generate(dir: string): void {
-  const paths = Array.from({ length: FILES }, (_, i) => `src/pkg${String(Math.floor(i / 100)).padStart(3, '0')}/mod${String(i).padStart(5, '0')}.py`);
+  const paths = Array.from(
+    { length: FILES },
+    (_, i) => `src/pkg${String(Math.floor(i / 100)).padStart(3, '0')}/mod${String(i).padStart(5, '0')}.py`,
+  );
   const step = LINES_PER_FILE / CHANGED_PER_FILE;
   git(dir, 'init', '-q', '-b', 'base');
   git(dir, 'config', 'user.email', 'bench@example.invalid');
@@ -76,8 +79,11 @@ function generate(dir: string): void {
   for (const pkg of packages) {
     out.push(`<package name="${pkg.replaceAll('/', '.')}" line-rate="0.8" branch-rate="0" complexity="0"><classes>\n`);
     for (const p of paths.filter((q) => path.posix.dirname(q) === pkg)) {
-      out.push(`<class name="${path.posix.basename(p)}" filename="${p}" line-rate="0.8" branch-rate="0" complexity="0"><methods/><lines>\n`);
-      for (let n = 1; n <= LINES_PER_FILE; n++) out.push(`<line number="${n}" hits="${crc32(`${p}:${n}`) % 10 < 8 ? 1 : 0}"/>\n`);
+      out.push(
+        `<class name="${path.posix.basename(p)}" filename="${p}" line-rate="0.8" branch-rate="0" complexity="0"><methods/><lines>\n`,
+      );
+      for (let n = 1; n <= LINES_PER_FILE; n++)
+        out.push(`<line number="${n}" hits="${crc32(`${p}:${n}`) % 10 < 8 ? 1 : 0}"/>\n`);
       out.push('</lines></class>\n');
     }
     out.push('</classes></package>\n');
@@ -96,11 +102,22 @@ interface Sample {
 
 function timed(cmd: string, cmdArgs: string[], cwd: string, env: NodeJS.ProcessEnv, expectedStatus = 0): Sample {
   const stats = path.join(tmpdir(), `qg-bench-time-${process.pid}.txt`);
-  const r = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', stats, cmd, ...cmdArgs], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
-  if (r.status !== expectedStatus) throw new Error(`${cmd} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+  const r = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', stats, cmd, ...cmdArgs], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
+  });
+  if (r.status !== expectedStatus)
+    throw new Error(`${cmd} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   const [wall, user, sys, rssKiB] = readFileSync(stats, 'utf8').trim().split(/\s+/).slice(-4).map(Number);
   rmSync(stats, { force: true });
-  return { wallS: wall ?? Number.NaN, cpuS: (user ?? Number.NaN) + (sys ?? Number.NaN), peakMiB: (rssKiB ?? Number.NaN) / 1024 };
+  return {
+    wallS: wall ?? Number.NaN,
+    cpuS: (user ?? Number.NaN) + (sys ?? Number.NaN),
+    peakMiB: (rssKiB ?? Number.NaN) / 1024,
+  };
 }
 
 function median(values: number[]): number {
@@ -129,15 +146,22 @@ try {
   const bundle = path.join(repoRoot, 'actions/quality-gate/dist/index.js');
   if (!existsSync(bundle)) {
     console.log('bundling actions/quality-gate …');
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bundle.ts'), 'quality-gate'], { cwd: repoRoot, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bundle.ts'), 'quality-gate'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
   }
   const t0 = performance.now();
   generate(repo);
   const report = path.join(scratch, 'coverage.xml');
   const diffFile = path.join(scratch, 'pr.diff');
   const reportBytes = readFileSync(report).length;
-  const diffLines = readFileSync(diffFile, 'utf8').split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
-  console.log(`input: ${FILES * LINES_PER_FILE} <line> entries in ${FILES} files (${(reportBytes / 1e6).toFixed(2)} MB), ${diffLines} added lines; generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const diffLines = readFileSync(diffFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
+  console.log(
+    `input: ${FILES * LINES_PER_FILE} <line> entries in ${FILES} files (${(reportBytes / 1e6).toFixed(2)} MB), ${diffLines} added lines; generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const runnerFiles = (tag: string): NodeJS.ProcessEnv => {
     const dir = path.join(scratch, `runner-${tag}`);
@@ -158,29 +182,82 @@ try {
   writeFileSync(path.join(repo, '.git/info/exclude'), '.bench/\n');
   writeFileSync(path.join(repo, '.bench/coverage.xml'), readFileSync(report));
   writeFileSync(path.join(repo, '.bench/pr.diff'), readFileSync(diffFile));
-  const base = { ...process.env, GITHUB_WORKSPACE: repo, GITHUB_ACTIONS: 'true', 'INPUT_COVERAGE': '.bench/coverage.xml', 'INPUT_MAX-ANNOTATIONS': '10', 'INPUT_MIN-DIFF-COVERAGE': '0' };
-  const oursGitEnv = { ...base, ...runnerFiles('git'), 'INPUT_DIFF-BASE': 'base', 'INPUT_JSON-FILE': '.bench/git.json' };
-  const oursFileEnv = { ...base, ...runnerFiles('file'), 'INPUT_DIFF-FILE': '.bench/pr.diff', 'INPUT_JSON-FILE': '.bench/file.json' };
+  const base = {
+    ...process.env,
+    GITHUB_WORKSPACE: repo,
+    GITHUB_ACTIONS: 'true',
+    INPUT_COVERAGE: '.bench/coverage.xml',
+    'INPUT_MAX-ANNOTATIONS': '10',
+    'INPUT_MIN-DIFF-COVERAGE': '0',
+  };
+  const oursGitEnv = {
+    ...base,
+    ...runnerFiles('git'),
+    'INPUT_DIFF-BASE': 'base',
+    'INPUT_JSON-FILE': '.bench/git.json',
+  };
+  const oursFileEnv = {
+    ...base,
+    ...runnerFiles('file'),
+    'INPUT_DIFF-FILE': '.bench/pr.diff',
+    'INPUT_JSON-FILE': '.bench/file.json',
+  };
 
   const results = measureInRounds([
-    { name: 'diff-cover 7.4 (git diff, --json-report)', once: () => timed(DIFF_COVER, [report, '--compare-branch=base', '--json-report', path.join(scratch, 'dc.json')], repo, process.env) },
-    { name: 'quality-gate, diff-base (runs git diff)', once: () => timed(process.execPath, [bundle], repo, oursGitEnv) },
+    {
+      name: 'diff-cover 7.4 (git diff, --json-report)',
+      once: () =>
+        timed(
+          DIFF_COVER,
+          [report, '--compare-branch=base', '--json-report', path.join(scratch, 'dc.json')],
+          repo,
+          process.env,
+        ),
+    },
+    {
+      name: 'quality-gate, diff-base (runs git diff)',
+      once: () => timed(process.execPath, [bundle], repo, oursGitEnv),
+    },
     { name: 'quality-gate, diff-file', once: () => timed(process.execPath, [bundle], repo, oursFileEnv) },
     // The floor: loading the bundle and failing on "no inputs" (exit 1), no report read.
-    { name: 'quality-gate start-up only (no inputs)', once: () => timed(process.execPath, [bundle], repo, { ...process.env, ...runnerFiles('startup'), GITHUB_WORKSPACE: repo }, 1) },
+    {
+      name: 'quality-gate start-up only (no inputs)',
+      once: () =>
+        timed(
+          process.execPath,
+          [bundle],
+          repo,
+          { ...process.env, ...runnerFiles('startup'), GITHUB_WORKSPACE: repo },
+          1,
+        ),
+    },
   ]);
 
   // Both must report the same result, or the timing means nothing.
-  const dc = JSON.parse(readFileSync(path.join(scratch, 'dc.json'), 'utf8')) as { total_num_lines: number; total_num_violations: number };
+  const dc = JSON.parse(readFileSync(path.join(scratch, 'dc.json'), 'utf8')) as {
+    total_num_lines: number;
+    total_num_violations: number;
+  };
   for (const f of ['git.json', 'file.json'] as const) {
-    const ours = JSON.parse(readFileSync(path.join(repo, '.bench', f), 'utf8')) as { diff: { measured: number; covered: number } };
-    if (ours.diff.measured !== dc.total_num_lines || ours.diff.measured - ours.diff.covered !== dc.total_num_violations) {
-      throw new Error(`results differ: diff-cover ${dc.total_num_lines}/${dc.total_num_violations}, quality-gate (${f}) ${ours.diff.measured}/${ours.diff.measured - ours.diff.covered}`);
+    const ours = JSON.parse(readFileSync(path.join(repo, '.bench', f), 'utf8')) as {
+      diff: { measured: number; covered: number };
+    };
+    if (
+      ours.diff.measured !== dc.total_num_lines ||
+      ours.diff.measured - ours.diff.covered !== dc.total_num_violations
+    ) {
+      throw new Error(
+        `results differ: diff-cover ${dc.total_num_lines}/${dc.total_num_violations}, quality-gate (${f}) ${ours.diff.measured}/${ours.diff.measured - ours.diff.covered}`,
+      );
     }
   }
-  console.log(`same result from all: ${dc.total_num_lines} executable changed lines, ${dc.total_num_violations} uncovered (${(((dc.total_num_lines - dc.total_num_violations) / dc.total_num_lines) * 100).toFixed(3)} %)`);
+  console.log(
+    `same result from all: ${dc.total_num_lines} executable changed lines, ${dc.total_num_violations} uncovered (${(((dc.total_num_lines - dc.total_num_violations) / dc.total_num_lines) * 100).toFixed(3)} %)`,
+  );
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`\nnode ${process.version}, ${RUNS} rounds after 1 warm-up round, load average ${load}, git objects ${args.includes('--loose-objects') ? 'loose' : 'packed'}; wall and CPU (user+sys, child processes included) of the whole process, start-up included\n`);
+  console.log(
+    `\nnode ${process.version}, ${RUNS} rounds after 1 warm-up round, load average ${load}, git objects ${args.includes('--loose-objects') ? 'loose' : 'packed'}; wall and CPU (user+sys, child processes included) of the whole process, start-up included\n`,
+  );
   console.log('| tool | wall median (min–max) | CPU median | peak RSS | wall ratio (min–max) | CPU ratio |');
   console.log('|---|---|---|---|---|---|');
   const reference = results[0]?.samples ?? [];
@@ -194,7 +271,9 @@ try {
       `| ${r.name} | ${median(walls).toFixed(2)} s (${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}) | ${median(r.samples.map((x) => x.cpuS)).toFixed(2)} s | ${median(r.samples.map((x) => x.peakMiB)).toFixed(0)} MiB | ${times(median(wallRatios))} (${times(Math.min(...wallRatios))}–${times(Math.max(...wallRatios))}) | ${times(median(cpuRatios))} |`,
     );
   }
-  console.log('\nratio = diff-cover ÷ this tool, per round (above 1 means faster than diff-cover); medians over the rounds');
+  console.log(
+    '\nratio = diff-cover ÷ this tool, per round (above 1 means faster than diff-cover); medians over the rounds',
+  );
 } finally {
   if (!args.includes('--keep')) rmSync(scratch, { recursive: true, force: true });
   else console.log(`kept ${scratch}`);

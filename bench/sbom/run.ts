@@ -17,7 +17,15 @@ const cdxgenPrefix = process.env.CDXGEN_PREFIX ?? '/tmp/cdxgen-bench';
 const cdxgenBin = path.join(cdxgenPrefix, 'node_modules/@cyclonedx/cdxgen/bin/cdxgen.js');
 
 /** The note's cdxgen figures (2-vCPU machine, Node 20), shown when cdxgen cannot run here. */
-const NOTE_SECONDS: Record<string, string> = { npm: '2.7–3.1', pnpm: '2.1–2.2', yarn: '3.9', poetry: '1.5', uv: '1.5', pip: '1.5', pipenv: '1.5' };
+const NOTE_SECONDS: Record<string, string> = {
+  npm: '2.7–3.1',
+  pnpm: '2.1–2.2',
+  yarn: '3.9',
+  poetry: '1.5',
+  uv: '1.5',
+  pip: '1.5',
+  pipenv: '1.5',
+};
 
 interface Case {
   name: string;
@@ -53,7 +61,13 @@ interface Measure {
   detail: string;
 }
 
-function measure(cmd: string, argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 300_000): Promise<Measure> {
+function measure(
+  cmd: string,
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = 300_000,
+): Promise<Measure> {
   const rssFile = path.join(mkdtempSync(path.join(tmpdir(), 'sbom-bench-rss-')), 'rss');
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
@@ -69,9 +83,17 @@ function measure(cmd: string, argv: string[], cwd: string, env: Record<string, s
     child.on('close', (code) => {
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const usage = existsSync(rssFile) ? (JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number; cpuMs: number }) : undefined;
+      const usage = existsSync(rssFile)
+        ? (JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number; cpuMs: number })
+        : undefined;
       rmSync(path.dirname(rssFile), { recursive: true, force: true });
-      resolve({ ok: code === 0, seconds, rssMiB: usage && usage.maxRssKiB / 1024, cpuSeconds: usage && usage.cpuMs / 1000, detail: code === 0 ? '' : `exit ${String(code)}: ${output.trim().split('\n').slice(-3).join(' | ')}` });
+      resolve({
+        ok: code === 0,
+        seconds,
+        rssMiB: usage && usage.maxRssKiB / 1024,
+        cpuSeconds: usage && usage.cpuMs / 1000,
+        detail: code === 0 ? '' : `exit ${String(code)}: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+      });
     });
   });
 }
@@ -79,7 +101,10 @@ function measure(cmd: string, argv: string[], cwd: string, env: Record<string, s
 function ensureBundle(): void {
   if (existsSync(action)) return;
   console.log('bundling actions/sbom …');
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/bundle.ts'), 'sbom'], { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/bundle.ts'), 'sbom'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('bundling actions/sbom failed');
 }
 
@@ -88,8 +113,13 @@ function ensureCdxgen(): string | undefined {
   if (flag('--no-install')) return `not installed at ${cdxgenPrefix} (--no-install)`;
   console.log(`installing @cyclonedx/cdxgen@${CDXGEN_VERSION} into ${cdxgenPrefix} (outside the repository) …`);
   mkdirSync(cdxgenPrefix, { recursive: true });
-  const r = spawnSync('npm', ['i', '--prefix', cdxgenPrefix, '-E', '--no-audit', '--no-fund', `@cyclonedx/cdxgen@${CDXGEN_VERSION}`], { cwd: tmpdir(), encoding: 'utf8', timeout: 900_000 });
-  if (r.status !== 0 || !existsSync(cdxgenBin)) return `could not be installed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-2).join(' ')}`;
+  const r = spawnSync(
+    'npm',
+    ['i', '--prefix', cdxgenPrefix, '-E', '--no-audit', '--no-fund', `@cyclonedx/cdxgen@${CDXGEN_VERSION}`],
+    { cwd: tmpdir(), encoding: 'utf8', timeout: 900_000 },
+  );
+  if (r.status !== 0 || !existsSync(cdxgenBin))
+    return `could not be installed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-2).join(' ')}`;
   return undefined;
 }
 
@@ -103,12 +133,21 @@ function median(values: number[]): number {
 function writeExtract(name: string, bomFile: string): void {
   const bom = JSON.parse(readFileSync(bomFile, 'utf8')) as {
     metadata: { component?: { 'bom-ref'?: string } };
-    components: Array<{ purl: string; 'bom-ref': string; scope?: string; properties?: Array<{ name: string; value: string }> }>;
+    components: Array<{
+      purl: string;
+      'bom-ref': string;
+      scope?: string;
+      properties?: Array<{ name: string; value: string }>;
+    }>;
     dependencies: Array<{ ref: string; dependsOn?: string[] }>;
   };
   const purlOf = new Map(bom.components.map((c) => [c['bom-ref'], c.purl]));
   const components = bom.components
-    .map((c) => ({ purl: c.purl, scope: c.scope ?? null, dev: (c.properties ?? []).some((p) => p.name === 'cdx:npm:package:development' && p.value === 'true') }))
+    .map((c) => ({
+      purl: c.purl,
+      scope: c.scope ?? null,
+      dev: (c.properties ?? []).some((p) => p.name === 'cdx:npm:package:development' && p.value === 'true'),
+    }))
     .sort((a, b) => (a.purl < b.purl ? -1 : 1));
   const edges: Array<[string, string]> = [];
   for (const d of bom.dependencies) {
@@ -157,10 +196,27 @@ async function main(): Promise<void> {
       );
       if (!cdxgenProblem) {
         theirs.push(
-          await measure(process.execPath, [cdxgenBin, '-t', c.cdxgenType, '--no-install-deps', '--no-babel', '--no-recurse', '--spec-version', '1.6', '-o', 'cdxgen.cdx.json', '.'], ws, {
-            FETCH_LICENSE: 'false',
-            CDXGEN_NO_BANNER: 'true',
-          }),
+          await measure(
+            process.execPath,
+            [
+              cdxgenBin,
+              '-t',
+              c.cdxgenType,
+              '--no-install-deps',
+              '--no-babel',
+              '--no-recurse',
+              '--spec-version',
+              '1.6',
+              '-o',
+              'cdxgen.cdx.json',
+              '.',
+            ],
+            ws,
+            {
+              FETCH_LICENSE: 'false',
+              CDXGEN_NO_BANNER: 'true',
+            },
+          ),
         );
       }
     }
@@ -193,25 +249,64 @@ async function main(): Promise<void> {
         `${speedup.toFixed(1)}×`,
         `${(theirCpu / oursCpu).toFixed(1)}×`,
       ]);
-      if (flag('--refresh-cdxgen-extracts') && (c.name === 'npm' || c.name === 'pnpm')) writeExtract(c.name, path.join(ws, 'cdxgen.cdx.json'));
+      if (flag('--refresh-cdxgen-extracts') && (c.name === 'npm' || c.name === 'pnpm'))
+        writeExtract(c.name, path.join(ws, 'cdxgen.cdx.json'));
     } else {
       const note = NOTE_SECONDS[c.name] ?? '?';
-      rows.push([c.name, `${oursS.toFixed(2)} s`, `${oursCpu.toFixed(2)} s`, `${oursRss.toFixed(0)} MiB`, String(oursBom.components.length), `${note} s (note, not measured here)`, '—', '—', '—', '—', '—']);
+      rows.push([
+        c.name,
+        `${oursS.toFixed(2)} s`,
+        `${oursCpu.toFixed(2)} s`,
+        `${oursRss.toFixed(0)} MiB`,
+        String(oursBom.components.length),
+        `${note} s (note, not measured here)`,
+        '—',
+        '—',
+        '—',
+        '—',
+        '—',
+      ]);
     }
     rmSync(ws, { recursive: true, force: true });
   }
-  const headers = ['lockfile', 'ours wall', 'ours CPU', 'ours peak RSS', 'ours comps', `cdxgen ${CDXGEN_VERSION} wall`, 'cdxgen CPU', 'cdxgen peak RSS', 'cdxgen comps', 'wall ×', 'CPU ×'];
+  const headers = [
+    'lockfile',
+    'ours wall',
+    'ours CPU',
+    'ours peak RSS',
+    'ours comps',
+    `cdxgen ${CDXGEN_VERSION} wall`,
+    'cdxgen CPU',
+    'cdxgen peak RSS',
+    'cdxgen comps',
+    'wall ×',
+    'CPU ×',
+  ];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(`\nsbom bench — ${runs} run(s) each, interleaved; Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  if (cdxgenProblem) console.log(`cdxgen ${cdxgenProblem}: its column is the figure measured in docs/reference/supply-chain.md, not a run here.`);
+  console.log(
+    `\nsbom bench — ${runs} run(s) each, interleaved; Node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  if (cdxgenProblem)
+    console.log(
+      `cdxgen ${cdxgenProblem}: its column is the figure measured in docs/reference/supply-chain.md, not a run here.`,
+    );
   console.log(line(headers));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
-  console.log('Medians. Wall: spawn to exit. CPU: user+system of the node process. Peak RSS: its maxRSS (process.resourceUsage() at exit).');
-  if ((loadavg()[0] ?? 0) > 2) console.log('The machine was busy (load average above its 2 cores): wall times are inflated; the CPU ratio is the steadier comparison.');
+  console.log(
+    'Medians. Wall: spawn to exit. CPU: user+system of the node process. Peak RSS: its maxRSS (process.resourceUsage() at exit).',
+  );
+  if ((loadavg()[0] ?? 0) > 2)
+    console.log(
+      'The machine was busy (load average above its 2 cores): wall times are inflated; the CPU ratio is the steadier comparison.',
+    );
   if (npmSpeedup !== undefined) {
-    console.log(`npm lock: ${npmSpeedup.toFixed(1)}× less wall time, ${(npmCpuSpeedup ?? 0).toFixed(1)}× less CPU than cdxgen (goal ≥ 10×): ${npmSpeedup >= 10 ? 'met' : 'not met on wall time in this run'}`);
+    console.log(
+      `npm lock: ${npmSpeedup.toFixed(1)}× less wall time, ${(npmCpuSpeedup ?? 0).toFixed(1)}× less CPU than cdxgen (goal ≥ 10×): ${npmSpeedup >= 10 ? 'met' : 'not met on wall time in this run'}`,
+    );
   }
 }
 

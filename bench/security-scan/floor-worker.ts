@@ -8,7 +8,14 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 export type J = Record<string, unknown>;
 const list = (v: unknown): J[] => (Array.isArray(v) ? (v as J[]) : []);
-export interface Minimal { tool: string; rule: string; where: string; line: number; message: string; fingerprint: string }
+export interface Minimal {
+  tool: string;
+  rule: string;
+  where: string;
+  line: number;
+  message: string;
+  fingerprint: string;
+}
 
 /** Hex characters of a fingerprint: the first 128 bits of the SHA-256. */
 export const FINGERPRINT_CHARS = 32;
@@ -21,7 +28,14 @@ export function readParse(files: readonly string[]): J[] {
 export function minimalObjects(docs: J[]): Minimal[] {
   const out: Minimal[] = [];
   const add = (tool: string, rule: unknown, where: unknown, line: unknown, message: unknown): void => {
-    out.push({ tool, rule: String(rule), where: String(where), line: typeof line === 'number' ? line : 0, message: String(message), fingerprint: '' });
+    out.push({
+      tool,
+      rule: String(rule),
+      where: String(where),
+      line: typeof line === 'number' ? line : 0,
+      message: String(message),
+      fingerprint: '',
+    });
   };
   for (const doc of docs) {
     for (const r of list(doc.results)) {
@@ -29,19 +43,25 @@ export function minimalObjects(docs: J[]): Minimal[] {
     }
     for (const run of list(doc.runs)) {
       for (const r of list(run.results)) {
-        const loc = ((list(r.locations)[0] ?? {}).physicalLocation ?? {}) as { artifactLocation?: { uri?: string }; region?: { startLine?: number } };
+        const loc = ((list(r.locations)[0] ?? {}).physicalLocation ?? {}) as {
+          artifactLocation?: { uri?: string };
+          region?: { startLine?: number };
+        };
         add('semgrep', r.ruleId, loc.artifactLocation?.uri, loc.region?.startLine, (r.message as J | undefined)?.text);
       }
     }
-    for (const d of list(doc.dependencies)) for (const v of list(d.vulns)) add('pip-audit', v.id, `${String(d.name)}@${String(d.version)}`, 0, v.description);
+    for (const d of list(doc.dependencies))
+      for (const v of list(d.vulns)) add('pip-audit', v.id, `${String(d.name)}@${String(d.version)}`, 0, v.description);
     for (const m of list(doc.matches)) {
       const a = (m.artifact ?? {}) as J;
       const v = (m.vulnerability ?? {}) as J;
       add('grype', v.id, `${String(a.name)}@${String(a.version)}`, 0, v.description);
     }
     for (const r of list(doc.Results)) {
-      for (const v of list(r.Vulnerabilities)) add('trivy', v.VulnerabilityID, `${String(v.PkgName)}@${String(v.InstalledVersion)}`, 0, v.Title);
-      for (const m of list(r.Misconfigurations)) add('trivy', m.ID, r.Target, (m.CauseMetadata as J | undefined)?.StartLine, m.Title);
+      for (const v of list(r.Vulnerabilities))
+        add('trivy', v.VulnerabilityID, `${String(v.PkgName)}@${String(v.InstalledVersion)}`, 0, v.Title);
+      for (const m of list(r.Misconfigurations))
+        add('trivy', m.ID, r.Target, (m.CauseMetadata as J | undefined)?.StartLine, m.Title);
       for (const s of list(r.Secrets)) add('trivy', s.RuleID, r.Target, s.StartLine, s.Title);
     }
   }
@@ -66,7 +86,11 @@ export function jsonLines(unique: readonly Minimal[]): string[] {
   return lines;
 }
 
-export interface Step { name: string; wallMs: number; cpuMs: number }
+export interface Step {
+  name: string;
+  wallMs: number;
+  cpuMs: number;
+}
 
 /**
  * CPU time of the calling OS thread alone (process.cpuUsage counts every thread). Linux only, in clock
@@ -130,20 +154,32 @@ export interface PartMessage {
 export function isPartMessage(v: unknown): v is PartMessage {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as Partial<PartMessage>;
-  return typeof m.found === 'number' && typeof m.unique === 'number' && typeof m.fingerprints === 'string'
-    && m.body instanceof ArrayBuffer && typeof m.bodyOffset === 'number' && typeof m.bodyLength === 'number'
-    && Array.isArray(m.steps) && typeof m.startedAt === 'number' && typeof m.doneAt === 'number';
+  return (
+    typeof m.found === 'number' &&
+    typeof m.unique === 'number' &&
+    typeof m.fingerprints === 'string' &&
+    m.body instanceof ArrayBuffer &&
+    typeof m.bodyOffset === 'number' &&
+    typeof m.bodyLength === 'number' &&
+    Array.isArray(m.steps) &&
+    typeof m.startedAt === 'number' &&
+    typeof m.doneAt === 'number'
+  );
 }
 
 if (!isMainThread && parentPort) {
   const startedAt = performance.timeOrigin + performance.now();
   const data: unknown = workerData;
-  if (!Array.isArray(data) || !data.every((f): f is string => typeof f === 'string')) throw new Error('floor-worker: workerData must be a list of report paths');
+  if (!Array.isArray(data) || !data.every((f): f is string => typeof f === 'string'))
+    throw new Error('floor-worker: workerData must be a list of report paths');
   const part = runPart(data);
   const fingerprints = timed(part.steps, 'fingerprints for the merge', () => [...part.seen.keys()].join(''));
   // A small Buffer lives in Node's shared pool, which cannot be transferred: copy it out (a large one
   // has its own ArrayBuffer and is transferred as is).
-  const own = part.body.buffer instanceof ArrayBuffer && part.body.byteOffset === 0 && part.body.byteLength === part.body.buffer.byteLength;
+  const own =
+    part.body.buffer instanceof ArrayBuffer &&
+    part.body.byteOffset === 0 &&
+    part.body.byteLength === part.body.buffer.byteLength;
   const bytes = own ? part.body : Buffer.from(Uint8Array.prototype.slice.call(part.body).buffer);
   const body = bytes.buffer;
   if (!(body instanceof ArrayBuffer)) throw new Error('floor-worker: output Buffer is not backed by an ArrayBuffer');

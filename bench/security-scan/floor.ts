@@ -14,8 +14,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import {
-  FINGERPRINT_CHARS, fingerprintDedup, isPartMessage, jsonLines, minimalObjects, readParse, runPart,
-  type PartMessage, type Step,
+  FINGERPRINT_CHARS,
+  fingerprintDedup,
+  isPartMessage,
+  jsonLines,
+  minimalObjects,
+  readParse,
+  runPart,
+  type PartMessage,
+  type Step,
 } from './floor-worker.ts';
 
 const usage = 'usage: node bench/security-scan/floor.ts <workspace with reports/> [--workers N]';
@@ -47,7 +54,10 @@ const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 const busy = (t: { wallMs: number; cpuMs: number }): string => (t.cpuMs / t.wallMs).toFixed(2);
 const row = (name: string, text: string): void => console.log(`  ${name.padEnd(40)} ${text}`);
 
-interface Timing { wallMs: number; cpuMs: number }
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
 function step<T>(name: string, fn: () => T, into?: Timing): T {
   const cpu = process.cpuUsage();
   const t = performance.now();
@@ -60,11 +70,16 @@ function step<T>(name: string, fn: () => T, into?: Timing): T {
 }
 
 function ratios(floor: Timing & { rssMb: number }, bare: Timing & { rssMb: number }): void {
-  row('floor / read + JSON.parse', `${(floor.wallMs / bare.wallMs).toFixed(2)}x wall, ${(floor.cpuMs / bare.cpuMs).toFixed(2)}x CPU, ${(floor.rssMb / bare.rssMb).toFixed(2)}x peak RSS   (goal for the action: at most 2x)`);
+  row(
+    'floor / read + JSON.parse',
+    `${(floor.wallMs / bare.wallMs).toFixed(2)}x wall, ${(floor.cpuMs / bare.cpuMs).toFixed(2)}x CPU, ${(floor.rssMb / bare.rssMb).toFixed(2)}x peak RSS   (goal for the action: at most 2x)`,
+  );
 }
 
 const dir = path.join(ws, 'reports');
-const files = readdirSync(dir).sort().map((f) => path.join(dir, f));
+const files = readdirSync(dir)
+  .sort()
+  .map((f) => path.join(dir, f));
 
 /** The one-thread floor, step by step (process CPU per step). */
 function oneThread(out: string): void {
@@ -75,15 +90,27 @@ function oneThread(out: string): void {
   const bareRssMb = peakRssMb();
   const found = step('minimal objects (6 fields each)', () => minimalObjects(docs));
   const unique = step('one SHA-256 each + dedup Map', () => [...fingerprintDedup(found).values()]);
-  const text = step('JSON output, one compact line each', () => `{"findings":[\n${jsonLines(unique).join(',\n')}\n]}\n`);
+  const text = step(
+    'JSON output, one compact line each',
+    () => `{"findings":[\n${jsonLines(unique).join(',\n')}\n]}\n`,
+  );
   step('write it', () => writeFileSync(out, text));
   const floor = { wallMs: performance.now() - t0, cpuMs: cpuMsSince(c0), rssMb: peakRssMb() };
-  row('floor total', `${sec(floor.wallMs)} s wall, ${sec(floor.cpuMs)} s CPU (${busy(floor)} cores busy), peak RSS ${floor.rssMb.toFixed(0)} MB (${found.length} findings, ${unique.length} unique, ${(text.length / 1e6).toFixed(1)} MB JSON)`);
-  row('read + JSON.parse (its first step)', `${sec(bare.wallMs)} s wall, ${sec(bare.cpuMs)} s CPU, peak RSS ${bareRssMb.toFixed(0)} MB`);
+  row(
+    'floor total',
+    `${sec(floor.wallMs)} s wall, ${sec(floor.cpuMs)} s CPU (${busy(floor)} cores busy), peak RSS ${floor.rssMb.toFixed(0)} MB (${found.length} findings, ${unique.length} unique, ${(text.length / 1e6).toFixed(1)} MB JSON)`,
+  );
+  row(
+    'read + JSON.parse (its first step)',
+    `${sec(bare.wallMs)} s wall, ${sec(bare.cpuMs)} s CPU, peak RSS ${bareRssMb.toFixed(0)} MB`,
+  );
   ratios(floor, { ...bare, rssMb: bareRssMb });
 }
 
-interface Bin { files: string[]; bytes: number }
+interface Bin {
+  files: string[];
+  bytes: number;
+}
 /** Whole files into n parts of about equal bytes (largest first into the lightest part); largest part first. */
 function partition(n: number): Bin[] {
   const bins: Bin[] = Array.from({ length: n }, () => ({ files: [], bytes: 0 }));
@@ -100,7 +127,9 @@ function partition(n: number): Bin[] {
 function startWorker(part: readonly string[]): Promise<PartMessage> {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./floor-worker.ts', import.meta.url), { workerData: part });
-    w.once('message', (m: unknown) => (isPartMessage(m) ? resolve(m) : reject(new Error('floor-worker sent an unexpected message'))));
+    w.once('message', (m: unknown) =>
+      isPartMessage(m) ? resolve(m) : reject(new Error('floor-worker sent an unexpected message')),
+    );
     w.once('error', reject);
     // After the message this is a no-op; before it, the worker died without a result.
     w.once('exit', (code) => reject(new Error(`floor-worker exited (code ${code}) without sending its part`)));
@@ -140,20 +169,27 @@ function bareParse(): Timing & { rssMb: number } {
   const cpuMs = cpuMsSince(c0);
   const rssMb = peakRssMb();
   if (docs.length !== files.length) throw new Error('parse lost a report');
+  // Dropping the reference lets the GC below reclaim the documents.
+  // eslint-disable-next-line no-useless-assignment
   docs = [];
   // A full GC so the floor after it does not start on top of the parsed documents' garbage.
   setFlagsFromString('--expose-gc');
   const gc: unknown = runInNewContext('gc');
-  if (typeof gc === 'function') gc();
+  if (typeof gc === 'function') (gc as () => void)();
   return { wallMs, cpuMs, rssMb };
 }
 
 async function manyThreads(n: number, out: string): Promise<void> {
   const bare = bareParse();
   const parts = partition(n);
-  const names = (b: Bin): string => `${(b.bytes / 1e6).toFixed(1)} MB (${b.files.map((f) => path.basename(f)).join(', ')})`;
-  console.log(`  ${parts.length} threads; parts by bytes: main thread ${parts.map((b, i) => (i === 0 ? names(b) : `worker ${i} ${names(b)}`)).join('; ')}`);
-  console.log(`  (RSS before the floor, after the bare parse below and a full GC: ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MB; per-thread CPU is that thread's alone)`);
+  const names = (b: Bin): string =>
+    `${(b.bytes / 1e6).toFixed(1)} MB (${b.files.map((f) => path.basename(f)).join(', ')})`;
+  console.log(
+    `  ${parts.length} threads; parts by bytes: main thread ${parts.map((b, i) => (i === 0 ? names(b) : `worker ${i} ${names(b)}`)).join('; ')}`,
+  );
+  console.log(
+    `  (RSS before the floor, after the bare parse below and a full GC: ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MB; per-thread CPU is that thread's alone)`,
+  );
 
   const t0 = performance.now();
   const origin = performance.timeOrigin + t0;
@@ -170,7 +206,10 @@ async function manyThreads(n: number, out: string): Promise<void> {
     for (const s of steps) row(`${who.padEnd(12)} ${s.name}`, `${sec(s.wallMs)} s wall, ${sec(s.cpuMs)} s thread CPU`);
   };
   show('main thread', mine.steps);
-  row('main thread  done', `at +${sec(mineDoneMs)} s (${mine.found} findings), then waits ${sec(waitedMs)} s for the workers`);
+  row(
+    'main thread  done',
+    `at +${sec(mineDoneMs)} s (${mine.found} findings), then waits ${sec(waitedMs)} s for the workers`,
+  );
   theirs.forEach((m, i) => {
     row(`worker ${i + 1}     started`, `at +${sec(m.startedAt - origin)} s`);
     show(`worker ${i + 1}`, m.steps);
@@ -183,7 +222,8 @@ async function manyThreads(n: number, out: string): Promise<void> {
     // Fingerprints of worker parts matter only when a later part could repeat them.
     const later = new Set<string>();
     theirs.forEach((m, k) => {
-      if (m.fingerprints.length !== m.unique * FINGERPRINT_CHARS) throw new Error(`worker ${k + 1}: ${m.fingerprints.length} fingerprint characters for ${m.unique} findings`);
+      if (m.fingerprints.length !== m.unique * FINGERPRINT_CHARS)
+        throw new Error(`worker ${k + 1}: ${m.fingerprints.length} fingerprint characters for ${m.unique} findings`);
       const last = k === theirs.length - 1;
       const drops: number[] = [];
       for (let i = 0; i < m.unique; i++) {
@@ -211,8 +251,14 @@ async function manyThreads(n: number, out: string): Promise<void> {
   const floor = { wallMs: performance.now() - t0, cpuMs: cpuMsSince(c0), rssMb: peakRssMb() };
   const found = mine.found + theirs.reduce((sum, m) => sum + m.found, 0);
   const unique = mine.seen.size + theirs.reduce((sum, m) => sum + m.unique, 0) - crossDuplicates;
-  row(`floor total, ${parts.length} threads`, `${sec(floor.wallMs)} s wall, ${sec(floor.cpuMs)} s CPU (all threads; ${busy(floor)} cores busy), peak RSS ${floor.rssMb.toFixed(0)} MB (${found} findings, ${unique} unique, ${crossDuplicates} across parts, ${(bytes / 1e6).toFixed(1)} MB JSON)`);
-  row('read + JSON.parse (one thread, before)', `${sec(bare.wallMs)} s wall, ${sec(bare.cpuMs)} s CPU, peak RSS ${bare.rssMb.toFixed(0)} MB`);
+  row(
+    `floor total, ${parts.length} threads`,
+    `${sec(floor.wallMs)} s wall, ${sec(floor.cpuMs)} s CPU (all threads; ${busy(floor)} cores busy), peak RSS ${floor.rssMb.toFixed(0)} MB (${found} findings, ${unique} unique, ${crossDuplicates} across parts, ${(bytes / 1e6).toFixed(1)} MB JSON)`,
+  );
+  row(
+    'read + JSON.parse (one thread, before)',
+    `${sec(bare.wallMs)} s wall, ${sec(bare.cpuMs)} s CPU, peak RSS ${bare.rssMb.toFixed(0)} MB`,
+  );
   ratios(floor, bare);
 }
 

@@ -50,7 +50,17 @@ function generate(dir: string): { files: string[]; expectedFindings: number } {
     for (const r of results) {
       const loc = list(r.locations)[0] as { physicalLocation: { artifactLocation: { uri: string } } };
       const uri = `copy${c}/${loc.physicalLocation.artifactLocation.uri}`;
-      many.push({ ...r, locations: [{ physicalLocation: { ...loc.physicalLocation, artifactLocation: { ...loc.physicalLocation.artifactLocation, uri } } }] });
+      many.push({
+        ...r,
+        locations: [
+          {
+            physicalLocation: {
+              ...loc.physicalLocation,
+              artifactLocation: { ...loc.physicalLocation.artifactLocation, uri },
+            },
+          },
+        ],
+      });
     }
   }
   write('semgrep.sarif', { ...sarif, runs: [{ ...run, results: many }] }, many.length);
@@ -71,7 +81,8 @@ function generate(dir: string): { files: string[]; expectedFindings: number } {
   // bandit: bandit.json's 19 results under 1,000 directory copies.
   const bandit = load('bandit/bandit.json');
   const banditResults: Json[] = [];
-  for (let c = 0; c < 1000 * scale; c++) for (const r of list(bandit.results)) banditResults.push({ ...r, filename: `copy${c}/${String(r.filename)}` });
+  for (let c = 0; c < 1000 * scale; c++)
+    for (const r of list(bandit.results)) banditResults.push({ ...r, filename: `copy${c}/${String(r.filename)}` });
   write('bandit.json', { ...bandit, results: banditResults }, banditResults.length);
 
   // grype: many_vulns4.json's 9 matches over distinct artifact versions.
@@ -80,7 +91,14 @@ function generate(dir: string): { files: string[]; expectedFindings: number } {
   for (let c = 0; c < 1000 * scale; c++) {
     for (const m of list(grype.matches)) {
       const artifact = m.artifact as Json;
-      matches.push({ ...m, artifact: { ...artifact, version: `${String(artifact.version)}-${c}`, purl: `${String(artifact.purl).split('@')[0]}@${String(artifact.version)}-${c}` } });
+      matches.push({
+        ...m,
+        artifact: {
+          ...artifact,
+          version: `${String(artifact.version)}-${c}`,
+          purl: `${String(artifact.purl).split('@')[0]}@${String(artifact.version)}-${c}`,
+        },
+      });
     }
   }
   write('grype.json', { ...grype, matches }, matches.length);
@@ -99,7 +117,14 @@ function generate(dir: string): { files: string[]; expectedFindings: number } {
   return { files, expectedFindings: expected };
 }
 
-interface Measure { wallMs: number; cpuMs: number; peakRssMb: number; status: number | null; stdout: string; stderr: string }
+interface Measure {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs node with a preload that records the process's own peak RSS and CPU time at exit.
@@ -110,13 +135,30 @@ function measure(args: string[], env: Record<string, string>, work: string): Mea
   const peakFile = path.join(work, `peak-${process.hrtime.bigint()}.txt`);
   const preload = path.join(work, 'peak.mjs');
   if (!existsSync(preload)) {
-    writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_PEAK_FILE, JSON.stringify({ maxRSS: u.maxRSS, cpu: u.userCPUTime + u.systemCPUTime })); });\n");
+    writeFileSync(
+      preload,
+      "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_PEAK_FILE, JSON.stringify({ maxRSS: u.maxRSS, cpu: u.userCPUTime + u.systemCPUTime })); });\n",
+    );
   }
   const started = performance.now();
-  const r = spawnSync(process.execPath, ['--import', preload, ...args], { env: { PATH: process.env.PATH ?? '', ...env, BENCH_PEAK_FILE: peakFile }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+  const r = spawnSync(process.execPath, ['--import', preload, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env, BENCH_PEAK_FILE: peakFile },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 600_000,
+  });
   const wallMs = performance.now() - started;
-  const usage = existsSync(peakFile) ? (JSON.parse(readFileSync(peakFile, 'utf8')) as { maxRSS: number; cpu: number }) : { maxRSS: Number.NaN, cpu: Number.NaN };
-  return { wallMs, cpuMs: usage.cpu / 1000, peakRssMb: usage.maxRSS / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const usage = existsSync(peakFile)
+    ? (JSON.parse(readFileSync(peakFile, 'utf8')) as { maxRSS: number; cpu: number })
+    : { maxRSS: Number.NaN, cpu: Number.NaN };
+  return {
+    wallMs,
+    cpuMs: usage.cpu / 1000,
+    peakRssMb: usage.maxRSS / 1024,
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -136,10 +178,15 @@ const ws = path.join(work, 'ws');
 mkdirSync(path.join(ws, 'reports'), { recursive: true });
 const { files, expectedFindings } = generate(path.join(ws, 'reports'));
 const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-console.log(`input: ${files.length} reports, ${(bytes / 1e6).toFixed(1)} MB, ${expectedFindings} findings (scale ${scale}); ${runs} run(s) each, medians`);
+console.log(
+  `input: ${files.length} reports, ${(bytes / 1e6).toFixed(1)} MB, ${expectedFindings} findings (scale ${scale}); ${runs} run(s) each, medians`,
+);
 
 const parseScript = path.join(work, 'parse-only.mjs');
-writeFileSync(parseScript, `import { readFileSync } from 'node:fs';\nlet n = 0;\nfor (const f of process.argv.slice(2)) { const doc = JSON.parse(readFileSync(f, 'utf8')); n += doc ? 1 : 0; }\nconsole.log(n);\n`);
+writeFileSync(
+  parseScript,
+  `import { readFileSync } from 'node:fs';\nlet n = 0;\nfor (const f of process.argv.slice(2)) { const doc = JSON.parse(readFileSync(f, 'utf8')); n += doc ? 1 : 0; }\nconsole.log(n);\n`,
+);
 
 const actionRuns: Measure[] = [];
 const parseRuns: Measure[] = [];
@@ -151,7 +198,7 @@ for (let i = 0; i < runs; i++) {
     GITHUB_OUTPUT: outFile,
     GITHUB_STEP_SUMMARY: path.join(work, 'summary.md'),
     RUNNER_TEMP: work,
-    'INPUT_REPORTS': 'reports/*.json\nreports/*.sarif',
+    INPUT_REPORTS: 'reports/*.json\nreports/*.sarif',
     'INPUT_FAIL-ON': 'none',
     'INPUT_SARIF-OUTPUT': 'out/scan.sarif',
     'INPUT_JSON-OUTPUT': 'out/scan.json',
@@ -164,7 +211,10 @@ for (let i = 0; i < runs; i++) {
     process.exit(1);
   }
   const total = /total<<[^\n]+\n(\d+)/.exec(readFileSync(outFile, 'utf8'))?.[1];
-  if (i === 0) console.log(`action: ${total ?? '?'} findings after dedup, SARIF ${(statSync(path.join(ws, 'out/scan.sarif')).size / 1e6).toFixed(1)} MB, JSON ${(statSync(path.join(ws, 'out/scan.json')).size / 1e6).toFixed(1)} MB`);
+  if (i === 0)
+    console.log(
+      `action: ${total ?? '?'} findings after dedup, SARIF ${(statSync(path.join(ws, 'out/scan.sarif')).size / 1e6).toFixed(1)} MB, JSON ${(statSync(path.join(ws, 'out/scan.json')).size / 1e6).toFixed(1)} MB`,
+    );
   actionRuns.push(a);
   parseRuns.push(measure([parseScript, ...files], {}, work));
 }
@@ -174,14 +224,21 @@ const aCpu = median(actionRuns.map((m) => m.cpuMs));
 const pCpu = median(parseRuns.map((m) => m.cpuMs));
 const aRss = median(actionRuns.map((m) => m.peakRssMb));
 const pRss = median(parseRuns.map((m) => m.peakRssMb));
-console.log(`security-scan action : ${(aWall / 1000).toFixed(2)} s wall, ${(aCpu / 1000).toFixed(2)} s CPU, peak RSS ${aRss.toFixed(0)} MB`);
-console.log(`read + JSON.parse    : ${(pWall / 1000).toFixed(2)} s wall, ${(pCpu / 1000).toFixed(2)} s CPU, peak RSS ${pRss.toFixed(0)} MB`);
+console.log(
+  `security-scan action : ${(aWall / 1000).toFixed(2)} s wall, ${(aCpu / 1000).toFixed(2)} s CPU, peak RSS ${aRss.toFixed(0)} MB`,
+);
+console.log(
+  `read + JSON.parse    : ${(pWall / 1000).toFixed(2)} s wall, ${(pCpu / 1000).toFixed(2)} s CPU, peak RSS ${pRss.toFixed(0)} MB`,
+);
 console.log(`ratio (wall time)    : ${(aWall / pWall).toFixed(2)}x   (goal: at most 2x)`);
 console.log(`ratio (CPU time)     : ${(aCpu / pCpu).toFixed(2)}x`);
 console.log(`ratio (peak memory)  : ${(aRss / pRss).toFixed(2)}x`);
 if (phases) {
   console.log('phases (in-process, from the TypeScript sources):');
-  spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'phases.ts'), ws], { stdio: 'inherit', timeout: 600_000 });
+  spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'phases.ts'), ws], {
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
 }
 if (floor) {
   const floorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor.ts');

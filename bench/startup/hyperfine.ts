@@ -27,7 +27,13 @@ function summary(times: readonly number[]): Omit<HyperfineResult, 'command' | 't
   const sorted = [...times].sort((a, b) => a - b);
   const mid = Math.floor(n / 2);
   const median = n % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { mean: round(mean), stddev: round(stddev), median: round(median), min: round(sorted[0] ?? 0), max: round(sorted.at(-1) ?? 0) };
+  return {
+    mean: round(mean),
+    stddev: round(stddev),
+    median: round(median),
+    min: round(sorted[0] ?? 0),
+    max: round(sorted.at(-1) ?? 0),
+  };
 }
 
 /**

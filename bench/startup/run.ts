@@ -30,7 +30,8 @@ function fail(message: string): never {
 
 const runsText = option('--runs') ?? '10';
 const runs = Number(runsText);
-if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) fail(`--runs must be a whole number from 1 to ${MAX_RUNS}, not '${runsText}'`);
+if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS)
+  fail(`--runs must be a whole number from 1 to ${MAX_RUNS}, not '${runsText}'`);
 const jsonOption = option('--json');
 const jsonFile = jsonOption === undefined ? undefined : path.resolve(callerDir(process.env, process.cwd()), jsonOption);
 const unknownFlag = args.find((a) => a.startsWith('--'));
@@ -73,7 +74,9 @@ function once(label: string, script: string | undefined): Sample {
     const expected = script ? 1 : 0;
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::')).length;
     if (r.status !== expected || (script !== undefined && errors !== 1)) {
-      fail(`${label} ended with exit ${r.status ?? r.signal} and ${errors} error line(s), not its fail-fast path:\n${r.stdout}${r.stderr}`);
+      fail(
+        `${label} ended with exit ${r.status ?? r.signal} and ${errors} error line(s), not its fail-fast path:\n${r.stdout}${r.stderr}`,
+      );
     }
     const peak = gnuTime ? Number(r.stderr.trim().split('\n').pop()) : undefined;
     return { ms, peakKiB: Number.isFinite(peak) ? peak : undefined };
@@ -86,7 +89,11 @@ function measure(label: string, script: string | undefined): BenchResult & { pea
   once(label, script); // warm-up, not counted
   const samples = Array.from({ length: runs }, () => once(label, script));
   const peaks = samples.map((s) => s.peakKiB).filter((p): p is number => p !== undefined);
-  return { name: label, ms: samples.map((s) => s.ms), peakMiB: peaks.length ? (Math.max(...peaks) / 1024).toFixed(1) : 'n/a' };
+  return {
+    name: label,
+    ms: samples.map((s) => s.ms),
+    peakMiB: peaks.length ? (Math.max(...peaks) / 1024).toFixed(1) : 'n/a',
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -95,7 +102,8 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const span = (ms: readonly number[]): string => `${median(ms).toFixed(0)} (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`;
+const span = (ms: readonly number[]): string =>
+  `${median(ms).toFixed(0)} (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`;
 
 console.log(`node ${process.version}, ${runs} runs each after 1 warm-up; wall ms median (min–max)`);
 const baseline = measure('node -e 0', undefined);

@@ -11,10 +11,11 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as SupplyChain from '../../packages/supply-chain/lib/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lib = path.join(repoRoot, 'packages/supply-chain/lib/index.js');
-const sc = (await import(lib)) as typeof import('../../packages/supply-chain/src/index.ts');
+const sc = (await import(lib)) as typeof SupplyChain;
 const fixtures = path.resolve(repoRoot, 'fixtures/provenance');
 const seconds = Math.min(60, Math.max(0.5, Number(process.argv[2] ?? 3)));
 
@@ -25,7 +26,15 @@ const trust = sc.buildTrustMaterial(root, keys);
 const cases = ['sigstore@1.0.0', 'gundam-visor@1.0.1', '@laurentsimon__provenance-npm-test@1.0.5'];
 // CPU time as well as wall time: on a shared machine the wall clock counts other processes' work;
 // verifications per CPU-second is the per-core figure.
-const rows: { case: string; verifications: number; bundlesEach: number; perWallSecond: number; perCpuSecond: number; bundlesPerCpuSecond: number; cpuMsEach: number }[] = [];
+const rows: {
+  case: string;
+  verifications: number;
+  bundlesEach: number;
+  perWallSecond: number;
+  perCpuSecond: number;
+  bundlesPerCpuSecond: number;
+  cpuMsEach: number;
+}[] = [];
 let total = 0;
 let totalBundles = 0;
 let totalMs = 0;
@@ -48,8 +57,12 @@ for (const c of cases) {
   const once = async (): Promise<number> => {
     // A fresh verifier each time: no result is cached between verifications.
     const verifier = new sc.ProvenanceVerifier({ trust, policy, requireTlog: true });
-    const report = await verifier.verifyArtifact({ name: expected.tarball.file, digests: sc.digestBytes(tarball) }, sc.bundlesFromDocument(doc, 'attestations.json'));
-    if (report.verdict !== 'verified') throw new Error(`${c} did not verify: ${report.failures.map(sc.formatFailure).join('; ')}`);
+    const report = await verifier.verifyArtifact(
+      { name: expected.tarball.file, digests: sc.digestBytes(tarball) },
+      sc.bundlesFromDocument(doc, 'attestations.json'),
+    );
+    if (report.verdict !== 'verified')
+      throw new Error(`${c} did not verify: ${report.failures.map(sc.formatFailure).join('; ')}`);
     return verifier.signatureCounts.verified;
   };
   let bundlesEach = 0;
@@ -86,21 +99,31 @@ console.log(
 
 // One run over a bundle set: a bundle read twice is verified once.
 const set = cases.map((c) => {
-  const expected = JSON.parse(readFileSync(path.join(fixtures, c, 'expected.json'), 'utf8')) as { tarball: { file: string } };
+  const expected = JSON.parse(readFileSync(path.join(fixtures, c, 'expected.json'), 'utf8')) as {
+    tarball: { file: string };
+  };
   const read = (file: string): string => readFileSync(path.join(fixtures, c, file), 'utf8');
   return {
     name: expected.tarball.file,
     digests: sc.digestBytes(readFileSync(path.join(fixtures, c, expected.tarball.file))),
-    bundles: [...sc.bundlesFromDocument(read('attestations.json'), `${c}/attestations.json`), ...sc.bundlesFromDocument(read('provenance.sigstore.json'), `${c}/provenance.sigstore.json`)],
+    bundles: [
+      ...sc.bundlesFromDocument(read('attestations.json'), `${c}/attestations.json`),
+      ...sc.bundlesFromDocument(read('provenance.sigstore.json'), `${c}/provenance.sigstore.json`),
+    ],
   };
 });
 const allBundles = set.flatMap((a) => a.bundles);
 const setRun = async (): Promise<{ verified: number; reused: number }> => {
   // Any SLSA provenance signed by a GitHub workflow: the set spans three repositories.
-  const verifier = new sc.ProvenanceVerifier({ trust, policy: { predicateType: 'slsa-provenance', certificateOidcIssuer: sc.GITHUB_OIDC_ISSUER }, requireTlog: true });
+  const verifier = new sc.ProvenanceVerifier({
+    trust,
+    policy: { predicateType: 'slsa-provenance', certificateOidcIssuer: sc.GITHUB_OIDC_ISSUER },
+    requireTlog: true,
+  });
   for (const a of set) {
     const report = await verifier.verifyArtifact({ name: a.name, digests: a.digests }, allBundles);
-    if (report.verdict !== 'verified') throw new Error(`${a.name} did not verify in the set: ${report.failures.map(sc.formatFailure).join('; ')}`);
+    if (report.verdict !== 'verified')
+      throw new Error(`${a.name} did not verify in the set: ${report.failures.map(sc.formatFailure).join('; ')}`);
   }
   return verifier.signatureCounts;
 };

@@ -9,7 +9,10 @@ export function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** How two trees differ, one line per file: only in one of them, or different bytes (with the first differing offset). */
+/**
+ * How two trees differ, one line per file: only in one of them, or different bytes (with the first
+ * differing offset).
+ */
 export function treeDifferences(a: string, b: string): string[] {
   const left = filesUnder(a);
   const right = new Set(filesUnder(b));

@@ -1,6 +1,6 @@
 // The git side of a release, in a private bare repository of its own: the source checkout's git
 // state is never touched. The release tree is the work tree of each command.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,12 @@ import { redactUrl } from '../../packages/core/lib/index.js';
 export class GitError extends Error {}
 
 /** Runs git; its trimmed stdout, or a GitError with the command (URLs without credentials) and stderr. */
-export function git(args: string[], options: { cwd?: string; allowFailure?: boolean } = {}): { status: number; stdout: string } {
-  const result = spawnSync('git', args, {
+export function git(
+  args: string[],
+  options: { cwd?: string; allowFailure?: boolean } = {},
+): { status: number; stdout: string } {
+  // stdout and stderr are null when git could not be started.
+  const result: SpawnSyncReturns<string | null> = spawnSync('git', args, {
     cwd: options.cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -70,19 +74,32 @@ export function commitTagAndPush(plan: PublishPlan): { commit: string } {
     const base = [
       `--git-dir=${gitDir}`,
       `--work-tree=${plan.tree}`,
-      '-c', `user.name=${plan.identity.name}`,
-      '-c', `user.email=${plan.identity.email}`,
-      '-c', 'commit.gpgsign=false',
-      '-c', 'tag.gpgsign=false',
+      '-c',
+      `user.name=${plan.identity.name}`,
+      '-c',
+      `user.email=${plan.identity.email}`,
+      '-c',
+      'commit.gpgsign=false',
+      '-c',
+      'tag.gpgsign=false',
       // A global ignore file (dist/ is a common entry) must not drop files from the release.
-      '-c', 'core.excludesFile=/dev/null',
-      '-c', 'core.autocrlf=false',
+      '-c',
+      'core.excludesFile=/dev/null',
+      '-c',
+      'core.autocrlf=false',
     ];
     const run = (...args: string[]): string => git([...base, ...args]).stdout;
     run('symbolic-ref', 'HEAD', `refs/heads/${plan.branch}`);
     if (plan.branchExists) {
       // The parent commit is enough: the remote has the rest of the history.
-      run('fetch', '--quiet', '--no-tags', '--depth=1', plan.url, `+refs/heads/${plan.branch}:refs/heads/${plan.branch}`);
+      run(
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--depth=1',
+        plan.url,
+        `+refs/heads/${plan.branch}:refs/heads/${plan.branch}`,
+      );
       run('read-tree', 'HEAD');
     } else {
       run('read-tree', '--empty');
@@ -93,7 +110,11 @@ export function commitTagAndPush(plan: PublishPlan): { commit: string } {
     run('tag', '--annotate', '-m', plan.tagMessage, plan.tag, commit);
     run('tag', '--force', plan.majorTag, commit);
     run(
-      'push', '--quiet', '--atomic', '--no-verify', plan.url,
+      'push',
+      '--quiet',
+      '--atomic',
+      '--no-verify',
+      plan.url,
       `refs/heads/${plan.branch}:refs/heads/${plan.branch}`,
       `refs/tags/${plan.tag}:refs/tags/${plan.tag}`,
       `+refs/tags/${plan.majorTag}:refs/tags/${plan.majorTag}`,

@@ -38,7 +38,9 @@ export function unresolvedUses(tree: string, repository: string, ref: string): s
   const problems: string[] = [];
   const workflows = path.join(tree, '.github/workflows');
   const files = existsSync(workflows)
-    ? readdirSync(workflows, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(e.parentPath, e.name))
+    ? readdirSync(workflows, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+        .map((e) => path.join(e.parentPath, e.name))
     : [];
   for (const file of files) {
     const shown = path.relative(tree, file);
@@ -60,7 +62,8 @@ export function unresolvedUses(tree: string, repository: string, ref: string): s
       const runs = (parse(readFileSync(actionYml, 'utf8')) as { runs?: Record<string, string> }).runs ?? {};
       for (const key of ['main', 'pre', 'post']) {
         const entry = runs[key];
-        if (entry && !existsSync(path.join(tree, target, entry))) problems.push(`${shown}: ${uses}: ${target}/${entry} (runs.${key}) is missing`);
+        if (entry && !existsSync(path.join(tree, target, entry)))
+          problems.push(`${shown}: ${uses}: ${target}/${entry} (runs.${key}) is missing`);
       }
     }
   }

@@ -56,7 +56,9 @@ export function changelogSection(changelog: string, version: string, shownAs = '
   if (start < 0) throw new Error(`${shownAs} has no section "## [${version}] - YYYY-MM-DD"`);
   const date = heading.exec(lines[start] ?? '')?.[1]?.trim() ?? '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isRealDate(date)) {
-    throw new Error(`${shownAs}: the heading of ${version} needs a date "## [${version}] - YYYY-MM-DD" (line ${start + 1})`);
+    throw new Error(
+      `${shownAs}: the heading of ${version} needs a date "## [${version}] - YYYY-MM-DD" (line ${start + 1})`,
+    );
   }
   let end = lines.length;
   for (let i = start + 1; i < lines.length; i++) {
@@ -66,7 +68,10 @@ export function changelogSection(changelog: string, version: string, shownAs = '
       break;
     }
   }
-  const notes = lines.slice(start + 1, end).join('\n').trim();
+  const notes = lines
+    .slice(start + 1, end)
+    .join('\n')
+    .trim();
   if (notes === '') throw new Error(`${shownAs}: the section of ${version} is empty (line ${start + 1})`);
   return { date, notes };
 }

@@ -54,7 +54,10 @@ function durationChart(stages: readonly StageReport[]): string {
 
 const BADGE: Record<StageReport['outcome'], string> = { passed: '#1a7f37', failed: '#cf222e', skipped: '#6e7781' };
 
-export function renderReport(stages: readonly StageReport[], meta: { started: string; durationMs: number; sample: string; services: string[]; trace?: TraceReport }): string {
+export function renderReport(
+  stages: readonly StageReport[],
+  meta: { started: string; durationMs: number; sample: string; services: string[]; trace?: TraceReport },
+): string {
   const rows = stages
     .map(
       (s) =>
@@ -68,7 +71,16 @@ export function renderReport(stages: readonly StageReport[], meta: { started: st
 <h2>${escape(s.name)} <span class="badge" style="background:${BADGE[s.outcome]}">${s.outcome}</span></h2>
 <p class="meta"><code>${escape(s.action)}</code> · ${(s.durationMs / 1000).toFixed(1)} s · ${s.annotations} annotation(s)${s.note ? ` · ${escape(s.note)}` : ''}</p>
 ${s.outcome === 'skipped' ? '' : `<div class="summary">${renderMarkdown(s.summary)}</div>`}
-${Object.keys(s.outputs).length ? `<details><summary>outputs</summary><table>${Object.entries(s.outputs).map(([k, v]) => `<tr><th>${escape(k)}</th><td><code>${escape(v.length > 300 ? `${v.slice(0, 300)}…` : v)}</code></td></tr>`).join('')}</table></details>` : ''}
+${
+  Object.keys(s.outputs).length
+    ? `<details><summary>outputs</summary><table>${Object.entries(s.outputs)
+        .map(
+          ([k, v]) =>
+            `<tr><th>${escape(k)}</th><td><code>${escape(v.length > 300 ? `${v.slice(0, 300)}…` : v)}</code></td></tr>`,
+        )
+        .join('')}</table></details>`
+    : ''
+}
 </section>`,
     )
     .join('\n');

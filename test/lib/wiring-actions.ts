@@ -109,7 +109,8 @@ interface ActionYaml {
 function ownRecord(folder: string, repoRoot: string): PermissionRecord | undefined {
   const file = path.join(repoRoot, 'actions', folder, 'permissions.yml');
   if (!existsSync(file)) return undefined;
-  return ((parse(readFileSync(file, 'utf8')) as { permissions?: PermissionRecord } | null)?.permissions ?? {}) as PermissionRecord;
+  const doc = parse(readFileSync(file, 'utf8')) as { permissions?: PermissionRecord } | null;
+  return doc?.permissions ?? {};
 }
 
 /** The action a `uses:` names, or undefined with the reason. */

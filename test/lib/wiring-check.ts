@@ -18,7 +18,10 @@ export interface ExplicitSecretAllowance {
 
 export interface WiringOptions {
   repoRoot: string;
-  /** The reusable workflows, by file name (`deploy.yml`), as `uses: org/spikeformer-actions/.github/workflows/<name>@…` names them. */
+  /**
+   * The reusable workflows, by file name (`deploy.yml`), as `uses:
+   * org/spikeformer-actions/.github/workflows/<name>@…` names them.
+   */
   templates: Map<string, WorkflowModel>;
   explicitSecrets?: ExplicitSecretAllowance[];
 }

@@ -68,11 +68,21 @@ export function analyse(input: AnalysisInput): Analysis {
     const { merged, totals } = input.prepared ?? prepareCoverage(input.coverage, input.mapper);
     result.unmapped = merged.unmapped;
     facts.coverage = totals;
-    result.coverage = { ...totals, percent: percent(totals.linesCovered, totals.lines), branchPercent: percent(totals.branchesCovered, totals.branches), hasBranches: merged.hasBranches };
+    result.coverage = {
+      ...totals,
+      percent: percent(totals.linesCovered, totals.lines),
+      branchPercent: percent(totals.branchesCovered, totals.branches),
+      hasBranches: merged.hasBranches,
+    };
     if (input.changes) {
       const diff = computeDiffCoverage(input.changes, merged);
       facts.diff = diff;
-      result.diff = { ...diff, source: input.diffSource ?? 'diff', percent: percent(diff.covered, diff.measured), branchPercent: percent(diff.branchesCovered, diff.branches) };
+      result.diff = {
+        ...diff,
+        source: input.diffSource ?? 'diff',
+        percent: percent(diff.covered, diff.measured),
+        branchPercent: percent(diff.branchesCovered, diff.branches),
+      };
     }
   }
   if (input.baseCoverage) {
@@ -94,7 +104,9 @@ export function analyse(input: AnalysisInput): Analysis {
     result.tests = t;
   }
   if (input.lint.length > 0) {
-    const all: Finding[] = input.lint.flatMap((r) => r.findings).filter((f) => atLeastLevel(f.level, input.minLintLevel) || f.kind === 'format');
+    const all: Finding[] = input.lint
+      .flatMap((r) => r.findings)
+      .filter((f) => atLeastLevel(f.level, input.minLintLevel) || f.kind === 'format');
     const placed = placeFindings(all, input.mapper, input.changes);
     const byTool: Record<string, number> = {};
     for (const f of placed) byTool[f.tool] = (byTool[f.tool] ?? 0) + 1;

@@ -42,7 +42,8 @@ export async function readChanges(r: ChangesRequest): Promise<Changes> {
     return { changes: await readDiffFile(r.diffFile, shown, r.root), source: `diff-file ${shown}` };
   }
   const base = r.diffBase !== '' ? r.diffBase : await defaultBase(r.eventPath);
-  if (base === '') return { noDiffReason: 'not a pull request or merge group, and neither diff-base nor diff-file is given' };
+  if (base === '')
+    return { noDiffReason: 'not a pull request or merge group, and neither diff-base nor diff-file is given' };
   const { changes, mergeBase, baseRef } = await gitDiffAgainst(base, r.root);
   const shownRef = /^[0-9a-f]{40,64}$/.test(baseRef) ? baseRef.slice(0, 12) : baseRef;
   return {

@@ -59,29 +59,67 @@ export function evaluateConditions(facts: Facts, t: Thresholds): ConditionResult
   };
   const atLeast = (id: string, metric: string, value: number | undefined, min: number, note = ''): void => {
     if (value === undefined) {
-      add({ id, metric, value, shown: 'n/a', threshold: `≥ ${min}%`, verdict: 'skipped', note: note || 'nothing to measure' });
+      add({
+        id,
+        metric,
+        value,
+        shown: 'n/a',
+        threshold: `≥ ${min}%`,
+        verdict: 'skipped',
+        note: note || 'nothing to measure',
+      });
       return;
     }
-    add({ id, metric, value, shown: pct(value), threshold: `≥ ${min}%`, verdict: round2(value) >= min ? 'pass' : 'fail', note });
+    add({
+      id,
+      metric,
+      value,
+      shown: pct(value),
+      threshold: `≥ ${min}%`,
+      verdict: round2(value) >= min ? 'pass' : 'fail',
+      note,
+    });
   };
   const atMost = (id: string, metric: string, value: number | undefined, max: number, note = ''): void => {
     if (value === undefined) {
       add({ id, metric, value, shown: 'n/a', threshold: `≤ ${max}`, verdict: 'skipped', note: note || 'no data' });
       return;
     }
-    add({ id, metric, value, shown: String(value), threshold: `≤ ${max}`, verdict: value <= max ? 'pass' : 'fail', note });
+    add({
+      id,
+      metric,
+      value,
+      shown: String(value),
+      threshold: `≤ ${max}`,
+      verdict: value <= max ? 'pass' : 'fail',
+      note,
+    });
   };
 
   const lineCov = facts.coverage ? percent(facts.coverage.linesCovered, facts.coverage.lines) : undefined;
   const branchCov = facts.coverage ? percent(facts.coverage.branchesCovered, facts.coverage.branches) : undefined;
   if (t.minCoverage !== undefined) atLeast('min-coverage', 'Line coverage', lineCov, t.minCoverage);
   if (t.minBranchCoverage !== undefined) {
-    atLeast('min-branch-coverage', 'Branch coverage', branchCov, t.minBranchCoverage, branchCov === undefined ? 'the coverage report has no branch data' : '');
+    atLeast(
+      'min-branch-coverage',
+      'Branch coverage',
+      branchCov,
+      t.minBranchCoverage,
+      branchCov === undefined ? 'the coverage report has no branch data' : '',
+    );
   }
   if (t.minDiffCoverage !== undefined) {
     const d = facts.diff;
     if (!d) {
-      add({ id: 'min-diff-coverage', metric: 'Changed-line coverage', value: undefined, shown: 'n/a', threshold: `≥ ${t.minDiffCoverage}%`, verdict: 'skipped', note: facts.noDiffReason ?? 'no diff' });
+      add({
+        id: 'min-diff-coverage',
+        metric: 'Changed-line coverage',
+        value: undefined,
+        shown: 'n/a',
+        threshold: `≥ ${t.minDiffCoverage}%`,
+        verdict: 'skipped',
+        note: facts.noDiffReason ?? 'no diff',
+      });
     } else if (d.measured < Math.max(t.diffCoverageMinLines, 1)) {
       add({
         id: 'min-diff-coverage',
@@ -90,16 +128,33 @@ export function evaluateConditions(facts: Facts, t: Thresholds): ConditionResult
         shown: d.measured === 0 ? 'n/a' : pct(percent(d.covered, d.measured)),
         threshold: `≥ ${t.minDiffCoverage}%`,
         verdict: 'skipped',
-        note: d.measured === 0 ? 'no executable changed lines' : `only ${d.measured} executable changed lines (fewer than ${t.diffCoverageMinLines})`,
+        note:
+          d.measured === 0
+            ? 'no executable changed lines'
+            : `only ${d.measured} executable changed lines (fewer than ${t.diffCoverageMinLines})`,
       });
     } else {
-      atLeast('min-diff-coverage', 'Changed-line coverage', percent(d.covered, d.measured), t.minDiffCoverage, `${d.covered} of ${d.measured} executable changed lines covered`);
+      atLeast(
+        'min-diff-coverage',
+        'Changed-line coverage',
+        percent(d.covered, d.measured),
+        t.minDiffCoverage,
+        `${d.covered} of ${d.measured} executable changed lines covered`,
+      );
     }
   }
   if (t.maxCoverageDrop !== undefined) {
     const base = facts.baseCoverage ? percent(facts.baseCoverage.linesCovered, facts.baseCoverage.lines) : undefined;
     if (base === undefined || lineCov === undefined) {
-      add({ id: 'max-coverage-drop', metric: 'Coverage drop vs base', value: undefined, shown: 'n/a', threshold: `≤ ${t.maxCoverageDrop} pp`, verdict: 'skipped', note: 'no base or current coverage' });
+      add({
+        id: 'max-coverage-drop',
+        metric: 'Coverage drop vs base',
+        value: undefined,
+        shown: 'n/a',
+        threshold: `≤ ${t.maxCoverageDrop} pp`,
+        verdict: 'skipped',
+        note: 'no base or current coverage',
+      });
     } else {
       const drop = round2(base - lineCov);
       add({
@@ -115,11 +170,24 @@ export function evaluateConditions(facts: Facts, t: Thresholds): ConditionResult
   }
   if (t.maxTestFailures !== undefined && facts.tests) {
     const { failed, errors, total } = facts.tests;
-    atMost('max-test-failures', 'Failed tests', failed + errors, t.maxTestFailures, `${failed} failed, ${errors} errors of ${total}`);
+    atMost(
+      'max-test-failures',
+      'Failed tests',
+      failed + errors,
+      t.maxTestFailures,
+      `${failed} failed, ${errors} errors of ${total}`,
+    );
   }
-  if (t.maxLintFindings !== undefined) atMost('max-lint-findings', 'Lint findings', facts.lintFindings, t.maxLintFindings);
+  if (t.maxLintFindings !== undefined)
+    atMost('max-lint-findings', 'Lint findings', facts.lintFindings, t.maxLintFindings);
   if (t.maxNewLintFindings !== undefined) {
-    atMost('max-new-lint-findings', 'New lint findings (changed lines)', facts.newLintFindings, t.maxNewLintFindings, facts.newLintFindings === undefined ? (facts.noDiffReason ?? 'no diff') : '');
+    atMost(
+      'max-new-lint-findings',
+      'New lint findings (changed lines)',
+      facts.newLintFindings,
+      t.maxNewLintFindings,
+      facts.newLintFindings === undefined ? (facts.noDiffReason ?? 'no diff') : '',
+    );
   }
   if (t.maxTypeErrors !== undefined) atMost('max-type-errors', 'Type errors', facts.typeErrors, t.maxTypeErrors);
   if (t.requireFormatted) {

@@ -32,7 +32,15 @@ export interface DiffCoverage {
  * coverage is added on changed lines where the report has branch data.
  */
 export function computeDiffCoverage(changes: Map<string, FileChange>, coverage: MergedCoverage): DiffCoverage {
-  const result: DiffCoverage = { files: [], changedLines: 0, measured: 0, covered: 0, branches: 0, branchesCovered: 0, notInReport: [] };
+  const result: DiffCoverage = {
+    files: [],
+    changedLines: 0,
+    measured: 0,
+    covered: 0,
+    branches: 0,
+    branchesCovered: 0,
+    notInReport: [],
+  };
   // Case-insensitive path order, by code unit: the same on every runner whatever its locale
   // (localeCompare's order follows LANG, and its collator costs ~15 ms to load).
   const keyed = [...changes.keys()].map((p) => ({ p, lower: p.toLowerCase() }));
@@ -48,7 +56,16 @@ export function computeDiffCoverage(changes: Map<string, FileChange>, coverage: 
       result.notInReport.push(path);
       continue;
     }
-    const f: FileDiffCoverage = { path, changed: change.added.length, measured: 0, covered: 0, uncoveredLines: [], uncoveredRanges: [], branches: 0, branchesCovered: 0 };
+    const f: FileDiffCoverage = {
+      path,
+      changed: change.added.length,
+      measured: 0,
+      covered: 0,
+      uncoveredLines: [],
+      uncoveredRanges: [],
+      branches: 0,
+      branchesCovered: 0,
+    };
     for (const n of change.added) {
       const cov = lines.get(n);
       if (!cov) continue;

@@ -33,10 +33,14 @@ const WHAT = 'diff path';
 export function diffPathInWorkspace(rel: string, root: string, shown: string, line: number): string {
   const at = { line };
   if (CONTROL.test(rel)) {
-    const visible = rel.replace(new RegExp(CONTROL.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const visible = rel.replace(
+      new RegExp(CONTROL.source, 'g'),
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     throw new FileError(shown, `path '${visible}' contains a control character`, at);
   }
-  if (path.isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) throw new FileError(shown, `path '${rel}' is absolute; paths in a diff are relative to the workspace`, at);
+  if (path.isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel))
+    throw new FileError(shown, `path '${rel}' is absolute; paths in a diff are relative to the workspace`, at);
   try {
     return resolveInWorkspace(rel, WHAT, root);
   } catch (error) {
@@ -69,7 +73,10 @@ async function readWorkspaceFile(abs: string, rel: string, shown: string, line: 
 export async function readDiffFile(diffFile: string, shown: string, root: string): Promise<Map<string, FileChange>> {
   const text = await readReportText(diffFile, shown);
   const changes = parseUnifiedDiff(text, shown);
-  const located = [...changes.values()].map((change) => ({ change, abs: diffPathInWorkspace(change.path, root, shown, change.headerLine) }));
+  const located = [...changes.values()].map((change) => ({
+    change,
+    abs: diffPathInWorkspace(change.path, root, shown, change.headerLine),
+  }));
   for (const { change, abs } of located) {
     const first = change.hunks[0];
     if (!first) continue;

@@ -8,7 +8,10 @@ const GIT_TIMEOUT_MS = 120_000;
 
 let outputFiles = 0;
 
-/** A new path for git's output, in RUNNER_TEMP when it is writable. No crypto for the name: execCommand creates it exclusively. */
+/**
+ * A new path for git's output, in RUNNER_TEMP when it is writable. No crypto for the name:
+ * execCommand creates it exclusively.
+ */
 function outputFile(): string {
   const name = `quality-gate-${process.pid}-${Date.now()}-${++outputFiles}.out`;
   const runnerTemp = process.env.RUNNER_TEMP;
@@ -29,7 +32,11 @@ function outputFile(): string {
  * other core while this process parses the coverage report, and what git wrote meanwhile is
  * parsed as soon as this thread is free, not after git ends.
  */
-async function git(args: string[], cwd: string, stream?: DiffStream): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+async function git(
+  args: string[],
+  cwd: string,
+  stream?: DiffStream,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const r = await execCommand('git', ['-c', 'core.quotepath=off', ...args], {
     cwd,
     timeoutMs: GIT_TIMEOUT_MS,
@@ -56,14 +63,24 @@ const diffArgs = ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--d
  * line. When either fails (not a checkout, base only on origin/, several merge-bases …)
  * the checks run one by one, for the precise message and the origin/ fallback.
  */
-export async function gitDiffAgainst(base: string, cwd: string): Promise<{ changes: Map<string, FileChange>; mergeBase: string; baseRef: string }> {
+export async function gitDiffAgainst(
+  base: string,
+  cwd: string,
+): Promise<{ changes: Map<string, FileChange>; mergeBase: string; baseRef: string }> {
   if (base.startsWith('-')) throw new UserError(`diff-base '${base}' is not a git ref`);
   const quickStream = new DiffStream('git diff');
-  const [quick, quickBase] = await Promise.all([git([...diffArgs, '--merge-base', base, '--'], cwd, quickStream), git(['merge-base', base, 'HEAD'], cwd)]);
-  if (quick.ok && quickBase.ok && quickBase.stdout.trim() !== '') return { changes: quickStream.end(), mergeBase: quickBase.stdout.trim(), baseRef: base };
+  const [quick, quickBase] = await Promise.all([
+    git([...diffArgs, '--merge-base', base, '--'], cwd, quickStream),
+    git(['merge-base', base, 'HEAD'], cwd),
+  ]);
+  if (quick.ok && quickBase.ok && quickBase.stdout.trim() !== '')
+    return { changes: quickStream.end(), mergeBase: quickBase.stdout.trim(), baseRef: base };
 
   const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
-  if (!inside.ok) throw new UserError(`the workspace ${cwd} is not a git checkout (${inside.stderr}); use diff-file instead of diff-base`);
+  if (!inside.ok)
+    throw new UserError(
+      `the workspace ${cwd} is not a git checkout (${inside.stderr}); use diff-file instead of diff-base`,
+    );
   let ref = base;
   if (!(await resolves(ref, cwd))) {
     const remote = `origin/${base}`;
@@ -76,7 +93,9 @@ export async function gitDiffAgainst(base: string, cwd: string): Promise<{ chang
   }
   const mb = await git(['merge-base', ref, 'HEAD'], cwd);
   if (!mb.ok || mb.stdout.trim() === '') {
-    throw new UserError(`no merge-base between '${ref}' and HEAD (shallow clone? use actions/checkout with fetch-depth: 0): ${mb.stderr}`);
+    throw new UserError(
+      `no merge-base between '${ref}' and HEAD (shallow clone? use actions/checkout with fetch-depth: 0): ${mb.stderr}`,
+    );
   }
   const mergeBase = mb.stdout.trim();
   const stream = new DiffStream('git diff');

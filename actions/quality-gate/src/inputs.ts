@@ -42,8 +42,10 @@ export function validate(i: Inputs): void {
       if (value !== undefined) throw new InputError(name, 'needs a coverage report (input coverage)');
     }
   }
-  if (t.maxCoverageDrop !== undefined && i.baseCoverage === '') throw new InputError('max-coverage-drop', 'needs a base coverage report (input base-coverage)');
-  if (i.diffBase !== '' && i.diffFile !== '') throw new InputError('diff-file', 'give either diff-base or diff-file, not both');
+  if (t.maxCoverageDrop !== undefined && i.baseCoverage === '')
+    throw new InputError('max-coverage-drop', 'needs a base coverage report (input base-coverage)');
+  if (i.diffBase !== '' && i.diffFile !== '')
+    throw new InputError('diff-file', 'give either diff-base or diff-file, not both');
   if (i.lint.length === 0) {
     for (const [name, value] of [
       ['max-lint-findings', t.maxLintFindings],
@@ -52,7 +54,8 @@ export function validate(i: Inputs): void {
     ] as const) {
       if (value !== undefined) throw new InputError(name, 'needs lint reports (input lint)');
     }
-    if (t.requireFormatted) throw new InputError('require-formatted', 'needs a black --check report in input lint (e.g. black:black.txt)');
+    if (t.requireFormatted)
+      throw new InputError('require-formatted', 'needs a black --check report in input lint (e.g. black:black.txt)');
   }
   if (i.coverage.length === 0 && i.junit.length === 0 && i.lint.length === 0) {
     throw new InputError('coverage', 'give at least one of coverage, junit or lint');
@@ -66,10 +69,18 @@ const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
 export function checkDiffBase(value: string): string {
   if (value === '') return value;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
-    throw new InputError('diff-base', `'${redactUrl(value)}' is a URL, not a git ref or commit (e.g. main, origin/main or a commit)`);
+    throw new InputError(
+      'diff-base',
+      `'${redactUrl(value)}' is a URL, not a git ref or commit (e.g. main, origin/main or a commit)`,
+    );
   }
-  if (value.startsWith('-')) throw new InputError('diff-base', `'${value}' is not a git ref or commit (it starts with '-')`);
-  if (/\s/.test(value) || CONTROL.test(value)) throw new InputError('diff-base', `'${value}' is not a git ref or commit (it contains spaces or control characters)`);
+  if (value.startsWith('-'))
+    throw new InputError('diff-base', `'${value}' is not a git ref or commit (it starts with '-')`);
+  if (/\s/.test(value) || CONTROL.test(value))
+    throw new InputError(
+      'diff-base',
+      `'${value}' is not a git ref or commit (it contains spaces or control characters)`,
+    );
   return value;
 }
 
@@ -83,7 +94,8 @@ function jsonFileInput(): string {
 /** The token goes into an HTTP header: one without whitespace or controls, never shown (masked when it is used). */
 function tokenInput(): string {
   const token = inputs.getString('github-token').trim();
-  if (/\s/.test(token) || CONTROL.test(token)) throw new InputError('github-token', 'contains whitespace or a control character');
+  if (/\s/.test(token) || CONTROL.test(token))
+    throw new InputError('github-token', 'contains whitespace or a control character');
   return token;
 }
 
@@ -94,7 +106,10 @@ async function lintInputs(): Promise<LintInput[]> {
   for (const spec of specs.filter((s) => !s.startsWith('!'))) {
     const { tool, path } = splitLintSpec(spec);
     const files = await expandGlobs([path, ...excludes], "Input 'lint'").catch((error: unknown) => {
-      throw new InputError('lint', error instanceof Error ? error.message.replace(/^Input 'lint':\s*/, '') : String(error));
+      throw new InputError(
+        'lint',
+        error instanceof Error ? error.message.replace(/^Input 'lint':\s*/, '') : String(error),
+      );
     });
     if (files.length === 0) throw new InputError('lint', `no file matches ${path}`);
     for (const file of files) out.push(tool === undefined ? { file } : { tool, file });
@@ -122,7 +137,11 @@ export async function readInputs(): Promise<Inputs> {
   set('maxTypeErrors', inputs.getInteger('max-type-errors', undefined, count));
   const result: Inputs = {
     coverage: await inputs.getFiles('coverage'),
-    coverageFormat: inputs.getEnum('coverage-format', ['auto', 'cobertura', 'lcov', 'jacoco', 'coveragepy'] as const, 'auto'),
+    coverageFormat: inputs.getEnum(
+      'coverage-format',
+      ['auto', 'cobertura', 'lcov', 'jacoco', 'coveragepy'] as const,
+      'auto',
+    ),
     baseCoverage: inputs.getPath('base-coverage'),
     junit: await inputs.getFiles('junit'),
     lint: await lintInputs(),
@@ -137,7 +156,8 @@ export async function readInputs(): Promise<Inputs> {
     comment: inputs.getBoolean('comment', true),
     githubToken: tokenInput(),
   };
-  if (inputs.getString('coverage') !== '' && result.coverage.length === 0) throw new InputError('coverage', 'no file matches');
+  if (inputs.getString('coverage') !== '' && result.coverage.length === 0)
+    throw new InputError('coverage', 'no file matches');
   if (inputs.getString('junit') !== '' && result.junit.length === 0) throw new InputError('junit', 'no file matches');
   validate(result);
   return result;

@@ -53,7 +53,10 @@ export function parseJunit(text: string, file: string): TestRun {
       if (!rootChecked) {
         rootChecked = true;
         if (name !== 'testsuites' && name !== 'testsuite') {
-          throw new FileError(file, `is not a JUnit report (root element <${name}>, expected <testsuites> or <testsuite>)`);
+          throw new FileError(
+            file,
+            `is not a JUnit report (root element <${name}>, expected <testsuites> or <testsuite>)`,
+          );
         }
       }
       if (name === 'testsuite') {
@@ -123,7 +126,10 @@ function attr(node: Node, name: string): string | undefined {
 }
 
 /** Suite-level counts as the file states them (sum over top-level suites), for cross-checks. */
-export function statedJunitCounts(text: string, file: string): { tests: number; failures: number; errors: number; skipped: number } {
+export function statedJunitCounts(
+  text: string,
+  file: string,
+): { tests: number; failures: number; errors: number; skipped: number } {
   const doc = parseXmlText(text, file, { arrays: ['testsuite'] });
   const root = (doc.testsuites as Node | undefined) ?? undefined;
   const suites = root ? asArray(root.testsuite) : asArray(doc.testsuite);

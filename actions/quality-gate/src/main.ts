@@ -32,7 +32,8 @@ async function readCoverage(file: string, format: Inputs['coverageFormat']): Pro
   const shown = workspaceRelative(file);
   const text = await readReportText(file, shown);
   const report = format === 'auto' ? parseCoverage(text, shown) : parseCoverage(text, shown, format);
-  if (report.files.size === 0) throw new FileError(shown, `is an empty ${report.format} coverage report (no source files in it)`);
+  if (report.files.size === 0)
+    throw new FileError(shown, `is an empty ${report.format} coverage report (no source files in it)`);
   return report;
 }
 
@@ -81,7 +82,10 @@ function realOrSelf(p: string): string {
   }
 }
 
-/** Paths that match no workspace file make changed-line coverage meaningless: an error with a diff, a warning without. */
+/**
+ * Paths that match no workspace file make changed-line coverage meaningless: an error with a diff,
+ * a warning without.
+ */
 function checkMapping(a: Analysis, reports: readonly CoverageReport[]): void {
   for (const report of reports) {
     const missing = a.unmapped.get(report.file);
@@ -105,7 +109,9 @@ export async function run(): Promise<void> {
   const needsDiff = i.coverage.length > 0 || i.lint.length > 0;
   // The diff is found while the reports are parsed; its failure is reported where it is
   // waited for, after the reports' own errors.
-  const pending = needsDiff ? startChanges({ diffFile: i.diffFile, diffBase: i.diffBase, root, eventPath: process.env.GITHUB_EVENT_PATH ?? '' }) : undefined;
+  const pending = needsDiff
+    ? startChanges({ diffFile: i.diffFile, diffBase: i.diffBase, root, eventPath: process.env.GITHUB_EVENT_PATH ?? '' })
+    : undefined;
   const mapper = new PathMapper({
     root,
     prefixes: i.pathPrefixes,
@@ -156,9 +162,19 @@ export async function run(): Promise<void> {
   checkMapping(analysis, coverage);
 
   for (const ann of planAnnotations(analysis, i.maxAnnotations)) {
-    // Report paths (a JUnit file attribute) can point anywhere: only workspace paths are annotated, and a line needs its file.
+    // Report paths (a JUnit file attribute) can point anywhere: only workspace paths are annotated,
+    // and a line needs its file.
     const file = ann.file === undefined ? undefined : annotationPath(ann.file, root);
-    const at = file === undefined ? { title: ann.title } : { title: ann.title, file, ...(ann.line ? { line: ann.line } : {}), ...(ann.endLine ? { endLine: ann.endLine } : {}), ...(ann.column ? { column: ann.column } : {}) };
+    const at =
+      file === undefined
+        ? { title: ann.title }
+        : {
+            title: ann.title,
+            file,
+            ...(ann.line ? { line: ann.line } : {}),
+            ...(ann.endLine ? { endLine: ann.endLine } : {}),
+            ...(ann.column ? { column: ann.column } : {}),
+          };
     if (ann.level === 'error') logError(ann.message, at);
     else if (ann.level === 'warning') warning(ann.message, at);
     else notice(ann.message, at);
@@ -177,17 +193,26 @@ export async function run(): Promise<void> {
   setOutput('tests-total', analysis.tests ? String(analysis.tests.total) : '');
   setOutput('tests-failed', analysis.tests ? String(analysis.tests.failed + analysis.tests.errors) : '');
   setOutput('lint-findings', analysis.lint ? String(analysis.lint.lintFindings) : '');
-  setOutput('new-lint-findings', analysis.lint?.newLintFindings === undefined ? '' : String(analysis.lint.newLintFindings));
-  // Workspace-relative like every path this action shows; the default in RUNNER_TEMP is outside the workspace and stays absolute.
+  setOutput(
+    'new-lint-findings',
+    analysis.lint?.newLintFindings === undefined ? '' : String(analysis.lint.newLintFindings),
+  );
+  // Workspace-relative like every path this action shows; the default in RUNNER_TEMP is outside the
+  // workspace and stays absolute.
   const jsonShown = workspaceRelative(jsonFile, root);
   setOutput('json-file', jsonShown.startsWith('../') || path.isAbsolute(jsonShown) ? jsonFile : jsonShown);
 
   if (i.comment) await commentOnPullRequest(analysis, i.githubToken);
 
-  for (const c of analysis.conditions) info(`${c.verdict.toUpperCase().padEnd(7)} ${c.metric}: ${c.shown} (threshold ${c.threshold})${c.note ? ` — ${c.note}` : ''}`);
+  for (const c of analysis.conditions)
+    info(
+      `${c.verdict.toUpperCase().padEnd(7)} ${c.metric}: ${c.shown} (threshold ${c.threshold})${c.note ? ` — ${c.note}` : ''}`,
+    );
   const failing = analysis.conditions.filter((c) => c.verdict === 'fail');
   if (failing.length > 0 && i.failOnGate) {
-    throw new GateFailure(`quality gate failed: ${failing.map((c) => `${c.metric} ${c.shown} (needs ${c.threshold})`).join('; ')}`);
+    throw new GateFailure(
+      `quality gate failed: ${failing.map((c) => `${c.metric} ${c.shown} (needs ${c.threshold})`).join('; ')}`,
+    );
   }
   info(`Quality gate ${analysis.status}`);
 }

@@ -33,7 +33,8 @@ function stripSlash(p: string): string {
 
 /** path.join(dir, rel) for an absolute dir, without normalising when rel is plain (thousands of calls). */
 export function joinUnder(dir: string, rel: string): string {
-  if (!isPlainPath(rel) || !path.isAbsolute(dir) || dir.endsWith('/') !== (dir === '/') || NOT_PLAIN.test(dir.slice(1))) return path.join(dir, rel);
+  if (!isPlainPath(rel) || !path.isAbsolute(dir) || dir.endsWith('/') !== (dir === '/') || NOT_PLAIN.test(dir.slice(1)))
+    return path.join(dir, rel);
   return dir === '/' ? `/${rel}` : `${dir}/${rel}`;
 }
 

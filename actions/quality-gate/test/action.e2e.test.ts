@@ -34,13 +34,24 @@ afterAll(() => {
 function decoded(html: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) =>
-    ref.startsWith('#x') || ref.startsWith('#X') ? String.fromCodePoint(Number.parseInt(ref.slice(2), 16)) : ref.startsWith('#') ? String.fromCodePoint(Number(ref.slice(1))) : (named[ref] ?? whole),
+    ref.startsWith('#x') || ref.startsWith('#X')
+      ? String.fromCodePoint(Number.parseInt(ref.slice(2), 16))
+      : ref.startsWith('#')
+        ? String.fromCodePoint(Number(ref.slice(1)))
+        : (named[ref] ?? whole),
   );
 }
 
 const run = (inputs: Record<string, string>, extra: { event?: Record<string, unknown> } = {}) =>
   // No token: the PR comment (pr-comment.e2e.test.ts) is left out with a notice, whatever the test's environment holds.
-  runBundledAction('actions/quality-gate', { inputs, workspace: ws, eventName: 'pull_request', event: extra.event ?? {}, env: { GITHUB_TOKEN: '' }, timeoutMs: 60_000 });
+  runBundledAction('actions/quality-gate', {
+    inputs,
+    workspace: ws,
+    eventName: 'pull_request',
+    event: extra.event ?? {},
+    env: { GITHUB_TOKEN: '' },
+    timeoutMs: 60_000,
+  });
 
 describe('quality-gate (bundled) on the fixture PR', () => {
   it('passes with coverage, changed lines from the PR event base, tests and type/format reports', async () => {
@@ -73,7 +84,9 @@ describe('quality-gate (bundled) on the fixture PR', () => {
       'new-lint-findings': '0',
     });
     expect(r.outputs['json-file']).toBe('out/gate.json');
-    const json = JSON.parse(readFileSync(path.join(ws, 'out/gate.json'), 'utf8')) as { diff: { files: Array<{ path: string; uncoveredLines: number[] }> } };
+    const json = JSON.parse(readFileSync(path.join(ws, 'out/gate.json'), 'utf8')) as {
+      diff: { files: Array<{ path: string; uncoveredLines: number[] }> };
+    };
     expect(json.diff.files.map((f) => [f.path, f.uncoveredLines])).toEqual([
       ['bottle.py', [2980, 2983]],
       ['test/test_pr_extras.py', [18, 26, 27, 37, 46]],
@@ -102,17 +115,29 @@ describe('quality-gate (bundled) on the fixture PR', () => {
   }, 90_000);
 
   it('fails on changed-line coverage below the threshold, with one error line naming the condition', async () => {
-    const r = await run({ coverage: 'reports/pr.lcov', 'diff-base': 'base', 'min-diff-coverage': '90', 'fail-on-gate': 'true' });
+    const r = await run({
+      coverage: 'reports/pr.lcov',
+      'diff-base': 'base',
+      'min-diff-coverage': '90',
+      'fail-on-gate': 'true',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(r.outputs['diff-coverage']).toBe('82.93');
     const errors = r.annotations.filter((a) => a.level === 'error');
-    expect(errors.map((a) => a.message)).toEqual(['quality-gate: quality gate failed: Changed-line coverage 82.93% (needs ≥ 90%)']);
+    expect(errors.map((a) => a.message)).toEqual([
+      'quality-gate: quality gate failed: Changed-line coverage 82.93% (needs ≥ 90%)',
+    ]);
     expect(r.stdout).not.toContain('    at '); // no stack trace for a gate decision
   }, 90_000);
 
   it('reports without failing when fail-on-gate is false', async () => {
-    const r = await run({ coverage: 'reports/pr.lcov', 'diff-file': 'reports/pr.diff', 'min-diff-coverage': '90', 'fail-on-gate': 'false' });
+    const r = await run({
+      coverage: 'reports/pr.lcov',
+      'diff-file': 'reports/pr.diff',
+      'min-diff-coverage': '90',
+      'fail-on-gate': 'false',
+    });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('failed');
     expect(decoded(r.summary)).toContain('<td>Changed-line coverage</td><td>82.93%</td><td>≥ 90%</td><td>❌ fail</td>');
@@ -127,7 +152,9 @@ describe('quality-gate (bundled) on the fixture PR', () => {
       expect(r.exitCode).toBe(1);
       const errors = r.annotations.filter((a) => a.level === 'error');
       expect(errors).toHaveLength(1);
-      expect(errors[0]?.message).toMatch(/^quality-gate: reports\/pr\.diff:5: does not match the workspace: bottle\.py line 2981 differs/);
+      expect(errors[0]?.message).toMatch(
+        /^quality-gate: reports\/pr\.diff:5: does not match the workspace: bottle\.py line 2981 differs/,
+      );
       expect(errors[0]?.file).toBe('reports/pr.diff');
     } finally {
       writeFileSync(bottle, original);
@@ -135,7 +162,10 @@ describe('quality-gate (bundled) on the fixture PR', () => {
   }, 90_000);
 
   it('refuses XML with an entity declaration, naming the file', async () => {
-    const evil = readFileSync(path.join(ws, 'reports/cobertura-pr.xml'), 'utf8').replace('<coverage ', '<!DOCTYPE coverage [<!ENTITY a "aaaa">]>\n<coverage ');
+    const evil = readFileSync(path.join(ws, 'reports/cobertura-pr.xml'), 'utf8').replace(
+      '<coverage ',
+      '<!DOCTYPE coverage [<!ENTITY a "aaaa">]>\n<coverage ',
+    );
     writeFileSync(path.join(ws, 'reports/evil.xml'), evil);
     const r = await run({ coverage: 'reports/evil.xml' });
     expect(r.exitCode).toBe(1);
@@ -150,11 +180,27 @@ describe('quality-gate (bundled) on the fixture PR', () => {
     expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
       /^quality-gate: reports\/jacoco\.xml: none of its 3 source paths is a file in the workspace \(e\.g\. 'com\/madrapps\/jacoco\/Utility\.java'\); set path-prefix/,
     );
-    const push = await runBundledAction('actions/quality-gate', { inputs: { coverage: 'reports/jacoco.xml', 'min-coverage': '40' }, workspace: ws, eventName: 'push', event: {}, timeoutMs: 60_000 });
+    const push = await runBundledAction('actions/quality-gate', {
+      inputs: { coverage: 'reports/jacoco.xml', 'min-coverage': '40' },
+      workspace: ws,
+      eventName: 'push',
+      event: {},
+      timeoutMs: 60_000,
+    });
     expect(push.exitCode).toBe(0);
-    expect(push.outputs).toMatchObject({ status: 'passed', coverage: '44.44', 'branch-coverage': '33.33', 'diff-coverage': '' });
-    expect(push.annotations.find((a) => a.level === 'warning')).toMatchObject({ file: 'reports/jacoco.xml', title: 'Report paths not in the workspace' });
-    expect(decoded(push.summary)).toContain('not a pull request or merge group, and neither diff-base nor diff-file is given');
+    expect(push.outputs).toMatchObject({
+      status: 'passed',
+      coverage: '44.44',
+      'branch-coverage': '33.33',
+      'diff-coverage': '',
+    });
+    expect(push.annotations.find((a) => a.level === 'warning')).toMatchObject({
+      file: 'reports/jacoco.xml',
+      title: 'Report paths not in the workspace',
+    });
+    expect(decoded(push.summary)).toContain(
+      'not a pull request or merge group, and neither diff-base nor diff-file is given',
+    );
   }, 90_000);
 
   it('says loudly that black writes to stderr when a black report is empty and require-formatted is on (issue 21)', async () => {
@@ -172,7 +218,11 @@ describe('quality-gate (bundled) on the fixture PR', () => {
       },
     ]);
     // The real report of the same run (stdout and stderr) is never empty and fails the condition.
-    writeFileSync(path.join(ws, 'reports/black-both.txt'), readFileSync(path.join(ws, 'reports/black.txt'), 'utf8') + readFileSync(fixturePath('reports/black/black-check-diff.stderr.txt'), 'utf8'));
+    writeFileSync(
+      path.join(ws, 'reports/black-both.txt'),
+      readFileSync(path.join(ws, 'reports/black.txt'), 'utf8') +
+        readFileSync(fixturePath('reports/black/black-check-diff.stderr.txt'), 'utf8'),
+    );
     const both = await run({ lint: 'black:reports/black-both.txt', 'require-formatted': 'true' });
     expect(both.exitCode).toBe(1);
     expect(both.annotations.filter((a) => a.level === 'warning')).toEqual([]);
@@ -180,11 +230,21 @@ describe('quality-gate (bundled) on the fixture PR', () => {
 
   it('gives the formatter file list and the json-file output workspace-relative (issue 21)', async () => {
     // black given absolute paths (`black --check "$PWD/test"`) prints them absolute.
-    const stderr = readFileSync(fixturePath('reports/black/black-check.stderr.txt'), 'utf8').replace(/^would reformat /gm, `would reformat ${ws}/`);
+    const stderr = readFileSync(fixturePath('reports/black/black-check.stderr.txt'), 'utf8').replace(
+      /^would reformat /gm,
+      `would reformat ${ws}/`,
+    );
     writeFileSync(path.join(ws, 'reports/black-absolute.txt'), stderr);
-    const r = await run({ lint: 'black:reports/black-absolute.txt', 'json-file': 'out/black.json', 'fail-on-gate': 'false', 'require-formatted': 'true' });
+    const r = await run({
+      lint: 'black:reports/black-absolute.txt',
+      'json-file': 'out/black.json',
+      'fail-on-gate': 'false',
+      'require-formatted': 'true',
+    });
     expect(r.exitCode).toBe(0);
-    const json = JSON.parse(readFileSync(path.join(ws, 'out/black.json'), 'utf8')) as { lint: { filesToReformat: string[] } };
+    const json = JSON.parse(readFileSync(path.join(ws, 'out/black.json'), 'utf8')) as {
+      lint: { filesToReformat: string[] };
+    };
     expect(json.lint.filesToReformat).toEqual([
       'test/test_app.py',
       'test/test_auth.py',

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { fixturePath } from '@spikeformer-actions/testing';
 
 const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd }, timeout: 30_000 });
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd },
+    timeout: 30_000,
+  });
 
 /**
  * Rebuilds a git repository in which the fixture PR (coverage/pr.diff) is the change from

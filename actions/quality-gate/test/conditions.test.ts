@@ -38,8 +38,16 @@ describe('every condition passes and fails', () => {
     expect(verdict({ requireFormatted: true }, { ...facts, filesToReformat: 0 })).toMatchObject({ verdict: 'pass' });
   });
   it('shows values the way they are compared', () => {
-    expect(verdict({ minDiffCoverage: 80 })).toMatchObject({ shown: '82.93%', threshold: '≥ 80%', note: '34 of 41 executable changed lines covered' });
-    expect(verdict({ maxCoverageDrop: 1 })).toMatchObject({ shown: '-2.00 pp', verdict: 'fail', note: 'base 82.00% → 80.00%' });
+    expect(verdict({ minDiffCoverage: 80 })).toMatchObject({
+      shown: '82.93%',
+      threshold: '≥ 80%',
+      note: '34 of 41 executable changed lines covered',
+    });
+    expect(verdict({ maxCoverageDrop: 1 })).toMatchObject({
+      shown: '-2.00 pp',
+      verdict: 'fail',
+      note: 'base 82.00% → 80.00%',
+    });
     expect(verdict({ maxTestFailures: 0 })).toMatchObject({ shown: '3', note: '2 failed, 1 errors of 366' });
   });
   it('a rise in coverage is no drop', () => {
@@ -57,11 +65,19 @@ describe('conditions without data are skipped, not passed silently', () => {
     expect(verdict({ maxNewLintFindings: 0 }, f)).toMatchObject({ verdict: 'skipped', note: 'not a pull request' });
   });
   it('fewer executable changed lines than diff-coverage-min-lines', () => {
-    expect(verdict({ minDiffCoverage: 100, diffCoverageMinLines: 50 })).toMatchObject({ verdict: 'skipped', note: 'only 41 executable changed lines (fewer than 50)' });
+    expect(verdict({ minDiffCoverage: 100, diffCoverageMinLines: 50 })).toMatchObject({
+      verdict: 'skipped',
+      note: 'only 41 executable changed lines (fewer than 50)',
+    });
     expect(verdict({ minDiffCoverage: 100, diffCoverageMinLines: 41 })).toMatchObject({ verdict: 'fail' });
   });
   it('no branch data', () => {
-    expect(verdict({ minBranchCoverage: 50 }, { ...facts, coverage: { lines: 10, linesCovered: 5, branches: 0, branchesCovered: 0 } })).toMatchObject({
+    expect(
+      verdict(
+        { minBranchCoverage: 50 },
+        { ...facts, coverage: { lines: 10, linesCovered: 5, branches: 0, branchesCovered: 0 } },
+      ),
+    ).toMatchObject({
       verdict: 'skipped',
       note: 'the coverage report has no branch data',
     });

@@ -64,7 +64,8 @@ describe('overall totals equal what each report states', () => {
     const json = load('coverage/coverage-py-pr.json').files.get('bottle.py');
     if (!xml || !json) throw new Error('bottle.py missing');
     // Every statement in Cobertura has the same covered state in the JSON report …
-    for (const [line, cov] of xml.lines) expect([line, (json.lines.get(line)?.hits ?? -1) > 0]).toEqual([line, cov.hits > 0]);
+    for (const [line, cov] of xml.lines)
+      expect([line, (json.lines.get(line)?.hits ?? -1) > 0]).toEqual([line, cov.hits > 0]);
     // … and the JSON's extra "executed" lines (not statements) are all hit, so they never add an uncovered line.
     const extra = [...json.lines].filter(([line]) => !xml.lines.has(line));
     expect(extra.length).toBeGreaterThan(0);
@@ -93,7 +94,9 @@ describe('bad coverage input is refused with the file named', () => {
   });
   it('an LCOV line with a bad DA record or no tag names the line; unknown newer records are skipped', () => {
     expect(() => parseCoverage('SF:a.py\nDA:x,1\nend_of_record\n', 'bad.lcov')).toThrow(/bad\.lcov:2: invalid DA/);
-    expect(() => parseCoverage('SF:a.py\nDA:1,1\nsomething else\nend_of_record\n', 'bad.lcov')).toThrow(/bad\.lcov:3: not an LCOV line/);
+    expect(() => parseCoverage('SF:a.py\nDA:1,1\nsomething else\nend_of_record\n', 'bad.lcov')).toThrow(
+      /bad\.lcov:3: not an LCOV line/,
+    );
     const r = parseCoverage('TN:\nSF:a.py\nMCDC:3,2,t,1,0,x\nDA:3,1\nDA:4,0\nLF:2\nLH:1\nend_of_record\n', 'new.lcov');
     expect([...(r.files.get('a.py')?.lines.keys() ?? [])]).toEqual([3, 4]);
   });
@@ -124,7 +127,11 @@ describe('the per-file line table', () => {
     expect([...t.keys()]).toEqual([5000, -1, 1.5]);
     for (let n = 1; n <= 4100; n++) t.add(n, n % 2); // the arrays grow past line 5000
     expect(t.size).toBe(4103);
-    expect([t.has(5000), t.has(4999), t.get(5000)]).toEqual([true, false, { hits: 1, branches: 0, branchesCovered: 0 }]);
+    expect([t.has(5000), t.has(4999), t.get(5000)]).toEqual([
+      true,
+      false,
+      { hits: 1, branches: 0, branchesCovered: 0 },
+    ]);
     t.add(5000, 3, 2, 2); // merged with the line already there, not a second entry
     expect(t.size).toBe(4103);
     expect(t.get(5000)).toEqual({ hits: 3, branches: 2, branchesCovered: 2 });
@@ -132,7 +139,12 @@ describe('the per-file line table', () => {
     copy.add(7, 9);
     copy.addBranches(-1, 1, 0);
     expect([t.get(7)?.hits, copy.get(7)?.hits, t.get(-1)?.branches, copy.get(-1)?.branches]).toEqual([1, 9, 0, 1]);
-    expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual({ lines: 4103, linesCovered: 2052, branches: 2, branchesCovered: 2 });
+    expect(totalsOf([{ reportPath: 'x', lines: t }])).toEqual({
+      lines: 4103,
+      linesCovered: 2052,
+      branches: 2,
+      branchesCovered: 2,
+    });
   });
   it('keeps its running totals equal to a count over its lines, through merges, far lines, branches and copies', () => {
     const random = seededRandom(7);
@@ -163,16 +175,23 @@ describe('the per-file line table', () => {
 
 describe('line numbers: 0 to 10,000,000 in every format', () => {
   const py = (n: number): string => `{"meta": {}, "files": {"a.py": {"executed_lines": [${n}], "missing_lines": []}}}`;
-  const cobertura = (n: number): string => `<coverage><packages><package><classes><class name="a" filename="a.py"><lines><line number="${n}" hits="1"/></lines></class></classes></package></packages></coverage>`;
-  const jacoco = (n: number): string => `<report name="r"><package name="p"><sourcefile name="A.java"><line nr="${n}" mi="0" ci="1" mb="0" cb="0"/></sourcefile></package></report>`;
+  const cobertura = (n: number): string =>
+    `<coverage><packages><package><classes><class name="a" filename="a.py"><lines><line number="${n}" hits="1"/></lines></class></classes></package></packages></coverage>`;
+  const jacoco = (n: number): string =>
+    `<report name="r"><package name="p"><sourcefile name="A.java"><line nr="${n}" mi="0" ci="1" mb="0" cb="0"/></sourcefile></package></report>`;
   const lcov = (n: number): string => `SF:a.py\nDA:${n},1\nend_of_record\n`;
   it.each([
-    ['coveragepy', py, 'r: files["a.py"].executed_lines[0]: line number 10000001 is not a whole number from 0 to 10,000,000'],
+    [
+      'coveragepy',
+      py,
+      'r: files["a.py"].executed_lines[0]: line number 10000001 is not a whole number from 0 to 10,000,000',
+    ],
     ['cobertura', cobertura, 'r: <line> in a.py: line number 10000001 is not a whole number from 0 to 10,000,000'],
     ['jacoco', jacoco, 'r: <line> in p/A.java: line number 10000001 is not a whole number from 0 to 10,000,000'],
     ['lcov', lcov, 'r:2: DA: line number 10000001 is not a whole number from 0 to 10,000,000'],
   ] as const)('%s: the bounds are lines, one past is an error naming the file', (_format, make, error) => {
-    for (const n of [0, 10_000_000]) expect([...parseCoverage(make(n), 'r').files.values()][0]?.lines.has(n)).toBe(true);
+    for (const n of [0, 10_000_000])
+      expect([...parseCoverage(make(n), 'r').files.values()][0]?.lines.has(n)).toBe(true);
     expect(() => parseCoverage(make(10_000_001), 'r')).toThrow(error);
   });
   it('keeps line 0 of coverage.py LCOV (module-level branches)', () => {

@@ -44,13 +44,20 @@ describe('unified diff parsing', () => {
     expect(changes.get('z.py')?.added).toEqual([11, 12]);
   });
   it('reads git C-quoted paths', () => {
-    const diff = 'diff --git "a/d\\303\\251j\\303\\240 vu.py" "b/d\\303\\251j\\303\\240 vu.py"\n--- "a/d\\303\\251j\\303\\240 vu.py"\n+++ "b/d\\303\\251j\\303\\240 vu.py"\n@@ -0,0 +1 @@\n+x\n';
+    const diff =
+      'diff --git "a/d\\303\\251j\\303\\240 vu.py" "b/d\\303\\251j\\303\\240 vu.py"\n--- "a/d\\303\\251j\\303\\240 vu.py"\n+++ "b/d\\303\\251j\\303\\240 vu.py"\n@@ -0,0 +1 @@\n+x\n';
     expect([...parseUnifiedDiff(diff, 'q.diff').keys()]).toEqual(['déjà vu.py']);
   });
   it('refuses a truncated hunk, a bad header and non-diff text, naming the file and line', () => {
-    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n', 'cut.diff')).toThrow(/^cut\.diff:\d+: is truncated/);
-    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n?junk\n b\n', 'bad.diff')).toThrow(/^bad\.diff:5: hunk ends early/);
-    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ nonsense @@\n', 'h.diff')).toThrow(/^h\.diff:3: invalid hunk header/);
+    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n', 'cut.diff')).toThrow(
+      /^cut\.diff:\d+: is truncated/,
+    );
+    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n?junk\n b\n', 'bad.diff')).toThrow(
+      /^bad\.diff:5: hunk ends early/,
+    );
+    expect(() => parseUnifiedDiff('--- a/x\n+++ b/x\n@@ nonsense @@\n', 'h.diff')).toThrow(
+      /^h\.diff:3: invalid hunk header/,
+    );
     expect(() => parseUnifiedDiff('hello\n', 'n.diff')).toThrow(/^n\.diff: is not a unified diff/);
     expect(parseUnifiedDiff('', 'empty.diff').size).toBe(0);
   });
@@ -59,10 +66,20 @@ describe('unified diff parsing', () => {
     const changes = parseUnifiedDiff(text, 'x.diff');
     expect(checkDiffApplies(text, changes, () => 'a\nb\nc\n')).toBeUndefined();
     expect(checkDiffApplies(text, changes, () => 'a\r\nb\r\nc\r\n')).toBeUndefined();
-    expect(checkDiffApplies(text, changes, () => 'a\nB\nc\n')).toMatchObject({ path: 'x.py', diffLine: 3, problem: expect.stringMatching(/x\.py line 2 differs/) });
-    expect(checkDiffApplies(text, changes, () => 'a\nb')).toMatchObject({ problem: expect.stringMatching(/x\.py line 3 differs/) });
-    expect(checkDiffApplies(text, changes, () => 'a\nbb\nc')).toMatchObject({ problem: expect.stringMatching(/x\.py line 2 differs/) });
-    expect(checkDiffApplies(text, changes, () => undefined)).toMatchObject({ problem: 'changes x.py, which is not in the workspace' });
+    expect(checkDiffApplies(text, changes, () => 'a\nB\nc\n')).toMatchObject({
+      path: 'x.py',
+      diffLine: 3,
+      problem: expect.stringMatching(/x\.py line 2 differs/),
+    });
+    expect(checkDiffApplies(text, changes, () => 'a\nb')).toMatchObject({
+      problem: expect.stringMatching(/x\.py line 3 differs/),
+    });
+    expect(checkDiffApplies(text, changes, () => 'a\nbb\nc')).toMatchObject({
+      problem: expect.stringMatching(/x\.py line 2 differs/),
+    });
+    expect(checkDiffApplies(text, changes, () => undefined)).toMatchObject({
+      problem: 'changes x.py, which is not in the workspace',
+    });
   });
   it('checks every hunk, in any order, with CRLF diffs and context lines stripped of their space', () => {
     const text = ['--- a/y.py', '+++ b/y.py', '@@ -5 +5 @@', '-old', '+five', '@@ -1 +1,2 @@', '', '+two'].join('\r\n');
@@ -70,8 +87,14 @@ describe('unified diff parsing', () => {
     expect(changes.get('y.py')?.added).toEqual([2, 5]);
     const file = ['', 'two', '3', '4', 'five', ''].join('\n');
     expect(checkDiffApplies(text, changes, () => file)).toBeUndefined();
-    expect(checkDiffApplies(text, changes, () => file.replace('five', 'fiv'))).toMatchObject({ diffLine: 3, problem: expect.stringMatching(/line 5 differs/) });
-    expect(checkDiffApplies(text, changes, () => file.replace('two', 'Two'))).toMatchObject({ diffLine: 6, problem: expect.stringMatching(/line 2 differs/) });
+    expect(checkDiffApplies(text, changes, () => file.replace('five', 'fiv'))).toMatchObject({
+      diffLine: 3,
+      problem: expect.stringMatching(/line 5 differs/),
+    });
+    expect(checkDiffApplies(text, changes, () => file.replace('two', 'Two'))).toMatchObject({
+      diffLine: 6,
+      problem: expect.stringMatching(/line 2 differs/),
+    });
   });
 });
 
@@ -113,7 +136,8 @@ describe('a diff read as it arrives', () => {
     for (const text of texts) {
       const bytes = Buffer.from(text, 'utf8');
       const want = whole(text);
-      for (const sizes of [[bytes.length || 1], [1], [2, 3], [7, 1, 64], [4096]]) expect([text.slice(0, 40), sizes, streamed(bytes, sizes)]).toEqual([text.slice(0, 40), sizes, want]);
+      for (const sizes of [[bytes.length || 1], [1], [2, 3], [7, 1, 64], [4096]])
+        expect([text.slice(0, 40), sizes, streamed(bytes, sizes)]).toEqual([text.slice(0, 40), sizes, want]);
     }
     expect((whole(fixture) as Map<string, unknown>).size).toBeGreaterThan(1);
     expect(String(whole(texts[4] as string))).toMatch(/s\.diff:5: hunk ends early/);
@@ -125,21 +149,34 @@ describe('the apply check, hunk by hunk and line by line', () => {
     const text = '--- a/c.py\n+++ b/c.py\n@@ -1 +1 @@\n-a\n+a\r+b\n';
     const changes = parseUnifiedDiff(text, 'c.diff');
     expect(checkDiffApplies(text, changes, () => 'a\r+b\n')).toBeUndefined();
-    expect(checkDiffApplies(text, changes, () => 'a\rb\n')).toMatchObject({ problem: expect.stringMatching(/c\.py line 1 differs/) });
+    expect(checkDiffApplies(text, changes, () => 'a\rb\n')).toMatchObject({
+      problem: expect.stringMatching(/c\.py line 1 differs/),
+    });
   });
   it('accepts a last line without newline and "\\ No newline" markers inside a hunk', () => {
-    const text = '--- a/n.py\n+++ b/n.py\n@@ -1,2 +1,2 @@\n a\n-x\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n';
+    const text =
+      '--- a/n.py\n+++ b/n.py\n@@ -1,2 +1,2 @@\n a\n-x\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n';
     const changes = parseUnifiedDiff(text, 'n.diff');
     expect(checkDiffApplies(text, changes, () => 'a\nb')).toBeUndefined();
     expect(checkDiffApplies(text, changes, () => 'a\nb\n')).toBeUndefined();
-    expect(checkDiffApplies(text, changes, () => 'a\nc')).toMatchObject({ problem: expect.stringMatching(/n\.py line 2 differs/) });
+    expect(checkDiffApplies(text, changes, () => 'a\nc')).toMatchObject({
+      problem: expect.stringMatching(/n\.py line 2 differs/),
+    });
   });
 
-  /** The check's meaning spelled out: each new-side line of each hunk equals the file's line there (a trailing CR aside). */
-  function reference(text: string, changes: ReturnType<typeof parseUnifiedDiff>, files: Map<string, string>): string | undefined {
+  /**
+   * The check's meaning spelled out: each new-side line of each hunk equals the file's line there
+   * (a trailing CR aside).
+   */
+  function reference(
+    text: string,
+    changes: ReturnType<typeof parseUnifiedDiff>,
+    files: Map<string, string>,
+  ): string | undefined {
     for (const change of changes.values()) {
       const fileLines = (files.get(change.path) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
-      // As split('\n') has them: after a final newline comes one more, empty, line (an added empty last line is accepted).
+      // As split('\n') has them: after a final newline comes one more, empty, line (an added empty
+      // last line is accepted).
       const count = fileLines.length;
       for (const hunk of change.hunks) {
         let line = hunk.newStart;
@@ -157,7 +194,7 @@ describe('the apply check, hunk by hunk and line by line', () => {
 
   it('agrees with a line-by-line reading on 400 seeded random diffs and edited files', () => {
     const random = seededRandom(11);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const words = ['a', 'b', '', '+x', '-y', ' z', 'q\rr', '\\w', 'long line of text'];
     let fastConfirmed = 0;
     let refused = 0;
@@ -209,7 +246,11 @@ describe('report paths are mapped to the workspace', () => {
     }
   });
   const files = new Set(['bottle.py', 'src/app/main.py', 'test/test_x.py', 'src/main/java/com/x/Y.java']);
-  const mapper = new PathMapper({ root: '/ws/repo', prefixes: ['/home/runner/work/app/app'], exists: (p) => files.has(p) });
+  const mapper = new PathMapper({
+    root: '/ws/repo',
+    prefixes: ['/home/runner/work/app/app'],
+    exists: (p) => files.has(p),
+  });
   it.each([
     ['bottle.py', [], 'bottle.py'],
     ['main.py', ['/ws/repo/src/app'], 'src/app/main.py'],

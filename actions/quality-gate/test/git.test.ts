@@ -8,7 +8,12 @@ import { gitDiffAgainst } from '../src/git.js';
 
 let repo = '';
 const git = (...args: string[]): string =>
-  execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: repo }, timeout: 30_000 });
+  execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: repo },
+    timeout: 30_000,
+  });
 
 beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), 'qg-git-'));
@@ -37,7 +42,19 @@ describe('changed lines from git', () => {
     const mergeBase = git('merge-base', 'base', 'HEAD').trim();
     expect(r.mergeBase).toBe(mergeBase);
     expect(r.baseRef).toBe('base');
-    const cli = git('-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', '-U0', '--relative', mergeBase, '--');
+    const cli = git(
+      '-c',
+      'core.quotepath=off',
+      'diff',
+      '--no-color',
+      '--no-ext-diff',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      '-U0',
+      '--relative',
+      mergeBase,
+      '--',
+    );
     expect(r.changes).toEqual(parseUnifiedDiff(cli, 'git diff', { keepText: false }));
     expect(cli).toContain('+b = 22\n');
     expect(cli).toContain('+e = 5\n');
@@ -49,7 +66,9 @@ describe('changed lines from git', () => {
     expect(r.changes).toEqual((await gitDiffAgainst('base', repo)).changes);
   });
   it('names the problem: an unknown base, an option-like base, a directory that is no checkout', async () => {
-    await expect(gitDiffAgainst('no-such-ref', repo)).rejects.toThrow(/diff-base 'no-such-ref' is not a commit in this checkout/);
+    await expect(gitDiffAgainst('no-such-ref', repo)).rejects.toThrow(
+      /diff-base 'no-such-ref' is not a commit in this checkout/,
+    );
     await expect(gitDiffAgainst('--output=/tmp/x', repo)).rejects.toThrow(/is not a git ref/);
     const outside = mkdtempSync(path.join(tmpdir(), 'qg-nogit-'));
     try {

@@ -31,10 +31,14 @@ describe('JUnit counts equal the files’ own counts', () => {
     expect(quote?.message).toContain('\n- "&lt;&#039;');
   });
   it('refuses a DTD, a non-JUnit root and an empty file, naming the file', () => {
-    expect(() => parseJunit('<!DOCTYPE x [<!ENTITY a "b">]><testsuites/>', 'dtd.xml')).toThrow(/^dtd\.xml:1:1: contains a DTD/);
+    expect(() => parseJunit('<!DOCTYPE x [<!ENTITY a "b">]><testsuites/>', 'dtd.xml')).toThrow(
+      /^dtd\.xml:1:1: contains a DTD/,
+    );
     expect(() => parseJunit('<coverage/>', 'c.xml')).toThrow(/c\.xml: is not a JUnit report/);
     expect(() => parseJunit('', 'e.xml')).toThrow(/e\.xml: is empty/);
-    expect(() => parseJunit(read('pytest-pr-failures.xml').slice(0, 5000), 'cut.xml')).toThrow(/^cut\.xml:\d+:\d+: truncated XML/);
+    expect(() => parseJunit(read('pytest-pr-failures.xml').slice(0, 5000), 'cut.xml')).toThrow(
+      /^cut\.xml:\d+:\d+: truncated XML/,
+    );
   });
   it('reads a single <testsuite> root with nested suites and xunit1 file/line', () => {
     const run = parseJunit(

@@ -31,12 +31,21 @@ describe('lint formats', () => {
     ]);
   });
   it('eslint: every message, the fatal parse error as an error', () => {
-    const data = JSON.parse(read('eslint/eslint.json')) as Array<{ messages: unknown[]; errorCount: number; warningCount: number }>;
+    const data = JSON.parse(read('eslint/eslint.json')) as Array<{
+      messages: unknown[];
+      errorCount: number;
+      warningCount: number;
+    }>;
     const { findings } = parseLint(read('eslint/eslint.json'), 'eslint.json');
     expect(findings).toHaveLength(data.reduce((n, f) => n + f.messages.length, 0));
     expect(findings.filter((f) => f.level === 'error')).toHaveLength(data.reduce((n, f) => n + f.errorCount, 0));
     expect(findings.filter((f) => f.level === 'warning')).toHaveLength(data.reduce((n, f) => n + f.warningCount, 0));
-    expect(findings[0]).toMatchObject({ rule: 'parse-error', level: 'error', line: 8, file: '/home/runner/work/app/app/src/broken.js' });
+    expect(findings[0]).toMatchObject({
+      rule: 'parse-error',
+      level: 'error',
+      line: 8,
+      file: '/home/runner/work/app/app/src/broken.js',
+    });
   });
   it('mypy: 67 errors as the summary says, with codes; the column variant agrees', () => {
     const plain = parseLint(read('mypy/mypy.txt'), 'mypy.txt').findings;

@@ -15,7 +15,11 @@ function events(xml: string): string[] {
 
 describe('the streaming XML scanner', () => {
   it('decodes the predefined entities and character references, in attributes and text', () => {
-    expect(events(`<?xml version="1.0"?><!-- c --><a x='1 &lt; 2' y="&#x41;&#66;&amp;&quot;&apos;"><![CDATA[<raw>&amp;]]>t&#10;u<b/></a>`)).toEqual([
+    expect(
+      events(
+        `<?xml version="1.0"?><!-- c --><a x='1 &lt; 2' y="&#x41;&#66;&amp;&quot;&apos;"><![CDATA[<raw>&amp;]]>t&#10;u<b/></a>`,
+      ),
+    ).toEqual([
       `open a@0 {"x":"1 < 2","y":"AB&\\"'"}`,
       'text "<raw>&amp;"',
       'text "t\\nu"',
@@ -73,19 +77,44 @@ describe('the streaming XML scanner', () => {
           if (value !== undefined) attrs[key] = value;
         }
         viaTag.push(`${tag.name}@${depth} ${JSON.stringify(attrs)}`);
-        if (tag.name === 'line') numbers.push(tag.number('number'), tag.number('hits'), tag.number('x'), tag.number('empty'), tag.number('missing'), tag.number('cov'));
+        if (tag.name === 'line')
+          numbers.push(
+            tag.number('number'),
+            tag.number('hits'),
+            tag.number('x'),
+            tag.number('empty'),
+            tag.number('missing'),
+            tag.number('cov'),
+          );
       },
     });
     expect(viaTag).toEqual(viaOpen);
     expect(viaTag[3]).toBe('r2@1 {"x":"b"}'); // the last of two equal names wins, as in open's object
-    expect(numbers).toEqual([12, 0, undefined, undefined, undefined, Number.NaN, 7, 1000, 42, undefined, undefined, undefined]);
+    expect(numbers).toEqual([
+      12,
+      0,
+      undefined,
+      undefined,
+      undefined,
+      Number.NaN,
+      7,
+      1000,
+      42,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(names).toEqual(['r', 'line', 'line', 'r2']);
   });
 });
 
 describe('numeric runs', () => {
   /** Every event, with a <line>'s attribute values as numbers: the same strings whichever way a line arrives. */
-  function lineEvents(xml: string, attributes: readonly string[], runs: boolean): { events: string[]; fromRuns: number } {
+  function lineEvents(
+    xml: string,
+    attributes: readonly string[],
+    runs: boolean,
+  ): { events: string[]; fromRuns: number } {
     const events: string[] = [];
     let fromRuns = 0;
     scanXml(xml, 't.xml', {
@@ -96,13 +125,20 @@ describe('numeric runs', () => {
               attributes,
               rows(values, count, depth) {
                 fromRuns += count;
-                for (let r = 0; r < count; r++) events.push(`line@${depth} ${Array.from(values.subarray(r * attributes.length, (r + 1) * attributes.length)).join(' ')}`);
+                for (let r = 0; r < count; r++)
+                  events.push(
+                    `line@${depth} ${Array.from(values.subarray(r * attributes.length, (r + 1) * attributes.length)).join(' ')}`,
+                  );
               },
             },
           }
         : {}),
       openTag(tag, depth) {
-        events.push(tag.name === 'line' ? `line@${depth} ${attributes.map((a) => Number(tag.attr(a))).join(' ')}` : `open ${tag.name}@${depth}`);
+        events.push(
+          tag.name === 'line'
+            ? `line@${depth} ${attributes.map((a) => Number(tag.attr(a))).join(' ')}`
+            : `open ${tag.name}@${depth}`,
+        );
       },
       close(name, depth) {
         if (name !== 'line') events.push(`close ${name}@${depth}`);
@@ -120,17 +156,20 @@ describe('numeric runs', () => {
     ['reports/jacoco/report.xml', ['nr', 'mi', 'ci', 'mb', 'cb'], 'most'],
     // Written by another tool: `<line cb="0" ci="0" mb="0" mi="3" nr="5" />`, every line through openTag.
     ['reports/jacoco/multi-module-mathCoverage.xml', ['nr', 'mi', 'ci', 'mb', 'cb'], 'none'],
-  ])('give %s the same lines, in the same order among the other events, as tag by tag', (fixture, attributes, share) => {
-    const xml = readFileSync(fixturePath(fixture), 'utf8');
-    const viaTags = lineEvents(xml, attributes, false);
-    const viaRuns = lineEvents(xml, attributes, true);
-    expect(viaRuns.events).toEqual(viaTags.events);
-    expect(viaTags.fromRuns).toBe(0);
-    const lines = viaTags.events.filter((e) => e.startsWith('line@')).length;
-    expect(lines).toBeGreaterThan(0);
-    if (share === 'most') expect(viaRuns.fromRuns).toBeGreaterThan(lines / 2);
-    else expect(viaRuns.fromRuns).toBe(0);
-  });
+  ])(
+    'give %s the same lines, in the same order among the other events, as tag by tag',
+    (fixture, attributes, share) => {
+      const xml = readFileSync(fixturePath(fixture), 'utf8');
+      const viaTags = lineEvents(xml, attributes, false);
+      const viaRuns = lineEvents(xml, attributes, true);
+      expect(viaRuns.events).toEqual(viaTags.events);
+      expect(viaTags.fromRuns).toBe(0);
+      const lines = viaTags.events.filter((e) => e.startsWith('line@')).length;
+      expect(lines).toBeGreaterThan(0);
+      if (share === 'most') expect(viaRuns.fromRuns).toBeGreaterThan(lines / 2);
+      else expect(viaRuns.fromRuns).toBe(0);
+    },
+  );
 
   it('leave every other way of writing the element to openTag, with the same result', () => {
     const xml = [

@@ -33,7 +33,10 @@ export class FileError extends UserError {
   /** The message without the file and position prefix. */
   readonly problem: string;
   constructor(file: string, problem: string, position: { line?: number; column?: number } = {}) {
-    const where = position.line === undefined ? file : `${file}:${position.line}${position.column === undefined ? '' : `:${position.column}`}`;
+    const where =
+      position.line === undefined
+        ? file
+        : `${file}:${position.line}${position.column === undefined ? '' : `:${position.column}`}`;
     super(`${where}: ${problem}`, { location: { file, ...position } });
     this.name = 'FileError';
     this.problem = problem;
@@ -63,6 +66,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   try {
+    // JSON.stringify gives undefined for undefined, functions and symbols, whatever its type says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     return JSON.stringify(error) ?? String(error);
   } catch {
     return String(error);

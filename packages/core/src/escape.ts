@@ -4,10 +4,11 @@
  */
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL/ST), and other two-byte ESC sequences.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+const ANSI =
+  // eslint-disable-next-line no-control-regex -- escape sequences are made of control characters
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 // C0 and C1 controls except tab and line feed (carriage returns are handled as line breaks).
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 // Bidi overrides can make a log line read differently from what it is.
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
@@ -39,11 +40,24 @@ export function safeInline(text: unknown, maxLength = 2000): string {
 }
 
 const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
   // Markdown's own syntax, so escaped text cannot become a link, image, emphasis or table cell break.
-  '|': '&#124;', '`': '&#96;', '*': '&#42;', '_': '&#95;', '[': '&#91;', ']': '&#93;',
-  '!': '&#33;', '\\': '&#92;', '~': '&#126;', '#': '&#35;',
-  '@': '&#64;', '$': '&#36;',
+  '|': '&#124;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '!': '&#33;',
+  '\\': '&#92;',
+  '~': '&#126;',
+  '#': '&#35;',
+  '@': '&#64;',
+  $: '&#36;',
 };
 
 /**
@@ -71,6 +85,9 @@ export function mermaidText(text: unknown, maxLength = 60): string {
 
 /** Untrusted text for places where mermaid does not decode entities (xychart titles, axes). */
 export function mermaidPlain(text: unknown, maxLength = 40): string {
-  const plain = stripControl(String(text)).replace(/[^A-Za-z0-9 .,_/+%-]/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = stripControl(String(text))
+    .replace(/[^A-Za-z0-9 .,_/+%-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
 }

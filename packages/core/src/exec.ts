@@ -181,7 +181,9 @@ export function execCommand(command: string, args: readonly string[], options: E
       try {
         if (follower) follower.poll();
         else if (file !== undefined && fileSize() > limit) truncated = true;
-        if (!onStdout) stdout = file === undefined ? Buffer.concat(out).toString('utf8') : truncated ? '' : readFileSync(file, 'utf8');
+        if (!onStdout)
+          stdout =
+            file === undefined ? Buffer.concat(out).toString('utf8') : truncated ? '' : readFileSync(file, 'utf8');
       } catch (error) {
         reject(error);
         return;

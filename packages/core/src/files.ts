@@ -21,7 +21,11 @@ export function isFile(p: string): boolean {
 }
 
 /** Reads a file's bytes, refusing (with the file's name) one larger than maxBytes. */
-export async function readFileLimited(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES, shownAs = file): Promise<Buffer> {
+export async function readFileLimited(
+  file: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  shownAs = file,
+): Promise<Buffer> {
   let size: number;
   try {
     const info = await stat(file);
@@ -43,7 +47,8 @@ export async function readFileLimited(file: string, maxBytes = DEFAULT_MAX_FILE_
       const { bytesRead } = await handle.read(buffer, total, buffer.length - total, total);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > maxBytes) throw new FileError(shownAs, `grew past the limit of ${describeSize(maxBytes)} while being read`);
+      if (total > maxBytes)
+        throw new FileError(shownAs, `grew past the limit of ${describeSize(maxBytes)} while being read`);
       if (total === buffer.length) break;
     }
     return buffer.subarray(0, total);
@@ -112,7 +117,13 @@ export function parseJsonText(text: string, file: string): unknown {
     const message = error instanceof Error ? error.message : String(error);
     const at = /at position (\d+)/.exec(message);
     const offset = at?.[1] !== undefined ? Number(at[1]) : Math.max(0, jsonErrorOffset(text));
-    const problem = text.trim() === '' ? 'is empty, expected JSON' : `invalid JSON: ${message.replace(/, ".*" is not valid JSON$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '')}`;
+    const problem =
+      text.trim() === ''
+        ? 'is empty, expected JSON'
+        : `invalid JSON: ${message
+            .replace(/, ".*" is not valid JSON$/s, '')
+            .replace(/\s*\(line \d+ column \d+\)/, '')
+            .replace(/ in JSON at position \d+/, '')}`;
     throw new FileError(file, problem, positionOf(text, offset));
   }
 }

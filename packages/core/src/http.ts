@@ -47,7 +47,8 @@ export class HttpError extends UserError {
   }
 }
 
-const SECRET_QUERY = /([?&](?:access_token|token|key|api_key|apikey|password|secret|sig|signature|X-Amz-Signature)=)[^&#]*/gi;
+const SECRET_QUERY =
+  /([?&](?:access_token|token|key|api_key|apikey|password|secret|sig|signature|X-Amz-Signature)=)[^&#]*/gi;
 
 /** A URL fit for a message: no user info, no secret-looking query values. */
 export function redactUrl(url: string): string {
@@ -128,10 +129,11 @@ async function attemptOnce(url: URL, options: HttpRequestOptions): Promise<Attem
           done({ error: `no response data for ${readTimeout} ms` });
         });
       };
-      if ((socket as { connecting?: boolean }).connecting) socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+      if ((socket as { connecting?: boolean }).connecting)
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
       else connected();
     });
-    request.on('error', (error: NodeJS.ErrnoException) => done({ error: error.code ? `${error.code}` : error.message }));
+    request.on('error', (error: NodeJS.ErrnoException) => done({ error: error.code || error.message }));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -144,7 +146,9 @@ async function attemptOnce(url: URL, options: HttpRequestOptions): Promise<Attem
         }
         chunks.push(chunk);
       });
-      response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        done({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
       response.on('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message }));
       response.on('aborted', () => done({ error: 'response aborted' }));
     });
@@ -160,15 +164,24 @@ async function attemptOnce(url: URL, options: HttpRequestOptions): Promise<Attem
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
 /** Full-jitter exponential backoff (AWS's recommendation): uniform in [0, min(cap, base·2^n)]. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
@@ -203,7 +216,10 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     if (options.signal?.aborted) break;
     last = await attemptOnce(parsed, options);
     const status = last.status;
-    const retryable = status === undefined ? last.error !== 'aborted' : (status >= 500 && status !== 501) || (options.retryStatuses ?? []).includes(status);
+    const retryable =
+      status === undefined
+        ? last.error !== 'aborted'
+        : (status >= 500 && status !== 501) || (options.retryStatuses ?? []).includes(status);
     if (status !== undefined && !retryable) {
       const body = last.body ?? Buffer.alloc(0);
       return {
@@ -220,5 +236,10 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   }
   const reason = last.status !== undefined ? `HTTP ${last.status}` : (last.error ?? 'aborted');
   const body = last.body?.toString('utf8').slice(0, 500) ?? '';
-  throw new HttpError(redact(`${method} ${shown} failed after ${attempts} attempt(s): ${reason}`, secrets), last.status, attempts, redact(body, secrets));
+  throw new HttpError(
+    redact(`${method} ${shown} failed after ${attempts} attempt(s): ${reason}`, secrets),
+    last.status,
+    attempts,
+    redact(body, secrets),
+  );
 }

@@ -1,11 +1,56 @@
-export { errorMessage, FileError, GateFailure, InputError, PathError, UserError, type SourceLocation } from './errors.js';
-export { escapeHtml, mermaidPlain, mermaidText, neutraliseCommands, safeInline, safeText, stripControl } from './escape.js';
+export {
+  errorMessage,
+  FileError,
+  GateFailure,
+  InputError,
+  PathError,
+  UserError,
+  type SourceLocation,
+} from './errors.js';
+export {
+  escapeHtml,
+  mermaidPlain,
+  mermaidText,
+  neutraliseCommands,
+  safeInline,
+  safeText,
+  stripControl,
+} from './escape.js';
 export { execCommand, type ExecOptions, type ExecResult } from './exec.js';
-export { DEFAULT_MAX_FILE_BYTES, isFile, jsonDepthExceededAt, MAX_NESTING_DEPTH, parseJsonText, positionOf, readFileLimited, readJsonFile, readTextFile } from './files.js';
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  isFile,
+  jsonDepthExceededAt,
+  MAX_NESTING_DEPTH,
+  parseJsonText,
+  positionOf,
+  readFileLimited,
+  readJsonFile,
+  readTextFile,
+} from './files.js';
 export { parseYamlDocuments, parseYamlText, readYamlFile } from './yaml.js';
-export { backoffDelay, HttpError, httpRequest, redact, redactUrl, type HttpRequestOptions, type HttpResponse } from './http.js';
+export {
+  backoffDelay,
+  HttpError,
+  httpRequest,
+  redact,
+  redactUrl,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from './http.js';
 export * as inputs from './inputs.js';
-export { annotationAt, debug, error, group, info, maskSecret, notice, untrustedBlock, warning, type Annotation } from './log.js';
+export {
+  annotationAt,
+  debug,
+  error,
+  group,
+  info,
+  maskSecret,
+  notice,
+  untrustedBlock,
+  warning,
+  type Annotation,
+} from './log.js';
 export { exportVariable, getState, saveState, setOutput } from './outputs.js';
 export {
   formatDuration,

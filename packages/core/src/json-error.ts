@@ -9,6 +9,7 @@ export function jsonErrorOffset(text: string): number {
     while (i < text.length && ' \t\n\r'.includes(text[i] ?? '')) i++;
   };
   const fail = (): never => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- unwinds the scanner with the offset; caught below
     throw i;
   };
   const literal = (word: string): void => {
@@ -48,7 +49,10 @@ export function jsonErrorOffset(text: string): number {
     if (ch === '{') {
       i++;
       ws();
-      if (text[i] === '}') return void i++;
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
@@ -59,19 +63,26 @@ export function jsonErrorOffset(text: string): number {
         value();
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail();
       }
     } else if (ch === '[') {
       i++;
       ws();
-      if (text[i] === ']') return void i++;
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
         value();
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail();
       }
     } else if (ch === '"') string();
     else if (ch === 't') literal('true');

@@ -33,7 +33,8 @@ function properties(at: Annotation | undefined): CommandProperties {
   if (at.line !== undefined && at.line > 0) props.line = at.line;
   if (at.endLine !== undefined && at.endLine > 0) props.endLine = at.endLine;
   // GitHub ignores columns on multi-line annotations; keep them only for single lines.
-  if (at.column !== undefined && at.column > 0 && (at.endLine === undefined || at.endLine === at.line)) props.col = at.column;
+  if (at.column !== undefined && at.column > 0 && (at.endLine === undefined || at.endLine === at.line))
+    props.col = at.column;
   if (at.endColumn !== undefined && at.endColumn > 0 && props.col !== undefined) props.endColumn = at.endColumn;
   return props;
 }

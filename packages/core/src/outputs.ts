@@ -9,7 +9,8 @@ import { issueKeyValue, rawState } from './commands.js';
 export function setOutput(name: string, value: string | number | boolean | readonly string[]): void {
   const items = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
   for (const item of items) {
-    if (/[\r\n\u2028\u2029]/.test(item)) throw new Error(`output ${name}: a value holds a line break; escape it before setting the output`);
+    if (/[\r\n\u2028\u2029]/.test(item))
+      throw new Error(`output ${name}: a value holds a line break; escape it before setting the output`);
   }
   issueKeyValue('OUTPUT', 'set-output', name, items.join('\n'));
 }

@@ -79,7 +79,8 @@ export function parseDuration(text: string, range: NumberRange = { min: 0 }): Pa
 function durationInRange(ms: number, range: NumberRange, text: string): Parsed<number> {
   const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_DURATION_MS);
   if (!Number.isFinite(ms) || ms > max) return bad(`${show(text)} is longer than the maximum ${formatDuration(max)}`);
-  if (range.min !== undefined && ms < range.min) return bad(`${show(text)} is shorter than the minimum ${formatDuration(range.min)}`);
+  if (range.min !== undefined && ms < range.min)
+    return bad(`${show(text)} is shorter than the minimum ${formatDuration(range.min)}`);
   return ok(ms);
 }
 
@@ -102,5 +103,8 @@ export function parseEnum<T extends string>(text: string, allowed: readonly T[])
 /** Newline- or comma-separated; entries trimmed, empty ones dropped. */
 export function parseList(text: string, options: { commas?: boolean } = {}): string[] {
   const separator = options.commas === false ? /\r?\n/ : /\r?\n|,/;
-  return text.split(separator).map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(separator)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

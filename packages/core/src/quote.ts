@@ -30,6 +30,9 @@ export function quote(text: string, max = QUOTE_MAX): string {
 
 /** A list of untrusted names, each quoted, at most `maxItems` of them. */
 export function quoteList(items: readonly string[], maxItems = 10): string {
-  const shown = items.slice(0, maxItems).map((i) => quote(i)).join(', ');
+  const shown = items
+    .slice(0, maxItems)
+    .map((i) => quote(i))
+    .join(', ');
   return items.length > maxItems ? `${shown} and ${items.length - maxItems} more` : shown;
 }

@@ -32,7 +32,10 @@ export async function runAction(fn: () => Promise<void>, options: RunOptions): P
   process.on('unhandledRejection', onRejection);
   // Only an OTLP endpoint loads tracing (and the OpenTelemetry SDK with it): without one, no
   // module more is read and start-up stays as it is.
-  const trace = process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? await startTrace(options.name) : undefined;
+  const trace =
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      ? await startTrace(options.name)
+      : undefined;
   let failure: { errorLine: string; result: 'failure' | 'error' } | undefined;
   try {
     await (trace ? trace.run(fn) : fn());
@@ -50,7 +53,12 @@ export async function runAction(fn: () => Promise<void>, options: RunOptions): P
   }
   if (trace) {
     const exitCode = Number(process.exitCode ?? 0);
-    await trace.end(failure ?? (exitCode === 0 ? { result: 'success' } : { errorLine: `${options.name}: exit code ${exitCode}`, result: 'failure' }));
+    await trace.end(
+      failure ??
+        (exitCode === 0
+          ? { result: 'success' }
+          : { errorLine: `${options.name}: exit code ${exitCode}`, result: 'failure' }),
+    );
   }
 }
 

@@ -6,7 +6,8 @@ export class TrustedHtml {
   constructor(readonly html: string) {}
 }
 
-export type Cell = string | number | TrustedHtml | { text: string | number; header?: boolean; align?: 'left' | 'right' | 'center' };
+export type Cell =
+  string | number | TrustedHtml | { text: string | number; header?: boolean; align?: 'left' | 'right' | 'center' };
 
 // GitHub refuses step summaries over 1 MiB; keep room for the truncation note.
 const SUMMARY_LIMIT = 1024 * 1024 - 1024;
@@ -59,7 +60,9 @@ export class Summary {
 
   list(items: ReadonlyArray<string | TrustedHtml>): this {
     if (items.length === 0) return this;
-    this.blocks.push(`<ul>${items.map((i) => `<li>${i instanceof TrustedHtml ? i.html : escapeHtml(i)}</li>`).join('')}</ul>`);
+    this.blocks.push(
+      `<ul>${items.map((i) => `<li>${i instanceof TrustedHtml ? i.html : escapeHtml(i)}</li>`).join('')}</ul>`,
+    );
     return this;
   }
 
@@ -73,7 +76,9 @@ export class Summary {
   /** A collapsed section; the body is another Summary (already escaped) or plain text. */
   details(title: string, body: Summary | string, open = false): this {
     const inner = body instanceof Summary ? body.toString() : `<pre>${escapeHtml(body)}</pre>`;
-    this.blocks.push(`<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${inner}\n\n</details>`);
+    this.blocks.push(
+      `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${inner}\n\n</details>`,
+    );
     return this;
   }
 
@@ -100,7 +105,8 @@ export class Summary {
     const min = Math.min(...finite);
     const max = Math.max(...finite);
     const pad = max === min ? Math.abs(max) * 0.1 || 1 : (max - min) * 0.05;
-    const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(Number((min - pad).toPrecision(6))));
+    const fmt = (v: number): string =>
+      Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(Number((min - pad).toPrecision(6)));
     const lines = [
       'xychart-beta',
       `  title "${mermaidPlain(title, 80)}"`,

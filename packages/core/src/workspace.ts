@@ -55,13 +55,20 @@ const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
  * Expands globs (one per entry; `!pattern` excludes) to files inside the workspace, sorted.
  * Plain paths are checked to exist. Matches through symlinks leaving the workspace are refused.
  */
-export async function expandGlobs(patterns: readonly string[], what: string, root = workspaceRoot()): Promise<string[]> {
+export async function expandGlobs(
+  patterns: readonly string[],
+  what: string,
+  root = workspaceRoot(),
+): Promise<string[]> {
   const include = patterns.filter((p) => !p.startsWith('!'));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   for (const p of [...include, ...exclude]) {
     const base = p.replace(/[*?[{].*$/, '') || '.';
     if (base === p) resolveInWorkspace(p, what, root);
-    else if (!isInside(root, path.resolve(root, base)) || !isInside(realOrSelf(root), realOrSelf(path.resolve(root, base)))) {
+    else if (
+      !isInside(root, path.resolve(root, base)) ||
+      !isInside(realOrSelf(root), realOrSelf(path.resolve(root, base)))
+    ) {
       throw new PathError(what, `pattern '${p}' reaches outside the workspace ${root}`);
     }
   }
@@ -69,7 +76,9 @@ export async function expandGlobs(patterns: readonly string[], what: string, roo
   // Plain paths (the usual `coverage.xml`) need no matcher: the glob library's code costs
   // 5–10 ms to load and compile, more than the rest of reading the inputs.
   if (exclude.length === 0 && !include.some((p) => GLOB_SYNTAX.test(p))) {
-    const files = include.map((p) => path.resolve(root, p)).filter((f) => isFile(f) && isInside(realRoot, realOrSelf(f)));
+    const files = include
+      .map((p) => path.resolve(root, p))
+      .filter((f) => isFile(f) && isInside(realRoot, realOrSelf(f)));
     return [...new Set(files)].sort();
   }
   const relative = include.map((p) => (path.isAbsolute(p) ? path.relative(root, p) : p).split(path.sep).join('/'));

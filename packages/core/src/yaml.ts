@@ -1,4 +1,4 @@
-import { type Document, parseAllDocuments, parseDocument, YAMLError } from 'yaml';
+import { type Document, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
 import { FileError } from './errors.js';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, readTextFile } from './files.js';
 
@@ -8,8 +8,13 @@ import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, readTextFile } from './files
 function yamlProblem(file: string, error: YAMLError): FileError {
   const pos = error.linePos?.[0];
   const first = error.message.split('\n')[0] ?? error.message;
-  if (first.includes('Maximum call stack size exceeded')) return new FileError(file, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
-  return new FileError(file, `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`, pos ? { line: pos.line, column: pos.col } : {});
+  if (first.includes('Maximum call stack size exceeded'))
+    return new FileError(file, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
+  return new FileError(
+    file,
+    `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`,
+    pos ? { line: pos.line, column: pos.col } : {},
+  );
 }
 
 /** Deeper than MAX_NESTING_DEPTH, counted without recursion. */
@@ -35,7 +40,8 @@ function documentValue(doc: Document.Parsed, file: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
-    if (error instanceof ReferenceError) throw new FileError(file, `invalid YAML: ${error.message.replace(/\.$/, '')} (aliases expand past the limit)`);
+    if (error instanceof ReferenceError)
+      throw new FileError(file, `invalid YAML: ${error.message.replace(/\.$/, '')} (aliases expand past the limit)`);
     if (error instanceof RangeError) throw new FileError(file, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
     throw error;
   }

@@ -12,9 +12,13 @@ describe('runner command protocol', () => {
   });
 
   it('escapes data and properties as the toolkit does, leaving out empty properties', () => {
-    expect(formatCommand('warning', { title: 'a:b,c', file: 'src/x.py', line: 3, col: undefined, endColumn: '' }, '100%\r\nnext')).toBe(
-      '::warning title=a%3Ab%2Cc,file=src/x.py,line=3::100%25%0D%0Anext',
-    );
+    expect(
+      formatCommand(
+        'warning',
+        { title: 'a:b,c', file: 'src/x.py', line: 3, col: undefined, endColumn: '' },
+        '100%\r\nnext',
+      ),
+    ).toBe('::warning title=a%3Ab%2Cc,file=src/x.py,line=3::100%25%0D%0Anext');
     expect(formatCommand('endgroup', {}, '')).toBe('::endgroup::');
   });
 
@@ -39,7 +43,10 @@ describe('runner command protocol', () => {
     vi.stubEnv('GITHUB_OUTPUT', file);
     issueKeyValue('OUTPUT', 'set-output', 'status', 'passed');
     issueKeyValue('OUTPUT', 'set-output', 'multi', 'a\nb');
-    const blocks = [...readFileSync(file, 'utf8').matchAll(/^(\w+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [m[1], m[3]]);
+    const blocks = [...readFileSync(file, 'utf8').matchAll(/^(\w+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [
+      m[1],
+      m[3],
+    ]);
     expect(blocks).toEqual([
       ['status', 'passed'],
       ['multi', 'a\nb'],

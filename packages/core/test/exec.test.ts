@@ -33,9 +33,21 @@ describe('execCommand', () => {
     try {
       const file = path.join(dir, 'out');
       // More than a pipe holds (64 KiB), so the child only finishes because nothing waits for a reader.
-      const r = await execCommand('sh', ['-c', 'head -c 200000 /dev/zero | tr "\\0" x; echo oops >&2'], { stdoutFile: file });
-      expect([r.exitCode, r.stdout.length, r.stdout.slice(0, 3), r.stderr, r.truncated, existsSync(file)]).toEqual([0, 200000, 'xxx', 'oops\n', false, false]);
-      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], { stdoutFile: file, maxOutputBytes: 1000 });
+      const r = await execCommand('sh', ['-c', 'head -c 200000 /dev/zero | tr "\\0" x; echo oops >&2'], {
+        stdoutFile: file,
+      });
+      expect([r.exitCode, r.stdout.length, r.stdout.slice(0, 3), r.stderr, r.truncated, existsSync(file)]).toEqual([
+        0,
+        200000,
+        'xxx',
+        'oops\n',
+        false,
+        false,
+      ]);
+      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], {
+        stdoutFile: file,
+        maxOutputBytes: 1000,
+      });
       expect([big.truncated, big.stdout, existsSync(file)]).toEqual([true, '', false]);
       writeFileSync(file, 'mine');
       await expect(execCommand('true', [], { stdoutFile: file })).rejects.toThrow(/EEXIST/);
@@ -48,16 +60,32 @@ describe('execCommand', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
     try {
       const piped: string[] = [];
-      const p = await execCommand('sh', ['-c', 'printf one; sleep 0.3; printf two'], { onStdout: (c) => piped.push(c.toString()) });
+      const p = await execCommand('sh', ['-c', 'printf one; sleep 0.3; printf two'], {
+        onStdout: (c) => piped.push(c.toString()),
+      });
       expect([p.exitCode, p.stdout, piped.join('')]).toEqual([0, '', 'onetwo']);
       const file = path.join(dir, 'out');
       const chunks: string[] = [];
-      const f = await execCommand('sh', ['-c', 'printf one; sleep 0.3; printf two; head -c 200000 /dev/zero | tr "\\0" x'], { stdoutFile: file, onStdout: (c) => chunks.push(c.toString()) });
+      const f = await execCommand(
+        'sh',
+        ['-c', 'printf one; sleep 0.3; printf two; head -c 200000 /dev/zero | tr "\\0" x'],
+        { stdoutFile: file, onStdout: (c) => chunks.push(c.toString()) },
+      );
       const all = chunks.join('');
-      expect([f.exitCode, f.stdout, all.slice(0, 6), all.length, existsSync(file)]).toEqual([0, '', 'onetwo', 200006, false]);
+      expect([f.exitCode, f.stdout, all.slice(0, 6), all.length, existsSync(file)]).toEqual([
+        0,
+        '',
+        'onetwo',
+        200006,
+        false,
+      ]);
       expect(chunks[0]).toBe('one'); // read while the child slept, not after it ended
       let passed = 0;
-      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], { stdoutFile: file, maxOutputBytes: 1000, onStdout: (c) => (passed += c.length) });
+      const big = await execCommand('sh', ['-c', 'head -c 300000 /dev/zero'], {
+        stdoutFile: file,
+        maxOutputBytes: 1000,
+        onStdout: (c) => (passed += c.length),
+      });
       expect([big.truncated, passed, existsSync(file)]).toEqual([true, 1000, false]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -72,8 +100,12 @@ describe('execCommand', () => {
       const bad = (): void => {
         throw new Error('unreadable output');
       };
-      await expect(execCommand('sh', ['-c', 'echo x; exec sleep 30'], { stdoutFile: file, onStdout: bad })).rejects.toThrow('unreadable output');
-      await expect(execCommand('sh', ['-c', 'echo x; exec sleep 30'], { onStdout: bad })).rejects.toThrow('unreadable output');
+      await expect(
+        execCommand('sh', ['-c', 'echo x; exec sleep 30'], { stdoutFile: file, onStdout: bad }),
+      ).rejects.toThrow('unreadable output');
+      await expect(execCommand('sh', ['-c', 'echo x; exec sleep 30'], { onStdout: bad })).rejects.toThrow(
+        'unreadable output',
+      );
       expect(existsSync(file)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -81,12 +113,16 @@ describe('execCommand', () => {
   });
 
   it('a missing program is a user error naming it', async () => {
-    await expect(execCommand('no-such-tool-xyz', [])).rejects.toThrow(new UserError("'no-such-tool-xyz' was not found on PATH"));
+    await expect(execCommand('no-such-tool-xyz', [])).rejects.toThrow(
+      new UserError("'no-such-tool-xyz' was not found on PATH"),
+    );
     // also when its output was to be followed in a file (which is then removed)
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-exec-'));
     try {
       const file = path.join(dir, 'out');
-      await expect(execCommand('no-such-tool-xyz', [], { stdoutFile: file, onStdout: () => undefined })).rejects.toThrow("'no-such-tool-xyz' was not found on PATH");
+      await expect(
+        execCommand('no-such-tool-xyz', [], { stdoutFile: file, onStdout: () => undefined }),
+      ).rejects.toThrow("'no-such-tool-xyz' was not found on PATH");
       await new Promise((resolve) => setTimeout(resolve, 50)); // a late 'close' must not fail on the closed file
       expect(existsSync(file)).toBe(false);
     } finally {

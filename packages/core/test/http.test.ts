@@ -22,7 +22,11 @@ beforeAll(async () => {
     }
     if (route === '/reset') return void req.socket.destroy();
     if (route === '/503') return void res.writeHead(503).end('unavailable');
-    if (route === '/flaky') return void (hits[route] < 3 ? res.writeHead(502).end() : res.end('recovered'));
+    if (route === '/flaky') {
+      if (hits[route] < 3) res.writeHead(502).end();
+      else res.end('recovered');
+      return;
+    }
     if (route === '/404') return void res.writeHead(404).end('missing');
     if (route === '/429') return void res.writeHead(429, { 'retry-after': '0' }).end();
     res.writeHead(500).end();
@@ -101,9 +105,19 @@ describe('httpRequest', () => {
   });
 
   it('keeps credentials out of every message', async () => {
-    const urls = [`http://admin:${PASSWORD}@127.0.0.1:1/x?token=${TOKEN}`, `${base}/503?access_token=${TOKEN}`, `${base}/stall`];
+    const urls = [
+      `http://admin:${PASSWORD}@127.0.0.1:1/x?token=${TOKEN}`,
+      `${base}/503?access_token=${TOKEN}`,
+      `${base}/stall`,
+    ];
     for (const url of urls) {
-      const e = await failure(url, { headers: { authorization: `Basic ${TOKEN}` }, attempts: 2, backoffMs: 5, readTimeoutMs: 100, secrets: [PASSWORD] });
+      const e = await failure(url, {
+        headers: { authorization: `Basic ${TOKEN}` },
+        attempts: 2,
+        backoffMs: 5,
+        readTimeoutMs: 100,
+        secrets: [PASSWORD],
+      });
       const text = `${e.message}\n${e.body}\n${e.stack ?? ''}`;
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(PASSWORD);

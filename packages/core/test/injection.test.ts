@@ -38,7 +38,27 @@ const INJECTIONS: Array<[string, string]> = [
 ];
 
 // Tags the Summary builder itself emits; anything else in the output came from input.
-const OWN_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'p', 'table', 'tr', 'th', 'td', 'ul', 'li', 'details', 'summary', 'pre', 'br', 'em', 'strong', 'code', 'a']);
+const OWN_TAGS = new Set([
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'p',
+  'table',
+  'tr',
+  'th',
+  'td',
+  'ul',
+  'li',
+  'details',
+  'summary',
+  'pre',
+  'br',
+  'em',
+  'strong',
+  'code',
+  'a',
+]);
 
 describe('untrusted text through every log and summary path', () => {
   it.each(INJECTIONS)('%s', async (_name, text) => {

@@ -16,7 +16,7 @@ beforeEach(() => {
   process.env.GITHUB_WORKSPACE = workspace;
 });
 afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  for (const k of Object.keys(process.env)) if (!(k in saved)) Reflect.deleteProperty(process.env, k);
 });
 
 function problem(fn: () => unknown): string {
@@ -38,7 +38,13 @@ describe('input readers', () => {
     expect(problem(() => inputs.getRequired('empty'))).toBe("Input 'empty': is required");
   });
 
-  it.each([['true', true], ['True', true], ['TRUE', true], ['false', false], ['FALSE', false]])('boolean %s', (text, value) => {
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['FALSE', false],
+  ])('boolean %s', (text, value) => {
     given({ flag: text });
     expect(inputs.getBoolean('flag', !value)).toBe(value);
   });
@@ -78,13 +84,18 @@ describe('input readers', () => {
     expect(problem(() => inputs.getPercentage('e', 0))).toMatch(/expected a percentage/);
   });
 
-  it.each([['90s', 90_000], ['5m', 300_000], ['1h', 3_600_000], ['1m30s', 90_000], ['250ms', 250], ['30', 30_000], ['1.5m', 90_000]])(
-    'duration %s',
-    (text, ms) => {
-      given({ d: text });
-      expect(inputs.getDuration('d', 0)).toBe(ms);
-    },
-  );
+  it.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+    ['250ms', 250],
+    ['30', 30_000],
+    ['1.5m', 90_000],
+  ])('duration %s', (text, ms) => {
+    given({ d: text });
+    expect(inputs.getDuration('d', 0)).toBe(ms);
+  });
 
   it.each(['5 minutes', '5x', 'm5', '-5s', '1h-2m', ''])('duration rejects %j', (text) => {
     given({ d: text });
@@ -97,7 +108,9 @@ describe('input readers', () => {
     const levels = ['critical', 'high', 'medium'] as const;
     expect(inputs.getEnum('level', levels, 'medium')).toBe('high');
     expect(inputs.getEnum('missing', levels, 'medium')).toBe('medium');
-    expect(problem(() => inputs.getEnum('bad', levels, 'high'))).toBe(`Input 'bad': expected one of critical, high, medium, got "severe"`);
+    expect(problem(() => inputs.getEnum('bad', levels, 'high'))).toBe(
+      `Input 'bad': expected one of critical, high, medium, got "severe"`,
+    );
   });
 
   it('list by newline or comma', () => {
@@ -126,16 +139,21 @@ describe('input readers', () => {
     expect(problem(() => inputs.getPath('abs'))).toMatch(/outside the workspace/);
     expect(problem(() => inputs.getPath('link'))).toMatch(/symlink outside the workspace/);
     // A path derived from an input (a default, a list entry) is refused naming that input, once.
-    expect(problem(() => inputs.resolvePath('output', '../x.json'))).toBe(`Input 'output': path '../x.json' is outside the workspace ${workspace}`);
+    expect(problem(() => inputs.resolvePath('output', '../x.json'))).toBe(
+      `Input 'output': path '../x.json' is outside the workspace ${workspace}`,
+    );
   });
 
   it('glob patterns from an input are refused naming the input, once', async () => {
-    await expect(inputs.expandPatterns('reports', ['../*.json'])).rejects.toThrow(new InputError('reports', `pattern '../*.json' reaches outside the workspace ${workspace}`));
+    await expect(inputs.expandPatterns('reports', ['../*.json'])).rejects.toThrow(
+      new InputError('reports', `pattern '../*.json' reaches outside the workspace ${workspace}`),
+    );
   });
 
   it('globs expand inside the workspace, with exclusions', async () => {
     mkdirSync(path.join(workspace, 'reports/old'), { recursive: true });
-    for (const f of ['reports/a.json', 'reports/b.json', 'reports/old/c.json', 'reports/x.txt']) writeFileSync(path.join(workspace, f), '{}');
+    for (const f of ['reports/a.json', 'reports/b.json', 'reports/old/c.json', 'reports/x.txt'])
+      writeFileSync(path.join(workspace, f), '{}');
     const outside = mkdtempSync(path.join(tmpdir(), 'sf-outside-'));
     writeFileSync(path.join(outside, 'secret.json'), '{}');
     symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'reports/link.json'));
@@ -149,9 +167,16 @@ describe('input readers', () => {
     const files = await inputs.getFiles('r');
     expect(files.map((f) => path.relative(workspace, f))).toEqual(['reports/a.json', 'reports/b.json']);
     // Plain paths (no glob syntax) are looked up directly: files only, once each, sorted; a link out is refused.
-    expect((await inputs.getFiles('plain')).map((f) => path.relative(workspace, f))).toEqual(['reports/a.json', 'reports/b.json']);
-    await expect(inputs.getFiles('plainLink')).rejects.toThrow(/^Input 'plainLink': path 'reports\/link\.json' leads through a symlink outside the workspace/);
-    await expect(inputs.getFiles('none', { required: true })).rejects.toThrow(/^Input 'none': no file matches nothing\/\*\.json/);
+    expect((await inputs.getFiles('plain')).map((f) => path.relative(workspace, f))).toEqual([
+      'reports/a.json',
+      'reports/b.json',
+    ]);
+    await expect(inputs.getFiles('plainLink')).rejects.toThrow(
+      /^Input 'plainLink': path 'reports\/link\.json' leads through a symlink outside the workspace/,
+    );
+    await expect(inputs.getFiles('none', { required: true })).rejects.toThrow(
+      /^Input 'none': no file matches nothing\/\*\.json/,
+    );
     await expect(inputs.getFiles('up')).rejects.toThrow(/outside the workspace/);
   });
 
@@ -159,10 +184,10 @@ describe('input readers', () => {
     given({ key: 'super-secret-value' });
     const writes: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       writes.push(String(chunk));
       return true;
-    }) as typeof process.stdout.write;
+    };
     try {
       expect(inputs.getSecret('key')).toBe('super-secret-value');
     } finally {

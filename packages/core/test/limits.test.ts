@@ -2,7 +2,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clip, FileError, formatDuration, MESSAGE_MAX, quote, quoteList, jsonDepthExceededAt, MAX_DURATION_MS, MAX_NESTING_DEPTH, parseDuration, parseJsonText, parseYamlDocuments, parseYamlText, setOutput } from '../src/index.js';
+import {
+  clip,
+  FileError,
+  formatDuration,
+  quote,
+  quoteList,
+  jsonDepthExceededAt,
+  MAX_DURATION_MS,
+  MAX_NESTING_DEPTH,
+  parseDuration,
+  parseJsonText,
+  parseYamlDocuments,
+  parseYamlText,
+  setOutput,
+} from '../src/index.js';
 
 // The limits every action shares: one duration maximum, one nesting depth, one-line outputs.
 
@@ -32,7 +46,10 @@ describe('duration maximum', () => {
   it('accepts the maximum itself and caps a larger range', () => {
     expect(parseDuration('120h')).toEqual({ ok: true, value: MAX_DURATION_MS });
     expect(parseDuration('121h', { min: 0, max: 10 * MAX_DURATION_MS }).ok).toBe(false);
-    expect(parseDuration('2h', { min: 0, max: 3_600_000 })).toEqual({ ok: false, problem: '"2h" is longer than the maximum 1h' });
+    expect(parseDuration('2h', { min: 0, max: 3_600_000 })).toEqual({
+      ok: false,
+      problem: '"2h" is longer than the maximum 1h',
+    });
     expect(parseDuration('1s', { min: 5000 })).toEqual({ ok: false, problem: '"1s" is shorter than the minimum 5s' });
   });
 });
@@ -40,9 +57,13 @@ describe('duration maximum', () => {
 describe('nesting depth', () => {
   it('JSON at the limit parses; one level more names the file, line and column', () => {
     expect(parseJsonText(nested(MAX_NESTING_DEPTH), 'ok.json')).toBeDefined();
-    expect(problem(() => parseJsonText(nested(50_000), 'predicate.json'))).toBe(`predicate.json:1:${MAX_NESTING_DEPTH + 1}: nests deeper than ${MAX_NESTING_DEPTH} levels`);
+    expect(problem(() => parseJsonText(nested(50_000), 'predicate.json'))).toBe(
+      `predicate.json:1:${MAX_NESTING_DEPTH + 1}: nests deeper than ${MAX_NESTING_DEPTH} levels`,
+    );
     const objects = '{"a":'.repeat(MAX_NESTING_DEPTH + 1) + '1' + '}'.repeat(MAX_NESTING_DEPTH + 1);
-    expect(problem(() => parseJsonText(`{\n"x": ${objects}}`, 'o.json'))).toMatch(/^o\.json:2:\d+: nests deeper than 256 levels$/);
+    expect(problem(() => parseJsonText(`{\n"x": ${objects}}`, 'o.json'))).toMatch(
+      /^o\.json:2:\d+: nests deeper than 256 levels$/,
+    );
   });
 
   it('brackets inside strings, escaped quotes included, do not count', () => {
@@ -55,12 +76,21 @@ describe('nesting depth', () => {
     expect(problem(() => parseYamlText(nested(50_000), 'deep.yaml'))).toBe('deep.yaml: nests deeper than 256 levels');
     const block = `a:\n${Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}b:`).join('\n')} 1\n`;
     expect(problem(() => parseYamlText(block, 'block.yaml'))).toBe('block.yaml: nests deeper than 256 levels');
-    expect(problem(() => parseYamlDocuments(`x: 1\n---\n${block}`, 'm.yaml'))).toBe('m.yaml: nests deeper than 256 levels');
+    expect(problem(() => parseYamlDocuments(`x: 1\n---\n${block}`, 'm.yaml'))).toBe(
+      'm.yaml: nests deeper than 256 levels',
+    );
   });
 
   it('YAML: an alias bomb is a file error, not a resource exhaustion', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     expect(problem(() => parseYamlText(levels.join('\n'), 'pnpm-lock.yaml'))).toBe(
       'pnpm-lock.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
     );
@@ -80,7 +110,9 @@ describe('outputs never gain a line', () => {
 
   it.each(['a\nb', 'a\rb', 'a\r\nb', 'a\u2028b', 'a\u2029b'])('refuses %j as a value and as a list item', (value) => {
     const file = outputFile();
-    expect(() => setOutput('digests', value)).toThrow('output digests: a value holds a line break; escape it before setting the output');
+    expect(() => setOutput('digests', value)).toThrow(
+      'output digests: a value holds a line break; escape it before setting the output',
+    );
     expect(() => setOutput('bundles', ['ok', value])).toThrow('output bundles: a value holds a line break');
     expect(readFileSync(file, 'utf8')).toBe('');
   });
@@ -89,7 +121,9 @@ describe('outputs never gain a line', () => {
     const file = outputFile();
     setOutput('bundles', ['a.sigstore.json', 'b.sigstore.json']);
     setOutput('count', 2);
-    expect([...readFileSync(file, 'utf8').matchAll(/^(\w+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [m[1], m[3]])).toEqual([
+    expect(
+      [...readFileSync(file, 'utf8').matchAll(/^(\w+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [m[1], m[3]]),
+    ).toEqual([
       ['bundles', 'a.sigstore.json\nb.sigstore.json'],
       ['count', '2'],
     ]);

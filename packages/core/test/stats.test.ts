@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { hodgesLehmann, holmAdjust, kthDifference, mannWhitney, normalCdf, normalQuantile, normalUpper, predictionTest, studentTQuantile, studentTUpper, welch } from '../src/stats/index.js';
+import {
+  hodgesLehmann,
+  holmAdjust,
+  kthDifference,
+  mannWhitney,
+  normalCdf,
+  normalQuantile,
+  normalUpper,
+  predictionTest,
+  studentTQuantile,
+  studentTUpper,
+  welch,
+} from '../src/stats/index.js';
 
 // Reference numbers from scipy 1.17.1 / numpy 2.4.6 (the calls are written next to each value).
 

@@ -25,7 +25,13 @@ describe('escapers', () => {
 
 describe('Summary', () => {
   it('builds tables with escaped cells and trusted links', () => {
-    const s = new Summary().heading('Result').table(['metric', 'value'], [['<x>', 1.5], [code('a|b'), link('docs', 'https://example.com/a b')]]);
+    const s = new Summary().heading('Result').table(
+      ['metric', 'value'],
+      [
+        ['<x>', 1.5],
+        [code('a|b'), link('docs', 'https://example.com/a b')],
+      ],
+    );
     expect(s.toString()).toBe(
       '<h2>Result</h2>\n\n<table><tr><th>metric</th><th>value</th></tr><tr><td>&lt;x&gt;</td><td>1.5</td></tr>' +
         '<tr><td><code>a&#124;b</code></td><td><a href="https://example.com/a%20b">docs</a></td></tr></table>\n',
@@ -39,6 +45,8 @@ describe('Summary', () => {
 
   it('draws a line chart with a y range around the data', () => {
     const s = new Summary().lineChart('latency', ['r1', 'r2', 'r3'], [{ name: 'p99', values: [10, 20, 30] }], 'ms');
-    expect(s.toString()).toContain('```mermaid\nxychart-beta\n  title "latency"\n  x-axis ["r1", "r2", "r3"]\n  y-axis "ms" 9 --> 31\n  line [10, 20, 30]\n```');
+    expect(s.toString()).toContain(
+      '```mermaid\nxychart-beta\n  title "latency"\n  x-axis ["r1", "r2", "r3"]\n  y-axis "ms" 9 --> 31\n  line [10, 20, 30]\n```',
+    );
   });
 });

@@ -31,8 +31,12 @@ function pemBlock(text: string): { type: string; body: Buffer } | null {
 function scryptAsync(password: Buffer, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // node's default maxmem (32 MiB) is below what N=32768, r=8 needs (128·N·r).
-    scrypt(password, salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password,
+      salt,
+      32,
+      { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -44,7 +48,7 @@ function parseEncrypted(body: Buffer): EncryptedKeyJson {
   } catch {
     throw new KeyError('the encrypted key body is not cosign JSON');
   }
-  const j = json as Partial<EncryptedKeyJson>;
+  const j = json as { [K in keyof EncryptedKeyJson]?: Partial<EncryptedKeyJson[K]> };
   if (j.kdf?.name !== 'scrypt' || typeof j.kdf.salt !== 'string' || !j.kdf.params) {
     throw new KeyError(`unsupported key derivation ${JSON.stringify(j.kdf?.name)} (cosign keys use scrypt)`);
   }
@@ -76,7 +80,11 @@ export async function decryptCosignKey(body: Buffer, password: string): Promise<
 }
 
 /** Encrypts a PKCS#8 DER key exactly as `cosign generate-key-pair` does. */
-export async function encryptCosignKey(pkcs8: Buffer, password: string, params = { N: 32768, r: 8, p: 1 }): Promise<string> {
+export async function encryptCosignKey(
+  pkcs8: Buffer,
+  password: string,
+  params = { N: 32768, r: 8, p: 1 },
+): Promise<string> {
   const salt = randomBytes(32);
   const nonce = randomBytes(24);
   const key = await scryptAsync(Buffer.from(password, 'utf8'), salt, params);
@@ -87,7 +95,9 @@ export async function encryptCosignKey(pkcs8: Buffer, password: string, params =
     cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
     ciphertext: Buffer.from(ciphertext).toString('base64'),
   });
-  const b64 = Buffer.from(json).toString('base64').replace(/(.{64})/g, '$1\n');
+  const b64 = Buffer.from(json)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
   return `-----BEGIN ${SIGSTORE_KEY_PEM}-----\n${b64.trimEnd()}\n-----END ${SIGSTORE_KEY_PEM}-----\n`;
 }
 
@@ -165,5 +175,7 @@ export async function loadSigningKey(pem: string, password: string): Promise<Sig
 
 /** base64 sha256 of a public key's SPKI DER (same as SigningKey.fingerprint). */
 export function publicKeyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('base64');
+  return createHash('sha256')
+    .update(key.export({ format: 'der', type: 'spki' }))
+    .digest('base64');
 }

@@ -70,7 +70,9 @@ export function fulcioExtensions(oids: readonly OidValue[]): FulcioExtensions {
     const oid = pair.oid.id.join('.');
     const name = NAME_BY_OID.get(oid);
     if (!name) continue;
-    out[name] = V1_OIDS.has(oid) ? Buffer.from(pair.value).toString('utf8') : (derUtf8(pair.value) ?? Buffer.from(pair.value).toString('utf8'));
+    out[name] = V1_OIDS.has(oid)
+      ? Buffer.from(pair.value).toString('utf8')
+      : (derUtf8(pair.value) ?? Buffer.from(pair.value).toString('utf8'));
   }
   return out;
 }

@@ -27,7 +27,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function parseStatement(payload: Uint8Array): StatementParse {
   const text = Buffer.from(payload).toString('utf8');
   // Whatever reads the statement later (reports, JSON.stringify) must not meet unbounded nesting.
-  if (jsonDepthExceededAt(text) >= 0) return { ok: false, problem: `payload nests deeper than ${MAX_NESTING_DEPTH} levels` };
+  if (jsonDepthExceededAt(text) >= 0)
+    return { ok: false, problem: `payload nests deeper than ${MAX_NESTING_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -45,11 +46,13 @@ export function parseStatement(payload: Uint8Array): StatementParse {
   for (const [i, s] of subjects.entries()) {
     if (!isRecord(s) || !isRecord(s['digest'])) return { ok: false, problem: `subject[${i}] has no digest` };
     const digest: Record<string, string> = {};
-    for (const [alg, value] of Object.entries(s['digest'])) if (typeof value === 'string') digest[alg] = value.toLowerCase();
+    for (const [alg, value] of Object.entries(s['digest']))
+      if (typeof value === 'string') digest[alg] = value.toLowerCase();
     parsed.push({ name: typeof s['name'] === 'string' ? s['name'] : '', digest });
   }
   const predicateType = json['predicateType'];
-  if (typeof predicateType !== 'string' || predicateType === '') return { ok: false, problem: 'statement has no predicateType' };
+  if (typeof predicateType !== 'string' || predicateType === '')
+    return { ok: false, problem: 'statement has no predicateType' };
   return { ok: true, statement: { _type: type, subject: parsed, predicateType, predicate: json['predicate'] ?? null } };
 }
 

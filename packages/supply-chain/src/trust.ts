@@ -26,8 +26,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Parses a trusted_root.json (Sigstore protobuf-specs JSON). */
 export function parseTrustedRoot(json: unknown): TrustedRoot {
-  if (!isRecord(json) || typeof json['mediaType'] !== 'string' || !json['mediaType'].startsWith('application/vnd.dev.sigstore.trustedroot')) {
-    throw new TrustError('not a Sigstore trusted root (mediaType application/vnd.dev.sigstore.trustedroot+json expected)');
+  if (
+    !isRecord(json) ||
+    typeof json['mediaType'] !== 'string' ||
+    !json['mediaType'].startsWith('application/vnd.dev.sigstore.trustedroot')
+  ) {
+    throw new TrustError(
+      'not a Sigstore trusted root (mediaType application/vnd.dev.sigstore.trustedroot+json expected)',
+    );
   }
   try {
     return TrustedRoot.fromJSON(json);

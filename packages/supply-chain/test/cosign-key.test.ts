@@ -30,7 +30,10 @@ describe('cosign private keys', { timeout: 30_000 }, () => {
     const pem = await encryptCosignKey(pkcs8, 's3cret', { N: 1024, r: 8, p: 1 });
     expect(pem).toMatch(/^-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n/);
     const body = Buffer.from(pem.split('\n').slice(1, -2).join(''), 'base64');
-    const json = JSON.parse(body.toString()) as { kdf: { name: string; params: { N: number } }; cipher: { name: string } };
+    const json = JSON.parse(body.toString()) as {
+      kdf: { name: string; params: { N: number } };
+      cipher: { name: string };
+    };
     expect(json.kdf.name).toBe('scrypt');
     expect(json.cipher.name).toBe('nacl/secretbox');
     expect(Buffer.compare(await decryptCosignKey(body, 's3cret'), pkcs8)).toBe(0);
@@ -45,9 +48,22 @@ describe('cosign private keys', { timeout: 30_000 }, () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const plain = await loadSigningKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), '');
     expect(plain.hash).toBeNull();
-    const hostile = Buffer.from(JSON.stringify({ kdf: { name: 'scrypt', params: { N: 1 << 30, r: 8, p: 1 }, salt: 'AA==' }, cipher: { name: 'nacl/secretbox', nonce: 'AA==' }, ciphertext: 'AA==' })).toString('base64');
-    await expect(loadSigningKey(`-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${hostile}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`, 'x')).rejects.toThrow(/scrypt parameters out of range/);
-    await expect(loadSigningKey('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', '')).rejects.toThrow(/unsupported PEM block "CERTIFICATE"/);
+    const hostile = Buffer.from(
+      JSON.stringify({
+        kdf: { name: 'scrypt', params: { N: 1 << 30, r: 8, p: 1 }, salt: 'AA==' },
+        cipher: { name: 'nacl/secretbox', nonce: 'AA==' },
+        ciphertext: 'AA==',
+      }),
+    ).toString('base64');
+    await expect(
+      loadSigningKey(
+        `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${hostile}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`,
+        'x',
+      ),
+    ).rejects.toThrow(/scrypt parameters out of range/);
+    await expect(loadSigningKey('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', '')).rejects.toThrow(
+      /unsupported PEM block "CERTIFICATE"/,
+    );
     await expect(loadSigningKey('not a key', '')).rejects.toThrow(/not PEM/);
   });
 });

@@ -53,7 +53,9 @@ function isObjectLike(v: unknown): v is object {
 function dependencyDirs(): string[] {
   const dirs = new Set<string>();
   const visit = (dir: string, own: boolean): void => {
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     const req = createRequire(path.join(dir, 'package.json'));
     for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
       if (own && range.startsWith('workspace:')) continue;
@@ -87,14 +89,20 @@ export async function dependencySlots(): Promise<Slot[]> {
   const dirs = dependencyDirs();
   const roots: [string, unknown][] = [...BUILTINS];
   for (const dir of dirs) {
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; type?: string };
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+      type?: string;
+    };
     if (manifest.type !== 'module') requireHere(requireHere.resolve(manifest.name));
   }
-  for (const specifier of ESM_SPECIFIERS) roots.push([specifier, await import(pathToFileURL(requireHere.resolve(specifier)).href)]);
+  for (const specifier of ESM_SPECIFIERS)
+    roots.push([specifier, await import(pathToFileURL(requireHere.resolve(specifier)).href)]);
   const inDependency = (file: string): string | undefined => {
     const real = realpathSync(file);
     const dir = dirs.find((d) => real.startsWith(`${d}${path.sep}`));
-    return dir === undefined ? undefined : `${path.basename(path.dirname(dir)).startsWith('@') ? `${path.basename(path.dirname(dir))}/` : ''}${path.basename(dir)}/${path.relative(dir, real)}`;
+    return dir === undefined
+      ? undefined
+      : `${path.basename(path.dirname(dir)).startsWith('@') ? `${path.basename(path.dirname(dir))}/` : ''}${path.basename(dir)}/${path.relative(dir, real)}`;
   };
   for (const [file, mod] of Object.entries(requireHere.cache).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const name = inDependency(file);
@@ -110,8 +118,10 @@ export async function dependencySlots(): Promise<Slot[]> {
       const d = Reflect.getOwnPropertyDescriptor(holder, key);
       if (!d) continue;
       const label = `${name}.${String(key)}`;
-      if (typeof d.value === 'function' || typeof d.get === 'function' || typeof d.set === 'function') slots.push({ name: label, holder, key });
-      if (depth < 3 && isObjectLike(d.value) && key !== 'constructor' && key !== '__proto__') walk(label, d.value, depth + 1);
+      if (typeof d.value === 'function' || typeof d.get === 'function' || typeof d.set === 'function')
+        slots.push({ name: label, holder, key });
+      if (depth < 3 && isObjectLike(d.value) && key !== 'constructor' && key !== '__proto__')
+        walk(label, d.value, depth + 1);
       if (typeof d.value === 'function' && isObjectLike((d.value as { prototype?: unknown }).prototype)) {
         walk(`${label}.prototype`, (d.value as { prototype: object }).prototype, depth + 1);
       }
@@ -143,7 +153,9 @@ export function changedSince(slots: readonly Slot[], before: ReadonlyMap<string,
 }
 
 function sourceOf(f: unknown): string {
-  return typeof f === 'function' ? createHash('sha256').update(Function.prototype.toString.call(f)).digest('hex').slice(0, 16) : '';
+  return typeof f === 'function'
+    ? createHash('sha256').update(Function.prototype.toString.call(f)).digest('hex').slice(0, 16)
+    : '';
 }
 
 /** The source text of each slot's functions: comparable across processes. */

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixturePath } from '@spikeformer-actions/testing';
-import { buildTrustMaterial, GITHUB_OIDC_ISSUER, npmRegistryKeys, parseTrustedRoot, type Policy } from '../src/index.js';
+import {
+  buildTrustMaterial,
+  GITHUB_OIDC_ISSUER,
+  npmRegistryKeys,
+  parseTrustedRoot,
+  type Policy,
+} from '../src/index.js';
 
 export const CASES = ['sigstore@1.0.0', 'gundam-visor@1.0.1', '@laurentsimon__provenance-npm-test@1.0.5'] as const;
 

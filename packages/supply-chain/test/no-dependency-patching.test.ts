@@ -21,13 +21,27 @@ async function exerciseEverything(): Promise<string[]> {
   for (const c of CASES) {
     const e = expected(c);
     const verifier = new sc.ProvenanceVerifier({ trust, policy: policyFor(e), requireTlog: true });
-    const bundles = sc.bundlesFromDocument(readFileSync(fixture(`${c}/attestations.json`), 'utf8'), 'attestations.json');
-    const report = await verifier.verifyArtifact({ name: e.tarball.file, digests: await sc.digestFile(fixture(`${c}/${e.tarball.file}`)) }, bundles);
+    const bundles = sc.bundlesFromDocument(
+      readFileSync(fixture(`${c}/attestations.json`), 'utf8'),
+      'attestations.json',
+    );
+    const report = await verifier.verifyArtifact(
+      { name: e.tarball.file, digests: await sc.digestFile(fixture(`${c}/${e.tarball.file}`)) },
+      bundles,
+    );
     verdicts.push(report.verdict);
-    verdicts.push(bundles.map((b) => verifier.verifyStandalone(b).verdict).sort().join('+'));
+    verdicts.push(
+      bundles
+        .map((b) => verifier.verifyStandalone(b).verdict)
+        .sort()
+        .join('+'),
+    );
   }
   // A cosign key: scrypt and secretbox of @noble/ciphers.
-  const key = await sc.loadSigningKey(readFileSync(path.join(here, 'fixtures/cosign-sigstore-hello.key'), 'utf8'), 'hello');
+  const key = await sc.loadSigningKey(
+    readFileSync(path.join(here, 'fixtures/cosign-sigstore-hello.key'), 'utf8'),
+    'hello',
+  );
   verdicts.push(key.fingerprint === sc.publicKeyFingerprint(key.publicKey) ? 'key loaded' : 'key not loaded');
   return verdicts;
 }
@@ -45,13 +59,23 @@ describe('no module of this package patches a dependency', { timeout: 60_000 }, 
     const verdicts = await exerciseEverything();
     // The fixtures exercised the real paths: 3 artifacts, 6 standalone bundles (npm publish
     // attestations fail the SLSA policy standalone), one cosign key.
-    expect(verdicts).toEqual(['verified', 'failed+verified', 'verified', 'failed+verified', 'verified', 'failed+verified', 'key loaded']);
+    expect(verdicts).toEqual([
+      'verified',
+      'failed+verified',
+      'verified',
+      'failed+verified',
+      'verified',
+      'failed+verified',
+      'key loaded',
+    ]);
     expect(changedSince(slots, before)).toEqual([]);
   });
 
   it("after loading and verifying, the dependencies' functions are those of a fresh process that loaded nothing of ours", async () => {
     await exerciseEverything();
-    const fresh = JSON.parse(execFileSync(process.execPath, [path.join(here, 'dependency-surface.ts')], { encoding: 'utf8', timeout: 30_000 })) as Record<string, string>;
+    const fresh = JSON.parse(
+      execFileSync(process.execPath, [path.join(here, 'dependency-surface.ts')], { encoding: 'utf8', timeout: 30_000 }),
+    ) as Record<string, string>;
     const ours = fingerprint(slots);
     const differing = Object.keys({ ...fresh, ...ours }).filter((k) => fresh[k] !== ours[k]);
     expect(differing).toEqual([]);
@@ -66,7 +90,13 @@ function foreignImports(source: string): Set<string> {
     const [, clause = '', specifier = ''] = m;
     if (specifier.startsWith('.') || specifier.startsWith('@spikeformer-actions/')) continue;
     for (const part of clause.replace(/[{}]/g, ',').split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.replace(/^\*\s*/, '').trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        ?.replace(/^\*\s*/, '')
+        .trim();
       if (name && /^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
     }
   }
@@ -84,7 +114,10 @@ function prototypeWrites(source: string): string[] {
   const base = String.raw`([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.prototype`;
   const patterns = [
     new RegExp(String.raw`\b${base}(?:\.[A-Za-z_$][\w$]*|\[[^\]]+\])\s*(?:=(?!=)|\+=|\|\|=|\?\?=)`, 'g'),
-    new RegExp(String.raw`\b(?:Object\.(?:defineProperty|defineProperties|assign|setPrototypeOf)|Reflect\.(?:set|defineProperty))\(\s*${base}\b`, 'g'),
+    new RegExp(
+      String.raw`\b(?:Object\.(?:defineProperty|defineProperties|assign|setPrototypeOf)|Reflect\.(?:set|defineProperty))\(\s*${base}\b`,
+      'g',
+    ),
   ];
   for (const re of patterns) {
     for (const m of source.matchAll(re)) if (m[1] && foreign.has(m[1])) hits.push(m[0].replace(/\s+/g, ' '));
@@ -124,10 +157,14 @@ describe('no source file of the repository writes to a dependency prototype', ()
   });
 
   it('in packages/*/src and actions/*/src', () => {
-    const roots = ['packages', 'actions'].flatMap((top) => readdirSync(path.join(repoRoot, top)).map((name) => path.join(repoRoot, top, name, 'src')));
+    const roots = ['packages', 'actions'].flatMap((top) =>
+      readdirSync(path.join(repoRoot, top)).map((name) => path.join(repoRoot, top, name, 'src')),
+    );
     const files = roots.flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(100);
-    const writes = files.flatMap((f) => prototypeWrites(readFileSync(f, 'utf8')).map((w) => `${path.relative(repoRoot, f)}: ${w}`));
+    const writes = files.flatMap((f) =>
+      prototypeWrites(readFileSync(f, 'utf8')).map((w) => `${path.relative(repoRoot, f)}: ${w}`),
+    );
     expect(writes).toEqual([]);
   });
 });

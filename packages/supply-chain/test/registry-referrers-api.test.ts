@@ -23,13 +23,21 @@ function ociRegistry(): Promise<{ host: string; requests: string[]; close: () =>
       requests.push(`${req.method} ${url.pathname}`);
       const body = Buffer.concat(chunks);
       if (url.pathname === '/token') {
-        const ok = req.headers.authorization === `Basic ${Buffer.from('ci:pa55word').toString('base64')}` && url.searchParams.get('scope') === 'repository:kit:pull,push';
-        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? JSON.stringify({ token }) : '{}');
+        const ok =
+          req.headers.authorization === `Basic ${Buffer.from('ci:pa55word').toString('base64')}` &&
+          url.searchParams.get('scope') === 'repository:kit:pull,push';
+        res
+          .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+          .end(ok ? JSON.stringify({ token }) : '{}');
         return;
       }
       if (req.headers.authorization !== `Bearer ${token}`) {
         const host = req.headers.host ?? '';
-        res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="test",scope="repository:kit:pull,push"` }).end();
+        res
+          .writeHead(401, {
+            'www-authenticate': `Bearer realm="http://${host}/token",service="test",scope="repository:kit:pull,push"`,
+          })
+          .end();
         return;
       }
       const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -63,9 +71,18 @@ function ociRegistry(): Promise<{ host: string; requests: string[]; close: () =>
           if (!key.startsWith('sha256:')) continue;
           const parsed = JSON.parse(value.body.toString()) as { subject?: { digest: string }; artifactType?: string };
           if (parsed.subject?.digest !== m[1] || (filter && parsed.artifactType !== filter)) continue;
-          list.push({ mediaType: value.type, digest: key, size: value.body.length, ...(parsed.artifactType ? { artifactType: parsed.artifactType } : {}) });
+          list.push({
+            mediaType: value.type,
+            digest: key,
+            size: value.body.length,
+            ...(parsed.artifactType ? { artifactType: parsed.artifactType } : {}),
+          });
         }
-        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: list }));
+        res
+          .writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+          .end(
+            JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: list }),
+          );
       } else res.writeHead(404).end();
     });
   });
@@ -86,24 +103,44 @@ describe('OCI 1.1 referrers API and bearer-token auth', { timeout: 30_000 }, () 
     reg = await ociRegistry();
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed
     await reg?.close();
   });
 
   it('attaches through the referrers API (no fallback tag) after a token exchange', async () => {
     const client = new RegistryClient({ registry: reg.host, credentials: { username: 'ci', password: 'pa55word' } });
-    const image = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [] }));
+    const image = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: {
+          mediaType: 'application/vnd.oci.empty.v1+json',
+          digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+          size: 2,
+        },
+        layers: [],
+      }),
+    );
     const put = await client.putManifest('kit', 'v1', image, 'application/vnd.oci.image.manifest.v1+json');
     const subject = await client.describe('kit', put.digest);
     const attached = await client.attach('kit', subject, SIGSTORE_BUNDLE_ARTIFACT, Buffer.from('{"bundle":1}'));
     expect(attached.via).toBe('referrers-api');
     expect(reg.requests.some((r) => r.includes('sha256-'))).toBe(false);
     const found = await client.referrers('kit', put.digest, SIGSTORE_BUNDLE_ARTIFACT);
-    expect(found).toEqual({ via: 'referrers-api', descriptors: [expect.objectContaining({ digest: attached.manifestDigest, artifactType: SIGSTORE_BUNDLE_ARTIFACT })] });
+    expect(found).toEqual({
+      via: 'referrers-api',
+      descriptors: [
+        expect.objectContaining({ digest: attached.manifestDigest, artifactType: SIGSTORE_BUNDLE_ARTIFACT }),
+      ],
+    });
     expect(reg.requests.filter((r) => r === 'GET /token')).toHaveLength(1);
   });
 
   it('without credentials the token request is refused and the error says so, without the password', async () => {
-    const client = new RegistryClient({ registry: reg.host, credentials: { username: 'ci', password: 'wrong-pass-canary' } });
+    const client = new RegistryClient({
+      registry: reg.host,
+      credentials: { username: 'ci', password: 'wrong-pass-canary' },
+    });
     const err: unknown = await client.describe('kit', `sha256:${'1'.repeat(64)}`).then(
       () => undefined,
       (e: unknown) => e,

@@ -32,7 +32,9 @@ export function ensureBundled(actionDir: string): string {
   const dir = path.resolve(repoRoot, actionDir);
   const dist = path.join(dir, 'dist/index.js');
   const packages = path.join(repoRoot, 'packages');
-  const libs = readdirSync(packages).map((p) => path.join(packages, p, 'lib')).filter((p) => mtime(p) > 0);
+  const libs = readdirSync(packages)
+    .map((p) => path.join(packages, p, 'lib'))
+    .filter((p) => mtime(p) > 0);
   const sources = [path.join(dir, 'src'), ...libs];
   const stale = (): boolean => mtime(dist) === 0 || sources.some((s) => newestMtime(s) > mtime(dist));
   if (!stale()) return dist;

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from './paths.js';
-import { type AnnotationRecord, annotationsOf, parseFileCommand, parseWorkflowCommands, type WorkflowCommand } from './workflow-commands.js';
+import {
+  type AnnotationRecord,
+  annotationsOf,
+  parseFileCommand,
+  parseWorkflowCommands,
+  type WorkflowCommand,
+} from './workflow-commands.js';
 
 export type Stage = 'pre' | 'main' | 'post';
 
@@ -149,7 +155,11 @@ function runStage(stage: Stage, dir: string, run: StageRun): Promise<StageResult
   for (const f of Object.values(files)) writeFileSync(f, '');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(run.node, [run.script], { cwd: run.cwd, env: { ...run.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.node, [run.script], {
+      cwd: run.cwd,
+      env: { ...run.env, ...files },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -185,7 +195,9 @@ function runStage(stage: Stage, dir: string, run: StageRun): Promise<StageResult
         outputs: parseFileCommand(read(files.GITHUB_OUTPUT)),
         state: parseFileCommand(read(files.GITHUB_STATE)),
         env: parseFileCommand(read(files.GITHUB_ENV)),
-        path: read(files.GITHUB_PATH).split('\n').filter((l) => l.trim() !== ''),
+        path: read(files.GITHUB_PATH)
+          .split('\n')
+          .filter((l) => l.trim() !== ''),
         summary: read(files.GITHUB_STEP_SUMMARY),
         commands: parseWorkflowCommands(stdout),
         durationMs: performance.now() - started,
@@ -218,14 +230,24 @@ export async function runBundledAction(actionDir: string, options: RunOptions = 
   };
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
     const given = options.inputs?.[name];
-    const value = given !== undefined ? String(given) : spec.default !== undefined ? evaluateDefault(String(spec.default), context) : '';
+    const value =
+      given !== undefined
+        ? String(given)
+        : spec.default !== undefined
+          ? evaluateDefault(String(spec.default), context)
+          : '';
     env[inputEnvName(name)] = value;
   }
   for (const name of Object.keys(options.inputs ?? {})) {
-    if (!(name in (meta.inputs ?? {}))) throw new Error(`runBundledAction: ${actionDir}/action.yml declares no input '${name}'`);
+    if (!(name in (meta.inputs ?? {})))
+      throw new Error(`runBundledAction: ${actionDir}/action.yml declares no input '${name}'`);
   }
 
-  const declared: Stage[] = [...(meta.runs.pre ? (['pre'] as const) : []), 'main', ...(meta.runs.post ? (['post'] as const) : [])];
+  const declared: Stage[] = [
+    ...(meta.runs.pre ? (['pre'] as const) : []),
+    'main',
+    ...(meta.runs.post ? (['post'] as const) : []),
+  ];
   const stages = options.stages ?? declared;
   const scripts: Record<Stage, string | undefined> = { pre: meta.runs.pre, main: meta.runs.main, post: meta.runs.post };
   const results: StageResult[] = [];

@@ -11,8 +11,15 @@ describe('runBundledAction', () => {
   });
 
   it('chains pre → main → post with state, env, path, outputs, summary and annotations', async () => {
-    const r = await runBundledAction(action, { inputs: { 'who to greet': 'Loihi' }, env: { GITHUB_TOKEN: 'ghs_example' } });
-    expect(r.stages.map((s) => [s.stage, s.exitCode])).toEqual([['pre', 0], ['main', 0], ['post', 0]]);
+    const r = await runBundledAction(action, {
+      inputs: { 'who to greet': 'Loihi' },
+      env: { GITHUB_TOKEN: 'ghs_example' },
+    });
+    expect(r.stages.map((s) => [s.stage, s.exitCode])).toEqual([
+      ['pre', 0],
+      ['main', 0],
+      ['post', 0],
+    ]);
     expect(r.stdout).toContain('pre sees input Loihi');
     expect(r.stdout).toContain('main sees state pre-was-here');
     expect(r.stdout).toContain('post sees phase=switched pre=pre-was-here env=Loihi');
@@ -20,7 +27,9 @@ describe('runBundledAction', () => {
     expect(r.stdout).toContain('token=ghs_example');
     expect(r.outputs.greeting).toBe('hello Loihi\nline two');
     expect(r.summary).toBe('## Greeting\n');
-    expect(r.annotations).toEqual([{ level: 'warning', message: 'careful\nnow', file: 'src/a.py', line: 3, column: 2, title: 'T,1' }]);
+    expect(r.annotations).toEqual([
+      { level: 'warning', message: 'careful\nnow', file: 'src/a.py', line: 3, column: 2, title: 'T,1' },
+    ]);
   });
 
   it('rejects an input the action does not declare', async () => {

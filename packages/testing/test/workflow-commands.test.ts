@@ -4,7 +4,10 @@ import { parseFileCommand, parseWorkflowCommands } from '../src/index.js';
 describe('parseWorkflowCommands', () => {
   it('reads v2 commands after leading whitespace and on CR-separated lines', () => {
     const cmds = parseWorkflowCommands('plain\n  ::add-mask::s3cret\rx\r::set-output name=a::b');
-    expect(cmds.map((c) => [c.command, c.message])).toEqual([['add-mask', 's3cret'], ['set-output', 'b']]);
+    expect(cmds.map((c) => [c.command, c.message])).toEqual([
+      ['add-mask', 's3cret'],
+      ['set-output', 'b'],
+    ]);
     expect(cmds[1]?.properties).toEqual({ name: 'a' });
   });
 

@@ -11,7 +11,14 @@ function int(value: number | undefined): number | undefined {
 
 /** Cobertura XML (coverage.py `coverage xml`, gcovr, istanbul's cobertura reporter …). */
 export function parseCobertura(text: string, file: string): CoverageReport {
-  const report: CoverageReport = { format: 'cobertura', file, files: new Map(), sourceRoots: [], stated: {}, hasBranches: false };
+  const report: CoverageReport = {
+    format: 'cobertura',
+    file,
+    files: new Map(),
+    sourceRoots: [],
+    stated: {},
+    hasBranches: false,
+  };
   let current: FileCoverage | undefined;
   let inSource = false;
   let inLines = false;
@@ -21,7 +28,8 @@ export function parseCobertura(text: string, file: string): CoverageReport {
     throw new FileError(file, `<line> in ${where.reportPath}: ${lineNumberProblem(String(number))}`);
   };
   scanXml(text, file, {
-    // coverage.py writes most lines as exactly this (lines with branches have more attributes and come through openTag).
+    // coverage.py writes most lines as exactly this (lines with branches have more attributes and
+    // come through openTag).
     numericRuns: {
       element: 'line',
       attributes: ['number', 'hits'],
@@ -39,7 +47,8 @@ export function parseCobertura(text: string, file: string): CoverageReport {
       const name = tag.name;
       if (!rootChecked) {
         rootChecked = true;
-        if (name !== 'coverage') throw new FileError(file, `is not a Cobertura report (root element <${name}>, expected <coverage>)`);
+        if (name !== 'coverage')
+          throw new FileError(file, `is not a Cobertura report (root element <${name}>, expected <coverage>)`);
         const lv = int(tag.number('lines-valid'));
         const lc = int(tag.number('lines-covered'));
         if (lv !== undefined && lc !== undefined) report.stated.lines = { total: lv, covered: lc };

@@ -32,7 +32,8 @@ function arcSources(value: unknown, file: string, at: string): number[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new FileError(file, `${at}: is not a list of arcs`);
   return value.map((arc, i) => {
-    if (!Array.isArray(arc) || arc.length !== 2 || !Number.isInteger(arc[1])) throw new FileError(file, `${at}[${i}]: is not an arc [from, to]`);
+    if (!Array.isArray(arc) || arc.length !== 2 || !Number.isInteger(arc[1]))
+      throw new FileError(file, `${at}[${i}]: is not an arc [from, to]`);
     if (!isLineNumber(arc[0])) throw new FileError(file, `${at}[${i}][0]: ${lineNumberProblem(shownValue(arc[0]))}`);
     return arc[0];
   });
@@ -46,7 +47,9 @@ function count(value: unknown, file: string, at: string): number | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**
@@ -56,8 +59,16 @@ function record(value: unknown): Record<string, unknown> | undefined {
 export function parseCoveragePy(data: unknown, file: string): CoverageReport {
   const root = record(data);
   const files = record(root?.files);
-  if (!root || !files || !record(root.meta)) throw new FileError(file, 'is not a coverage.py JSON report (expected "meta" and "files")');
-  const report: CoverageReport = { format: 'coveragepy', file, files: new Map(), sourceRoots: [], stated: {}, hasBranches: false };
+  if (!root || !files || !record(root.meta))
+    throw new FileError(file, 'is not a coverage.py JSON report (expected "meta" and "files")');
+  const report: CoverageReport = {
+    format: 'coveragepy',
+    file,
+    files: new Map(),
+    sourceRoots: [],
+    stated: {},
+    hasBranches: false,
+  };
   const meta = record(root.meta);
   report.hasBranches = meta?.branch_coverage === true;
   for (const [name, value] of Object.entries(files)) {
@@ -66,16 +77,29 @@ export function parseCoveragePy(data: unknown, file: string): CoverageReport {
     const entry = fileFor(report.files, name.replace(/\\/g, '/'));
     // Excluded lines that ran are listed as executed; they are not statements.
     const excluded = new Set(lineNumbers(f.excluded_lines, file, at('excluded_lines')));
-    for (const n of lineNumbers(f.executed_lines, file, at('executed_lines'))) if (!excluded.has(n)) addLine(entry, n, 1);
+    for (const n of lineNumbers(f.executed_lines, file, at('executed_lines')))
+      if (!excluded.has(n)) addLine(entry, n, 1);
     for (const n of lineNumbers(f.missing_lines, file, at('missing_lines'))) addLine(entry, n, 0);
-    for (const from of arcSources(f.executed_branches, file, at('executed_branches'))) entry.lines.addBranches(from, 1, 1);
-    for (const from of arcSources(f.missing_branches, file, at('missing_branches'))) entry.lines.addBranches(from, 1, 0);
+    for (const from of arcSources(f.executed_branches, file, at('executed_branches')))
+      entry.lines.addBranches(from, 1, 1);
+    for (const from of arcSources(f.missing_branches, file, at('missing_branches')))
+      entry.lines.addBranches(from, 1, 0);
     const summary = record(f.summary);
     const stated = (key: string): number | undefined => count(summary?.[key], file, at(`summary.${key}`));
-    const [lines, linesCovered, branches, branchesCovered] = [stated('num_statements'), stated('covered_lines'), stated('num_branches'), stated('covered_branches')];
+    const [lines, linesCovered, branches, branchesCovered] = [
+      stated('num_statements'),
+      stated('covered_lines'),
+      stated('num_branches'),
+      stated('covered_branches'),
+    ];
     if (lines !== undefined && linesCovered !== undefined) {
       const withBranches = branches !== undefined && branchesCovered !== undefined;
-      entry.stated = { lines, linesCovered, branches: withBranches ? branches : 0, branchesCovered: withBranches ? branchesCovered : 0 };
+      entry.stated = {
+        lines,
+        linesCovered,
+        branches: withBranches ? branches : 0,
+        branchesCovered: withBranches ? branchesCovered : 0,
+      };
     }
   }
   const totals = record(root.totals);

@@ -13,7 +13,14 @@ function count(value: string | undefined): number {
  * The report's own totals are the `<counter>` children of `<report>`.
  */
 export function parseJacoco(text: string, file: string): CoverageReport {
-  const report: CoverageReport = { format: 'jacoco', file, files: new Map(), sourceRoots: [], stated: {}, hasBranches: false };
+  const report: CoverageReport = {
+    format: 'jacoco',
+    file,
+    files: new Map(),
+    sourceRoots: [],
+    stated: {},
+    hasBranches: false,
+  };
   let pkg = '';
   let current: FileCoverage | undefined;
   let rootChecked = false;
@@ -30,14 +37,22 @@ export function parseJacoco(text: string, file: string): CoverageReport {
       rows(values, rowCount) {
         if (!current) return;
         for (let i = 0; i < 5 * rowCount; i += 5) {
-          addJacocoLine(current, values[i] as number, values[i + 1] as number, values[i + 2] as number, values[i + 3] as number, values[i + 4] as number);
+          addJacocoLine(
+            current,
+            values[i] as number,
+            values[i + 1] as number,
+            values[i + 2] as number,
+            values[i + 3] as number,
+            values[i + 4] as number,
+          );
         }
       },
     },
     open(name, attrs, depth) {
       if (!rootChecked) {
         rootChecked = true;
-        if (name !== 'report') throw new FileError(file, `is not a JaCoCo report (root element <${name}>, expected <report>)`);
+        if (name !== 'report')
+          throw new FileError(file, `is not a JaCoCo report (root element <${name}>, expected <report>)`);
         return;
       }
       if (name === 'package') {
@@ -47,7 +62,8 @@ export function parseJacoco(text: string, file: string): CoverageReport {
         current = fileFor(report.files, pkg === '' ? base : `${pkg}/${base}`);
       } else if (name === 'line' && current) {
         const nr = Number(attrs.nr);
-        if (!Number.isInteger(nr)) throw new FileError(file, `<line> in ${current.reportPath} without a numeric nr attribute`);
+        if (!Number.isInteger(nr))
+          throw new FileError(file, `<line> in ${current.reportPath} without a numeric nr attribute`);
         addJacocoLine(current, nr, count(attrs.mi), count(attrs.ci), count(attrs.mb), count(attrs.cb));
       } else if (name === 'counter' && depth === 1) {
         const missed = count(attrs.missed);

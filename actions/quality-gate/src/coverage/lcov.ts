@@ -1,12 +1,27 @@
 import { FileError } from '@spikeformer-actions/core';
-import { addLine, type CoverageReport, countProblem, type FileCoverage, fileFor, isLineNumber, lineNumberProblem } from './model.js';
+import {
+  addLine,
+  type CoverageReport,
+  countProblem,
+  type FileCoverage,
+  fileFor,
+  isLineNumber,
+  lineNumberProblem,
+} from './model.js';
 
 /**
  * LCOV tracefile: SF/DA/BRDA/LF/LH/BRF/BRH/end_of_record. DA may carry a checksum
  * (coverage.py writes one). The stated totals are the sums of each record's LF/LH/BRF/BRH.
  */
 export function parseLcov(text: string, file: string): CoverageReport {
-  const report: CoverageReport = { format: 'lcov', file, files: new Map(), sourceRoots: [], stated: {}, hasBranches: false };
+  const report: CoverageReport = {
+    format: 'lcov',
+    file,
+    files: new Map(),
+    sourceRoots: [],
+    stated: {},
+    hasBranches: false,
+  };
   let current: FileCoverage | undefined;
   // Branches per line of the current record: line → [total, covered].
   let branches = new Map<number, [number, number]>();
@@ -19,7 +34,12 @@ export function parseLcov(text: string, file: string): CoverageReport {
       current.lines.addBranches(line, total, covered);
     }
     if (record.lf >= 0 && record.lh >= 0) {
-      current.stated = { lines: record.lf, linesCovered: record.lh, branches: Math.max(record.brf, 0), branchesCovered: Math.max(record.brh, 0) };
+      current.stated = {
+        lines: record.lf,
+        linesCovered: record.lh,
+        branches: Math.max(record.brf, 0),
+        branchesCovered: Math.max(record.brh, 0),
+      };
     }
     branches = new Map();
     record = { lf: -1, lh: -1, brf: -1, brh: -1 };
@@ -60,7 +80,8 @@ export function parseLcov(text: string, file: string): CoverageReport {
         const c2 = value.indexOf(',', c1 + 1);
         const ln = Number(value.slice(0, c1));
         const hits = Number(c2 === -1 ? value.slice(c1 + 1) : value.slice(c1 + 1, c2));
-        if (c1 === -1 || !Number.isInteger(ln) || !Number.isFinite(hits)) bad(`invalid DA: line '${line.slice(0, 80)}'`);
+        if (c1 === -1 || !Number.isInteger(ln) || !Number.isFinite(hits))
+          bad(`invalid DA: line '${line.slice(0, 80)}'`);
         if (!isLineNumber(ln)) bad(`DA: ${lineNumberProblem(value.slice(0, c1))}`);
         addLine(current as FileCoverage, ln, hits);
         break;

@@ -39,7 +39,12 @@ function mergeInto(files: Map<string, FileCoverage>, key: string, source: FileCo
  * (union of measured lines, intersection of uncovered ones).
  */
 export function mergeCoverage(reports: readonly CoverageReport[], mapper: PathMapper): MergedCoverage {
-  const merged: MergedCoverage = { files: new Map(), unmappedFiles: new Map(), unmapped: new Map(), hasBranches: false };
+  const merged: MergedCoverage = {
+    files: new Map(),
+    unmappedFiles: new Map(),
+    unmapped: new Map(),
+    hasBranches: false,
+  };
   for (const report of reports) {
     merged.hasBranches ||= report.hasBranches;
     const missing: string[] = [];

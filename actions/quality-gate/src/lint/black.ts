@@ -18,7 +18,14 @@ export function parseBlack(text: string): Finding[] {
   for (const raw of text.split(/\r?\n/)) {
     const would = WOULD.exec(raw);
     if (would) {
-      out.push({ tool: 'black', kind: 'format', level: 'error', rule: 'would-reformat', file: (would[1] as string).trim(), message: 'black would reformat this file' });
+      out.push({
+        tool: 'black',
+        kind: 'format',
+        level: 'error',
+        rule: 'would-reformat',
+        file: (would[1] as string).trim(),
+        message: 'black would reformat this file',
+      });
       continue;
     }
     const old = DIFF_OLD.exec(raw);
@@ -37,7 +44,16 @@ export function parseBlack(text: string): Finding[] {
       const start = Number(hunk[1]);
       const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
       withDiff.add(current);
-      out.push({ tool: 'black', kind: 'format', level: 'error', rule: 'would-reformat', file: current, line: Math.max(start, 1), endLine: Math.max(start + count - 1, start, 1), message: 'black would reformat these lines' });
+      out.push({
+        tool: 'black',
+        kind: 'format',
+        level: 'error',
+        rule: 'would-reformat',
+        file: current,
+        line: Math.max(start, 1),
+        endLine: Math.max(start + count - 1, start, 1),
+        message: 'black would reformat these lines',
+      });
     }
   }
   // A file named both in a diff and a "would reformat" line is reported once, with its hunks.

@@ -16,7 +16,11 @@ export function atLeastLevel(level: FindingLevel, min: FindingLevel): boolean {
 }
 
 /** Maps each finding to the workspace and marks those on changed lines, like reviewdog's "added" filter. */
-export function placeFindings(findings: readonly Finding[], mapper: PathMapper, changes: Map<string, FileChange> | undefined): PlacedFinding[] {
+export function placeFindings(
+  findings: readonly Finding[],
+  mapper: PathMapper,
+  changes: Map<string, FileChange> | undefined,
+): PlacedFinding[] {
   const addedSets = new Map<string, Set<number>>();
   const addedOf = (path: string): Set<number> | undefined => {
     const change = changes?.get(path);

@@ -10,7 +10,8 @@ import { parseShellcheck } from './shellcheck.js';
 /** `tool:path` forces a format; a bare path is detected. Windows drive letters are not tools. */
 export function splitLintSpec(spec: string): { tool?: LintTool; path: string } {
   const m = /^([a-z]+):(.+)$/.exec(spec.trim());
-  if (m && (LINT_TOOLS as readonly string[]).includes(m[1] as string)) return { tool: m[1] as LintTool, path: (m[2] as string).trim() };
+  if (m && (LINT_TOOLS as readonly string[]).includes(m[1] as string))
+    return { tool: m[1] as LintTool, path: (m[2] as string).trim() };
   return { path: spec.trim() };
 }
 
@@ -26,16 +27,30 @@ function detectJson(data: unknown, file: string): LintTool {
     if (obj && Array.isArray(obj.runs)) return 'sarif';
     if (obj && Array.isArray(obj.comments)) return 'shellcheck';
   }
-  throw new FileError(file, 'is JSON but not a lint report this action reads (ruff, ESLint, shellcheck, SARIF); force a format with tool:path');
+  throw new FileError(
+    file,
+    'is JSON but not a lint report this action reads (ruff, ESLint, shellcheck, SARIF); force a format with tool:path',
+  );
 }
 
 export function detectLintTool(text: string, file: string): LintTool {
   const head = text.replace(/^\uFEFF/, '').trimStart();
-  if (head === '') throw new FileError(file, 'is empty; force a format with tool:path (an empty file means no findings only for a known tool)');
+  if (head === '')
+    throw new FileError(
+      file,
+      'is empty; force a format with tool:path (an empty file means no findings only for a known tool)',
+    );
   if (head.startsWith('[') || head.startsWith('{')) return detectJson(parseJsonText(text, file), file);
-  if (/^would reformat |^--- .+\n\+\+\+ .+\n@@ |files? would be (reformatted|left unchanged)|^All done!/m.test(head)) return 'black';
-  if (/^.+?:\d+(?::\d+)?: (error|note|warning): |^Found \d+ errors? in \d+ files?|^Success: no issues found/m.test(head)) return 'mypy';
-  throw new FileError(file, 'is not a lint report this action recognises (ruff/ESLint/shellcheck JSON, SARIF, mypy text, black --check output); force a format with tool:path');
+  if (/^would reformat |^--- .+\n\+\+\+ .+\n@@ |files? would be (reformatted|left unchanged)|^All done!/m.test(head))
+    return 'black';
+  if (
+    /^.+?:\d+(?::\d+)?: (error|note|warning): |^Found \d+ errors? in \d+ files?|^Success: no issues found/m.test(head)
+  )
+    return 'mypy';
+  throw new FileError(
+    file,
+    'is not a lint report this action recognises (ruff/ESLint/shellcheck JSON, SARIF, mypy text, black --check output); force a format with tool:path',
+  );
 }
 
 /** Parses one lint report; an empty file is accepted only when its tool is named. */

@@ -8,7 +8,8 @@ export function parseEslint(data: unknown, file: string): Finding[] {
   data.forEach((item, i) => {
     const entry = record(item);
     const filePath = str(entry?.filePath);
-    if (!entry || filePath === undefined || !Array.isArray(entry.messages)) throw new FileError(file, `ESLint entry #${i + 1} has no filePath/messages`);
+    if (!entry || filePath === undefined || !Array.isArray(entry.messages))
+      throw new FileError(file, `ESLint entry #${i + 1} has no filePath/messages`);
     for (const m of entry.messages) {
       const msg = record(m);
       if (!msg) continue;

@@ -27,10 +27,19 @@ export function parseMypy(text: string, file: string): Finding[] {
       if (last && last.file === path && last.line === Number(line)) last.message += `\n${message ?? ''}`;
       continue;
     }
-    last = { tool: 'mypy', kind: 'type', level: severity === 'error' ? 'error' : 'warning', rule: code ?? '', file: path as string, line: Number(line), message: message ?? '' };
+    last = {
+      tool: 'mypy',
+      kind: 'type',
+      level: severity === 'error' ? 'error' : 'warning',
+      rule: code ?? '',
+      file: path as string,
+      line: Number(line),
+      message: message ?? '',
+    };
     if (column !== undefined) last.column = Number(column);
     out.push(last);
   }
-  if (recognised === 0 && text.trim() !== '') throw new FileError(file, 'is not mypy output (no "path:line: error:" lines and no summary)');
+  if (recognised === 0 && text.trim() !== '')
+    throw new FileError(file, 'is not mypy output (no "path:line: error:" lines and no summary)');
   return out;
 }

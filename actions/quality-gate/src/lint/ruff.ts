@@ -8,9 +8,17 @@ export function parseRuff(data: unknown, file: string): Finding[] {
     const d = record(item);
     const filename = str(d?.filename);
     const location = record(d?.location);
-    if (!d || filename === undefined || !location) throw new FileError(file, `ruff diagnostic #${i + 1} has no filename/location`);
+    if (!d || filename === undefined || !location)
+      throw new FileError(file, `ruff diagnostic #${i + 1} has no filename/location`);
     const code = str(d.code) ?? '';
-    const f: Finding = { tool: 'ruff', kind: 'lint', level: 'error', rule: code === '' ? 'syntax-error' : code, file: filename, message: str(d.message) ?? '' };
+    const f: Finding = {
+      tool: 'ruff',
+      kind: 'lint',
+      level: 'error',
+      rule: code === '' ? 'syntax-error' : code,
+      file: filename,
+      message: str(d.message) ?? '',
+    };
     const line = posInt(location.row);
     if (line !== undefined) f.line = line;
     const column = posInt(location.column);

@@ -22,15 +22,23 @@ export function parseSarif(data: unknown, file: string): Finding[] {
     for (const resultValue of results) {
       const result = record(resultValue);
       if (!result) continue;
-      const ruleIndex = typeof result.ruleIndex === 'number' ? result.ruleIndex : typeof record(result.rule)?.index === 'number' ? (record(result.rule)?.index as number) : -1;
+      const ruleIndex =
+        typeof result.ruleIndex === 'number'
+          ? result.ruleIndex
+          : typeof record(result.rule)?.index === 'number'
+            ? (record(result.rule)?.index as number)
+            : -1;
       const rule = ruleIndex >= 0 ? rules[ruleIndex] : undefined;
       const ruleId = str(result.ruleId) ?? str(record(result.rule)?.id) ?? str(rule?.id) ?? '';
       const ruleById = rule ?? rules.find((r) => str(r?.id) === ruleId);
       const defaultLevel = str(record(ruleById?.defaultConfiguration)?.level);
       const level = LEVELS[str(result.level) ?? defaultLevel ?? 'warning'] ?? 'warning';
       const message = record(result.message);
-      const text = str(message?.text) ?? str(message?.markdown) ?? str(record(ruleById?.shortDescription)?.text) ?? ruleId;
-      const location = Array.isArray(result.locations) ? record(record(result.locations[0])?.physicalLocation) : undefined;
+      const text =
+        str(message?.text) ?? str(message?.markdown) ?? str(record(ruleById?.shortDescription)?.text) ?? ruleId;
+      const location = Array.isArray(result.locations)
+        ? record(record(result.locations[0])?.physicalLocation)
+        : undefined;
       const artifact = record(location?.artifactLocation);
       const artifactIndex = typeof artifact?.index === 'number' ? artifact.index : -1;
       const uri = str(artifact?.uri) ?? str(record(artifacts[artifactIndex]?.location)?.uri) ?? '';

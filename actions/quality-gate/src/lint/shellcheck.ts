@@ -6,7 +6,8 @@ const LEVELS: Record<string, FindingLevel> = { error: 'error', warning: 'warning
 /** shellcheck `-f json` (an array) or `-f json1` ({comments: [...]}). */
 export function parseShellcheck(data: unknown, file: string): Finding[] {
   const list = Array.isArray(data) ? data : record(data)?.comments;
-  if (!Array.isArray(list)) throw new FileError(file, 'is not shellcheck JSON output (expected an array or {"comments": [...]})');
+  if (!Array.isArray(list))
+    throw new FileError(file, 'is not shellcheck JSON output (expected an array or {"comments": [...]})');
   return list.map((item, i) => {
     const c = record(item);
     const path = str(c?.file);

@@ -78,7 +78,15 @@ function isJsSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
   return (
-    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }
 
@@ -189,11 +197,17 @@ class Scanner implements XmlTag {
       const close = text.indexOf('>', lt);
       const body = close === -1 ? '' : text.slice(lt, close);
       if (close === -1 || body.includes('[') || this.rootSeen) {
-        this.failAt(lt, 'contains a DTD with declarations (<!DOCTYPE … [ … ]>); DTDs and entity declarations are refused');
+        this.failAt(
+          lt,
+          'contains a DTD with declarations (<!DOCTYPE … [ … ]>); DTDs and entity declarations are refused',
+        );
       }
       return close + 1;
     }
-    return this.failAt(lt, 'contains a markup declaration (<!ENTITY>, <!ELEMENT> …); DTDs and entity declarations are refused');
+    return this.failAt(
+      lt,
+      'contains a markup declaration (<!ENTITY>, <!ELEMENT> …); DTDs and entity declarations are refused',
+    );
   }
 
   /** The end of a run of numericRuns elements at lt, read; undefined when there is none (nor inside the root). */
@@ -244,7 +258,11 @@ class Scanner implements XmlTag {
       if (c < 0x80 && (ASCII_CLASS[c] as number) & ENDS_TAG_NAME) break;
       nameEnd++;
     }
-    if (nameEnd === lt + 1) this.failAt(lt, lt + 1 >= end ? 'truncated XML: ends inside a tag' : "invalid XML: '<' not followed by a tag name");
+    if (nameEnd === lt + 1)
+      this.failAt(
+        lt,
+        lt + 1 >= end ? 'truncated XML: ends inside a tag' : "invalid XML: '<' not followed by a tag name",
+      );
     const name = this.internName(lt + 1, nameEnd);
     if (this.stack.length === 0 && this.rootSeen) this.failAt(lt, `second root element <${name}>`);
     let cursor = nameEnd;
@@ -272,7 +290,8 @@ class Scanner implements XmlTag {
     const handlers = this.handlers;
     if (handlers.open) {
       const attrs: Record<string, string> = {};
-      for (let i = 0; i < this.attrCount * 4; i += 4) attrs[text.slice(this.spans[i], this.spans[i + 1])] = this.valueAt(i);
+      for (let i = 0; i < this.attrCount * 4; i += 4)
+        attrs[text.slice(this.spans[i], this.spans[i + 1])] = this.valueAt(i);
       handlers.open(name, attrs, depth);
     }
     if (handlers.openTag) {
@@ -293,7 +312,8 @@ class Scanner implements XmlTag {
     let k = cursor;
     while (k < end) {
       const ch = text.charCodeAt(k);
-      if (ch === 0x3d /* = */ || (ch < 0x80 ? ((ASCII_CLASS[ch] as number) & ENDS_ATTR_NAME) !== 0 : isJsSpace(ch))) break;
+      if (ch === 0x3d /* = */ || (ch < 0x80 ? ((ASCII_CLASS[ch] as number) & ENDS_ATTR_NAME) !== 0 : isJsSpace(ch)))
+        break;
       k++;
     }
     const attrNameEnd = k;
@@ -308,14 +328,16 @@ class Scanner implements XmlTag {
     let q = eq + 1;
     while (q < end && isSpace(text.charCodeAt(q))) q++;
     const quote = text.charCodeAt(q);
-    if (quote !== 0x22 && quote !== 0x27) this.failAt(q, `invalid XML: value of ${text.slice(cursor, attrNameEnd)} in <${name}> is not quoted`);
+    if (quote !== 0x22 && quote !== 0x27)
+      this.failAt(q, `invalid XML: value of ${text.slice(cursor, attrNameEnd)} in <${name}> is not quoted`);
     const close = text.indexOf(quote === 0x22 ? '"' : "'", q + 1);
     if (close === -1) this.failAt(lt, `truncated XML: ends inside <${name}>`);
     if (this.ltAfter <= q) {
       const found = text.indexOf('<', q + 1);
       this.ltAfter = found === -1 ? end : found;
     }
-    if (this.ltAfter < close) this.failAt(q, `invalid XML: '<' in the value of ${text.slice(cursor, attrNameEnd)} in <${name}>`);
+    if (this.ltAfter < close)
+      this.failAt(q, `invalid XML: '<' in the value of ${text.slice(cursor, attrNameEnd)} in <${name}>`);
     if (this.ampAfter <= q) {
       const found = text.indexOf('&', q + 1);
       this.ampAfter = found === -1 ? end : found;
@@ -342,7 +364,12 @@ class Scanner implements XmlTag {
     const spans = this.spans;
     for (let i = (this.attrCount - 1) * 4; i >= 0; i -= 4) {
       const start = spans[i] as number;
-      if ((spans[i + 1] as number) - start === attrName.length && this.text.charCodeAt(start) === attrName.charCodeAt(0) && this.text.startsWith(attrName, start)) return i;
+      if (
+        (spans[i + 1] as number) - start === attrName.length &&
+        this.text.charCodeAt(start) === attrName.charCodeAt(0) &&
+        this.text.startsWith(attrName, start)
+      )
+        return i;
     }
     return -1;
   }

@@ -1,7 +1,10 @@
 // Distribution functions needed by the tests (normal, Student t), written out so the action
 // has no numeric dependency. Accuracy is checked against scipy values in test/stats.test.ts.
 
-const LANCZOS = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+const LANCZOS = [
+  76.18009172947146, -86.50532032941678, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2,
+  -0.5395239384953e-5,
+];
 
 /** ln Γ(x) for x > 0 (Lanczos, about 1e-10 relative). */
 export function logGamma(x: number): number {
@@ -9,7 +12,7 @@ export function logGamma(x: number): number {
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
   let ser = 1.000000000190015;
   for (const c of LANCZOS) ser += c / ++y;
-  return -tmp + Math.log((2.5066282746310005 * ser) / x);
+  return -tmp + Math.log((2.5066282746310007 * ser) / x);
 }
 
 const EPS = 1e-15;
@@ -132,7 +135,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(a, b, x)) / a : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+  return x < (a + 1) / (a + b + 2)
+    ? (front * betaContinuedFraction(a, b, x)) / a
+    : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
 }
 
 /** P(T > t) for Student's t with df degrees of freedom (df may be fractional, as Welch's is). */

@@ -83,7 +83,7 @@ function kthAndNext(x: Float64Array, y: Float64Array, k: number): [number, numbe
 }
 
 function sorted(values: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(values as ArrayLike<number>);
+  const out = Float64Array.from(values);
   out.sort();
   return out;
 }
@@ -92,7 +92,12 @@ function sorted(values: ArrayLike<number>): Float64Array {
  * Shift of `current` relative to `baseline` with a two-sided interval at `confidence`.
  * `test` is the Mann-Whitney result on the same data (its null distribution gives the ranks).
  */
-export function hodgesLehmann(baseline: ArrayLike<number>, current: ArrayLike<number>, test: MannWhitneyResult, confidence: number): ShiftEstimate {
+export function hodgesLehmann(
+  baseline: ArrayLike<number>,
+  current: ArrayLike<number>,
+  test: MannWhitneyResult,
+  confidence: number,
+): ShiftEstimate {
   const x = test.sortedBaseline.length === baseline.length ? test.sortedBaseline : sorted(baseline);
   const y = test.sortedCurrent.length === current.length ? test.sortedCurrent : sorted(current);
   const total = x.length * y.length;

@@ -73,8 +73,8 @@ export function mannWhitney(baseline: ArrayLike<number>, current: ArrayLike<numb
   if (n1 === 0 || n2 === 0) throw new RangeError('Mann-Whitney U needs at least one value on each side');
   const total = n1 + n2;
   // Sort each side natively, then merge: ranks and tie groups in one pass.
-  const x = Float64Array.from(baseline as ArrayLike<number>).sort();
-  const y = Float64Array.from(current as ArrayLike<number>).sort();
+  const x = Float64Array.from(baseline).sort();
+  const y = Float64Array.from(current).sort();
   let rankSumCurrent = 0;
   let tieTerm = 0;
   let i = 0;
@@ -108,16 +108,46 @@ export function mannWhitney(baseline: ArrayLike<number>, current: ArrayLike<numb
     const ui = Math.round(u);
     const pLess = cdf[ui]!;
     const pGreater = ui === 0 ? 1 : 1 - cdf[ui - 1]!;
-    return { u, pGreater: clamp(pGreater), pLess: clamp(pLess), method: 'exact', minAttainableP: cdf[0]!, sigma, exactCdf: cdf, sortedBaseline: x, sortedCurrent: y };
+    return {
+      u,
+      pGreater: clamp(pGreater),
+      pLess: clamp(pLess),
+      method: 'exact',
+      minAttainableP: cdf[0]!,
+      sigma,
+      exactCdf: cdf,
+      sortedBaseline: x,
+      sortedCurrent: y,
+    };
   }
   if (sigma === 0) {
     // Every value is the same: no evidence either way.
-    return { u, pGreater: 1, pLess: 1, method: 'asymptotic', minAttainableP: 1, sigma, exactCdf: undefined, sortedBaseline: x, sortedCurrent: y };
+    return {
+      u,
+      pGreater: 1,
+      pLess: 1,
+      method: 'asymptotic',
+      minAttainableP: 1,
+      sigma,
+      exactCdf: undefined,
+      sortedBaseline: x,
+      sortedCurrent: y,
+    };
   }
   const pGreater = normalUpper((u - mean - 0.5) / sigma);
   const pLess = normalUpper((mean - u - 0.5) / sigma);
   const minAttainableP = normalUpper((mean - 0.5) / sigma);
-  return { u, pGreater: clamp(pGreater), pLess: clamp(pLess), method: 'asymptotic', minAttainableP, sigma, exactCdf: undefined, sortedBaseline: x, sortedCurrent: y };
+  return {
+    u,
+    pGreater: clamp(pGreater),
+    pLess: clamp(pLess),
+    method: 'asymptotic',
+    minAttainableP,
+    sigma,
+    exactCdf: undefined,
+    sortedBaseline: x,
+    sortedCurrent: y,
+  };
 }
 
 function clamp(p: number): number {

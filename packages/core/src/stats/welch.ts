@@ -32,7 +32,15 @@ export function welch(baseline: SummaryStats, current: SummaryStats, confidence:
   const change = current.mean / baseline.mean - 1;
   if (se === 0) {
     // Both sides constant: a difference is certain, no difference is no evidence.
-    return { t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: Infinity, pGreater: diff > 0 ? 0 : 1, pLess: diff < 0 ? 0 : 1, change, lower: change, upper: change };
+    return {
+      t: diff === 0 ? 0 : Math.sign(diff) * Infinity,
+      df: Infinity,
+      pGreater: diff > 0 ? 0 : 1,
+      pLess: diff < 0 ? 0 : 1,
+      change,
+      lower: change,
+      upper: change,
+    };
   }
   const df = (v1 + v2) ** 2 / ((v1 * v1) / (baseline.n - 1) + (v2 * v2) / (current.n - 1));
   const t = diff / se;
@@ -55,7 +63,10 @@ export function welch(baseline: SummaryStats, current: SummaryStats, confidence:
  * t = (x − mean) / (sd · √(1 + 1/k)) with k − 1 degrees of freedom. Used when a benchmark
  * reports one number per run and the history holds its earlier runs.
  */
-export function predictionTest(history: readonly number[], value: number): { t: number; df: number; pGreater: number; pLess: number } {
+export function predictionTest(
+  history: readonly number[],
+  value: number,
+): { t: number; df: number; pGreater: number; pLess: number } {
   const k = history.length;
   const mean = history.reduce((a, b) => a + b, 0) / k;
   const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));

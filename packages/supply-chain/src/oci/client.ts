@@ -77,7 +77,12 @@ export class RegistryClient {
     this.secrets = options.credentials ? [options.credentials.password] : [];
   }
 
-  private async send(method: string, pathOrUrl: string, headers: Record<string, string> = {}, body?: Buffer): Promise<HttpResponse> {
+  private async send(
+    method: string,
+    pathOrUrl: string,
+    headers: Record<string, string> = {},
+    body?: Buffer,
+  ): Promise<HttpResponse> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`;
     const attempt = (): Promise<HttpResponse> =>
       httpRequest(url, {
@@ -91,7 +96,7 @@ export class RegistryClient {
       });
     let res = await attempt();
     if (res.status === 401) {
-      const challenge = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
+      const challenge = parseChallenge(res.headers['www-authenticate'] ?? '');
       if (challenge && (await this.authenticate(challenge))) res = await attempt();
     }
     return res;
@@ -112,7 +117,8 @@ export class RegistryClient {
       ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` }
       : {};
     const res = await httpRequest(url.toString(), { headers, attempts: 3, secrets: this.secrets });
-    if (res.status !== 200) throw new RegistryError(`token request to ${url.host} was refused (HTTP ${res.status})`, res.status);
+    if (res.status !== 200)
+      throw new RegistryError(`token request to ${url.host} was refused (HTTP ${res.status})`, res.status);
     const json = res.json() as { token?: string; access_token?: string };
     const token = json.token ?? json.access_token;
     if (!token) throw new RegistryError(`token response from ${url.host} has no token`);
@@ -123,7 +129,10 @@ export class RegistryClient {
 
   private fail(what: string, res: HttpResponse): never {
     const detail = res.text().slice(0, 300).replace(/\s+/g, ' ');
-    throw new RegistryError(`${what}: HTTP ${res.status} from ${this.options.registry}${detail ? ` (${detail})` : ''}`, res.status);
+    throw new RegistryError(
+      `${what}: HTTP ${res.status} from ${this.options.registry}${detail ? ` (${detail})` : ''}`,
+      res.status,
+    );
   }
 
   async getManifest(repository: string, reference: string): Promise<FetchedManifest | null> {
@@ -132,9 +141,11 @@ export class RegistryClient {
     if (res.status !== 200) this.fail(`GET manifest ${repository}:${reference}`, res);
     const digest = ociDigest(res.body);
     if (reference.startsWith('sha256:') && digest !== reference) {
-      throw new RegistryError(`manifest ${repository}@${reference} served by ${this.options.registry} has digest ${digest}`);
+      throw new RegistryError(
+        `manifest ${repository}@${reference} served by ${this.options.registry} has digest ${digest}`,
+      );
     }
-    const mediaType = String(res.headers['content-type'] ?? '').split(';')[0] ?? '';
+    const mediaType = (res.headers['content-type'] ?? '').split(';')[0] ?? '';
     const declared = (JSON.parse(res.body.toString('utf8')) as { mediaType?: string }).mediaType;
     return { bytes: res.body, mediaType: declared ?? mediaType, digest };
   }
@@ -143,7 +154,8 @@ export class RegistryClient {
     const res = await this.send('GET', `/v2/${repository}/blobs/${digest}`);
     if (res.status !== 200) this.fail(`GET blob ${repository}@${digest}`, res);
     if (res.body.length > maxBytes) throw new RegistryError(`blob ${digest} is larger than ${maxBytes} bytes`);
-    if (ociDigest(res.body) !== digest) throw new RegistryError(`blob ${digest} served by ${this.options.registry} does not match its digest`);
+    if (ociDigest(res.body) !== digest)
+      throw new RegistryError(`blob ${digest} served by ${this.options.registry} does not match its digest`);
     return res.body;
   }
 
@@ -151,20 +163,40 @@ export class RegistryClient {
     const digest = ociDigest(data);
     const head = await this.send('HEAD', `/v2/${repository}/blobs/${digest}`);
     if (head.status === 200) return { mediaType: '', digest, size: data.length };
-    const start = await this.send('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, Buffer.alloc(0));
+    const start = await this.send(
+      'POST',
+      `/v2/${repository}/blobs/uploads/`,
+      { 'Content-Length': '0' },
+      Buffer.alloc(0),
+    );
     if (start.status !== 202) this.fail(`start blob upload to ${repository}`, start);
-    const location = String(start.headers['location'] ?? '');
+    const location = start.headers['location'] ?? '';
     if (!location) throw new RegistryError(`blob upload to ${repository}: no Location header`);
     const url = new URL(location, this.base);
     url.searchParams.set('digest', digest);
-    const put = await this.send('PUT', url.toString(), { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) }, data);
+    const put = await this.send(
+      'PUT',
+      url.toString(),
+      { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) },
+      data,
+    );
     if (put.status !== 201) this.fail(`upload blob ${digest} to ${repository}`, put);
     return { mediaType: '', digest, size: data.length };
   }
 
   /** PUT a manifest; `subjectLinked` is true when the registry answered with OCI-Subject (it indexes referrers). */
-  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<{ digest: string; subjectLinked: boolean }> {
-    const res = await this.send('PUT', `/v2/${repository}/manifests/${reference}`, { 'Content-Type': mediaType }, bytes);
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<{ digest: string; subjectLinked: boolean }> {
+    const res = await this.send(
+      'PUT',
+      `/v2/${repository}/manifests/${reference}`,
+      { 'Content-Type': mediaType },
+      bytes,
+    );
     if (res.status !== 201) this.fail(`PUT manifest ${repository}:${reference}`, res);
     return { digest: ociDigest(bytes), subjectLinked: res.headers['oci-subject'] !== undefined };
   }
@@ -173,22 +205,29 @@ export class RegistryClient {
    * Artifacts referring to `digest`: the referrers API when the registry has it, else the
    * `sha256-<hex>` tag index (a 404 on the API means it is not supported).
    */
-  async referrers(repository: string, digest: string, artifactType?: string): Promise<{ descriptors: Descriptor[]; via: AttachResult['via'] }> {
+  async referrers(
+    repository: string,
+    digest: string,
+    artifactType?: string,
+  ): Promise<{ descriptors: Descriptor[]; via: AttachResult['via'] }> {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const res = await this.send('GET', `/v2/${repository}/referrers/${digest}${query}`, { Accept: OCI_INDEX });
     let descriptors: Descriptor[];
     let via: AttachResult['via'];
-    if (res.status === 200 && String(res.headers['content-type'] ?? '').startsWith(OCI_INDEX)) {
-      descriptors = (JSON.parse(res.body.toString('utf8')) as ImageIndex).manifests ?? [];
+    if (res.status === 200 && (res.headers['content-type'] ?? '').startsWith(OCI_INDEX)) {
+      descriptors = (JSON.parse(res.body.toString('utf8')) as Partial<ImageIndex>).manifests ?? [];
       via = 'referrers-api';
     } else if (res.status === 404 || res.status === 200 || res.status === 400 || res.status === 405) {
       const index = await this.getManifest(repository, fallbackTag(digest));
-      descriptors = index ? ((JSON.parse(index.bytes.toString('utf8')) as ImageIndex).manifests ?? []) : [];
+      descriptors = index ? ((JSON.parse(index.bytes.toString('utf8')) as Partial<ImageIndex>).manifests ?? []) : [];
       via = 'tag-fallback';
     } else {
       this.fail(`GET referrers of ${repository}@${digest}`, res);
     }
-    return { descriptors: artifactType ? descriptors.filter((d) => d.artifactType === artifactType) : descriptors, via };
+    return {
+      descriptors: artifactType ? descriptors.filter((d) => d.artifactType === artifactType) : descriptors,
+      via,
+    };
   }
 
   /**
@@ -220,16 +259,23 @@ export class RegistryClient {
     if (put.subjectLinked) return { manifestDigest: digest, via: 'referrers-api' };
     // Check the API too: some registries index subjects without sending OCI-Subject.
     const probe = await this.send('GET', `/v2/${repository}/referrers/${subject.digest}`, { Accept: OCI_INDEX });
-    if (probe.status === 200 && String(probe.headers['content-type'] ?? '').startsWith(OCI_INDEX)) {
+    if (probe.status === 200 && (probe.headers['content-type'] ?? '').startsWith(OCI_INDEX)) {
       return { manifestDigest: digest, via: 'referrers-api' };
     }
     const tag = fallbackTag(subject.digest);
     const existing = await this.getManifest(repository, tag);
-    const index: ImageIndex = existing
-      ? (JSON.parse(existing.bytes.toString('utf8')) as ImageIndex)
+    const index: Partial<ImageIndex> = existing
+      ? (JSON.parse(existing.bytes.toString('utf8')) as Partial<ImageIndex>)
       : { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-    index.manifests = (index.manifests ?? []).filter((d) => d.digest !== digest);
-    index.manifests.push({ mediaType: OCI_MANIFEST, digest, size: bytes.length, artifactType, ...(Object.keys(annotations).length ? { annotations } : {}) });
+    const manifests = (index.manifests ?? []).filter((d) => d.digest !== digest);
+    manifests.push({
+      mediaType: OCI_MANIFEST,
+      digest,
+      size: bytes.length,
+      artifactType,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    });
+    index.manifests = manifests;
     await this.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX);
     return { manifestDigest: digest, via: 'tag-fallback' };
   }

@@ -11,7 +11,10 @@ export interface RegistryCredentials {
  * Credentials for a registry from a Docker config.json (`auths.<host>.auth` = base64 user:pass,
  * or username/password, or identitytoken). Credential helpers are not run (they need binaries).
  */
-export function credentialsFromDockerConfig(registry: string, env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
+export function credentialsFromDockerConfig(
+  registry: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RegistryCredentials | undefined {
   const dir = env['DOCKER_CONFIG'] ?? path.join(os.homedir(), '.docker');
   let json: unknown;
   try {
@@ -21,7 +24,10 @@ export function credentialsFromDockerConfig(registry: string, env: NodeJS.Proces
   }
   const auths = (json as { auths?: Record<string, Record<string, unknown>> }).auths;
   if (!auths || typeof auths !== 'object') return undefined;
-  const keys = registry === 'docker.io' ? ['https://index.docker.io/v1/', 'docker.io', 'index.docker.io'] : [registry, `https://${registry}`, `http://${registry}`];
+  const keys =
+    registry === 'docker.io'
+      ? ['https://index.docker.io/v1/', 'docker.io', 'index.docker.io']
+      : [registry, `https://${registry}`, `http://${registry}`];
   for (const key of keys) {
     const entry = auths[key];
     if (!entry) continue;

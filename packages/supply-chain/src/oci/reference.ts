@@ -17,9 +17,11 @@ const REPO_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 export function parseImageReference(text: string): ReferenceParse {
   const trimmed = text.trim();
   const at = trimmed.indexOf('@');
-  if (at < 0) return { ok: false, problem: `"${trimmed}" is not pinned by digest (expected registry/name@sha256:<64 hex>)` };
+  if (at < 0)
+    return { ok: false, problem: `"${trimmed}" is not pinned by digest (expected registry/name@sha256:<64 hex>)` };
   const digest = trimmed.slice(at + 1);
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) return { ok: false, problem: `"${digest}" is not a sha256 digest (sha256:<64 lowercase hex>)` };
+  if (!/^sha256:[a-f0-9]{64}$/.test(digest))
+    return { ok: false, problem: `"${digest}" is not a sha256 digest (sha256:<64 lowercase hex>)` };
   let name = trimmed.slice(0, at);
   let tag: string | undefined;
   const lastSlash = name.lastIndexOf('/');

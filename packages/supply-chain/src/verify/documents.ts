@@ -1,5 +1,11 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { FileError, jsonDepthExceededAt, MAX_NESTING_DEPTH, parseJsonText, positionOf } from '@spikeformer-actions/core';
+import {
+  FileError,
+  jsonDepthExceededAt,
+  MAX_NESTING_DEPTH,
+  parseJsonText,
+  positionOf,
+} from '@spikeformer-actions/core';
 
 /** One Sigstore bundle taken out of a file, with where it came from. */
 export interface LoadedBundle {
@@ -31,7 +37,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function toBundle(json: unknown, source: string): Bundle {
-  if (!isRecord(json) || typeof json['mediaType'] !== 'string' || !json['mediaType'].startsWith('application/vnd.dev.sigstore.bundle')) {
+  if (
+    !isRecord(json) ||
+    typeof json['mediaType'] !== 'string' ||
+    !json['mediaType'].startsWith('application/vnd.dev.sigstore.bundle')
+  ) {
     throw new DocumentError(`${source}: not a Sigstore bundle (no application/vnd.dev.sigstore.bundle mediaType)`);
   }
   try {
@@ -40,7 +50,9 @@ function toBundle(json: unknown, source: string): Bundle {
     // @sigstore/bundle names the missing or wrong fields in `fields`; its message alone is "invalid bundle".
     const fields = (e as { fields?: unknown }).fields;
     const which = Array.isArray(fields) && fields.length > 0 ? ` (${fields.slice(0, 5).map(String).join(', ')})` : '';
-    throw new DocumentError(`${source}: malformed Sigstore bundle: ${e instanceof Error ? e.message : String(e)}${which}`);
+    throw new DocumentError(
+      `${source}: malformed Sigstore bundle: ${e instanceof Error ? e.message : String(e)}${which}`,
+    );
   }
 }
 
@@ -50,7 +62,8 @@ function toBundle(json: unknown, source: string): Bundle {
  */
 export function bundlesFromDocument(text: string, file: string): LoadedBundle[] {
   const trimmed = text.trim();
-  if (trimmed === '') throw new DocumentError(`${file}: is empty (expected a Sigstore bundle or an npm attestations document)`);
+  if (trimmed === '')
+    throw new DocumentError(`${file}: is empty (expected a Sigstore bundle or an npm attestations document)`);
   // Bundles nest a few levels; a deeper document is refused before anything walks it.
   const deep = jsonDepthExceededAt(text);
   if (deep >= 0) {
@@ -87,7 +100,11 @@ export function bundlesFromDocument(text: string, file: string): LoadedBundle[] 
     json['attestations'].forEach((a, i) => {
       if (!isRecord(a) || !isRecord(a['bundle'])) throw new DocumentError(`${file}: attestations[${i}] has no bundle`);
       const declared = typeof a['predicateType'] === 'string' ? a['predicateType'] : undefined;
-      out.push({ source: `${file}#attestations[${i}]`, bundle: toBundle(a['bundle'], `${file} attestations[${i}]`), ...(declared ? { declaredPredicateType: declared } : {}) });
+      out.push({
+        source: `${file}#attestations[${i}]`,
+        bundle: toBundle(a['bundle'], `${file} attestations[${i}]`),
+        ...(declared ? { declaredPredicateType: declared } : {}),
+      });
     });
     if (out.length === 0) throw new DocumentError(`${file}: the attestations document is empty`);
     return out;

@@ -1,11 +1,19 @@
 import { isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { RFC3161Timestamp } from '@sigstore/core';
 import type { Signer, TrustMaterial } from '@sigstore/verify';
 import type { Digests } from '../digest.js';
 import { fulcioExtensions } from '../fulcio-extensions.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, type Statement } from '../intoto.js';
 import type { LoadedBundle } from './documents.js';
-import { evaluatePolicy, predicateTypeMatches, describePredicatePolicy, type Check, type Policy, type SignerFacts } from './policy.js';
+import {
+  evaluatePolicy,
+  predicateTypeMatches,
+  describePredicatePolicy,
+  type Check,
+  type Policy,
+  type SignerFacts,
+} from './policy.js';
 import { provenanceFacts, type ProvenanceFacts } from './provenance.js';
 import { SignatureChecks } from './signature.js';
 
@@ -58,7 +66,10 @@ export interface ArtifactReport {
   /** Checks of the bundle(s) considered; on failure, every failed one. */
   failures: Failure[];
   checks: (Check & { bundle: string })[];
-  /** Companion bundles (not of the required predicate type) left unchecked, e.g. npm's publish attestation without registry keys. */
+  /**
+   * Companion bundles (not of the required predicate type) left unchecked, e.g. npm's publish
+   * attestation without registry keys.
+   */
   notChecked?: NotChecked[];
 }
 
@@ -99,7 +110,9 @@ function evidenceOf(loaded: LoadedBundle, signer: SignerFacts): BundleEvidence {
   const b = loaded.bundle;
   const tlog = b.verificationMaterial.tlogEntries.map((t) => ({
     logIndex: t.logIndex,
-    ...(t.integratedTime && t.integratedTime !== '0' ? { integratedTime: new Date(Number(t.integratedTime) * 1000).toISOString() } : {}),
+    ...(t.integratedTime && t.integratedTime !== '0'
+      ? { integratedTime: new Date(Number(t.integratedTime) * 1000).toISOString() }
+      : {}),
   }));
   const timestamps: string[] = [];
   for (const ts of b.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
@@ -109,7 +122,13 @@ function evidenceOf(loaded: LoadedBundle, signer: SignerFacts): BundleEvidence {
       /* already verified by the Verifier; an unparsable one would have failed there */
     }
   }
-  const evidence: BundleEvidence = { source: loaded.source, kind: isBundleWithDsseEnvelope(b) ? 'dsse' : 'message-signature', signer, tlog, timestamps };
+  const evidence: BundleEvidence = {
+    source: loaded.source,
+    kind: isBundleWithDsseEnvelope(b) ? 'dsse' : 'message-signature',
+    signer,
+    tlog,
+    timestamps,
+  };
   if (isBundleWithDsseEnvelope(b)) {
     const env = b.content.dsseEnvelope;
     if (env.payloadType === IN_TOTO_PAYLOAD_TYPE) {
@@ -137,7 +156,11 @@ function signerOf(bundle: Bundle, identity: Signer['identity']): SignerFacts {
 }
 
 function subjectMatches(statement: Statement, digests: Partial<Digests>): boolean {
-  return statement.subject.some((s) => Object.entries(digests).some(([alg, hex]) => hex !== undefined && s.digest[alg] === hex));
+  return statement.subject.some((s) =>
+    (Object.entries(digests) as [string, string | undefined][]).some(
+      ([alg, hex]) => hex !== undefined && s.digest[alg] === hex,
+    ),
+  );
 }
 
 function describeDigests(d: Partial<Digests>): string {
@@ -148,14 +171,21 @@ function describeDigests(d: Partial<Digests>): string {
 }
 
 function describeSubjects(statement: Statement): string {
-  return statement.subject.map((s) => `${s.name || '(unnamed)'} ${Object.entries(s.digest).map(([a, v]) => `${a}:${v}`).join(',')}`).join('; ');
+  return statement.subject
+    .map(
+      (s) =>
+        `${s.name || '(unnamed)'} ${Object.entries(s.digest)
+          .map(([a, v]) => `${a}:${v}`)
+          .join(',')}`,
+    )
+    .join('; ');
 }
 
 function messageDigestOf(bundle: Bundle): { algorithm: string; hex: string } | undefined {
   if (bundle.content.$case !== 'messageSignature') return undefined;
   const md = bundle.content.messageSignature.messageDigest;
-  // protobuf HashAlgorithm: 1 = SHA2_256, 2 = SHA2_384, 3 = SHA2_512
-  const algorithm = md.algorithm === 3 ? 'sha512' : md.algorithm === 2 ? 'sha384' : 'sha256';
+  const algorithm =
+    md.algorithm === HashAlgorithm.SHA2_512 ? 'sha512' : md.algorithm === HashAlgorithm.SHA2_384 ? 'sha384' : 'sha256';
   return { algorithm, hex: Buffer.from(md.digest).toString('hex') };
 }
 
@@ -182,7 +212,9 @@ export class ProvenanceVerifier {
 
   private outcome(loaded: LoadedBundle, artifact?: Buffer): SignatureOutcome {
     const result = this.signatures.check(loaded.bundle, artifact);
-    return result.ok ? { ok: true, evidence: evidenceOf(loaded, signerOf(loaded.bundle, result.signer.identity)) } : result;
+    return result.ok
+      ? { ok: true, evidence: evidenceOf(loaded, signerOf(loaded.bundle, result.signer.identity)) }
+      : result;
   }
 
   private dsseOutcome(loaded: LoadedBundle): SignatureOutcome {
@@ -214,14 +246,20 @@ export class ProvenanceVerifier {
   /** The DSSE payloadType when it is not in-toto's: the signature covers it, the statement must declare it. */
   private static foreignPayloadType(loaded: LoadedBundle): string | undefined {
     const b = loaded.bundle;
-    return isBundleWithDsseEnvelope(b) && b.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE ? b.content.dsseEnvelope.payloadType || '(empty)' : undefined;
+    return isBundleWithDsseEnvelope(b) && b.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE
+      ? b.content.dsseEnvelope.payloadType || '(empty)'
+      : undefined;
   }
 
   /**
    * An artifact's verdict. `problems` are bundle files that could not be read: any one of
    * them may be the attestation that covers this artifact, so each fails it.
    */
-  async verifyArtifact(artifact: ArtifactInput, bundles: readonly LoadedBundle[], problems: readonly BundleProblem[] = []): Promise<ArtifactReport> {
+  async verifyArtifact(
+    artifact: ArtifactInput,
+    bundles: readonly LoadedBundle[],
+    problems: readonly BundleProblem[] = [],
+  ): Promise<ArtifactReport> {
     const { policy } = this.options;
     const checks: ArtifactReport['checks'] = [];
     const failures: Failure[] = [];
@@ -240,7 +278,11 @@ export class ProvenanceVerifier {
     for (const loaded of bundles) {
       const statement = this.statementOf(loaded);
       const md = messageDigestOf(loaded.bundle);
-      const covers = statement ? subjectMatches(statement, artifact.digests) : md ? artifact.digests[md.algorithm as keyof Digests] === md.hex : false;
+      const covers = statement
+        ? subjectMatches(statement, artifact.digests)
+        : md
+          ? artifact.digests[md.algorithm as keyof Digests] === md.hex
+          : false;
       if (!covers) continue;
       relevant++;
       const foreign = ProvenanceVerifier.foreignPayloadType(loaded);
@@ -252,25 +294,56 @@ export class ProvenanceVerifier {
       const declared = statement?.predicateType ?? loaded.declaredPredicateType;
       seenTypes.add(declared ?? 'a message signature (no predicate)');
       const primary = predicateTypeMatches(policy, statement ? declared : undefined);
-      if (!primary && this.options.hasPublicKeys === false && loaded.bundle.verificationMaterial.content.$case === 'publicKey') {
-        notChecked.push({ bundle: loaded.source, predicateType: declared ?? 'a message signature (no predicate)', reason: 'no registry keys' });
+      if (
+        !primary &&
+        this.options.hasPublicKeys === false &&
+        loaded.bundle.verificationMaterial.content.$case === 'publicKey'
+      ) {
+        notChecked.push({
+          bundle: loaded.source,
+          predicateType: declared ?? 'a message signature (no predicate)',
+          reason: 'no registry keys',
+        });
         continue;
       }
       let outcome: SignatureOutcome;
       if (md) {
         const bytes = artifact.bytes ? await artifact.bytes() : undefined;
-        outcome = bytes ? this.outcome(loaded, bytes) : { ok: false, code: 'ARTIFACT_UNAVAILABLE', message: 'the artifact bytes are needed to check a message signature' };
+        outcome = bytes
+          ? this.outcome(loaded, bytes)
+          : {
+              ok: false,
+              code: 'ARTIFACT_UNAVAILABLE',
+              message: 'the artifact bytes are needed to check a message signature',
+            };
       } else outcome = this.dsseOutcome(loaded);
       if (!outcome.ok) {
-        fail(loaded.source, 'signature', 'a valid Sigstore signature (certificate chain, transparency log / timestamp, payload)', `${outcome.code}: ${outcome.message}`);
+        fail(
+          loaded.source,
+          'signature',
+          'a valid Sigstore signature (certificate chain, transparency log / timestamp, payload)',
+          `${outcome.code}: ${outcome.message}`,
+        );
         broken = true;
         continue;
       }
       checks.push({ bundle: loaded.source, check: 'signature', ok: true, expected: 'valid', found: 'valid' });
-      checks.push({ bundle: loaded.source, check: 'subject-digest', ok: true, expected: describeDigests(artifact.digests), found: statement ? describeSubjects(statement) : `${md?.algorithm}:${md?.hex}` });
+      checks.push({
+        bundle: loaded.source,
+        check: 'subject-digest',
+        ok: true,
+        expected: describeDigests(artifact.digests),
+        found: statement ? describeSubjects(statement) : `${md?.algorithm}:${md?.hex}`,
+      });
       if (!primary) continue;
       candidate ??= outcome.evidence;
-      const results = evaluatePolicy(policy, outcome.evidence.signer, outcome.evidence.predicateType, outcome.evidence.provenance, this.options.explicitIssuer ?? false);
+      const results = evaluatePolicy(
+        policy,
+        outcome.evidence.signer,
+        outcome.evidence.predicateType,
+        outcome.evidence.provenance,
+        this.options.explicitIssuer ?? false,
+      );
       for (const r of results) {
         if (r.ok) checks.push({ bundle: loaded.source, ...r });
         else fail(loaded.source, r.check, r.expected, r.found);
@@ -283,7 +356,14 @@ export class ProvenanceVerifier {
         .map((b) => this.statementOf(b))
         .filter((s): s is Statement => s !== undefined)
         .map(describeSubjects);
-      fail(undefined, 'subject-digest', `a bundle whose subject is ${describeDigests(artifact.digests)}`, subjects.length > 0 ? `subjects ${subjects.join(' | ')}` : `${bundles.length} bundle(s), none covering this artifact`);
+      fail(
+        undefined,
+        'subject-digest',
+        `a bundle whose subject is ${describeDigests(artifact.digests)}`,
+        subjects.length > 0
+          ? `subjects ${subjects.join(' | ')}`
+          : `${bundles.length} bundle(s), none covering this artifact`,
+      );
     } else if (!accepted && failures.length === 0) {
       fail(undefined, 'predicate-type', describePredicatePolicy(policy), `only ${[...seenTypes].join(', ')}`);
     }
@@ -292,7 +372,7 @@ export class ProvenanceVerifier {
       artifact: artifact.name,
       digests: artifact.digests,
       verdict,
-      ...(accepted ?? candidate ? { evidence: accepted ?? candidate } : {}),
+      ...((accepted ?? candidate) ? { evidence: accepted ?? candidate } : {}),
       failures: verdict === 'verified' ? [] : failures,
       checks,
       ...(notChecked.length > 0 ? { notChecked } : {}),
@@ -302,34 +382,74 @@ export class ProvenanceVerifier {
   /** A bundle file that could not be read, reported on its own when no artifact is given. */
   static unreadable(problem: BundleProblem): ArtifactReport {
     const name = problem.bundle ?? '(bundle)';
-    return { artifact: name, digests: {}, verdict: 'failed', failures: [{ artifact: name, ...problem, check: 'bundle' }], checks: [{ bundle: name, check: 'bundle', ok: false, expected: problem.expected, found: problem.found }] };
+    return {
+      artifact: name,
+      digests: {},
+      verdict: 'failed',
+      failures: [{ artifact: name, ...problem, check: 'bundle' }],
+      checks: [{ bundle: name, check: 'bundle', ok: false, expected: problem.expected, found: problem.found }],
+    };
   }
 
   /** A bundle verified on its own (no artifact given): signature and policy only. */
   verifyStandalone(loaded: LoadedBundle): ArtifactReport {
     const statement = this.statementOf(loaded);
-    const name = statement ? statement.subject.map((s) => s.name || Object.values(s.digest)[0] || '').join(', ') : loaded.source;
+    const name = statement
+      ? statement.subject.map((s) => s.name || Object.values(s.digest)[0] || '').join(', ')
+      : loaded.source;
     const failures: Failure[] = [];
     const checks: ArtifactReport['checks'] = [];
     if (!statement) {
-      failures.push({ artifact: name, bundle: loaded.source, check: 'artifact', expected: 'the artifact (a message signature covers bytes, give it in `artifacts`)', found: 'no artifact' });
+      failures.push({
+        artifact: name,
+        bundle: loaded.source,
+        check: 'artifact',
+        expected: 'the artifact (a message signature covers bytes, give it in `artifacts`)',
+        found: 'no artifact',
+      });
       return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
     }
     const foreign = ProvenanceVerifier.foreignPayloadType(loaded);
     if (foreign !== undefined) {
-      failures.push({ artifact: name, bundle: loaded.source, check: 'payload-type', expected: IN_TOTO_PAYLOAD_TYPE, found: foreign });
+      failures.push({
+        artifact: name,
+        bundle: loaded.source,
+        check: 'payload-type',
+        expected: IN_TOTO_PAYLOAD_TYPE,
+        found: foreign,
+      });
       return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
     }
     const outcome = this.dsseOutcome(loaded);
     if (!outcome.ok) {
-      failures.push({ artifact: name, bundle: loaded.source, check: 'signature', expected: 'a valid Sigstore signature', found: `${outcome.code}: ${outcome.message}` });
+      failures.push({
+        artifact: name,
+        bundle: loaded.source,
+        check: 'signature',
+        expected: 'a valid Sigstore signature',
+        found: `${outcome.code}: ${outcome.message}`,
+      });
       return { artifact: name, digests: {}, verdict: 'failed', failures, checks };
     }
-    const results = evaluatePolicy(this.options.policy, outcome.evidence.signer, outcome.evidence.predicateType, outcome.evidence.provenance, this.options.explicitIssuer ?? false);
+    const results = evaluatePolicy(
+      this.options.policy,
+      outcome.evidence.signer,
+      outcome.evidence.predicateType,
+      outcome.evidence.provenance,
+      this.options.explicitIssuer ?? false,
+    );
     for (const r of results) {
       checks.push({ bundle: loaded.source, ...r });
-      if (!r.ok) failures.push({ artifact: name, bundle: loaded.source, check: r.check, expected: r.expected, found: r.found });
+      if (!r.ok)
+        failures.push({ artifact: name, bundle: loaded.source, check: r.check, expected: r.expected, found: r.found });
     }
-    return { artifact: name, digests: {}, verdict: failures.length === 0 ? 'verified' : 'failed', ...(failures.length === 0 ? { evidence: outcome.evidence } : {}), failures, checks };
+    return {
+      artifact: name,
+      digests: {},
+      verdict: failures.length === 0 ? 'verified' : 'failed',
+      ...(failures.length === 0 ? { evidence: outcome.evidence } : {}),
+      failures,
+      checks,
+    };
   }
 }

@@ -34,7 +34,11 @@ export function splitSourceUri(uri: string): { repository: string; ref?: string 
 
 /** `owner/repo`, `https://github.com/owner/repo.git`, `git+https://…` → `https://github.com/owner/repo`. */
 export function normaliseRepository(text: string): string {
-  let t = text.trim().replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  let t = text
+    .trim()
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) t = `https://github.com/${t}`;
   try {
     const u = new URL(t);

@@ -7,7 +7,10 @@ export type SignatureResult = { ok: true; signer: Signer } | { ok: false; code: 
 /** Verifiers of one trust material, one per set of thresholds: built once, shared by every run that trusts it. */
 const verifiersByTrust = new WeakMap<TrustMaterial, Map<string, Verifier>>();
 
-function verifierOf(trust: TrustMaterial, options: Required<Pick<VerifierOptions, 'tlogThreshold' | 'ctlogThreshold' | 'timestampThreshold'>>): Verifier {
+function verifierOf(
+  trust: TrustMaterial,
+  options: Required<Pick<VerifierOptions, 'tlogThreshold' | 'ctlogThreshold' | 'timestampThreshold'>>,
+): Verifier {
   let verifiers = verifiersByTrust.get(trust);
   if (!verifiers) verifiersByTrust.set(trust, (verifiers = new Map<string, Verifier>()));
   const key = `${options.tlogThreshold}/${options.ctlogThreshold}/${options.timestampThreshold}`;
@@ -52,7 +55,11 @@ export class SignatureChecks {
     const tlog = this.requireTlog ? 1 : 0;
     // A certificate is only valid at a verified time (tlog or TSA); a key has no validity window
     // to check, so without a required log it may carry no timestamp at all (cosign --key, no tlog).
-    return verifierOf(this.trust, { tlogThreshold: tlog, ctlogThreshold: keyed ? 0 : 1, timestampThreshold: keyed ? tlog : 1 });
+    return verifierOf(this.trust, {
+      tlogThreshold: tlog,
+      ctlogThreshold: keyed ? 0 : 1,
+      timestampThreshold: keyed ? tlog : 1,
+    });
   }
 
   check(bundle: Bundle, artifact?: Buffer): SignatureResult {

@@ -87,7 +87,10 @@ interface CompiledPath {
 
 let compiled: CompiledPath[] | undefined;
 
-/** Path templates as regular expressions, most literal segments first (`/issues/comments` before `/issues/{issue_number}`). */
+/**
+ * Path templates as regular expressions, most literal segments first (`/issues/comments` before
+ * `/issues/{issue_number}`).
+ */
 function compiledPaths(doc: OpenApiDocument): CompiledPath[] {
   if (compiled) return compiled;
   const out: CompiledPath[] = [];

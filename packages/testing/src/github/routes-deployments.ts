@@ -62,7 +62,10 @@ export const getDeployment: Handler = (req, ctx) => {
   return d ? { status: 200, body: deployment(ctx.urls, d) } : { status: 404, body: errorBody('Not Found') };
 };
 
-/** POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses — `auto_inactive` (default true) retires earlier successes in the environment. */
+/**
+ * POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses — `auto_inactive` (default true)
+ * retires earlier successes in the environment.
+ */
 export const createDeploymentStatus: Handler = (req, ctx) => {
   const d = findDeployment(req.pathParams, ctx.state.deployments);
   if (!d) return { status: 404, body: errorBody('Not Found'), undeclared: true };

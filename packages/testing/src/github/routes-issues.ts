@@ -2,7 +2,10 @@ import { errorBody, issueComment } from './objects.js';
 import { paginate, type Handler } from './route.js';
 import { same } from './state.js';
 
-/** GET /repos/{owner}/{repo}/issues/{issue_number}/comments — oldest first, `per_page` (max 100) and `page`, Link header. */
+/**
+ * GET /repos/{owner}/{repo}/issues/{issue_number}/comments — oldest first, `per_page` (max 100) and
+ * `page`, Link header.
+ */
 export const listComments: Handler = (req, ctx) => {
   const { owner = '', repo = '', issue_number = '' } = req.pathParams;
   const all = ctx.state.commentsOn(owner, repo, Number(issue_number)).map((c) => issueComment(ctx.urls, c));

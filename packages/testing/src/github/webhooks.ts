@@ -28,7 +28,10 @@ function load(): { ajv: Ajv2020; doc: WebhooksDocument } {
   return { ajv, doc };
 }
 
-/** The description's key for an event: `merge_group` with action `checks_requested` is `merge-group-checks-requested`. */
+/**
+ * The description's key for an event: `merge_group` with action `checks_requested` is
+ * `merge-group-checks-requested`.
+ */
 export function webhookKey(name: string, payload: Record<string, unknown>): string {
   const { doc } = load();
   const base = name.replace(/_/g, '-');

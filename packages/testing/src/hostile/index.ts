@@ -14,12 +14,14 @@ export const OUTSIDE_CANARY = 'OUTSIDE-CANARY-5b9e1d';
 /** A secret given to an action: never shown but in the command that masks it. */
 export const SECRET = 'ghp_HOSTILEsecret0123456789abcdefABCDEF';
 /** Untrusted text that would be a workflow command, a second line or a terminal escape if printed raw. */
-export const INJECTION = '::error::INJECTED%0A::warning::INJECTED\n::stop-commands::tok\n##[error]INJECTED\u001b[31mRED';
+export const INJECTION =
+  '::error::INJECTED%0A::warning::INJECTED\n::stop-commands::tok\n##[error]INJECTED\u001b[31mRED';
 
 /** A directory outside every workspace holding the canary in `secret.*` files and any extra files given. */
 export function outsideDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'hostile-outside-'));
-  for (const ext of ['txt', 'csv', 'json', 'yml', 'nir', 'h5']) writeFileSync(path.join(dir, `secret.${ext}`), `${OUTSIDE_CANARY}\n`);
+  for (const ext of ['txt', 'csv', 'json', 'yml', 'nir', 'h5'])
+    writeFileSync(path.join(dir, `secret.${ext}`), `${OUTSIDE_CANARY}\n`);
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), content);
@@ -58,21 +60,28 @@ export interface CleanOptions {
   secrets?: readonly string[];
 }
 
-/** Holds for every run, refused or not: no stack, no escape, no canary, no secret outside its mask, no foreign command, bounded lines. */
+/**
+ * Holds for every run, refused or not: no stack, no escape, no canary, no secret outside its mask,
+ * no foreign command, bounded lines.
+ */
 export function expectClean(r: RunResult, options: CleanOptions = {}): void {
   expect(r.stdout).not.toContain('Stack trace');
   expect(r.stdout).not.toContain('unexpected error');
   expect(r.stdout).not.toContain('\u001b');
   const everything = [r.stdout, r.stderr, r.summary, ...Object.values(r.outputs)].join('\n');
   expect(everything).not.toContain(OUTSIDE_CANARY);
-  const unmasked = [r.stdout.replace(/^::add-mask::.*$/gm, ''), r.stderr, r.summary, ...Object.values(r.outputs)].join('\n');
+  const unmasked = [r.stdout.replace(/^::add-mask::.*$/gm, ''), r.stderr, r.summary, ...Object.values(r.outputs)].join(
+    '\n',
+  );
   for (const s of [SECRET, ...(options.secrets ?? [])]) expect(unmasked).not.toContain(s);
   for (const c of r.commands) {
     expect(OWN_COMMANDS.has(c.command), `command '${c.command}' at stdout line ${c.line}`).toBe(true);
     expect(c.message.startsWith('INJECTED')).toBe(false);
   }
   for (const line of r.stdout.split('\n')) {
-    expect(/^\s*::(?!(?:error|warning|notice|debug|group|endgroup|add-mask)\b)/.test(line), line.slice(0, 300)).toBe(false);
+    expect(/^\s*::(?!(?:error|warning|notice|debug|group|endgroup|add-mask)\b)/.test(line), line.slice(0, 300)).toBe(
+      false,
+    );
     expect(line.length, line.slice(0, 300)).toBeLessThan(4000);
   }
   if (options.masks !== undefined) expect(r.masks).toEqual(options.masks);
@@ -83,7 +92,10 @@ export function expectClean(r: RunResult, options: CleanOptions = {}): void {
 export function expectRefused(r: RunResult, error: string | RegExp, options: CleanOptions = {}): void {
   expectClean(r, options);
   const errors = r.annotations.filter((a) => a.level === 'error');
-  expect(errors.map((e) => e.message), r.stdout.slice(-2000)).toHaveLength(1);
+  expect(
+    errors.map((e) => e.message),
+    r.stdout.slice(-2000),
+  ).toHaveLength(1);
   const message = errors[0]?.message ?? '';
   if (typeof error === 'string') expect(message).toBe(error);
   else expect(message).toMatch(error);

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { clone, deepEqual, isObject, PatchError, type Json, type JsonObject } from './json.js';
-import { changedFields, describePath, fieldSetOf, fromFieldsV1, removeAt, toFieldsV1, valueAt, type FieldSet, type ManagedFieldsEntry } from './managed-fields.js';
+import {
+  changedFields,
+  describePath,
+  fieldSetOf,
+  fromFieldsV1,
+  removeAt,
+  toFieldsV1,
+  valueAt,
+  type FieldSet,
+  type ManagedFieldsEntry,
+} from './managed-fields.js';
 import { jsonPatch } from './patch-json.js';
 import { jsonMergePatch } from './patch-merge.js';
 import { strategicMerge } from './patch-strategic.js';
 import { groupVersion, RESOURCES, type ResourceType } from './resources.js';
 import { labelSelectorString } from './selectors.js';
 import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from './status.js';
-import { metaOf, ObjectStore } from './store.js';
+import { metaOf, type ObjectStore } from './store.js';
 import { unknownFields, validate } from './validation.js';
 
 export type PatchType = 'strategic' | 'merge' | 'json' | 'apply';
@@ -50,7 +60,7 @@ interface Managed {
 }
 
 function readManaged(object: JsonObject | undefined): Managed {
-  const raw = object ? metaOf(object) as unknown as JsonObject : undefined;
+  const raw = object ? (metaOf(object) as unknown as JsonObject) : undefined;
   const list = raw?.['managedFields'];
   return { entries: Array.isArray(list) ? (clone(list) as unknown as ManagedFieldsEntry[]) : [] };
 }
@@ -59,7 +69,15 @@ function setOf(entry: ManagedFieldsEntry): FieldSet {
   return fromFieldsV1(entry.fieldsV1);
 }
 
-function assign(managed: Managed, manager: string, operation: 'Apply' | 'Update', apiVersion: string, fields: FieldSet, subresource: string | undefined, replace: boolean): void {
+function assign(
+  managed: Managed,
+  manager: string,
+  operation: 'Apply' | 'Update',
+  apiVersion: string,
+  fields: FieldSet,
+  subresource: string | undefined,
+  replace: boolean,
+): void {
   // whoever writes a field last owns it; Update managers lose what the write changed
   for (const entry of managed.entries) {
     if (entry.manager === manager && entry.operation === operation) continue;
@@ -68,7 +86,9 @@ function assign(managed: Managed, manager: string, operation: 'Apply' | 'Update'
     for (const f of fields) if (s.delete(f)) touched = true;
     if (touched) entry.fieldsV1 = toFieldsV1(s);
   }
-  let entry = managed.entries.find((e) => e.manager === manager && e.operation === operation && e.subresource === subresource);
+  let entry = managed.entries.find(
+    (e) => e.manager === manager && e.operation === operation && e.subresource === subresource,
+  );
   if (!entry) {
     entry = { manager, operation, apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {} };
     if (subresource) entry.subresource = subresource;
@@ -92,15 +112,23 @@ export class KubeApi {
     return this.store.get(nsType, undefined, namespace) !== undefined;
   }
 
-  private checkBody(type: ResourceType, namespace: string | undefined, body: JsonObject, options: WriteOptions, warnings: string[]): JsonObject {
+  private checkBody(
+    type: ResourceType,
+    namespace: string | undefined,
+    body: JsonObject,
+    options: WriteOptions,
+    warnings: string[],
+  ): JsonObject {
     const object = clone(body);
     if (object['kind'] !== undefined && object['kind'] !== type.kind && !options.subresource) {
-      throw badRequest(`the kind of the provided object (${String(object['kind'])}) does not match the resource ${type.resource}`);
+      throw badRequest(
+        `the kind of the provided object (${String(object['kind'])}) does not match the resource ${type.resource}`,
+      );
     }
     object['apiVersion'] = groupVersion(type);
     object['kind'] = type.kind;
     if (!isObject(object['metadata'])) object['metadata'] = {};
-    const meta = object['metadata'] as JsonObject;
+    const meta = object['metadata'];
     if (type.namespaced) {
       if (meta['namespace'] !== undefined && meta['namespace'] !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -110,7 +138,8 @@ export class KubeApi {
     const unknown = unknownFields(type, object);
     if (unknown.length > 0) {
       const validation = options.fieldValidation ?? 'Warn';
-      if (validation === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+      if (validation === 'Strict')
+        throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
       if (validation === 'Warn') warnings.push(...unknown.map((f) => `unknown field "${f}"`));
       for (const f of unknown) delete object[f];
     }
@@ -118,14 +147,31 @@ export class KubeApi {
   }
 
   /** Commits a new version: preconditions, identity, generation, ownership, validation, no-op detection. */
-  private commit(type: ResourceType, old: JsonObject | undefined, next: JsonObject, options: WriteOptions, ownership: { manager: string; operation: 'Apply' | 'Update'; fields?: FieldSet }): JsonObject {
+  private commit(
+    type: ResourceType,
+    old: JsonObject | undefined,
+    next: JsonObject,
+    options: WriteOptions,
+    ownership: { manager: string; operation: 'Apply' | 'Update'; fields?: FieldSet },
+  ): JsonObject {
     this.applyDefaults(type, old, next);
     const meta = metaOf(next);
     if (old) {
       const oldMeta = metaOf(old);
-      if (meta.resourceVersion !== undefined && meta.resourceVersion !== '' && meta.resourceVersion !== oldMeta.resourceVersion) throw conflict(type, oldMeta.name);
-      if (meta.uid !== undefined && meta.uid !== oldMeta.uid) {
-        throw conflict(type, oldMeta.name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${oldMeta.uid}`);
+      // The caller's object may carry either precondition, or neither.
+      const precondition: Partial<Pick<typeof meta, 'resourceVersion' | 'uid'>> = meta;
+      if (
+        precondition.resourceVersion !== undefined &&
+        precondition.resourceVersion !== '' &&
+        precondition.resourceVersion !== oldMeta.resourceVersion
+      )
+        throw conflict(type, oldMeta.name);
+      if (precondition.uid !== undefined && precondition.uid !== oldMeta.uid) {
+        throw conflict(
+          type,
+          oldMeta.name,
+          `Precondition failed: UID in precondition: ${precondition.uid}, UID in object meta: ${oldMeta.uid}`,
+        );
       }
       meta.uid = oldMeta.uid;
       meta.creationTimestamp = oldMeta.creationTimestamp;
@@ -159,7 +205,15 @@ export class KubeApi {
     const managed = readManaged(old);
     const fields = ownership.fields ?? changedFields(old, next);
     if (fields.size > 0 || ownership.operation === 'Apply') {
-      assign(managed, ownership.manager, ownership.operation, groupVersion(type), fields, options.subresource, ownership.operation === 'Apply');
+      assign(
+        managed,
+        ownership.manager,
+        ownership.operation,
+        groupVersion(type),
+        fields,
+        options.subresource,
+        ownership.operation === 'Apply',
+      );
     }
     (next['metadata'] as JsonObject)['managedFields'] = managed.entries as unknown as Json;
     if (options.dryRun) return next;
@@ -177,7 +231,8 @@ export class KubeApi {
       spec['sessionAffinity'] ??= 'None';
       const oldSpec = old && isObject(old['spec']) ? old['spec'] : {};
       if (spec['type'] !== 'ExternalName') {
-        spec['clusterIP'] ??= oldSpec['clusterIP'] ?? `10.96.${Math.floor(this.clusterIps / 250)}.${(this.clusterIps++ % 250) + 1}`;
+        spec['clusterIP'] ??=
+          oldSpec['clusterIP'] ?? `10.96.${Math.floor(this.clusterIps / 250)}.${(this.clusterIps++ % 250) + 1}`;
         spec['clusterIPs'] ??= [spec['clusterIP']];
       }
       if (Array.isArray(spec['ports'])) {
@@ -192,9 +247,10 @@ export class KubeApi {
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
       if (!isObject(spec['strategy'])) spec['strategy'] = { type: 'RollingUpdate' };
-      const strategy = spec['strategy'] as JsonObject;
+      const strategy = spec['strategy'];
       strategy['type'] ??= 'RollingUpdate';
-      if (strategy['type'] === 'RollingUpdate') strategy['rollingUpdate'] ??= { maxSurge: '25%', maxUnavailable: '25%' };
+      if (strategy['type'] === 'RollingUpdate')
+        strategy['rollingUpdate'] ??= { maxSurge: '25%', maxUnavailable: '25%' };
     } else if (type.kind === 'ReplicaSet') {
       spec['replicas'] ??= 1;
     }
@@ -217,7 +273,10 @@ export class KubeApi {
     }
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
     if (name !== '' && this.store.get(type, namespace, name)) throw alreadyExists(type, name);
-    const created = this.commit(type, undefined, object, options, { manager: options.fieldManager ?? 'unknown', operation: 'Update' });
+    const created = this.commit(type, undefined, object, options, {
+      manager: options.fieldManager ?? 'unknown',
+      operation: 'Update',
+    });
     return { object: created, warnings, created: true };
   }
 
@@ -227,26 +286,53 @@ export class KubeApi {
     return object;
   }
 
-  update(type: ResourceType, namespace: string | undefined, name: string, body: JsonObject, options: WriteOptions = {}): WriteResult {
+  update(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: JsonObject,
+    options: WriteOptions = {},
+  ): WriteResult {
     const warnings: string[] = [];
     const object = this.checkBody(type, namespace, body, options, warnings);
-    if (metaOf(object).name !== name) throw badRequest(`the name of the object (${String(metaOf(object).name)}) does not match the name on the URL (${name})`);
+    if (metaOf(object).name !== name)
+      throw badRequest(`the name of the object (${metaOf(object).name}) does not match the name on the URL (${name})`);
     const old = this.get(type, namespace, name);
-    const next = this.commit(type, old, object, options, { manager: options.fieldManager ?? 'unknown', operation: 'Update' });
+    const next = this.commit(type, old, object, options, {
+      manager: options.fieldManager ?? 'unknown',
+      operation: 'Update',
+    });
     return { object: next, warnings, created: false };
   }
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: Json, options: WriteOptions = {}): WriteResult {
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: Json,
+    options: WriteOptions = {},
+  ): WriteResult {
     if (patchType === 'apply') return this.apply(type, namespace, name, patch, options);
     if (patchType === 'strategic' && type.custom) {
-      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      );
     }
     const old = this.get(type, namespace, name);
     let patched: Json;
     try {
-      patched = patchType === 'json' ? jsonPatch(old, patch) : patchType === 'merge' ? jsonMergePatch(old, patch) : strategicMerge(old, patch);
+      patched =
+        patchType === 'json'
+          ? jsonPatch(old, patch)
+          : patchType === 'merge'
+            ? jsonMergePatch(old, patch)
+            : strategicMerge(old, patch);
     } catch (error) {
-      if (error instanceof PatchError) throw new ApiError(error.code, error.code === 400 ? 'BadRequest' : 'Invalid', error.message);
+      if (error instanceof PatchError)
+        throw new ApiError(error.code, error.code === 400 ? 'BadRequest' : 'Invalid', error.message);
       throw error;
     }
     if (!isObject(patched)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
@@ -254,19 +340,29 @@ export class KubeApi {
     const object = this.checkBody(type, namespace, patched, options, warnings);
     // a resourceVersion the patch itself carries is a precondition; otherwise the patch is unconditional
     const patchMeta = isObject(patch) && isObject(patch['metadata']) ? patch['metadata'] : undefined;
-    const preconditionRv = patchType === 'json' ? metaOf(patched as JsonObject).resourceVersion : patchMeta?.['resourceVersion'];
+    const preconditionRv = patchType === 'json' ? metaOf(patched).resourceVersion : patchMeta?.['resourceVersion'];
     metaOf(object).resourceVersion = typeof preconditionRv === 'string' ? preconditionRv : metaOf(old).resourceVersion;
-    const next = this.commit(type, old, object, options, { manager: options.fieldManager ?? 'unknown', operation: 'Update' });
+    const next = this.commit(type, old, object, options, {
+      manager: options.fieldManager ?? 'unknown',
+      operation: 'Update',
+    });
     return { object: next, warnings, created: false };
   }
 
-  apply(type: ResourceType, namespace: string | undefined, name: string, config: Json, options: WriteOptions): WriteResult {
+  apply(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    config: Json,
+    options: WriteOptions,
+  ): WriteResult {
     if (!isObject(config)) throw badRequest('an apply configuration must be an object');
     const manager = options.fieldManager;
     if (!manager) throw badRequest('PATCH, application/apply-patch+yaml requests require a fieldManager');
     const warnings: string[] = [];
     const applied = this.checkBody(type, namespace, config, options, warnings);
-    if (metaOf(applied).name !== name) throw badRequest(`the name of the object (${String(metaOf(applied).name)}) does not match the name on the URL (${name})`);
+    if (metaOf(applied).name !== name)
+      throw badRequest(`the name of the object (${metaOf(applied).name}) does not match the name on the URL (${name})`);
     const current = this.store.get(type, namespace, name);
     const managed = readManaged(current);
     const mine = fieldSetOf(applied);
@@ -278,24 +374,38 @@ export class KubeApi {
         for (const f of mine) {
           const path = JSON.parse(f) as string[];
           if (theirs.has(f) && !deepEqual(valueAt(current, path), valueAt(applied, path))) {
-            conflicts.push(`conflict with "${entry.manager}"${entry.operation === 'Update' ? ` using ${entry.apiVersion}` : ''}: ${describePath(path)}`);
+            conflicts.push(
+              `conflict with "${entry.manager}"${entry.operation === 'Update' ? ` using ${entry.apiVersion}` : ''}: ${describePath(path)}`,
+            );
           }
         }
       }
       if (conflicts.length > 0) {
-        throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.join('\n')}`, {
-          name,
-          group: type.group,
-          kind: type.resource,
-        });
+        throw new ApiError(
+          409,
+          'Conflict',
+          `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.join('\n')}`,
+          {
+            name,
+            group: type.group,
+            kind: type.resource,
+          },
+        );
       }
     }
     if (!current) {
       if (type.namespaced && !this.namespaceExists(namespace ?? 'default')) {
-        throw notFound(RESOURCES.find((r) => r.kind === 'Namespace')!, namespace ?? 'default');
+        throw notFound(
+          RESOURCES.find((r) => r.kind === 'Namespace')!,
+          namespace ?? 'default',
+        );
       }
     }
-    const base: JsonObject = current ?? { apiVersion: groupVersion(type), kind: type.kind, metadata: { name, ...(type.namespaced ? { namespace: namespace ?? 'default' } : {}) } };
+    const base: JsonObject = current ?? {
+      apiVersion: groupVersion(type),
+      kind: type.kind,
+      metadata: { name, ...(type.namespaced ? { namespace: namespace ?? 'default' } : {}) },
+    };
     const merged = strategicMerge(base, applied) as JsonObject;
     const previous = managed.entries.find((e) => e.manager === manager && e.operation === 'Apply');
     if (previous) {
@@ -305,27 +415,43 @@ export class KubeApi {
       }
     }
     metaOf(merged).resourceVersion = current ? metaOf(current).resourceVersion : '';
-    if (typeof metaOf(applied).resourceVersion === 'string' && metaOf(applied).resourceVersion !== '') metaOf(merged).resourceVersion = metaOf(applied).resourceVersion;
+    if (typeof metaOf(applied).resourceVersion === 'string' && metaOf(applied).resourceVersion !== '')
+      metaOf(merged).resourceVersion = metaOf(applied).resourceVersion;
     if (!current) delete (merged['metadata'] as JsonObject)['resourceVersion'];
     const next = this.commit(type, current, merged, options, { manager, operation: 'Apply', fields: mine });
     return { object: next, warnings, created: !current };
   }
 
   /** Removes an object (pods are deleted gracefully when the controller asks for it). */
-  delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}, graceful = false): JsonObject {
+  delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+    graceful = false,
+  ): JsonObject {
     const old = this.get(type, namespace, name);
     const meta = metaOf(old);
     if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== meta.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${options.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${options.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+      );
     }
     if (options.preconditions?.uid && options.preconditions.uid !== meta.uid) {
-      throw conflict(type, name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${meta.uid}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${meta.uid}`,
+      );
     }
     if (options.dryRun) return old;
     if (options.propagationPolicy === 'Orphan') this.orphanDependents(meta.uid);
     if (type.kind === 'Namespace') {
       // the namespace controller's job, done at once: everything in it goes with it
-      for (const t of RESOURCES) if (t.namespaced) for (const o of this.store.list(t, name)) this.store.remove(t, name, metaOf(o).name);
+      for (const t of RESOURCES)
+        if (t.namespaced) for (const o of this.store.list(t, name)) this.store.remove(t, name, metaOf(o).name);
     }
     if (graceful && (options.gracePeriodSeconds ?? 1) > 0) {
       if (!meta.deletionTimestamp) {
@@ -357,17 +483,29 @@ export class KubeApi {
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: meta.name, namespace: meta.namespace ?? '', uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp },
+      metadata: {
+        name: meta.name,
+        namespace: meta.namespace ?? '',
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+        creationTimestamp: meta.creationTimestamp,
+      },
       spec: { replicas: typeof spec['replicas'] === 'number' ? spec['replicas'] : 1 },
       status: {
         replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0,
-        selector: labelSelectorString(isObject(spec['selector']) ? (spec['selector'] as Parameters<typeof labelSelectorString>[0]) : undefined),
+        selector: labelSelectorString(isObject(spec['selector']) ? spec['selector'] : undefined),
       },
     };
   }
 
   /** Writes a Scale (PUT or patched): its resourceVersion, when set, is a precondition on the owner. */
-  writeScale(type: ResourceType, namespace: string | undefined, name: string, scale: Json, options: WriteOptions = {}): JsonObject {
+  writeScale(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    scale: Json,
+    options: WriteOptions = {},
+  ): JsonObject {
     const old = this.get(type, namespace, name);
     if (!isObject(scale) || !isObject(scale['spec']) || typeof scale['spec']['replicas'] !== 'number') {
       throw invalid(type, name, [{ field: 'spec.replicas', message: 'Required value' }]);
@@ -376,7 +514,13 @@ export class KubeApi {
     (next['spec'] as JsonObject)['replicas'] = scale['spec']['replicas'];
     const rv = isObject(scale['metadata']) ? scale['metadata']['resourceVersion'] : undefined;
     metaOf(next).resourceVersion = typeof rv === 'string' && rv !== '' ? rv : metaOf(old).resourceVersion;
-    const written = this.commit(type, old, next, { ...options, subresource: 'scale' }, { manager: options.fieldManager ?? 'unknown', operation: 'Update' });
+    const written = this.commit(
+      type,
+      old,
+      next,
+      { ...options, subresource: 'scale' },
+      { manager: options.fieldManager ?? 'unknown', operation: 'Update' },
+    );
     return this.scaleOf(type, written);
   }
 
@@ -385,6 +529,12 @@ export class KubeApi {
     const meta = metaOf(object);
     const old = this.get(type, meta.namespace, meta.name);
     if (deepEqual(old['status'], status)) return old;
-    return this.commit(type, old, { ...old, status }, { subresource: 'status' }, { manager, operation: 'Update', fields: new Set() });
+    return this.commit(
+      type,
+      old,
+      { ...old, status },
+      { subresource: 'status' },
+      { manager, operation: 'Update', fields: new Set() },
+    );
   }
 }

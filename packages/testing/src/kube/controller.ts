@@ -60,12 +60,14 @@ function shortHash(text: string, length = 10): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   const bytes = createHash('sha256').update(text).digest();
   let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length];
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length]!;
   return out;
 }
 function isReady(pod: Obj): boolean {
   const conditions = status(pod)['conditions'];
-  return Array.isArray(conditions) && conditions.some((c) => isObject(c) && c['type'] === 'Ready' && c['status'] === 'True');
+  return (
+    Array.isArray(conditions) && conditions.some((c) => isObject(c) && c['type'] === 'Ready' && c['status'] === 'True')
+  );
 }
 function terminating(o: Obj): boolean {
   return metaOf(o).deletionTimestamp !== undefined;
@@ -78,7 +80,8 @@ function conditionsKeepingTimes(next: JsonObject[], previous: Json | undefined):
     const same = before && before['status'] === c['status'] && before['reason'] === c['reason'];
     const time = same && typeof before['lastTransitionTime'] === 'string' ? before['lastTransitionTime'] : now();
     const out: JsonObject = { ...c, lastTransitionTime: time };
-    if (c['type'] === 'Progressing' || c['type'] === 'Available') out['lastUpdateTime'] = same && typeof before['lastUpdateTime'] === 'string' ? before['lastUpdateTime'] : time;
+    if (c['type'] === 'Progressing' || c['type'] === 'Available')
+      out['lastUpdateTime'] = same && typeof before['lastUpdateTime'] === 'string' ? before['lastUpdateTime'] : time;
     return out;
   });
 }
@@ -165,7 +168,13 @@ export class Controller {
     this.running = true;
     this.due = Number.POSITIVE_INFINITY;
     try {
-      for (const step of [() => this.collectGarbage(), () => this.deployments(), () => this.replicaSets(), () => this.pods(), () => this.endpoints()]) {
+      for (const step of [
+        () => this.collectGarbage(),
+        () => this.deployments(),
+        () => this.replicaSets(),
+        () => this.pods(),
+        () => this.endpoints(),
+      ]) {
         try {
           step();
         } catch (error) {
@@ -178,6 +187,8 @@ export class Controller {
       this.running = false;
       if (this.dueTimer) clearTimeout(this.dueTimer);
       this.dueTimer = undefined;
+      // A step (through a watch listener) can call stop(); TS keeps the narrowing of the guard above.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (Number.isFinite(this.due) && !this.stopped) {
         this.dueTimer = setTimeout(() => this.schedule(), Math.max(1, this.due - Date.now()));
         this.dueTimer.unref();
@@ -227,7 +238,10 @@ export class Controller {
         const labels = { ...(isObject(tmeta['labels']) ? tmeta['labels'] : {}), 'pod-template-hash': hash };
         tmeta['labels'] = labels;
         const selector = clone(isObject(dspec['selector']) ? dspec['selector'] : {});
-        selector['matchLabels'] = { ...(isObject(selector['matchLabels']) ? selector['matchLabels'] : {}), 'pod-template-hash': hash };
+        selector['matchLabels'] = {
+          ...(isObject(selector['matchLabels']) ? selector['matchLabels'] : {}),
+          'pod-template-hash': hash,
+        };
         current = this.api.create(
           REPLICASET,
           meta.namespace,
@@ -236,7 +250,10 @@ export class Controller {
               name: `${meta.name}-${hash}`,
               namespace: meta.namespace ?? 'default',
               labels,
-              annotations: { [REVISION]: String(maxRevision + 1), 'deployment.kubernetes.io/desired-replicas': String(desired) },
+              annotations: {
+                [REVISION]: String(maxRevision + 1),
+                'deployment.kubernetes.io/desired-replicas': String(desired),
+              },
               ownerReferences: [ownerRef(d, 'Deployment', 'apps/v1')],
             },
             spec: { replicas: 0, selector, template },
@@ -248,7 +265,9 @@ export class Controller {
         // a rollback to an older template: that ReplicaSet becomes the newest revision
         const bumped = clone(current);
         metaOf(bumped).annotations = { ...(metaOf(bumped).annotations ?? {}), [REVISION]: String(maxRevision + 1) };
-        current = this.api.update(REPLICASET, meta.namespace, metaOf(bumped).name, bumped, { fieldManager: MANAGER }).object;
+        current = this.api.update(REPLICASET, meta.namespace, metaOf(bumped).name, bumped, {
+          fieldManager: MANAGER,
+        }).object;
       }
       const newRevision = metaOf(current).annotations?.[REVISION] ?? '1';
       if (meta.annotations?.[REVISION] !== newRevision) {
@@ -263,7 +282,9 @@ export class Controller {
         const recreate = isObject(dspec['strategy']) && dspec['strategy']['type'] === 'Recreate';
         // Recreate waits until the old pods are gone, terminating ones included
         const oldUids = new Set(old.map((rs) => metaOf(rs).uid));
-        const oldPods = this.api.store.peek(POD, meta.namespace).filter((p) => (metaOf(p).ownerReferences ?? []).some((r) => oldUids.has(r.uid))).length;
+        const oldPods = this.api.store
+          .peek(POD, meta.namespace)
+          .filter((p) => (metaOf(p).ownerReferences ?? []).some((r) => oldUids.has(r.uid))).length;
         const newTarget = recreate && oldPods > 0 ? 0 : desired;
         // old pods keep serving until new ones are available (a surge of up to 100 %)
         let keepOld = recreate ? 0 : Math.max(0, desired - newAvailable);
@@ -288,7 +309,9 @@ export class Controller {
 
   private deploymentStatus(d: Obj, current: Obj, sets: Obj[], desired: number): void {
     const meta = metaOf(d);
-    const fresh = sets.map((rs) => this.api.store.peekOne(REPLICASET, metaOf(rs).namespace, metaOf(rs).name)).filter((x): x is Obj => x !== undefined);
+    const fresh = sets
+      .map((rs) => this.api.store.peekOne(REPLICASET, metaOf(rs).namespace, metaOf(rs).name))
+      .filter((x): x is Obj => x !== undefined);
     const sum = (field: string): number => fresh.reduce((n, rs) => n + num(status(rs)[field], 0), 0);
     const newRs = fresh.find((rs) => metaOf(rs).uid === metaOf(current).uid) ?? current;
     const updated = num(status(newRs)['replicas'], 0);
@@ -301,25 +324,56 @@ export class Controller {
     const rolling = isObject(strategy['rollingUpdate']) ? strategy['rollingUpdate'] : {};
     const maxUnavailableRaw = rolling['maxUnavailable'] ?? '25%';
     const maxUnavailable =
-      typeof maxUnavailableRaw === 'number' ? maxUnavailableRaw : Math.floor((desired * Number(String(maxUnavailableRaw).replace('%', ''))) / 100);
+      typeof maxUnavailableRaw === 'number'
+        ? maxUnavailableRaw
+        : Math.floor((desired * Number(String(maxUnavailableRaw).replace('%', ''))) / 100);
     const generation = meta.generation ?? 1;
     const track = this.progressSince.get(meta.uid);
     if (!track || track.generation !== generation || track.available !== updatedAvailable) {
       this.progressSince.set(meta.uid, { generation, available: updatedAvailable, since: Date.now() });
     }
     const since = this.progressSince.get(meta.uid)!.since;
-    const complete = updated === desired && replicas === desired && available === desired && updatedAvailable === desired;
+    const complete =
+      updated === desired && replicas === desired && available === desired && updatedAvailable === desired;
     const deadline = num(dspec['progressDeadlineSeconds'], 600) * 1000;
     if (!complete) this.dueAt(since + deadline + 1);
     const rsName = metaOf(current).name;
     let progressing: JsonObject;
-    if (complete) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` };
-    else if (Date.now() - since > deadline) progressing = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` };
-    else progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` };
+    if (complete)
+      progressing = {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${rsName}" has successfully progressed.`,
+      };
+    else if (Date.now() - since > deadline)
+      progressing = {
+        type: 'Progressing',
+        status: 'False',
+        reason: 'ProgressDeadlineExceeded',
+        message: `ReplicaSet "${rsName}" has timed out progressing.`,
+      };
+    else
+      progressing = {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'ReplicaSetUpdated',
+        message: `ReplicaSet "${rsName}" is progressing.`,
+      };
     const availableOk = available >= desired - maxUnavailable;
     const availableCondition: JsonObject = availableOk
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' };
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        };
     const previous = status(d);
     const next: JsonObject = {
       observedGeneration: generation,
@@ -330,7 +384,8 @@ export class Controller {
       conditions: conditionsKeepingTimes([availableCondition, progressing], previous['conditions']),
     };
     if (desired - available > 0) next['unavailableReplicas'] = desired - available;
-    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const) if (next[k] === 0) delete next[k];
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const)
+      if (next[k] === 0) delete next[k];
     if (!deepEqual(previous, next)) this.api.writeStatus(DEPLOYMENT, d, next, MANAGER);
   }
 
@@ -347,7 +402,12 @@ export class Controller {
             POD,
             meta.namespace,
             {
-              metadata: { ...tmeta, name: `${meta.name}-${shortHash(`${meta.uid}/${Date.now()}/${Math.random()}`, 5)}`, namespace: meta.namespace ?? 'default', ownerReferences: [ownerRef(rs, 'ReplicaSet', 'apps/v1')] },
+              metadata: {
+                ...tmeta,
+                name: `${meta.name}-${shortHash(`${meta.uid}/${Date.now()}/${Math.random()}`, 5)}`,
+                namespace: meta.namespace ?? 'default',
+                ownerReferences: [ownerRef(rs, 'ReplicaSet', 'apps/v1')],
+              },
               spec: { ...(isObject(template['spec']) ? template['spec'] : {}), nodeName: 'node-1' },
             },
             { fieldManager: MANAGER },
@@ -356,14 +416,20 @@ export class Controller {
         }
         if (pods.length > desired) {
           // remove not-ready pods first, then the youngest
-          const victims = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || (this.podBorn.get(metaOf(b).uid) ?? 0) - (this.podBorn.get(metaOf(a).uid) ?? 0));
+          const victims = [...pods].sort(
+            (a, b) =>
+              Number(isReady(a)) - Number(isReady(b)) ||
+              (this.podBorn.get(metaOf(b).uid) ?? 0) - (this.podBorn.get(metaOf(a).uid) ?? 0),
+          );
           for (const victim of victims.slice(0, pods.length - desired)) {
             this.api.delete(POD, meta.namespace, metaOf(victim).name, {}, true);
             pods.splice(pods.indexOf(victim), 1);
           }
         }
       }
-      const selector = parseLabelSelector(labelSelectorString(spec(rs)['selector'] as Parameters<typeof labelSelectorString>[0]));
+      const selector = parseLabelSelector(
+        labelSelectorString(spec(rs)['selector'] as Parameters<typeof labelSelectorString>[0]),
+      );
       const readyCount = pods.filter(isReady).length;
       const next: JsonObject = {
         replicas: pods.length,
@@ -372,7 +438,8 @@ export class Controller {
         availableReplicas: readyCount,
         observedGeneration: meta.generation ?? 1,
       };
-      for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const) if (next[k] === 0) delete next[k];
+      for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const)
+        if (next[k] === 0) delete next[k];
       if (!deepEqual(status(rs), next)) this.api.writeStatus(REPLICASET, rs, next, MANAGER);
     }
   }
@@ -385,7 +452,9 @@ export class Controller {
   }
 
   private failureFor(pod: Obj, meta: ObjectMeta): FailureRule | undefined {
-    const containers = Array.isArray(spec(pod)['containers']) ? (spec(pod)['containers'] as Json[]).filter(isObject) : [];
+    const containers = Array.isArray(spec(pod)['containers'])
+      ? (spec(pod)['containers'] as Json[]).filter(isObject)
+      : [];
     const deployment = this.deploymentOfPod(pod);
     return this.rules.find(
       (r) =>
@@ -414,8 +483,13 @@ export class Controller {
       this.podBorn.set(meta.uid, born);
       const age = clock - born;
       const previous = status(pod);
-      const containers = (Array.isArray(spec(pod)['containers']) ? (spec(pod)['containers'] as Json[]) : []).filter(isObject);
-      const podIP = typeof previous['podIP'] === 'string' ? previous['podIP'] : `10.244.${Math.floor(this.ipCounter / 250)}.${(this.ipCounter++ % 250) + 2}`;
+      const containers = (Array.isArray(spec(pod)['containers']) ? (spec(pod)['containers'] as Json[]) : []).filter(
+        isObject,
+      );
+      const podIP =
+        typeof previous['podIP'] === 'string'
+          ? previous['podIP']
+          : `10.244.${Math.floor(this.ipCounter / 250)}.${(this.ipCounter++ % 250) + 2}`;
       const startTime = typeof previous['startTime'] === 'string' ? previous['startTime'] : now();
       const rule = this.failureFor(pod, meta);
       const started = age >= this.readyDelayMs;
@@ -442,7 +516,12 @@ export class Controller {
       } else if (started && rule?.mode === 'image-pull') {
         const backoff = age >= 2 * this.readyDelayMs;
         if (!backoff) this.dueAt(born + 2 * this.readyDelayMs);
-        state = (c) => ({ waiting: { reason: backoff ? 'ImagePullBackOff' : 'ErrImagePull', message: `Back-off pulling image "${String(c['image'])}"` } });
+        state = (c) => ({
+          waiting: {
+            reason: backoff ? 'ImagePullBackOff' : 'ErrImagePull',
+            message: `Back-off pulling image "${String(c['image'])}"`,
+          },
+        });
       }
       const conditions: JsonObject[] = [
         { type: 'PodScheduled', status: 'True' },
@@ -477,29 +556,52 @@ export class Controller {
     const live = new Set(services.map((s) => `${metaOf(s).namespace}/${metaOf(s).name}`));
     for (const ep of this.api.store.peek(ENDPOINTS)) {
       const m = metaOf(ep);
-      if (m.annotations?.['spikeformer.test/managed-by'] === 'endpoint-controller' && !live.has(`${m.namespace}/${m.name}`)) this.api.delete(ENDPOINTS, m.namespace, m.name);
+      if (
+        m.annotations?.['spikeformer.test/managed-by'] === 'endpoint-controller' &&
+        !live.has(`${m.namespace}/${m.name}`)
+      )
+        this.api.delete(ENDPOINTS, m.namespace, m.name);
     }
     for (const svc of services) {
       const meta = metaOf(svc);
       const selectorMap = spec(svc)['selector'];
       if (!isObject(selectorMap) || Object.keys(selectorMap).length === 0) continue;
-      const selector = parseLabelSelector(Object.entries(selectorMap).map(([k, v]) => `${k}=${String(v)}`).join(','));
+      const selector = parseLabelSelector(
+        Object.entries(selectorMap)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(','),
+      );
       const pods = this.api.store
         .peek(POD, meta.namespace)
         .filter((p) => matchesLabels(selector, metaOf(p).labels) && typeof status(p)['podIP'] === 'string');
-      const address = (p: Obj): JsonObject => ({ ip: status(p)['podIP'] ?? '', nodeName: 'node-1', targetRef: { kind: 'Pod', name: metaOf(p).name, namespace: metaOf(p).namespace ?? '', uid: metaOf(p).uid } });
-      const ports = (Array.isArray(spec(svc)['ports']) ? (spec(svc)['ports'] as Json[]) : []).filter(isObject).map((port) => {
-        const target = port['targetPort'] ?? port['port'] ?? 80;
-        const resolved = typeof target === 'number' ? target : this.namedPort(pods[0], String(target)) ?? 0;
-        return { ...(port['name'] !== undefined ? { name: port['name'] } : {}), port: resolved, protocol: port['protocol'] ?? 'TCP' };
+      const address = (p: Obj): JsonObject => ({
+        ip: status(p)['podIP'] ?? '',
+        nodeName: 'node-1',
+        targetRef: { kind: 'Pod', name: metaOf(p).name, namespace: metaOf(p).namespace ?? '', uid: metaOf(p).uid },
       });
+      const ports = (Array.isArray(spec(svc)['ports']) ? (spec(svc)['ports'] as Json[]) : [])
+        .filter(isObject)
+        .map((port) => {
+          const target = port['targetPort'] ?? port['port'] ?? 80;
+          const resolved = typeof target === 'number' ? target : (this.namedPort(pods[0], String(target)) ?? 0);
+          return {
+            ...(port['name'] !== undefined ? { name: port['name'] } : {}),
+            port: resolved,
+            protocol: port['protocol'] ?? 'TCP',
+          };
+        });
       const readyPods = pods.filter((p) => isReady(p) && !terminating(p));
       const notReady = pods.filter((p) => !isReady(p) || terminating(p));
       const subset: JsonObject = { ports };
       if (readyPods.length > 0) subset['addresses'] = readyPods.map(address);
       if (notReady.length > 0) subset['notReadyAddresses'] = notReady.map(address);
       const endpoints: JsonObject = {
-        metadata: { name: meta.name, namespace: meta.namespace ?? 'default', labels: meta.labels ?? {}, annotations: { 'spikeformer.test/managed-by': 'endpoint-controller' } },
+        metadata: {
+          name: meta.name,
+          namespace: meta.namespace ?? 'default',
+          labels: meta.labels ?? {},
+          annotations: { 'spikeformer.test/managed-by': 'endpoint-controller' },
+        },
         ...(pods.length > 0 ? { subsets: [subset] } : {}),
       };
       this.upsert(ENDPOINTS, endpoints);
@@ -507,7 +609,10 @@ export class Controller {
         metadata: {
           name: `${meta.name}-${shortHash(meta.uid, 5)}`,
           namespace: meta.namespace ?? 'default',
-          labels: { 'kubernetes.io/service-name': meta.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+          labels: {
+            'kubernetes.io/service-name': meta.name,
+            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          },
           ownerReferences: [ownerRef(svc, 'Service', 'v1')],
         },
         addressType: 'IPv4',
@@ -525,8 +630,11 @@ export class Controller {
 
   private namedPort(pod: Obj | undefined, name: string): number | undefined {
     if (!pod) return undefined;
-    for (const c of (Array.isArray(spec(pod)['containers']) ? (spec(pod)['containers'] as Json[]) : []).filter(isObject)) {
-      for (const p of (Array.isArray(c['ports']) ? c['ports'] : []).filter(isObject)) if (p['name'] === name && typeof p['containerPort'] === 'number') return p['containerPort'];
+    for (const c of (Array.isArray(spec(pod)['containers']) ? (spec(pod)['containers'] as Json[]) : []).filter(
+      isObject,
+    )) {
+      for (const p of (Array.isArray(c['ports']) ? c['ports'] : []).filter(isObject))
+        if (p['name'] === name && typeof p['containerPort'] === 'number') return p['containerPort'];
     }
     return undefined;
   }
@@ -539,12 +647,16 @@ export class Controller {
       this.api.create(type, String(m['namespace']), desired, { fieldManager: MANAGER });
       return;
     }
-    const next: JsonObject = { ...clone(existing), ...clone(desired), metadata: { ...clone(existing['metadata'] as JsonObject), ...clone(m) } };
+    const next: JsonObject = {
+      ...clone(existing),
+      ...clone(desired),
+      metadata: { ...clone(existing['metadata'] as JsonObject), ...clone(m) },
+    };
     if (!('subsets' in desired)) delete next['subsets'];
     delete (next['metadata'] as JsonObject)['resourceVersion'];
     const compareA = { ...existing, metadata: {} };
     const compareB = { ...next, metadata: {} };
-    if (deepEqual(compareA, compareB) && deepEqual(metaOf(existing).labels ?? {}, (m['labels'] as Json) ?? {})) return;
+    if (deepEqual(compareA, compareB) && deepEqual(metaOf(existing).labels ?? {}, m['labels'] ?? {})) return;
     this.api.update(type, String(m['namespace']), String(m['name']), next, { fieldManager: MANAGER });
   }
 }

@@ -14,7 +14,11 @@ function verbsOf(type: ResourceType): string[] {
 }
 
 export function apiVersions(): JsonObject {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+  };
 }
 
 function groupEntry(name: string, versions: string[]): JsonObject {
@@ -23,7 +27,13 @@ function groupEntry(name: string, versions: string[]): JsonObject {
 }
 
 export function apiGroupList(): JsonObject {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups().filter((g) => g.name !== '').map((g) => groupEntry(g.name, g.versions)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: apiGroups()
+      .filter((g) => g.name !== '')
+      .map((g) => groupEntry(g.name, g.versions)),
+  };
 }
 
 export function apiGroup(name: string): JsonObject | undefined {
@@ -45,8 +55,24 @@ export function apiResourceList(group: string, version: string): JsonObject | un
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
       ...(t.categories ? { categories: t.categories } : {}),
     });
-    if (t.status) resources.push({ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] });
-    if (t.scale) resources.push({ name: `${t.resource}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+    if (t.status)
+      resources.push({
+        name: `${t.resource}/status`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
+    if (t.scale)
+      resources.push({
+        name: `${t.resource}/scale`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
 }
@@ -69,8 +95,24 @@ export function aggregatedDiscovery(core: boolean): JsonObject {
           ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
           ...(t.categories ? { categories: t.categories } : {}),
           subresources: [
-            ...(t.status ? [{ subresource: 'status', responseKind: { group: t.group, version: t.version, kind: t.kind }, verbs: ['get', 'patch', 'update'] }] : []),
-            ...(t.scale ? [{ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] }] : []),
+            ...(t.status
+              ? [
+                  {
+                    subresource: 'status',
+                    responseKind: { group: t.group, version: t.version, kind: t.kind },
+                    verbs: ['get', 'patch', 'update'],
+                  },
+                ]
+              : []),
+            ...(t.scale
+              ? [
+                  {
+                    subresource: 'scale',
+                    responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+                    verbs: ['get', 'patch', 'update'],
+                  },
+                ]
+              : []),
           ],
         })),
       })),

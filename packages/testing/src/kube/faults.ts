@@ -44,7 +44,12 @@ export class Faults {
 
   /** The next `count` matching requests answer `status` (a Status body; `Retry-After` if given). */
   failNext(count: number, options: { status?: number; retryAfterSeconds?: number; match?: FaultMatch } = {}): void {
-    this.bursts.push({ remaining: count, status: options.status ?? 503, retryAfterSeconds: options.retryAfterSeconds, match: options.match ?? {} });
+    this.bursts.push({
+      remaining: count,
+      status: options.status ?? 503,
+      retryAfterSeconds: options.retryAfterSeconds,
+      match: options.match ?? {},
+    });
   }
 
   /** The next `count` matching requests have their connection destroyed without an answer. */
@@ -83,7 +88,10 @@ export class Faults {
   }
 
   /** @internal decides what happens to one request */
-  take(method: string, path: string): { reset: boolean; fail?: { status: number; retryAfterSeconds?: number }; delayMs: number } {
+  take(
+    method: string,
+    path: string,
+  ): { reset: boolean; fail?: { status: number; retryAfterSeconds?: number }; delayMs: number } {
     const delayMs = this.latencies.filter((l) => matches(l.match, method, path)).reduce((n, l) => n + l.ms, 0);
     const reset = this.resets.find((r) => r.remaining > 0 && matches(r.match, method, path));
     if (reset) {

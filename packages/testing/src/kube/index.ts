@@ -134,7 +134,8 @@ export class KubeDouble {
   }
 
   createNamespace(name: string): void {
-    if (!this.store.get(resourceByName('namespace'), undefined, name)) this.api.create(resourceByName('namespace'), undefined, { metadata: { name } }, { fieldManager: 'test' });
+    if (!this.store.get(resourceByName('namespace'), undefined, name))
+      this.api.create(resourceByName('namespace'), undefined, { metadata: { name } }, { fieldManager: 'test' });
   }
 
   /** Creates an object as a test seeds it (apiVersion/kind decide the type; namespace defaults to `default`). */
@@ -148,13 +149,23 @@ export class KubeDouble {
   update(object: object): KubeObject {
     const json = toJson(object);
     const { type, namespace } = this.typeOf(json);
-    return this.api.update(type, namespace, String(metaOf(json).name), json, { fieldManager: 'test' }).object as KubeObject;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- a test's object may lack a name
+    return this.api.update(type, namespace, String(metaOf(json).name), json, {
+      fieldManager: 'test',
+    }).object as KubeObject;
   }
 
   /** Patches as another client would (for a concurrent change in a conflict test); a JSON patch is an array. */
   patch(kind: string, name: string, patch: object, patchType: PatchType = 'merge', namespace = 'default'): KubeObject {
     const type = resourceByName(kind);
-    return this.api.patch(type, type.namespaced ? namespace : undefined, name, patchType, JSON.parse(JSON.stringify(patch)) as Json, { fieldManager: 'test' }).object as KubeObject;
+    return this.api.patch(
+      type,
+      type.namespaced ? namespace : undefined,
+      name,
+      patchType,
+      JSON.parse(JSON.stringify(patch)) as Json,
+      { fieldManager: 'test' },
+    ).object as KubeObject;
   }
 
   get(kind: string, name: string, namespace = 'default'): KubeObject | undefined {
@@ -165,7 +176,9 @@ export class KubeDouble {
   list(kind: string, options: { namespace?: string; labelSelector?: string } = {}): KubeObject[] {
     const type = resourceByName(kind);
     const selector = parseLabelSelector(options.labelSelector ?? '');
-    return this.store.list(type, type.namespaced ? options.namespace : undefined).filter((o) => matchesLabels(selector, metaOf(o).labels)) as KubeObject[];
+    return this.store
+      .list(type, type.namespaced ? options.namespace : undefined)
+      .filter((o) => matchesLabels(selector, metaOf(o).labels)) as KubeObject[];
   }
 
   delete(kind: string, name: string, namespace = 'default'): void {
@@ -200,9 +213,15 @@ export class KubeDouble {
 
   private typeOf(object: JsonObject): { type: ReturnType<typeof resourceByName>; namespace: string | undefined } {
     const type = resourceForObject(String(object['apiVersion'] ?? ''), String(object['kind'] ?? ''));
-    if (!type) throw new Error(`the Kubernetes API double does not serve ${String(object['apiVersion'])} ${String(object['kind'])}`);
+    if (!type)
+      throw new Error(
+        `the Kubernetes API double does not serve ${String(object['apiVersion'])} ${String(object['kind'])}`,
+      );
     const meta = isObject(object['metadata']) ? object['metadata'] : {};
-    return { type, namespace: type.namespaced ? (typeof meta['namespace'] === 'string' ? meta['namespace'] : 'default') : undefined };
+    return {
+      type,
+      namespace: type.namespaced ? (typeof meta['namespace'] === 'string' ? meta['namespace'] : 'default') : undefined,
+    };
   }
 }
 

@@ -9,14 +9,20 @@ export interface KubeClientEnv {
   dir: string;
   kubeconfig: string;
   cacheDir: string;
-  /** Context names in the kubeconfig: `double` (the default, namespace `default`) and `elsewhere` (namespace `staging`, same server). */
+  /**
+   * Context names in the kubeconfig: `double` (the default, namespace `default`) and `elsewhere`
+   * (namespace `staging`, same server).
+   */
   contexts: string[];
   /** `--kubeconfig … --cache-dir …` for a kubectl command line. */
   args: string[];
   /** Environment for kubectl: KUBECONFIG and HOME point into `dir`, nothing leaks from the user's ~/.kube. */
   env: NodeJS.ProcessEnv;
   /** Runs the machine's kubectl against the double (bounded by `timeoutMs`, default 30 s). */
-  kubectl(args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  kubectl(
+    args: readonly string[],
+    options?: { input?: string; timeoutMs?: number },
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
   cleanup(): void;
 }
 

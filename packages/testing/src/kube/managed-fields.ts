@@ -8,7 +8,17 @@ import { mergeKeyFor } from './patch-strategic.js';
  */
 export type FieldSet = Set<string>;
 
-const UNTRACKED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'selfLink']);
+const UNTRACKED_METADATA = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'deletionTimestamp',
+  'selfLink',
+]);
 
 function walk(value: Json, path: string[], out: FieldSet, field: string): void {
   if (isObject(value) && Object.keys(value).length > 0) {
@@ -21,7 +31,7 @@ function walk(value: Json, path: string[], out: FieldSet, field: string): void {
   if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
     const key = mergeKeyFor(field, value);
     if (key && value.every((item) => isObject(item) && item[key] !== undefined)) {
-      for (const item of value as JsonObject[]) {
+      for (const item of value) {
         walk(item, [...path, `k:${JSON.stringify({ [key]: item[key] })}`], out, '');
       }
       return;
@@ -83,7 +93,7 @@ export function toFieldsV1(set: FieldSet): JsonObject {
     for (const token of JSON.parse(p) as string[]) {
       const next = node[token];
       node[token] = isObject(next) ? next : {};
-      node = node[token] as JsonObject;
+      node = node[token];
       if (token.startsWith('k:')) node['.'] = {};
     }
   }
@@ -120,7 +130,9 @@ export function describePath(path: readonly string[]): string {
     .map((t) => {
       if (t.startsWith('f:')) return `.${t.slice(2)}`;
       const key = JSON.parse(t.slice(2)) as JsonObject;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
     })
     .join('');
 }

@@ -52,14 +52,21 @@ export function openApiDocument(group: string, version: string): JsonObject | un
     paths[`${collection}/{name}`] = {
       get: op('get'),
       put: { ...op('put'), requestBody: { content } },
-      patch: { ...op('patch'), requestBody: { content: { 'application/merge-patch+json': { schema: { type: 'object' } } } } },
+      patch: {
+        ...op('patch'),
+        requestBody: { content: { 'application/merge-patch+json': { schema: { type: 'object' } } } },
+      },
     };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas } };
 }
 
 export function openApiHash(group: string, version: string): string {
-  return createHash('sha512').update(JSON.stringify(openApiDocument(group, version))).digest('hex').slice(0, 64).toUpperCase();
+  return createHash('sha512')
+    .update(JSON.stringify(openApiDocument(group, version)))
+    .digest('hex')
+    .slice(0, 64)
+    .toUpperCase();
 }
 
 export function openApiRoot(): JsonObject {

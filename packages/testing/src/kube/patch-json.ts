@@ -42,7 +42,8 @@ function arrayIndex(parent: Json[], key: string, path: string, forAdd: boolean):
   if (forAdd && key === '-') return parent.length;
   const index = Number(key);
   const max = forAdd ? parent.length : parent.length - 1;
-  if (!/^(0|[1-9][0-9]*)$/.test(key) || index > max) throw new PatchError(`unable to access invalid index: ${key} at "${path}"`);
+  if (!/^(0|[1-9][0-9]*)$/.test(key) || index > max)
+    throw new PatchError(`unable to access invalid index: ${key} at "${path}"`);
   return index;
 }
 
@@ -98,7 +99,8 @@ export function jsonPatch(target: Json, patch: Json): Json {
         doc = add(doc, op.path, read(doc, op.from ?? ''));
         break;
       case 'test':
-        if (!deepEqual(read(doc, op.path), needValue())) throw new PatchError(`testing value ${op.path} failed: test operation does not apply`);
+        if (!deepEqual(read(doc, op.path), needValue()))
+          throw new PatchError(`testing value ${op.path} failed: test operation does not apply`);
         break;
       default:
         throw new PatchError(`unexpected kind: ${op.op}`, 400);

@@ -54,7 +54,8 @@ function mergeList(field: string, original: Json[] | undefined, patch: Json[], o
   let result = base.map((item) => clone(item));
   for (const item of patch as JsonObject[]) {
     const id = item[key];
-    if (id === undefined) throw new PatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
+    if (id === undefined)
+      throw new PatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
     const index = result.findIndex((r) => isObject(r) && deepEqual(r[key], id));
     if (item['$patch'] === 'delete') {
       if (index >= 0) result.splice(index, 1);
@@ -90,7 +91,12 @@ export function strategicMerge(original: Json, patch: Json): Json {
     } else if (Array.isArray(value)) {
       const order = patch[`$setElementOrder/${field}`];
       const current = result[field];
-      result[field] = mergeList(field, Array.isArray(current) ? current : undefined, value, Array.isArray(order) ? order : undefined);
+      result[field] = mergeList(
+        field,
+        Array.isArray(current) ? current : undefined,
+        value,
+        Array.isArray(order) ? order : undefined,
+      );
     } else if (isObject(value)) {
       result[field] = strategicMerge(result[field] ?? null, value);
     } else {

@@ -1,8 +1,7 @@
 /** Label and field selectors with the syntax and semantics of the Kubernetes API. */
 
 export type LabelRequirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export class SelectorError extends Error {}
 
@@ -37,7 +36,10 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
   });
 }
 
-export function matchesLabels(requirements: readonly LabelRequirement[], labels: Readonly<Record<string, string>> | undefined): boolean {
+export function matchesLabels(
+  requirements: readonly LabelRequirement[],
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   const l = labels ?? {};
   return requirements.every((r) => {
     const has = Object.hasOwn(l, r.key);
@@ -83,7 +85,14 @@ export function matchesFields(requirements: readonly FieldRequirement[], object:
 }
 
 /** The selector string kubectl and Scale.status.selector use for a LabelSelector object. */
-export function labelSelectorString(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+export function labelSelectorString(
+  selector:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values?: string[] }[];
+      }
+    | undefined,
+): string {
   if (!selector) return '';
   const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of selector.matchExpressions ?? []) {

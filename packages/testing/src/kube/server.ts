@@ -1,9 +1,17 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { KubeApi, type PatchType, type WriteOptions } from './api.js';
-import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
-import { Faults } from './faults.js';
+import { type KubeApi, type PatchType, type WriteOptions } from './api.js';
+import {
+  aggregatedDiscovery,
+  AGGREGATED_CONTENT_TYPE,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from './discovery.js';
+import { type Faults } from './faults.js';
 import { clone, isObject, type Json, type JsonObject } from './json.js';
 import { openApiDocument, openApiRoot, parseOpenApiPath } from './openapi.js';
 import { decodeProtobuf } from './protobuf.js';
@@ -30,7 +38,17 @@ export interface RecordedRequest {
   status: number;
 }
 
-export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2024-12-11T00:00:00Z', goVersion: 'go1.23.3', compiler: 'gc', platform: 'linux/amd64' };
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2024-12-11T00:00:00Z',
+  goVersion: 'go1.23.3',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
 
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/strategic-merge-patch+json': 'strategic',
@@ -69,7 +87,10 @@ function parseRoute(path: string): Route | undefined {
   if (!m) return undefined;
   const group = m[1] ? '' : m[2]!;
   const version = m[1] ?? m[3]!;
-  const segs = m[4]!.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = m[4]!
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let namespace: string | undefined;
   if (segs[0] === 'namespaces' && segs.length >= 3) {
     namespace = segs[1];
@@ -100,7 +121,7 @@ function fieldValidation(query: URLSearchParams): WriteOptions['fieldValidation'
 export class KubeHttpServer {
   readonly requests: RecordedRequest[] = [];
   private readonly server: http.Server;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     readonly api: KubeApi,
@@ -167,12 +188,24 @@ export class KubeHttpServer {
     const send = (status: number, payload: Json, headers: Record<string, string> = {}): void => {
       record.status = status;
       const text = JSON.stringify(payload);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+        ...headers,
+      });
       res.end(text);
     };
     if (fault.fail) {
-      const error = new ApiError(fault.fail.status, FAULT_REASONS[fault.fail.status] ?? 'InternalError', `injected fault: HTTP ${fault.fail.status}`);
-      send(fault.fail.status, error.toStatus(), fault.fail.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.fail.retryAfterSeconds) } : {});
+      const error = new ApiError(
+        fault.fail.status,
+        FAULT_REASONS[fault.fail.status] ?? 'InternalError',
+        `injected fault: HTTP ${fault.fail.status}`,
+      );
+      send(
+        fault.fail.status,
+        error.toStatus(),
+        fault.fail.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.fail.retryAfterSeconds) } : {},
+      );
       return;
     }
     try {
@@ -180,7 +213,15 @@ export class KubeHttpServer {
     } catch (error) {
       if (error instanceof ApiError) send(error.code, error.toStatus(), error.headers);
       else if (error instanceof SelectorError) send(400, badRequest(error.message).toStatus());
-      else send(500, new ApiError(500, 'InternalError', `the API double failed: ${error instanceof Error ? error.message : String(error)}`).toStatus());
+      else
+        send(
+          500,
+          new ApiError(
+            500,
+            'InternalError',
+            `the API double failed: ${error instanceof Error ? error.message : String(error)}`,
+          ).toStatus(),
+        );
     }
   }
 
@@ -198,8 +239,14 @@ export class KubeHttpServer {
     const accept = req.headers.accept;
     if (method === 'GET') {
       if (path === '/version') return send(200, SERVER_VERSION);
-      if (path === '/api') return wantsAggregated(accept) ? send(200, aggregatedDiscovery(true), { 'Content-Type': AGGREGATED_CONTENT_TYPE }) : send(200, apiVersions());
-      if (path === '/apis') return wantsAggregated(accept) ? send(200, aggregatedDiscovery(false), { 'Content-Type': AGGREGATED_CONTENT_TYPE }) : send(200, apiGroupList());
+      if (path === '/api')
+        return wantsAggregated(accept)
+          ? send(200, aggregatedDiscovery(true), { 'Content-Type': AGGREGATED_CONTENT_TYPE })
+          : send(200, apiVersions());
+      if (path === '/apis')
+        return wantsAggregated(accept)
+          ? send(200, aggregatedDiscovery(false), { 'Content-Type': AGGREGATED_CONTENT_TYPE })
+          : send(200, apiGroupList());
       if (path === '/openapi/v3') return send(200, openApiRoot());
       const gv = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
       if (gv) {
@@ -223,7 +270,8 @@ export class KubeHttpServer {
       }
     }
     const route = parseRoute(path);
-    if (!route) return send(404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+    if (!route)
+      return send(404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
     const q = url.searchParams;
     const options: WriteOptions = {
       dryRun: q.get('dryRun') === 'All',
@@ -238,7 +286,11 @@ export class KubeHttpServer {
     const parseBody = (): Json => {
       const contentType = (requestType ?? 'application/json').split(';')[0]!.trim();
       if (contentType.includes('protobuf') || contentType.includes('cbor')) {
-        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+        );
       }
       try {
         return (contentType.includes('yaml') ? parseYaml(body) : JSON.parse(body)) as Json;
@@ -252,19 +304,40 @@ export class KubeHttpServer {
       return parsed;
     };
     const written = (status: number, result: { object: JsonObject; warnings: string[] }): void =>
-      send(status, result.object, result.warnings.length ? { Warning: result.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {});
+      send(
+        status,
+        result.object,
+        result.warnings.length ? { Warning: result.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {},
+      );
 
     if (name === undefined) {
-      if (method === 'GET') return q.get('watch') === 'true' || q.get('watch') === '1' ? this.watch(res, route, q, record) : this.list(route, q, accept, send);
+      if (method === 'GET')
+        return q.get('watch') === 'true' || q.get('watch') === '1'
+          ? this.watch(res, route, q, record)
+          : this.list(route, q, accept, send);
       if (method === 'POST') {
         const result = this.api.create(type, namespace, objectBody(), options);
         return written(201, result);
       }
       if (method === 'DELETE') {
-        const items = this.select(route, q).map((o) => this.api.delete(type, metaOf(o).namespace, metaOf(o).name, { dryRun: options.dryRun }, type.kind === 'Pod'));
-        return send(200, { kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata: { resourceVersion: String(this.api.store.resourceVersion) }, items: items });
+        const items = this.select(route, q).map((o) =>
+          this.api.delete(type, metaOf(o).namespace, metaOf(o).name, { dryRun: options.dryRun }, type.kind === 'Pod'),
+        );
+        return send(200, {
+          kind: `${type.kind}List`,
+          apiVersion: groupVersion(type),
+          metadata: { resourceVersion: String(this.api.store.resourceVersion) },
+          items: items,
+        });
       }
-      return send(405, new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`).toStatus());
+      return send(
+        405,
+        new ApiError(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource`,
+        ).toStatus(),
+      );
     }
 
     if (subresource === 'scale') {
@@ -275,7 +348,12 @@ export class KubeHttpServer {
         if (!patchType) throw new ApiError(415, 'UnsupportedMediaType', 'unsupported patch type');
         const current = this.api.scaleOf(type, this.api.get(type, namespace, name));
         const patch = parseBody();
-        const patched = patchType === 'json' ? jsonPatch(current, patch) : patchType === 'merge' ? jsonMergePatch(current, patch) : strategicMerge(current, patch);
+        const patched =
+          patchType === 'json'
+            ? jsonPatch(current, patch)
+            : patchType === 'merge'
+              ? jsonMergePatch(current, patch)
+              : strategicMerge(current, patch);
         return send(200, this.api.writeScale(type, namespace, name, patched, options));
       }
     }
@@ -283,24 +361,47 @@ export class KubeHttpServer {
     switch (method) {
       case 'GET': {
         const object = this.api.get(type, namespace, name);
-        if (wantsTable(accept) && !subresource) return send(200, toTable(type, [object], { resourceVersion: String(metaOf(object).resourceVersion) }));
+        if (wantsTable(accept) && !subresource)
+          return send(200, toTable(type, [object], { resourceVersion: metaOf(object).resourceVersion }));
         return send(200, object);
       }
       case 'PUT':
-        return written(200, this.api.update(type, namespace, name, objectBody(), { ...options, subresource: subresource === 'status' ? 'status' : undefined }));
+        return written(
+          200,
+          this.api.update(type, namespace, name, objectBody(), {
+            ...options,
+            subresource: subresource === 'status' ? 'status' : undefined,
+          }),
+        );
       case 'PATCH': {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
         const patchType = PATCH_TYPES[contentType];
-        if (!patchType) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`);
+        if (!patchType)
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`,
+          );
         const exists = this.api.store.get(type, namespace, name) !== undefined;
-        const result = this.api.patch(type, namespace, name, patchType, parseBody(), { ...options, subresource: subresource === 'status' ? 'status' : undefined });
+        const result = this.api.patch(type, namespace, name, patchType, parseBody(), {
+          ...options,
+          subresource: subresource === 'status' ? 'status' : undefined,
+        });
         return written(patchType === 'apply' && !exists ? 201 : 200, result);
       }
       case 'DELETE': {
         const raw = body.trim() === '' ? {} : objectBody();
-        const policy = typeof raw['propagationPolicy'] === 'string' ? raw['propagationPolicy'] : (q.get('propagationPolicy') ?? undefined);
+        const policy =
+          typeof raw['propagationPolicy'] === 'string'
+            ? raw['propagationPolicy']
+            : (q.get('propagationPolicy') ?? undefined);
         const pre = isObject(raw['preconditions']) ? raw['preconditions'] : {};
-        const grace = typeof raw['gracePeriodSeconds'] === 'number' ? raw['gracePeriodSeconds'] : q.has('gracePeriodSeconds') ? Number(q.get('gracePeriodSeconds')) : undefined;
+        const grace =
+          typeof raw['gracePeriodSeconds'] === 'number'
+            ? raw['gracePeriodSeconds']
+            : q.has('gracePeriodSeconds')
+              ? Number(q.get('gracePeriodSeconds'))
+              : undefined;
         const deleted = this.api.delete(
           type,
           namespace,
@@ -317,20 +418,40 @@ export class KubeHttpServer {
           type.kind === 'Pod',
         );
         if (metaOf(deleted).deletionTimestamp) return send(200, deleted);
-        return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.resource, uid: metaOf(deleted).uid } });
+        return send(200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name, group: type.group, kind: type.resource, uid: metaOf(deleted).uid },
+        });
       }
       default:
-        return send(405, new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').toStatus());
+        return send(
+          405,
+          new ApiError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          ).toStatus(),
+        );
     }
   }
 
   private select(route: Route, q: URLSearchParams): JsonObject[] {
     const labels = parseLabelSelector(q.get('labelSelector') ?? '');
     const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
-    return this.api.store.list(route.type, route.namespace).filter((o) => matchesLabels(labels, metaOf(o).labels) && matchesFields(fields, o));
+    return this.api.store
+      .list(route.type, route.namespace)
+      .filter((o) => matchesLabels(labels, metaOf(o).labels) && matchesFields(fields, o));
   }
 
-  private list(route: Route, q: URLSearchParams, accept: string | undefined, send: (status: number, payload: Json, headers?: Record<string, string>) => void): void {
+  private list(
+    route: Route,
+    q: URLSearchParams,
+    accept: string | undefined,
+    send: (status: number, payload: Json, headers?: Record<string, string>) => void,
+  ): void {
     let items = this.select(route, q);
     const listMeta: JsonObject = { resourceVersion: String(this.api.store.resourceVersion) };
     // pagination: the continue token carries the offset (the real one is opaque too)
@@ -358,7 +479,9 @@ export class KubeHttpServer {
     const labels = parseLabelSelector(q.get('labelSelector') ?? '');
     const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
     const selected = (o: JsonObject): boolean =>
-      (route.namespace === undefined || metaOf(o).namespace === route.namespace) && matchesLabels(labels, metaOf(o).labels) && matchesFields(fields, o);
+      (route.namespace === undefined || metaOf(o).namespace === route.namespace) &&
+      matchesLabels(labels, metaOf(o).labels) &&
+      matchesFields(fields, o);
     // as the watch cache does: an object entering the selection is ADDED, one leaving it DELETED
     const typeFor = (e: WatchEvent): string | undefined => {
       if (e.resource !== route.type) return undefined;
@@ -369,7 +492,11 @@ export class KubeHttpServer {
       return before ? 'DELETED' : undefined;
     };
     record.status = 200;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+    });
     res.flushHeaders(); // a client waits for the headers before it reads events
     const write = (type: string, object: Json): void => {
       res.write(`${JSON.stringify({ type, object })}\n`);
@@ -382,7 +509,14 @@ export class KubeHttpServer {
     } else {
       backlog = this.api.store.eventsSince(rv);
       if (!backlog) {
-        write('ERROR', new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.api.store.oldestResumable})`).toStatus());
+        write(
+          'ERROR',
+          new ApiError(
+            410,
+            'Expired',
+            `too old resource version: ${rv} (${this.api.store.oldestResumable})`,
+          ).toStatus(),
+        );
         res.end();
         return;
       }
@@ -409,11 +543,20 @@ export class KubeHttpServer {
     const untrack = this.faults.trackWatch(end);
     const seconds = Number(q.get('timeoutSeconds') ?? '1800');
     const timeout = setTimeout(end, Math.max(1, seconds) * 1000);
-    const lifetime = this.faults.watchLifetimeMs !== undefined ? setTimeout(end, this.faults.watchLifetimeMs) : undefined;
+    const lifetime =
+      this.faults.watchLifetimeMs !== undefined ? setTimeout(end, this.faults.watchLifetimeMs) : undefined;
     // bookmarks keep a client's resourceVersion fresh, as the real server sends them when asked
     const bookmarks =
       q.get('allowWatchBookmarks') === 'true'
-        ? setInterval(() => write('BOOKMARK', { kind: route.type.kind, apiVersion: groupVersion(route.type), metadata: { resourceVersion: String(this.api.store.resourceVersion) } }), 1000)
+        ? setInterval(
+            () =>
+              write('BOOKMARK', {
+                kind: route.type.kind,
+                apiVersion: groupVersion(route.type),
+                metadata: { resourceVersion: String(this.api.store.resourceVersion) },
+              }),
+            1000,
+          )
         : undefined;
     // the request body is consumed already, so `req` 'close' has fired; the response's is the signal
     res.on('close', end);

@@ -19,7 +19,14 @@ export interface ObjectMeta {
   generation?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
   deletionTimestamp?: string;
   creationTimestamp: string;
 }
@@ -58,7 +65,7 @@ export class ObjectStore {
   private bucket(type: ResourceType): Map<string, JsonObject> {
     const key = typeKey(type);
     let b = this.objects.get(key);
-    if (!b) this.objects.set(key, (b = new Map()));
+    if (!b) this.objects.set(key, (b = new Map<string, JsonObject>()));
     return b;
   }
 
@@ -85,7 +92,8 @@ export class ObjectStore {
    */
   peek(type: ResourceType, namespace?: string): readonly JsonObject[] {
     const out: JsonObject[] = [];
-    for (const [key, object] of this.bucket(type)) if (namespace === undefined || key.startsWith(`${namespace}/`)) out.push(object);
+    for (const [key, object] of this.bucket(type))
+      if (namespace === undefined || key.startsWith(`${namespace}/`)) out.push(object);
     return out;
   }
 
@@ -103,7 +111,13 @@ export class ObjectStore {
     this.counter++;
     meta.resourceVersion = String(this.counter);
     bucket.set(key, clone(object));
-    this.emit({ type: previous ? 'MODIFIED' : 'ADDED', resourceVersion: this.counter, resource: type, object: clone(object), ...(previous ? { previous } : {}) });
+    this.emit({
+      type: previous ? 'MODIFIED' : 'ADDED',
+      resourceVersion: this.counter,
+      resource: type,
+      object: clone(object),
+      ...(previous ? { previous } : {}),
+    });
     return clone(object);
   }
 

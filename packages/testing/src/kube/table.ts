@@ -25,17 +25,43 @@ function n(v: Json | undefined): number {
 function columnsFor(type: ResourceType): [string[], (o: JsonObject) => Json[]] {
   switch (type.kind) {
     case 'Deployment':
-      return [['Ready', 'Up-to-date', 'Available'], (o) => [`${n(field(o, 'status', 'readyReplicas'))}/${n(field(o, 'spec', 'replicas'))}`, n(field(o, 'status', 'updatedReplicas')), n(field(o, 'status', 'availableReplicas'))]];
+      return [
+        ['Ready', 'Up-to-date', 'Available'],
+        (o) => [
+          `${n(field(o, 'status', 'readyReplicas'))}/${n(field(o, 'spec', 'replicas'))}`,
+          n(field(o, 'status', 'updatedReplicas')),
+          n(field(o, 'status', 'availableReplicas')),
+        ],
+      ];
     case 'ReplicaSet':
-      return [['Desired', 'Current', 'Ready'], (o) => [n(field(o, 'spec', 'replicas')), n(field(o, 'status', 'replicas')), n(field(o, 'status', 'readyReplicas'))]];
+      return [
+        ['Desired', 'Current', 'Ready'],
+        (o) => [
+          n(field(o, 'spec', 'replicas')),
+          n(field(o, 'status', 'replicas')),
+          n(field(o, 'status', 'readyReplicas')),
+        ],
+      ];
     case 'Pod': {
       return [
         ['Ready', 'Status', 'Restarts'],
         (o) => {
-          const statuses = (Array.isArray(field(o, 'status', 'containerStatuses')) ? (field(o, 'status', 'containerStatuses') as Json[]) : []).filter(isObject);
-          const waiting = statuses.map((c) => field(c, 'state', 'waiting', 'reason')).find((r) => typeof r === 'string');
-          const phase = metaOf(o).deletionTimestamp ? 'Terminating' : (waiting ?? field(o, 'status', 'phase') ?? 'Pending');
-          return [`${statuses.filter((c) => c['ready'] === true).length}/${statuses.length}`, phase, statuses.reduce((k, c) => k + n(c['restartCount']), 0)];
+          const statuses = (
+            Array.isArray(field(o, 'status', 'containerStatuses'))
+              ? (field(o, 'status', 'containerStatuses') as Json[])
+              : []
+          ).filter(isObject);
+          const waiting = statuses
+            .map((c) => field(c, 'state', 'waiting', 'reason'))
+            .find((r) => typeof r === 'string');
+          const phase = metaOf(o).deletionTimestamp
+            ? 'Terminating'
+            : (waiting ?? field(o, 'status', 'phase') ?? 'Pending');
+          return [
+            `${statuses.filter((c) => c['ready'] === true).length}/${statuses.length}`,
+            phase,
+            statuses.reduce((k, c) => k + n(c['restartCount']), 0),
+          ];
         },
       ];
     }
@@ -58,7 +84,13 @@ function columnsFor(type: ResourceType): [string[], (o: JsonObject) => Json[]] {
 
 export function toTable(type: ResourceType, objects: JsonObject[], listMeta: JsonObject): JsonObject {
   const [extra, cells] = columnsFor(type);
-  const columns = ['Name', ...extra, 'Age'].map((name, i) => ({ name, type: i === 0 ? 'string' : 'string', format: i === 0 ? 'name' : '', description: name, priority: 0 }));
+  const columns = ['Name', ...extra, 'Age'].map((name, i) => ({
+    name,
+    type: i === 0 ? 'string' : 'string',
+    format: i === 0 ? 'name' : '',
+    description: name,
+    priority: 0,
+  }));
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

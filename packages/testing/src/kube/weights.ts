@@ -33,7 +33,11 @@ function percent(stable: number, canary: number): TrackWeights {
 }
 
 function num(v: Json | undefined): number {
-  return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : 0;
+  return typeof v === 'number'
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : 0;
 }
 
 function list(v: Json | undefined): JsonObject[] {
@@ -45,7 +49,9 @@ export function readWeights(store: ObjectStore, source: WeightSource): TrackWeig
   const ns = source.namespace ?? 'default';
   switch (source.kind) {
     case 'endpoints': {
-      const slices = store.list(resourceByName('endpointslice'), ns).filter((s) => metaOf(s).labels?.['kubernetes.io/service-name'] === source.service);
+      const slices = store
+        .list(resourceByName('endpointslice'), ns)
+        .filter((s) => metaOf(s).labels?.['kubernetes.io/service-name'] === source.service);
       const readyPods = new Set<string>();
       for (const slice of slices) {
         for (const e of list(slice['endpoints'])) {
@@ -75,15 +81,21 @@ export function readWeights(store: ObjectStore, source: WeightSource): TrackWeig
     }
     case 'httproute': {
       const route = store.get(resourceByName('httproute'), ns, source.route);
-      const refs = list(isObject(route?.['spec']) ? (route['spec'] as JsonObject)['rules'] : undefined).flatMap((r) => list(r['backendRefs']));
+      const refs = list(isObject(route?.['spec']) ? route['spec']['rules'] : undefined).flatMap((r) =>
+        list(r['backendRefs']),
+      );
       // a backendRef without a weight has weight 1 (Gateway API default)
-      const weight = (name: string): number => refs.filter((b) => b['name'] === name).reduce((n, b) => n + (b['weight'] === undefined ? 1 : num(b['weight'])), 0);
+      const weight = (name: string): number =>
+        refs
+          .filter((b) => b['name'] === name)
+          .reduce((n, b) => n + (b['weight'] === undefined ? 1 : num(b['weight'])), 0);
       return percent(weight(source.stableBackend), weight(source.canaryBackend));
     }
     case 'trafficsplit': {
       const split = store.get(resourceByName('trafficsplit'), ns, source.split);
-      const backends = list(isObject(split?.['spec']) ? (split['spec'] as JsonObject)['backends'] : undefined);
-      const weight = (name: string): number => backends.filter((b) => b['service'] === name).reduce((n, b) => n + num(b['weight']), 0);
+      const backends = list(isObject(split?.['spec']) ? split['spec']['backends'] : undefined);
+      const weight = (name: string): number =>
+        backends.filter((b) => b['service'] === name).reduce((n, b) => n + num(b['weight']), 0);
       return percent(weight(source.stableBackend), weight(source.canaryBackend));
     }
   }

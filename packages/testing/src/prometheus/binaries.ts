@@ -31,13 +31,18 @@ export function findPrometheus(): PrometheusBinaries | undefined {
 export function prometheusAvailable(): boolean {
   if (findPrometheus()) return true;
   if (process.env['CI']) {
-    throw new Error('prometheus/promtool not found (install the Debian package "prometheus"; or set PROMETHEUS_BIN and PROMTOOL_BIN)');
+    throw new Error(
+      'prometheus/promtool not found (install the Debian package "prometheus"; or set PROMETHEUS_BIN and PROMTOOL_BIN)',
+    );
   }
   return false;
 }
 
 export function requirePrometheus(): PrometheusBinaries {
   const found = findPrometheus();
-  if (!found) throw new Error('prometheus/promtool not found (install the Debian package "prometheus"; or set PROMETHEUS_BIN and PROMTOOL_BIN)');
+  if (!found)
+    throw new Error(
+      'prometheus/promtool not found (install the Debian package "prometheus"; or set PROMETHEUS_BIN and PROMTOOL_BIN)',
+    );
   return found;
 }

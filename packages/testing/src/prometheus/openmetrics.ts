@@ -23,7 +23,12 @@ function formatNumber(v: number): string {
 }
 
 /** One family block: `# TYPE`, `# HELP`, then samples grouped by series in time order. */
-export function openMetricsFamily(family: string, type: 'counter' | 'gauge' | 'histogram', help: string, samples: readonly OpenMetricsSample[]): string {
+export function openMetricsFamily(
+  family: string,
+  type: 'counter' | 'gauge' | 'histogram',
+  help: string,
+  samples: readonly OpenMetricsSample[],
+): string {
   const bySeries = new Map<string, OpenMetricsSample[]>();
   for (const s of samples) {
     const labels = Object.entries(s.labels)

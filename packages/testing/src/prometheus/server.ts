@@ -113,7 +113,12 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function launch(binary: string, dir: string, dataDir: string, options: PrometheusOptions): Promise<{ child: ChildProcess; port: number; output: string[] }> {
+async function launch(
+  binary: string,
+  dir: string,
+  dataDir: string,
+  options: PrometheusOptions,
+): Promise<{ child: ChildProcess; port: number; output: string[] }> {
   const configFile = path.join(dir, 'prometheus.yml');
   await writeFile(configFile, configYaml(options));
   const port = await freePort();
@@ -136,8 +141,8 @@ async function launch(binary: string, dir: string, dataDir: string, options: Pro
     output.push(chunk.toString('utf8'));
     if (output.length > 400) output.splice(0, output.length - 400);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -211,10 +216,12 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
           const answer = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, 2_000);
           last = answer?.body;
           const data = (answer?.body as { data?: { result?: unknown } } | undefined)?.data;
-          if (Array.isArray(data?.result) && accept(data.result)) return data.result;
+          if (Array.isArray(data?.result) && accept(data.result)) return data.result as unknown[];
           await sleep(250);
         }
-        throw new Error(`no acceptable result for ${query} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)?.slice(0, 500)}`);
+        throw new Error(
+          `no acceptable result for ${query} within ${timeoutMs} ms; last answer: ${(JSON.stringify(last) as string | undefined)?.slice(0, 500)}`,
+        );
       },
       async close() {
         await handle.stop(2_000);

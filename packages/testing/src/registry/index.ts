@@ -69,8 +69,8 @@ export async function startRegistry(options: { bin?: string; timeoutMs?: number 
   const append = (d: Buffer): void => {
     if (log.length < 200_000) log += d.toString();
   };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   try {
@@ -106,7 +106,11 @@ export async function startRegistry(options: { bin?: string; timeoutMs?: number 
  * Pushes a small, valid OCI image (one config, one layer) and returns its manifest digest, so
  * that tests have something real to sign.
  */
-export async function pushTestImage(registryUrl: string, repository: string, layerText = 'spikeformer test layer\n'): Promise<{ digest: string; size: number }> {
+export async function pushTestImage(
+  registryUrl: string,
+  repository: string,
+  layerText = 'spikeformer test layer\n',
+): Promise<{ digest: string; size: number }> {
   const { createHash } = await import('node:crypto');
   const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
   const put = async (data: Buffer): Promise<string> => {
@@ -115,12 +119,23 @@ export async function pushTestImage(registryUrl: string, repository: string, lay
     if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status}`);
     const loc = new URL(start.headers.get('location') ?? '', registryUrl);
     loc.searchParams.set('digest', digest);
-    const res = await fetch(loc, { method: 'PUT', body: new Uint8Array(data), headers: { 'content-type': 'application/octet-stream' } });
+    const res = await fetch(loc, {
+      method: 'PUT',
+      body: new Uint8Array(data),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     if (res.status !== 201) throw new Error(`blob upload: HTTP ${res.status}`);
     return digest;
   };
   const layer = Buffer.from(layerText);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(layer)] }, config: {} }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [sha(layer)] },
+      config: {},
+    }),
+  );
   const configDigest = await put(config);
   const layerDigest = await put(layer);
   const manifest = Buffer.from(

@@ -1,7 +1,16 @@
-import { generateKeyPairSync, createHash, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, createHash, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, initializeTSA, rekorHandler, rekorV2Handler, tsaHandler } from '@sigstore/mock';
+import {
+  fulcioHandler,
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  initializeTSA,
+  rekorHandler,
+  rekorV2Handler,
+  tsaHandler,
+} from '@sigstore/mock';
 
 /**
  * Local Sigstore for tests: @sigstore/mock's Fulcio, Rekor (v1 and v2 APIs) and TSA behind one
@@ -73,7 +82,7 @@ function unsignedJwt(claims: Record<string, string | number>): string {
   return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.`;
 }
 
-function spki(key: import('node:crypto').KeyObject): Buffer {
+function spki(key: KeyObject): Buffer {
   return key.export({ format: 'der', type: 'spki' });
 }
 
@@ -104,7 +113,12 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tlog = await initializeTLog(url, tlogKey);
-  const handlers = [fulcioHandler(ca, { subjectClaim: 'workflow_identity' }), rekorHandler(tlog), rekorV2Handler(tlog), tsaHandler(tsa)];
+  const handlers = [
+    fulcioHandler(ca, { subjectClaim: 'workflow_identity' }),
+    rekorHandler(tlog),
+    rekorV2Handler(tlog),
+    tsaHandler(tsa),
+  ];
   const requests: SigstoreServices['requests'] = [];
 
   server.on('request', (req, res) => {
@@ -112,7 +126,11 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      requests.push({ method: req.method ?? 'GET', path, auth: String(req.headers.authorization ?? '').split(' ')[0] ?? '' });
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        auth: (req.headers.authorization ?? '').split(' ')[0] ?? '',
+      });
       void (async () => {
         if (path === '/oidc/token') {
           if (req.headers.authorization !== `Bearer ${requestToken}`) {
@@ -125,7 +143,11 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
           }
           const audience = new URL(req.url ?? '/', url).searchParams.get('audience') ?? claims['aud'] ?? '';
           const now = Math.floor(Date.now() / 1000);
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: unsignedJwt({ ...claims, aud: audience, iat: now, nbf: now, exp: now + 600 }) }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(
+              JSON.stringify({ value: unsignedJwt({ ...claims, aud: audience, iat: now, nbf: now, exp: now + 600 }) }),
+            );
           return;
         }
         const handler = handlers.find((h) => h.path === path);
@@ -134,7 +156,10 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
           return;
         }
         const result = await handler.fn(Buffer.concat(chunks).toString('utf8'));
-        const body = typeof result.response === 'string' ? result.response : Buffer.from(result.response.buffer, result.response.byteOffset, result.response.byteLength);
+        const body =
+          typeof result.response === 'string'
+            ? result.response
+            : Buffer.from(result.response.buffer, result.response.byteOffset, result.response.byteLength);
         res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' }).end(body);
       })().catch((e: unknown) => {
         res.writeHead(500).end(e instanceof Error ? e.message : String(e));
@@ -149,7 +174,11 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
       {
         baseUrl: url,
         hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes: tlogSpki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } },
+        publicKey: {
+          rawBytes: tlogSpki.toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start },
+        },
         logId: { keyId: createHash('sha256').update(tlogSpki).digest('base64') },
       },
     ],
@@ -165,7 +194,11 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
       {
         baseUrl: url,
         hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes: spki(ctKey.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } },
+        publicKey: {
+          rawBytes: spki(ctKey.publicKey).toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start },
+        },
         logId: { keyId: b64(ctLog.logID) },
       },
     ],
@@ -189,7 +222,10 @@ export async function startSigstoreServices(options: SigstoreOptions = {}): Prom
     trustedRoot,
     claims,
     requests,
-    idTokenEnv: () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken }),
+    idTokenEnv: () => ({
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

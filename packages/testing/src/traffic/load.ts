@@ -62,7 +62,8 @@ const TICK_MS = 20;
  * window, not random, so a test can compute the expected per-track counts.
  */
 export function startLoad(options: LoadOptions): LoadGenerator {
-  if (!(options.ratePerSecond > 0 && options.ratePerSecond <= 2_000)) throw new RangeError('ratePerSecond must be in (0, 2000]');
+  if (!(options.ratePerSecond > 0 && options.ratePerSecond <= 2_000))
+    throw new RangeError('ratePerSecond must be in (0, 2000]');
   const maxInFlight = options.maxInFlight ?? 50;
   const maxRequests = options.maxRequests ?? 100_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
@@ -83,7 +84,8 @@ export function startLoad(options: LoadOptions): LoadGenerator {
   const refresh = async (): Promise<void> => {
     try {
       const w = await options.weights();
-      if (!(w.stable >= 0 && w.canary >= 0 && w.stable + w.canary > 0)) throw new RangeError(`bad weights ${JSON.stringify(w)}`);
+      if (!(w.stable >= 0 && w.canary >= 0 && w.stable + w.canary > 0))
+        throw new RangeError(`bad weights ${JSON.stringify(w)}`);
       stats.weights = { stable: w.stable, canary: w.canary };
     } catch {
       stats.weightErrors++;
@@ -110,11 +112,15 @@ export function startLoad(options: LoadOptions): LoadGenerator {
       else s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
       if (inFlight === 0) idle.splice(0).forEach((fn) => fn());
     };
-    const req = http.get(`${options.targets[track]}${options.path ?? '/'}`, { agent, timeout: options.requestTimeoutMs ?? 5_000 }, (res) => {
-      res.resume();
-      res.on('end', () => finish(String(res.statusCode)));
-      res.on('error', () => finish(undefined));
-    });
+    const req = http.get(
+      `${options.targets[track]}${options.path ?? '/'}`,
+      { agent, timeout: options.requestTimeoutMs ?? 5_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => finish(String(res.statusCode)));
+        res.on('error', () => finish(undefined));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => finish(undefined));
   };

@@ -34,7 +34,11 @@ export interface TrackServer {
  */
 export const LATENCY_BUCKETS: readonly number[] = [
   ...Array.from({ length: 100 }, (_, i) => Number(((i + 1) * 0.005).toFixed(3))),
-  0.75, 1, 2.5, 5, 10,
+  0.75,
+  1,
+  2.5,
+  5,
+  10,
 ];
 
 /**
@@ -45,7 +49,12 @@ export const LATENCY_BUCKETS: readonly number[] = [
 export async function startTrackServer(name: string, behaviour: TrackBehaviour): Promise<TrackServer> {
   let current: TrackBehaviour = { healthy: true, jitterMs: 0, ...behaviour };
   const registry = new Registry();
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by status code', labelNames: ['method', 'code'], registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by status code',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration in seconds',

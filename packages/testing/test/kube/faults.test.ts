@@ -29,7 +29,12 @@ describe('fault injection seen by real kubectl', () => {
     const before = kube.requests.length;
     const r = await c.kubectl(['get', 'configmap', 'cm', '-o', 'name']);
     expect(r.code).toBe(0);
-    expect(kube.requests.slice(before).filter((q) => q.path.endsWith('/configmaps/cm')).map((q) => q.status)).toEqual([429, 200]);
+    expect(
+      kube.requests
+        .slice(before)
+        .filter((q) => q.path.endsWith('/configmaps/cm'))
+        .map((q) => q.status),
+    ).toEqual([429, 200]);
   });
 
   test('latency beyond --request-timeout is a client timeout', async () => {
@@ -55,10 +60,15 @@ describe('fault injection seen by real kubectl', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'w' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' } }, spec: { containers: [{ name: 'c', image: 'w:1' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'w' } },
+        template: { metadata: { labels: { app: 'w' } }, spec: { containers: [{ name: 'c', image: 'w:1' }] } },
+      },
     });
     const pending = c.kubectl(['rollout', 'status', 'deployment/w', '--timeout=20s']);
-    const watches = (): number => kube.requests.filter((q) => q.query['watch'] === 'true' && q.query['fieldSelector'] === 'metadata.name=w').length;
+    const watches = (): number =>
+      kube.requests.filter((q) => q.query['watch'] === 'true' && q.query['fieldSelector'] === 'metadata.name=w').length;
     await kube.until(() => watches() >= 1, 10_000, 'first watch');
     expect(kube.faults.dropWatches()).toBeGreaterThanOrEqual(1);
     await kube.until(() => watches() >= 2, 10_000, 'second watch');

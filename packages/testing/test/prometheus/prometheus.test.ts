@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openMetricsFamily, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../../src/prometheus/index.js';
+import {
+  openMetricsFamily,
+  prometheusAvailable,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../../src/prometheus/index.js';
 import { startTrackServer, type TrackServer } from '../../src/traffic/index.js';
 
 const available = prometheusAvailable();
@@ -33,22 +38,35 @@ describe.skipIf(!available)('startPrometheus (Debian prometheus on 127.0.0.1)', 
     started.push(p);
     expect(p.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(p.port).not.toBe(9090);
-    expect(await query(p, 'rate(jobs_total[2m])', 1_700_000_120)).toEqual([{ metric: { queue: 'a"b' }, value: [1_700_000_120, '2'] }]);
-    expect(await query(p, 'jobs_total', 1_700_000_120)).toEqual([{ metric: { __name__: 'jobs_total', queue: 'a"b' }, value: [1_700_000_120, '240'] }]);
+    expect(await query(p, 'rate(jobs_total[2m])', 1_700_000_120)).toEqual([
+      { metric: { queue: 'a"b' }, value: [1_700_000_120, '2'] },
+    ]);
+    expect(await query(p, 'jobs_total', 1_700_000_120)).toEqual([
+      { metric: { __name__: 'jobs_total', queue: 'a"b' }, value: [1_700_000_120, '240'] },
+    ]);
   });
 
-  it('refuses a malformed backfill with promtool\'s message', async () => {
-    await expect(startPrometheus({ openMetrics: ['not openmetrics at all\n# EOF\n'] })).rejects.toThrow(/promtool tsdb create-blocks-from openmetrics failed/);
+  it("refuses a malformed backfill with promtool's message", async () => {
+    await expect(startPrometheus({ openMetrics: ['not openmetrics at all\n# EOF\n'] })).rejects.toThrow(
+      /promtool tsdb create-blocks-from openmetrics failed/,
+    );
   });
 
   it('scrapes live targets with their labels', async () => {
     const s = await startTrackServer('svc', { errorRate: 0, latencyMs: 1 });
     servers.push(s);
     await fetch(s.url);
-    const p = await startPrometheus({ scrapeIntervalMs: 500, targets: [{ address: s.address, labels: { namespace: 'ns', service: 'svc' } }] });
+    const p = await startPrometheus({
+      scrapeIntervalMs: 500,
+      targets: [{ address: s.address, labels: { namespace: 'ns', service: 'svc' } }],
+    });
     started.push(p);
     const result = await p.waitFor('http_requests_total{service="svc"}', (r) => r.length > 0, 30_000);
-    expect(result).toEqual([expect.objectContaining({ metric: expect.objectContaining({ namespace: 'ns', service: 'svc', code: '200', method: 'GET' }) })]);
+    expect(result).toEqual([
+      expect.objectContaining({
+        metric: expect.objectContaining({ namespace: 'ns', service: 'svc', code: '200', method: 'GET' }),
+      }),
+    ]);
   });
 
   it('can be hung (SIGSTOP), resumed, killed and stopped', async () => {

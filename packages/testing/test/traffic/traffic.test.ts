@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedWeights, startLoad, startTrackServer, type TrackServer, type TrafficWeights } from '../../src/traffic/index.js';
+import {
+  fixedWeights,
+  startLoad,
+  startTrackServer,
+  type TrackServer,
+  type TrafficWeights,
+} from '../../src/traffic/index.js';
 
 const servers: TrackServer[] = [];
 afterEach(async () => {
@@ -48,7 +54,13 @@ describe('load generator', () => {
   it('splits requests by the weights exactly (smooth weighted round-robin) and stops at maxRequests', async () => {
     const stable = await track('stable', 0);
     const canary = await track('canary', 0);
-    const load = startLoad({ targets: { stable: stable.url, canary: canary.url }, weights: fixedWeights(90, 10), ratePerSecond: 400, maxRequests: 100, durationMs: 20_000 });
+    const load = startLoad({
+      targets: { stable: stable.url, canary: canary.url },
+      weights: fixedWeights(90, 10),
+      ratePerSecond: 400,
+      maxRequests: 100,
+      durationMs: 20_000,
+    });
     const stats = await load.done;
     expect(stats.stable.sent + stats.canary.sent).toBe(100);
     expect(stats.canary.sent).toBe(10);
@@ -89,12 +101,24 @@ describe('load generator', () => {
     servers.splice(servers.indexOf(gone), 1);
     const stable = await track('stable', 0);
     const hung = await track('hung', 0, 5_000);
-    const load = startLoad({ targets: { stable: stable.url, canary: hung.url }, weights: fixedWeights(0, 1), ratePerSecond: 500, maxInFlight: 5, requestTimeoutMs: 300, durationMs: 200 });
+    const load = startLoad({
+      targets: { stable: stable.url, canary: hung.url },
+      weights: fixedWeights(0, 1),
+      ratePerSecond: 500,
+      maxInFlight: 5,
+      requestTimeoutMs: 300,
+      durationMs: 200,
+    });
     const stats = await load.done;
     expect(stats.canary.sent).toBe(5); // the first 5 never finish within the 200 ms run
     expect(stats.dropped).toBeGreaterThan(0);
     expect(stats.canary.failed).toBe(stats.canary.sent);
-    const refused = startLoad({ targets: { stable: gone.url, canary: gone.url }, weights: fixedWeights(1, 0), ratePerSecond: 50, maxRequests: 3 });
+    const refused = startLoad({
+      targets: { stable: gone.url, canary: gone.url },
+      weights: fixedWeights(1, 0),
+      ratePerSecond: 50,
+      maxRequests: 3,
+    });
     const r = await refused.done;
     expect(r.stable.failed).toBe(3);
   });
