@@ -20,7 +20,6 @@ import {
   type WorkflowText,
 } from './lib/wiring-files.ts';
 import { readWorkflow, type JobModel, type WorkflowModel } from './lib/wiring-model.ts';
-import { PENDING_PERMISSION_RECORDS } from './lib/wiring-pending-records.ts';
 import { actionlintProblems, workflowProblems } from './validators.ts';
 
 const templates = templateTexts(repoRoot);
@@ -324,13 +323,8 @@ describe('permission records', () => {
     'statuses',
   ]);
 
-  it.each(actions)('%s: one record, in action.yml or pending, never both', (name) => {
-    const inYml = recordInActionYml(name, repoRoot);
-    const pending = PENDING_PERMISSION_RECORDS[name];
-    expect(
-      [inYml === undefined, pending === undefined],
-      `${name}: exactly one of action.yml permissions and the pending record`,
-    ).toEqual([inYml === undefined, inYml !== undefined]);
+  it.each(actions)('%s: has its permission record (permissions.yml)', (name) => {
+    expect(recordInActionYml(name, repoRoot), `actions/${name}/permissions.yml`).toBeDefined();
   });
 
   it.each(actions)('%s: scopes are GITHUB_TOKEN scopes and conditions read declared inputs', (name) => {
@@ -345,7 +339,7 @@ describe('permission records', () => {
 
   it('only sign and the cloud logins may need id-token', () => {
     const needIdToken = [
-      ...actions.filter((a) => (PENDING_PERMISSION_RECORDS[a] ?? recordInActionYml(a, repoRoot) ?? {})['id-token']),
+      ...actions.filter((a) => (recordInActionYml(a, repoRoot) ?? {})['id-token']),
       ...Object.entries(THIRD_PARTY)
         .filter(([, t]) => t.permissions?.['id-token'])
         .map(([n]) => n),

@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { PENDING_PERMISSION_RECORDS } from './wiring-pending-records.ts';
 
 /**
  * One permission an action needs. `when` is an expression over the step's `inputs` (the
@@ -133,13 +132,12 @@ export function lookupAction(uses: string, repoRoot: string): ActionInfo | { unk
         },
       ]),
     );
-    const pending = PENDING_PERMISSION_RECORDS[folder];
     const own = ownRecord(folder, repoRoot);
     return {
       inputs,
       outputs: new Set(Object.keys(meta.outputs ?? {})),
-      permissions: own ?? pending ?? {},
-      source: own ? `actions/${folder}/permissions.yml` : `the pending record of ${folder}`,
+      permissions: own ?? {},
+      source: own ? `actions/${folder}/permissions.yml` : `no actions/${folder}/permissions.yml`,
     };
   }
   const known = THIRD_PARTY[name];

@@ -1,3 +1,4 @@
+import { type FlagTarget, readFlagInputs } from '@spikeformer-actions/delivery/flags';
 import { InputError, inputs } from '@spikeformer-actions/core';
 import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
@@ -49,6 +50,8 @@ export interface Inputs extends AlertInputs {
   recordFile: string;
   token: string;
   environment: string;
+  /** The flagd flag that follows the switch (flag-configmap, flag-key, flag-variants). */
+  flag: FlagTarget | undefined;
 }
 
 function analysisInput(name: string, withDefaults: boolean, monitorMs: number): AnalysisSpec | undefined {
@@ -106,6 +109,7 @@ export async function readInputs(): Promise<Inputs> {
     recordFile: readOutputFileInput('record-file', 'blue-green-record.json'),
     token,
     environment: inputs.getString('environment', 'production'),
+    flag: readFlagInputs(),
     ...readAlertInputs(),
   };
   validate(result);

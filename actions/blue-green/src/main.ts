@@ -1,4 +1,5 @@
-import { GateFailure, group, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
+import { GateFailure, group, safeInline, saveState, setOutput, UserError, workspaceRelative } from '@spikeformer-actions/core';
+import { FlagMover } from '@spikeformer-actions/delivery/flags';
 import { RolloutFailedError, WaitTimeoutError } from '@spikeformer-actions/delivery/kube';
 import { anchorBaselineAtSwitch } from './baseline.js';
 import { type Color, imagesOf, otherColor, runsImages, selectorFor } from './colors.js';
@@ -23,8 +24,8 @@ interface Outcome {
   failed: boolean;
 }
 
-function savePost(inputs: Inputs, phase: PostState['phase'], restoreSelector: Record<string, string>): void {
-  const state: PostState = { phase, namespace: inputs.namespace, service: inputs.service, restoreSelector, kubeconfig: inputs.kubeconfig, context: inputs.context };
+function savePost(inputs: Inputs, phase: PostState['phase'], restoreSelector: Record<string, string>, flag?: FlagMover): void {
+  const state: PostState = { phase, namespace: inputs.namespace, service: inputs.service, restoreSelector, kubeconfig: inputs.kubeconfig, context: inputs.context, ...(flag ? { flag: flag.snapshot } : {}) };
   saveState(STATE_KEY, state);
 }
 
@@ -70,16 +71,17 @@ async function deployAndVerify(deployer: Deployer, inputs: Inputs, active: Activ
 }
 
 /** switch → monitor → keep or switch back → scale the old colour down after the delay. */
-async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Active, target: Color, timeline: Timeline): Promise<Outcome> {
+async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Active, target: Color, timeline: Timeline, flag: FlagMover | undefined): Promise<Outcome> {
   const before = active.state.active;
   const oldSelector = { ...(active.service.spec.selector ?? {}) };
   const beforeDeployment = await deployer.getDeployment(before);
   const targetDeployment = await deployer.getDeployment(target);
   const imagesBefore = beforeDeployment ? imagesOf(beforeDeployment) : {};
   const imagesAfter = targetDeployment ? imagesOf(targetDeployment) : {};
-  savePost(inputs, 'switching', oldSelector);
+  savePost(inputs, 'switching', oldSelector, flag);
   await deployer.switchTo(active.service, target, 'switched', { previous: before, verifiedSelector: oldSelector, images: imagesAfter, previousImages: imagesBefore });
-  savePost(inputs, 'switched', oldSelector);
+  savePost(inputs, 'switched', oldSelector, flag);
+  if (flag) await serveFlag(flag, flag.snapshot.newVariant, timeline);
   const switchedAt = Date.now();
   await deployer.waitActiveOnly(target, oldSelector);
 
@@ -104,6 +106,7 @@ async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Acti
     const fresh = await deployer.readActive();
     await deployer.switchTo(fresh.service, before, 'rolled-back', { previous: target, verifiedSelector: oldSelector, images: imagesBefore, previousImages: imagesAfter });
     await deployer.waitActiveOnly(before, oldSelector);
+    if (flag) await restoreFlag(flag, timeline);
     savePost(inputs, 'done', oldSelector);
     await scaleDownQuietly(deployer, target);
     const failed = (phase: string): string | undefined => deployer.analyses.find((a) => a.phase === phase && a.result.verdict !== 'Successful')?.result.reason;
@@ -123,7 +126,7 @@ async function switchAndMonitor(deployer: Deployer, inputs: Inputs, active: Acti
   return { status: 'switched', reason: `service/${inputs.service} now serves ${target}`, before, after: target, imagesBefore, imagesAfter, failed: false };
 }
 
-async function full(deployer: Deployer, inputs: Inputs, timeline: Timeline, deployOnly: boolean): Promise<Outcome> {
+async function full(deployer: Deployer, inputs: Inputs, timeline: Timeline, deployOnly: boolean, flag: FlagMover | undefined): Promise<Outcome> {
   const active = await deployer.readActive();
   const current = await deployer.getDeployment(active.state.active);
   const images = current ? imagesOf(current) : {};
@@ -141,19 +144,19 @@ async function full(deployer: Deployer, inputs: Inputs, timeline: Timeline, depl
     return { status: 'unchanged', reason: `no switch: ${verified.reason}`, before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: true };
   }
   if (deployOnly) return { status: 'unchanged', reason: `${idle} is deployed and verified; run action switch to send traffic`, before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
-  return switchAndMonitor(deployer, inputs, active, idle, timeline);
+  return switchAndMonitor(deployer, inputs, active, idle, timeline, flag);
 }
 
-async function switchOnly(deployer: Deployer, inputs: Inputs, timeline: Timeline): Promise<Outcome> {
+async function switchOnly(deployer: Deployer, inputs: Inputs, timeline: Timeline, flag: FlagMover | undefined): Promise<Outcome> {
   const active = await deployer.readActive();
   const idle = otherColor(active.state.active);
   const idleDeployment = await deployer.getDeployment(idle);
   if (!idleDeployment || (idleDeployment.spec.replicas ?? 0) === 0) throw new UserError(`${deployer.deploymentName(idle)} is not deployed: run action deploy first`);
   await deployer.waitReady(idle, active.service.spec.selector ?? {});
-  return switchAndMonitor(deployer, inputs, active, idle, timeline);
+  return switchAndMonitor(deployer, inputs, active, idle, timeline, flag);
 }
 
-async function rollback(deployer: Deployer, inputs: Inputs, timeline: Timeline): Promise<Outcome> {
+async function rollback(deployer: Deployer, inputs: Inputs, timeline: Timeline, flag: FlagMover | undefined): Promise<Outcome> {
   const active = await deployer.readActive();
   const target = active.state.previous ?? otherColor(active.state.active);
   const deployment = await deployer.getDeployment(target);
@@ -171,6 +174,7 @@ async function rollback(deployer: Deployer, inputs: Inputs, timeline: Timeline):
   savePost(inputs, 'switching', base);
   await deployer.switchTo(active.service, target, 'rolled-back', { previous: active.state.active, verifiedSelector: selectorFor(base, target), images: imagesAfter, previousImages: imagesBefore });
   await deployer.waitActiveOnly(target, base);
+  if (flag) await serveFlag(flag, flag.snapshot.stableVariant, timeline);
   savePost(inputs, 'done', selectorFor(base, target));
   return { status: 'rolled-back', reason: `rolled back from ${active.state.active} to ${target}`, before: active.state.active, after: target, imagesBefore, imagesAfter, failed: false };
 }
@@ -184,6 +188,24 @@ async function cleanup(deployer: Deployer, timeline: Timeline): Promise<Outcome>
   const current = await deployer.getDeployment(active.state.active);
   const images = current ? imagesOf(current) : {};
   return { status: 'unchanged', reason: 'idle colour scaled down', before: active.state.active, after: active.state.active, imagesBefore: images, imagesAfter: images, failed: false };
+}
+
+/** The actions that move traffic, and so the flag. */
+const FLAG_ACTIONS: readonly Inputs['action'][] = ['full', 'switch', 'rollback'];
+
+function flagName(flag: FlagMover): string {
+  return `flag ${safeInline(JSON.stringify(flag.snapshot.flagKey))} in ${flag.where}`;
+}
+
+/** The switch flips the flag's default variant with the traffic (the user's own targeting stays). */
+async function serveFlag(flag: FlagMover, variant: string, timeline: Timeline): Promise<void> {
+  const changed = await flag.serve(variant, true);
+  timeline.add('flag', `${flagName(flag)}: default variant ${safeInline(JSON.stringify(variant))}${changed ? '' : ' (it already was)'}`);
+}
+
+async function restoreFlag(flag: FlagMover, timeline: Timeline): Promise<void> {
+  const result = await flag.restore();
+  timeline.add('flag', `${flagName(flag)}: ${result.changed ? 'restored' : 'already is'} ${result.exact ? 'the configuration from before the switch, byte for byte' : 'this flag as before the switch (another flag of the document changed meanwhile and keeps its change)'}`);
 }
 
 const OUTCOMES = ['switched', 'rolled-back', 'unchanged', 'error'] as const;
@@ -219,6 +241,8 @@ export async function run(): Promise<void> {
   const timeline = new Timeline();
   const kubectl = kubectlFor(inputs);
   const deployer = new Deployer(kubectl, inputs, timeline);
+  // Read and checked before the first change; its text now is what a switch-back writes back.
+  const flag = inputs.flag && FLAG_ACTIONS.includes(inputs.action) ? await FlagMover.capture(kubectl, inputs.flag) : undefined;
   const github = inputs.token && (inputs.action === 'full' || inputs.action === 'switch' || inputs.action === 'rollback')
     ? new GitHubDeployment({
         token: inputs.token,
@@ -235,13 +259,13 @@ export async function run(): Promise<void> {
     outcome = await group(`blue-green ${inputs.action}`, async () => {
       switch (inputs.action) {
         case 'full':
-          return full(deployer, inputs, timeline, false);
+          return full(deployer, inputs, timeline, false, flag);
         case 'deploy':
-          return full(deployer, inputs, timeline, true);
+          return full(deployer, inputs, timeline, true, undefined);
         case 'switch':
-          return switchOnly(deployer, inputs, timeline);
+          return switchOnly(deployer, inputs, timeline, flag);
         case 'rollback':
-          return rollback(deployer, inputs, timeline);
+          return rollback(deployer, inputs, timeline, flag);
         case 'cleanup':
           return cleanup(deployer, timeline);
       }

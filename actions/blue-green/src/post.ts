@@ -1,5 +1,6 @@
 import { kubectlFor } from '@spikeformer-actions/delivery/rollout';
-import { getState, info, runAction, warning } from '@spikeformer-actions/core';
+import { getState, info, runAction, safeInline, warning } from '@spikeformer-actions/core';
+import { FlagMover } from '@spikeformer-actions/delivery/flags';
 import { type Pod, podReady, type Service, updateObject } from '@spikeformer-actions/delivery/kube';
 import { labelSelector } from './colors.js';
 import { ANNOTATIONS, type PostState } from './state.js';
@@ -31,6 +32,10 @@ async function post(): Promise<void> {
     return s;
   }, { conflictRetries: 3 });
   info(`blue-green post: main did not finish after switching; service/${state.service} restored to ${labelSelector(restore)} (${ready} ready pod(s))${result.changed ? '' : ' (it already was)'}`);
+  if (state.flag) {
+    const flag = await FlagMover.resume(kubectl, state.flag).restore();
+    info(`blue-green post: flag ${safeInline(JSON.stringify(state.flag.flagKey))} in configmap/${state.flag.configMap} key ${state.flag.dataKey} ${flag.changed ? 'restored' : 'already was'} as before the switch${flag.exact ? ', byte for byte' : ' (another flag changed meanwhile and keeps its change)'}`);
+  }
 }
 
 await runAction(post, { name: 'blue-green (post)' });

@@ -1,3 +1,4 @@
+import type { FlagSnapshot } from '@spikeformer-actions/delivery/flags';
 import type { Service } from '@spikeformer-actions/delivery/kube';
 import { COLOR_LABEL, type Color, isColor } from './colors.js';
 
@@ -94,4 +95,6 @@ export interface PostState {
   restoreSelector: Record<string, string>;
   kubeconfig: string;
   context: string;
+  /** The flagd flag the switch moved and its text before (restored with the selector). */
+  flag?: FlagSnapshot;
 }

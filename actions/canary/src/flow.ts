@@ -11,6 +11,8 @@ import { type CanaryPlan, type CanaryState, decideStart, type Progress } from '.
 import type { CanaryStore } from './store.js';
 import type { Timeline } from '@spikeformer-actions/delivery/rollout';
 import { callWebhook, type WebhookKind } from './webhooks.js';
+import { CanaryFlag } from './flag.js';
+import { FlagMover } from '@spikeformer-actions/delivery/flags';
 
 export const STATE_KEY = 'canary';
 
@@ -68,6 +70,11 @@ export class CanaryFlow {
     });
   }
 
+  /** The plan's flagd flag (a no-op without one): the plan, not this run's inputs, says which flag moves. */
+  private flagOf(plan: CanaryPlan | undefined): CanaryFlag {
+    return CanaryFlag.of(this.kubectl, plan?.flag, (step, detail, ok) => this.timeline.add(step, detail, ok));
+  }
+
   private savePost(phase: PostState['phase'], plan: CanaryPlan | undefined): void {
     const state: PostState = { phase, router: routerConfig(this.inputs), stableReplicas: plan?.stableReplicas ?? 1, kubeconfig: this.inputs.kubeconfig, context: this.inputs.context };
     saveState(STATE_KEY, state);
@@ -104,12 +111,15 @@ export class CanaryFlow {
       if (start.kind === 'replace' && found.state) {
         this.savePost('progressing', found.state.plan);
         await this.router.toStable(found.state.plan);
+        await this.flagOf(found.state.plan).restore();
         await this.store.setProgress({ ...found.state.progress, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString(), reason: 'replaced by a canary of other images/steps' });
       }
       // A canary at 100 % under the replicas router leaves the stable at zero; its replica count is in the old plan.
       const stableReplicas = (stable.spec.replicas ?? 0) > 0 ? (stable.spec.replicas ?? 1) : (found.state?.plan.stableReplicas ?? 1);
       const problems = checkRouterPlan(this.inputs.router, this.inputs.steps, stableReplicas);
       if (problems.length > 0) throw new UserError(`steps: ${problems.join('; ')}`);
+      // Read and checked before the first change; its text now is what a rollback writes back.
+      const flag = this.inputs.flag ? (await FlagMover.capture(this.kubectl, this.inputs.flag)).snapshot : undefined;
       const plan: CanaryPlan = {
         router: this.inputs.router,
         steps: [...this.inputs.steps],
@@ -119,6 +129,7 @@ export class CanaryFlow {
         startedAt: new Date().toISOString(),
         runId: process.env['GITHUB_RUN_ID'] ?? '',
         restore: await this.router.prepare(),
+        ...(flag ? { flag } : {}),
       };
       state = { plan, progress: { phase: 'progressing', step: 0, weight: 0, updatedAt: new Date().toISOString() } };
       const how = await this.store.install(stable, this.inputs.router, service.spec.selector ?? {}, this.inputs.images, state);
@@ -126,6 +137,7 @@ export class CanaryFlow {
     }
     const plan = state.plan;
     this.plan = plan;
+    const flag = this.flagOf(plan);
     this.savePost('progressing', plan);
     if (fromStep <= plan.steps.length) {
       await this.router.ensureCanaryService();
@@ -144,6 +156,7 @@ export class CanaryFlow {
       }
       await this.store.setProgress({ phase: 'progressing', step: index, weight, updatedAt: new Date().toISOString() });
       record.expressed = await this.router.setWeight(weight, plan);
+      await flag.setWeight(weight);
       record.appliedAt = Date.now();
       this.firstTrafficAt ??= record.appliedAt;
       this.timeline.add(`step ${index}/${plan.steps.length}`, `${weight}% on the canary: ${record.expressed}; pausing ${formatDuration(this.inputs.pauseMs)}, then analysing`);
@@ -181,6 +194,9 @@ export class CanaryFlow {
     const plan = found.state?.plan;
     this.savePost('progressing', plan);
     await this.router.toStable(plan);
+    // A canary that ended (rolled back, aborted) gave its flag back then; the flag may have been changed on purpose since.
+    const ended = found.state?.progress.phase === 'rolled-back' || found.state?.progress.phase === 'aborted';
+    if (!ended) await this.flagOf(plan).restore();
     const progress: Progress = { phase: 'aborted', step: found.state?.progress.step ?? 0, weight: 0, updatedAt: new Date().toISOString(), reason: `aborted from ${found.state?.progress.phase ?? 'an unknown state'}` };
     if (found.state) await this.store.setProgress(progress);
     this.plan = plan;
@@ -231,6 +247,7 @@ export class CanaryFlow {
 
   private async rollback(plan: CanaryPlan, failedStep: number, reason: string): Promise<Outcome> {
     await this.router.toStable(plan);
+    await this.flagOf(plan).restore();
     const detection = await this.detection(failedStep, plan.steps.length);
     await this.store.setProgress({ phase: 'rolled-back', step: failedStep, weight: 0, failedStep, reason, updatedAt: new Date().toISOString() });
     this.savePost('done', plan);
@@ -264,6 +281,7 @@ export class CanaryFlow {
     const status = await waitForRollout(this.kubectl, this.inputs.deployment, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 });
     this.timeline.add('rollout', `${this.inputs.deployment}: ${status.message}`);
     await this.router.restoreRoutes(plan);
+    await this.flagOf(plan).promote();
     await this.store.remove();
     this.savePost('done', plan);
     this.timeline.add('promoted', `deployment/${this.store.name} removed; ${this.inputs.deployment} serves all traffic with the new images`);

@@ -17,6 +17,7 @@ import {
   readOutputFileInput,
 } from '@spikeformer-actions/delivery/rollout';
 import { parseWebhooks, type Webhooks } from './webhooks.js';
+import { type FlagTarget, readFlagInputs } from '@spikeformer-actions/delivery/flags';
 
 export const ACTIONS = ['run', 'promote', 'abort'] as const;
 export type Mode = (typeof ACTIONS)[number];
@@ -50,6 +51,8 @@ export interface Inputs extends AlertInputs {
   context: string;
   /** The analysis file, resolved inside the workspace. */
   analysisFile: string;
+  /** The flagd flag that follows the weights (flag-configmap, flag-key, flag-variants). */
+  flag: FlagTarget | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -106,6 +109,7 @@ export function readInputs(): Inputs {
     kubeconfig,
     context: inputs.getString('context'),
     analysisFile: readOutputFileInput('analysis-file', 'canary-analysis.json'),
+    flag: readFlagInputs(),
     ...readAlertInputs(),
   };
   validate(result);

@@ -6,10 +6,11 @@ import { STATE_KEY } from './flow.js';
 import { Router } from './router.js';
 import { canaryName } from './routes.js';
 import { ANNOTATIONS, readState } from './state.js';
+import { CanaryFlag } from './flag.js';
 
 /**
  * Runs at the end of the job, also when it was cancelled: if main stopped mid-canary, all
- * traffic goes to the stable and the canary is marked interrupted, so a re-run resumes it.
+ * traffic goes to the stable (and a flag the canary moved goes back), and the canary is marked interrupted, so a re-run resumes it.
  */
 async function post(): Promise<void> {
   const raw = getState(STATE_KEY);
@@ -22,6 +23,7 @@ async function post(): Promise<void> {
   const canary = await kubectl.get<Deployment>('deployment', name);
   const current = canary ? readState(canary.metadata.annotations) : undefined;
   await router.toStable(current?.plan ?? undefined);
+  await CanaryFlag.of(kubectl, current?.plan.flag, (step, detail) => info(`canary post: ${step}: ${detail}`)).restore();
   if (canary && current) {
     await updateObject<Deployment>(kubectl, 'deployment', name, (d) => {
       const progress = { ...current.progress, phase: 'interrupted', weight: 0, updatedAt: new Date().toISOString(), reason: 'main was cancelled; the post step sent all traffic to the stable' };

@@ -1,3 +1,4 @@
+import type { FlagSnapshot } from '@spikeformer-actions/delivery/flags';
 import type { RouterKind } from './plan.js';
 
 /**
@@ -24,6 +25,8 @@ export interface CanaryPlan {
   runId: string;
   /** Router data to restore the routes with (original backend weights, created objects). */
   restore: Record<string, unknown>;
+  /** The flagd flag moving with the traffic and its text before the canary (what rollback writes back). */
+  flag?: FlagSnapshot;
 }
 
 /**
@@ -61,6 +64,13 @@ function parse(text: string | undefined): unknown {
   }
 }
 
+const FLAG_FIELDS = ['configMap', 'dataKey', 'flagKey', 'newVariant', 'stableVariant', 'previous'] as const;
+
+/** A saved flag is written back on rollback: only a complete one is used. */
+function isFlagSnapshot(v: unknown): v is FlagSnapshot {
+  return isRecord(v) && FLAG_FIELDS.every((k) => typeof v[k] === 'string');
+}
+
 /** Reads the state from the canary's annotations; undefined when they are missing or hand-mangled. */
 export function readState(annotations: Record<string, string> | undefined): CanaryState | undefined {
   const plan = parse(annotations?.[ANNOTATIONS.plan]);
@@ -68,6 +78,7 @@ export function readState(annotations: Record<string, string> | undefined): Cana
   if (!isRecord(plan) || !isRecord(progress)) return undefined;
   if (!Array.isArray(plan['steps']) || !plan['steps'].every((s) => typeof s === 'number')) return undefined;
   if (!PHASES.includes(progress['phase'] as Phase) || typeof progress['step'] !== 'number' || typeof progress['weight'] !== 'number') return undefined;
+  if (plan['flag'] !== undefined && !isFlagSnapshot(plan['flag'])) return undefined;
   return { plan: plan as unknown as CanaryPlan, progress: progress as unknown as Progress };
 }
 

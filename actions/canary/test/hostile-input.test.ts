@@ -32,12 +32,29 @@ beforeAll(async () => {
   ensureBundled(ACTION);
   writeFileSync(OUTSIDE_FILE, OUTSIDE_TEXT);
   kube = await seedCluster(ID, 'replicas');
+  for (const [name, data] of Object.entries(FLAG_CONFIGMAPS)) kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 }, 300_000);
 
 afterAll(async () => {
   await kube?.close();
   rmSync(outside, { recursive: true, force: true });
 });
+
+/** ConfigMaps flagd would watch, one per way a flag document can be hostile. */
+const FLAG_DOC = (flags: string): string => `{"flags": {${flags}}}`;
+const GOOD_FLAG = '"new-checkout": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}';
+const FLAG_CONFIGMAPS: Record<string, Record<string, string>> = {
+  'flagd-ok': { 'flags.json': FLAG_DOC(GOOD_FLAG) },
+  'flagd-empty': { 'flags.json': '' },
+  'flagd-truncated': { 'flags.json': '{"flags": {"new-checkout": {"state": "ENA' },
+  'flagd-binary': { 'flags.json': '\u0001\u0002\u00ff\u00fe "new-checkout"' },
+  'flagd-deep': { 'flags.json': `{"flags": {"new-checkout": ${'['.repeat(1000)}${']'.repeat(1000)}}}` },
+  'flagd-duplicate': { 'flags.json': `{"flags": {\n${GOOD_FLAG},\n${GOOD_FLAG.replace('"off"}', '"on"}')}\n}}` },
+  'flagd-huge': { 'flags.json': FLAG_DOC([GOOD_FLAG, ...Array.from({ length: 1500 }, (_, i) => `"f${i}": {"state": "ENABLED", "variants": {"on": true}}`)].join(',')) },
+  'flagd-schema': { 'flags.json': FLAG_DOC('"new-checkout": {"variants": {"on": true, "off": false}}') },
+  'flagd-nan': { 'flags.json': FLAG_DOC('"new-checkout": {"state": "ENABLED", "variants": {"on": NaN, "off": false}}') },
+  'flagd-two-keys': { 'a.json': FLAG_DOC(GOOD_FLAG), 'b.json': FLAG_DOC(GOOD_FLAG) },
+};
 
 /** Valid inputs of a `run`; each case spoils one. */
 const BASE: Record<string, string> = {
@@ -194,6 +211,40 @@ const CASES: Case[] = [
   { name: 'rules file: a directory', inputs: { 'alert-rules-file': 'monitoring' }, setup: (ws) => mkdirSync(path.join(ws, 'monitoring')), error: E(`Input 'alert-rules-file': 'monitoring' is a directory, not a file`) },
   { name: 'alertmanager-url credentials masked when another input is bad', inputs: { 'alertmanager-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-matchers': 'severity="critical"', 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^canary: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
   { name: 'pushgateway-url credentials masked when another input is bad', inputs: { 'pushgateway-url': `http://admin:${SECRET}@127.0.0.1:9/`, 'alert-rules-file': '../x.yml' }, masked: [SECRET], secrets: [SECRET], error: /^canary: Input 'alert-rules-file': path '\.\.\/x\.yml' is outside the workspace \/\S+$/ },
+
+  // Feature flag inputs (issue #25): checked before the cluster is touched ...
+  { name: 'flag-key without flag-configmap', inputs: { 'flag-key': 'new-checkout' }, error: E(`Input 'flag-configmap': flag-key is set: name the ConfigMap flagd watches`) },
+  { name: 'flag-configmap without flag-key', inputs: { 'flag-configmap': 'flagd-ok' }, error: E(`Input 'flag-key': flag-configmap is set: name the flag to move`) },
+  { name: 'flag-configmap ../ traversal', inputs: { 'flag-configmap': '../kube-system/flags', 'flag-key': 'f' }, error: E(`Input 'flag-configmap': ".." is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`) },
+  { name: 'flag-configmap absolute path', inputs: { 'flag-configmap': '/etc/passwd', 'flag-key': 'f' }, error: E(`Input 'flag-configmap': expected a ConfigMap name, or name/data-key (got "/etc/passwd")`) },
+  { name: 'flag-configmap data key ../', inputs: { 'flag-configmap': 'flagd-ok/../../secret', 'flag-key': 'f' }, error: E(`Input 'flag-configmap': "../../secret" is not a valid ConfigMap data key (letters, digits, -, _ and ., at most 253)`) },
+  { name: 'flag-configmap data key ..', inputs: { 'flag-configmap': 'flagd-ok/..', 'flag-key': 'f' }, error: E(`Input 'flag-configmap': ".." is not a valid ConfigMap data key (letters, digits, -, _ and ., at most 253)`) },
+  { name: 'flag-configmap looks like a kubectl flag', inputs: { 'flag-configmap': '--kubeconfig=/etc/passwd', 'flag-key': 'f' }, error: E(`Input 'flag-configmap': "--kubeconfig=" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`) },
+  ...INJECTIONS.map((text, i): Case => ({ name: `flag-configmap injection #${i + 1}`, inputs: { 'flag-configmap': text, 'flag-key': 'f' }, error: /^canary: Input 'flag-configmap': (contains a line break or control character|".*" is not a valid Kubernetes name \(lower-case letters, digits, - and \., at most 253 characters\))$/s })),
+  { name: 'flag-key with a line break', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': `f\n::warning::${MARK}` }, error: E(`Input 'flag-key': contains a line break or control character`) },
+  { name: 'flag-key with an ANSI escape', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': `\u001b[31m::error::${MARK}` }, error: E(`Input 'flag-key': contains a line break or control character`) },
+  { name: 'flag-key huge', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'k'.repeat(100_000) }, error: E(`Input 'flag-key': the flag key is longer than 256 characters`) },
+  { name: 'flag-variants one variant', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': 'on' }, error: E(`Input 'flag-variants': expected <new variant>/<stable variant>, e.g. on/off (got "on")`) },
+  { name: 'flag-variants three parts', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': 'on/off/x' }, error: E(`Input 'flag-variants': expected <new variant>/<stable variant>, e.g. on/off (got "on/off/x")`) },
+  { name: 'flag-variants the same twice', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': 'on/on' }, error: E(`Input 'flag-variants': the new and the stable variant are both "on"`) },
+  { name: 'flag-variants with a line break', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': `on/off\n::warning::${MARK}` }, error: E(`Input 'flag-variants': contains a line break or control character`) },
+  { name: 'flag-variants %0A encoded command', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': `on%0A::warning::${MARK}` }, error: E(N(`Input 'flag-variants': expected <new variant>/<stable variant>, e.g. on/off (got "on%0A::warning::${MARK}")`)) },
+  { name: 'flag input bad, prometheus-token never shown', inputs: { 'prometheus-token': SECRET, 'flag-key': 'new-checkout' }, masked: [SECRET], secrets: [SECRET], error: E(`Input 'flag-configmap': flag-key is set: name the ConfigMap flagd watches`) },
+
+  // ... and the flag document read from the cluster is checked (flagd's schema, size, depth, duplicates) before the first change.
+  { name: 'flag-configmap not found', inputs: { 'flag-configmap': 'nope', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/nope \(flag-configmap\) not found( in namespace \S+)?$/ },
+  { name: 'flag data key missing', inputs: { 'flag-configmap': 'flagd-ok/nope.json', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: E(`configmap/flagd-ok has no data key "nope.json"`) },
+  { name: 'flag in two data keys', inputs: { 'flag-configmap': 'flagd-two-keys', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: E(`configmap/flagd-two-keys: cannot tell which data key holds flag "new-checkout" (data keys "a.json", "b.json" mention it); name it as flag-configmap: flagd-two-keys/<key>`) },
+  { name: 'flag document empty', inputs: { 'flag-configmap': 'flagd-empty/flags.json', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-empty key flags\.json(:\d+(:\d+)?)?: .*empty.*$/ },
+  { name: 'flag document truncated', inputs: { 'flag-configmap': 'flagd-truncated', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-truncated key flags\.json:1:\d+: invalid JSON: .+$/ },
+  { name: 'flag document binary', inputs: { 'flag-configmap': 'flagd-binary', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-binary key flags\.json:1:1: invalid JSON: .+$/ },
+  { name: 'flag document nested 1000 levels', inputs: { 'flag-configmap': 'flagd-deep', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-deep key flags\.json:1:\d+: nests deeper than 256 levels$/ },
+  { name: 'flag document duplicate key', inputs: { 'flag-configmap': 'flagd-duplicate', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: E(`configmap/flagd-duplicate key flags.json:3: key "new-checkout" appears twice in one object`) },
+  { name: 'flag document huge', inputs: { 'flag-configmap': 'flagd-huge', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-huge key flags\.json: \d+ bytes, more than the 65536 this action changes$/ },
+  { name: 'flag document against flagd schema', inputs: { 'flag-configmap': 'flagd-schema', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: E(`configmap/flagd-schema key flags.json: not a valid flagd flag configuration: /flags/new-checkout must have required property 'state'; /flags/new-checkout must match a schema in anyOf`) },
+  { name: 'flag document NaN', inputs: { 'flag-configmap': 'flagd-nan', 'flag-key': 'new-checkout' }, failedAfterInputs: true, error: /^canary: configmap\/flagd-nan key flags\.json:1:\d+: invalid JSON: .+$/ },
+  { name: 'flag-key injection: not in the document', inputs: { 'flag-configmap': 'flagd-ok/flags.json', 'flag-key': `::error::${MARK}` }, failedAfterInputs: true, error: E(N(`configmap/flagd-ok key flags.json has no flag "::error::${MARK}"`)) },
+  { name: 'flag-variants injection: not in the flag', inputs: { 'flag-configmap': 'flagd-ok', 'flag-key': 'new-checkout', 'flag-variants': `::error::${MARK}/off` }, failedAfterInputs: true, error: E(N(`configmap/flagd-ok key flags.json flag "new-checkout" has no variant "::error::${MARK}" (it has "on", "off")`)) },
 ];
 
 function writesSince(since: number): string[] {

@@ -14,6 +14,10 @@ describe('canary state in annotations', () => {
     expect(readState({ [ANNOTATIONS.plan]: '{', [ANNOTATIONS.progress]: '{}' })).toBeUndefined();
     expect(readState({ ...stateAnnotations(s), [ANNOTATIONS.progress]: JSON.stringify({ phase: 'dancing', step: 1, weight: 1 }) })).toBeUndefined();
     expect(readState(undefined)).toBeUndefined();
+    const flag = { configMap: 'flagd', dataKey: 'flags.json', flagKey: 'f', newVariant: 'on', stableVariant: 'off', previous: '{"flags": {}}\n' };
+    const withFlag: CanaryState = { ...s, plan: { ...s.plan, flag } };
+    expect(readState(stateAnnotations(withFlag))).toEqual(withFlag);
+    expect(readState(stateAnnotations({ ...s, plan: { ...s.plan, flag: { ...flag, previous: 42 } as unknown as typeof flag } }))).toBeUndefined();
   });
 
   it('resumes an unfinished canary of the same images at its step', () => {
