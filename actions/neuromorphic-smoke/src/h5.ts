@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { FileError, readFileLimited } from '@spikeformer-actions/core';
+import { errorMessage, FileError, readFileLimited } from '@spikeformer-actions/core';
 // The ESM build (wasm embedded, in-memory file system) and not 'h5wasm/node': the node
 // build loads `module` through a dynamic import that the ncc bundle cannot resolve.
 import h5wasm, { type Attribute, Dataset, type GuessableDataTypes, Group } from 'h5wasm';
@@ -43,13 +43,16 @@ function toValue(raw: unknown, what: string): { value: H5Value; dtype: H5Dataset
   if (typeof raw === 'number') return { value: [raw], dtype: Number.isInteger(raw) ? 'int' : 'float' };
   if (typeof raw === 'bigint') return { value: [Number(raw)], dtype: 'int' };
   if (typeof raw === 'boolean') return { value: [raw ? 1 : 0], dtype: 'int' };
-  if (raw instanceof BigInt64Array || raw instanceof BigUint64Array) return { value: Array.from(raw, Number), dtype: 'int' };
+  if (raw instanceof BigInt64Array || raw instanceof BigUint64Array)
+    return { value: Array.from(raw, Number), dtype: 'int' };
   if (raw instanceof Float32Array || raw instanceof Float64Array) return { value: Array.from(raw), dtype: 'float' };
-  if (ArrayBuffer.isView(raw) && 'length' in raw) return { value: Array.from(raw as unknown as ArrayLike<number>), dtype: 'int' };
+  if (ArrayBuffer.isView(raw) && 'length' in raw)
+    return { value: Array.from(raw as unknown as ArrayLike<number>), dtype: 'int' };
   if (Array.isArray(raw)) {
     const flat = (raw as unknown[]).flat(Infinity);
     if (flat.every((x) => typeof x === 'string')) return { value: flat as string[], dtype: 'string' };
-    if (flat.every((x) => typeof x === 'number' || typeof x === 'bigint')) return { value: flat.map(Number), dtype: 'float' };
+    if (flat.every((x) => typeof x === 'number' || typeof x === 'bigint'))
+      return { value: flat.map(Number), dtype: 'float' };
   }
   throw new Error(`${what}: unsupported HDF5 value type`);
 }
@@ -73,11 +76,26 @@ function convert(entity: Entity, where: string, depth: number): H5Node | undefin
   }
   if (entity instanceof Dataset) {
     const count = (entity.shape ?? []).reduce((a, b) => a * b, 1);
-    if (count > MAX_DATASET_VALUES) throw new H5LimitError(`${where}: dataset of shape [${(entity.shape ?? []).join(',')}] holds ${count} values; the limit is ${MAX_DATASET_VALUES}`);
+    if (count > MAX_DATASET_VALUES)
+      throw new H5LimitError(
+        `${where}: dataset of shape [${(entity.shape ?? []).join(',')}] holds ${count} values; the limit is ${MAX_DATASET_VALUES}`,
+      );
     const { value, dtype } = toValue(entity.value, where);
     const meta = entity.dtype;
-    const kind: H5Dataset['dtype'] = dtype === 'string' ? 'string' : typeof meta === 'string' && /[iuqQlLbBhH]/.test(meta.replace(/^[<>|=]/, '')[0] ?? '') ? 'int' : 'float';
-    return { kind: 'dataset', shape: entity.shape ?? [], dtype: kind, value, filters: entity.filters.map((f) => f.id), attrs: attrsOf(entity, where) };
+    const kind: H5Dataset['dtype'] =
+      dtype === 'string'
+        ? 'string'
+        : typeof meta === 'string' && /[iuqQlLbBhH]/.test(meta.replace(/^[<>|=]/, '')[0] ?? '')
+          ? 'int'
+          : 'float';
+    return {
+      kind: 'dataset',
+      shape: entity.shape ?? [],
+      dtype: kind,
+      value,
+      filters: entity.filters.map((f) => f.id),
+      attrs: attrsOf(entity, where),
+    };
   }
   return undefined; // links and named datatypes carry no NIR content
 }
@@ -87,7 +105,7 @@ function withDiagnostics<T>(fn: () => T): { value?: T; error?: unknown; diagnost
   try {
     return { value: fn(), diagnostics: [] };
   } catch (error) {
-    return { error, diagnostics: [error instanceof Error ? error.message : String(error)] };
+    return { error, diagnostics: [errorMessage(error)] };
   }
 }
 
@@ -118,7 +136,12 @@ export async function readH5(file: string, shownAs = file): Promise<H5Group> {
       const read = withDiagnostics(() => convert(handle, '', 0));
       if (read.error instanceof H5LimitError) throw new FileError(shownAs, read.error.message);
       if (read.error !== undefined || !read.value || read.value.kind !== 'group') {
-        const why = read.diagnostics.length > 0 ? diagnosis(read.diagnostics) : read.error instanceof Error ? read.error.message : 'unreadable';
+        const why =
+          read.diagnostics.length > 0
+            ? diagnosis(read.diagnostics)
+            : read.error instanceof Error
+              ? read.error.message
+              : 'unreadable';
         throw new FileError(shownAs, `is damaged or truncated: ${why}`);
       }
       return read.value;

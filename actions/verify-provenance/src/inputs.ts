@@ -1,7 +1,13 @@
-import { InputError, inputs, safeInline } from '@spikeformer-actions/core';
+import { errorMessage, InputError, inputs, safeInline } from '@spikeformer-actions/core';
 import type { AttestationSource } from './github-attestations.js';
 import { RUNNER_ENVIRONMENTS, type RunnerEnvironment } from './runner-environment.js';
-import { GITHUB_OIDC_ISSUER, imageInput, isTypeUri, type ImageReference, type Policy } from '@spikeformer-actions/supply-chain';
+import {
+  GITHUB_OIDC_ISSUER,
+  imageInput,
+  isTypeUri,
+  type ImageReference,
+  type Policy,
+} from '@spikeformer-actions/supply-chain';
 
 export interface Inputs {
   artifacts: string[];
@@ -40,7 +46,12 @@ export interface RawPolicy {
 
 /** Whether an input pins who signed; without one, a valid signature by anyone would verify. */
 export function hasIdentityConstraint(p: Policy): boolean {
-  return p.sourceRepository !== undefined || p.signerWorkflow !== undefined || p.certificateIdentity !== undefined || p.certificateIdentityRegexp !== undefined;
+  return (
+    p.sourceRepository !== undefined ||
+    p.signerWorkflow !== undefined ||
+    p.certificateIdentity !== undefined ||
+    p.certificateIdentityRegexp !== undefined
+  );
 }
 
 /**
@@ -58,14 +69,17 @@ export function requireIdentity(policy: Policy, allowAnyIdentity: boolean): void
 /** Cross-field checks and the policy object; pure. */
 export function buildPolicy(raw: RawPolicy): Policy {
   if (raw.certificateIdentity && raw.certificateIdentityRegexp) {
-    throw new InputError('certificate-identity-regexp', 'give either certificate-identity or certificate-identity-regexp, not both');
+    throw new InputError(
+      'certificate-identity-regexp',
+      'give either certificate-identity or certificate-identity-regexp, not both',
+    );
   }
   let re: RegExp | undefined;
   if (raw.certificateIdentityRegexp) {
     try {
       re = new RegExp(raw.certificateIdentityRegexp);
     } catch (e) {
-      throw new InputError('certificate-identity-regexp', `not a valid regular expression (${e instanceof Error ? e.message : String(e)})`);
+      throw new InputError('certificate-identity-regexp', `not a valid regular expression (${errorMessage(e)})`);
     }
   }
   const predicateType = raw.predicateType || 'slsa-provenance';
@@ -76,7 +90,10 @@ export function buildPolicy(raw: RawPolicy): Policy {
     throw new InputError('source-digest', `"${raw.sourceDigest}" is not a full commit SHA (40 hex characters)`);
   }
   if (raw.sourceRef && !raw.sourceRef.startsWith('refs/')) {
-    throw new InputError('source-ref', `"${raw.sourceRef}" is not a full ref (refs/tags/v1.2.3, refs/heads/main, or a glob such as refs/tags/v*)`);
+    throw new InputError(
+      'source-ref',
+      `"${raw.sourceRef}" is not a full ref (refs/tags/v1.2.3, refs/heads/main, or a glob such as refs/tags/v*)`,
+    );
   }
   return {
     predicateType,
@@ -95,7 +112,8 @@ export function buildPolicy(raw: RawPolicy): Policy {
 /** The report path: it is written to the json-file output, so it must be one line. */
 export function jsonFileInput(): string {
   const value = inputs.getPath('json-file');
-  if (/[\r\n\u2028\u2029]/.test(value)) throw new InputError('json-file', 'holds a line break; a path written to an output must be one line');
+  if (/[\r\n\u2028\u2029]/.test(value))
+    throw new InputError('json-file', 'holds a line break; a path written to an output must be one line');
   return value;
 }
 
@@ -111,7 +129,8 @@ export function attestationSource(owner: string, repository: string): Attestatio
     return { repository };
   }
   if (owner !== '') {
-    if (!OWNER.test(owner)) throw new InputError('owner', `"${safeInline(owner, 200)}" is not a GitHub user or organization name`);
+    if (!OWNER.test(owner))
+      throw new InputError('owner', `"${safeInline(owner, 200)}" is not a GitHub user or organization name`);
     return { owner };
   }
   return undefined;
@@ -121,7 +140,10 @@ export function attestationSource(owner: string, repository: string): Attestatio
 export function runnerEnvironmentOf(value: string, fromGitHub: boolean): RunnerEnvironment {
   if (value === '') return fromGitHub ? 'github-hosted' : 'any';
   if (!(RUNNER_ENVIRONMENTS as readonly string[]).includes(value)) {
-    throw new InputError('runner-environment', `"${safeInline(value, 100)}" is not one of ${RUNNER_ENVIRONMENTS.join(', ')}`);
+    throw new InputError(
+      'runner-environment',
+      `"${safeInline(value, 100)}" is not one of ${RUNNER_ENVIRONMENTS.join(', ')}`,
+    );
   }
   return value as RunnerEnvironment;
 }
@@ -135,17 +157,25 @@ export async function readInputs(): Promise<Inputs> {
   }
   const source = attestationSource(inputs.getString('owner'), inputs.getString('repository'));
   if (source && !image && artifacts.length === 0) {
-    throw new InputError('repository' in source ? 'repository' : 'owner', 'fetches attestations by artifact digest: give artifacts or image');
+    throw new InputError(
+      'repository' in source ? 'repository' : 'owner',
+      'fetches attestations by artifact digest: give artifacts or image',
+    );
   }
   const githubToken = inputs.getSecret('github-token');
-  if (source && githubToken === '') throw new InputError('github-token', 'is empty; fetching attestations from GitHub needs a token that can read the repository');
+  if (source && githubToken === '')
+    throw new InputError(
+      'github-token',
+      'is empty; fetching attestations from GitHub needs a token that can read the repository',
+    );
   if (inputs.getString('artifacts') && artifacts.length === 0) throw new InputError('artifacts', 'no file matches');
   if (inputs.getString('bundles') && bundles.length === 0) throw new InputError('bundles', 'no file matches');
   const issuerText = inputs.getString('certificate-oidc-issuer', GITHUB_OIDC_ISSUER);
   const policy = buildPolicy({
     predicateType: inputs.getString('predicate-type', 'slsa-provenance'),
     // gh attestation verify --repo checks the source repository too; so does `repository` unless source-repository says otherwise.
-    sourceRepository: inputs.getString('source-repository') || (source && 'repository' in source ? source.repository : ''),
+    sourceRepository:
+      inputs.getString('source-repository') || (source && 'repository' in source ? source.repository : ''),
     sourceRef: inputs.getString('source-ref'),
     sourceDigest: inputs.getString('source-digest'),
     workflowTriggers: inputs.getList('workflow-trigger', { commas: true }),
@@ -158,7 +188,8 @@ export async function readInputs(): Promise<Inputs> {
   const anyIdentity = inputs.getBoolean('allow-any-identity', false);
   requireIdentity(policy, anyIdentity);
   const publicKeys = await inputs.getFiles('public-keys');
-  if (inputs.getString('public-keys') && publicKeys.length === 0) throw new InputError('public-keys', 'no file matches');
+  if (inputs.getString('public-keys') && publicKeys.length === 0)
+    throw new InputError('public-keys', 'no file matches');
   return {
     artifacts,
     image,

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { FileError } from './errors.js';
+import { errorMessage, FileError } from './errors.js';
 import { jsonErrorOffset } from './json-error.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -114,7 +114,7 @@ export function parseJsonText(text: string, file: string): unknown {
     return value;
   } catch (error) {
     if (error instanceof FileError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const at = /at position (\d+)/.exec(message);
     const offset = at?.[1] !== undefined ? Number(at[1]) : Math.max(0, jsonErrorOffset(text));
     const problem =

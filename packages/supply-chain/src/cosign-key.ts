@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, scrypt, type KeyObject } from 'node:crypto';
 import { secretbox } from '@noble/ciphers/salsa.js';
+import { errorMessage } from '@spikeformer-actions/core';
 
 /**
  * cosign's private key files: PEM `ENCRYPTED SIGSTORE PRIVATE KEY` (legacy `ENCRYPTED COSIGN
@@ -148,7 +149,7 @@ export async function loadSigningKey(pem: string, password: string): Promise<Sig
     try {
       return describeKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
     } catch (e) {
-      throw new KeyError(`the decrypted key is not PKCS#8 (${e instanceof Error ? e.message : String(e)})`);
+      throw new KeyError(`the decrypted key is not PKCS#8 (${errorMessage(e)})`);
     } finally {
       der.fill(0);
     }
@@ -159,7 +160,7 @@ export async function loadSigningKey(pem: string, password: string): Promise<Sig
       key = createPrivateKey({ key: pem, format: 'pem' });
     } catch (e) {
       // OpenSSL's reason (never the key's bytes) says what is wrong with the block.
-      throw new KeyError(`the ${block.type} block cannot be read (${e instanceof Error ? e.message : String(e)})`);
+      throw new KeyError(`the ${block.type} block cannot be read (${errorMessage(e)})`);
     }
     return describeKey(key);
   }

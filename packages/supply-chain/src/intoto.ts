@@ -1,4 +1,4 @@
-import { jsonDepthExceededAt, MAX_NESTING_DEPTH } from '@spikeformer-actions/core';
+import { errorMessage, isRecord, jsonDepthExceededAt, MAX_NESTING_DEPTH } from '@spikeformer-actions/core';
 
 /** in-toto attestation framework v1 types and the DSSE payload type that carries them. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -19,10 +19,6 @@ export interface Statement<P = unknown> {
 
 export type StatementParse = { ok: true; statement: Statement } | { ok: false; problem: string };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Parses and shape-checks an in-toto statement (v0.1 or v1) from a DSSE payload. */
 export function parseStatement(payload: Uint8Array): StatementParse {
   const text = Buffer.from(payload).toString('utf8');
@@ -33,7 +29,7 @@ export function parseStatement(payload: Uint8Array): StatementParse {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problem: `payload is not JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { ok: false, problem: `payload is not JSON (${errorMessage(e)})` };
   }
   if (!isRecord(json)) return { ok: false, problem: 'payload is not a JSON object' };
   const type = json['_type'];

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { publicKeyFingerprint } from './cosign-key.js';
+import { errorMessage, isRecord } from '@spikeformer-actions/core';
 
 /** A public key trusted for key-signed bundles (npm registry keys, cosign public keys). */
 export interface TrustedKey {
@@ -20,10 +21,6 @@ export class TrustError extends Error {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Parses a trusted_root.json (Sigstore protobuf-specs JSON). */
 export function parseTrustedRoot(json: unknown): TrustedRoot {
   if (
@@ -38,7 +35,7 @@ export function parseTrustedRoot(json: unknown): TrustedRoot {
   try {
     return TrustedRoot.fromJSON(json);
   } catch (e) {
-    throw new TrustError(`trusted root does not parse: ${e instanceof Error ? e.message : String(e)}`);
+    throw new TrustError(`trusted root does not parse: ${errorMessage(e)}`);
   }
 }
 
@@ -71,7 +68,7 @@ export function pemPublicKey(pem: string): TrustedKey {
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
   } catch (e) {
-    throw new TrustError(`public key is not PEM: ${e instanceof Error ? e.message : String(e)}`);
+    throw new TrustError(`public key is not PEM: ${errorMessage(e)}`);
   }
   return { hint: publicKeyFingerprint(key), key };
 }

@@ -9,6 +9,7 @@ import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvide
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { SpanContextIds } from './traceparent.js';
 import { setSpanRunner, type SpanAttributes, type SpanRunner } from './span-slot.js';
+import { errorMessage } from '../errors.js';
 
 const DEFAULT_SERVICE_NAME = 'spikeformer-actions';
 
@@ -60,7 +61,7 @@ class ReportingExporter implements SpanExporter {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  return errorMessage(error).split('\n')[0] ?? '';
 }
 
 export function startActionSpan(actionName: string, attributes: SpanAttributes, options: SdkOptions): ActionSpan {

@@ -1,6 +1,8 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import {
+  errorMessage,
   FileError,
+  isRecord,
   jsonDepthExceededAt,
   MAX_NESTING_DEPTH,
   parseJsonText,
@@ -32,10 +34,6 @@ function isJson(text: string): boolean {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function toBundle(json: unknown, source: string): Bundle {
   if (
     !isRecord(json) ||
@@ -50,9 +48,7 @@ function toBundle(json: unknown, source: string): Bundle {
     // @sigstore/bundle names the missing or wrong fields in `fields`; its message alone is "invalid bundle".
     const fields = (e as { fields?: unknown }).fields;
     const which = Array.isArray(fields) && fields.length > 0 ? ` (${fields.slice(0, 5).map(String).join(', ')})` : '';
-    throw new DocumentError(
-      `${source}: malformed Sigstore bundle: ${e instanceof Error ? e.message : String(e)}${which}`,
-    );
+    throw new DocumentError(`${source}: malformed Sigstore bundle: ${errorMessage(e)}${which}`);
   }
 }
 

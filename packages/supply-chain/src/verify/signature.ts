@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bundleToJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier, type Signer, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
+import { errorMessage } from '@spikeformer-actions/core';
 
 export type SignatureResult = { ok: true; signer: Signer } | { ok: false; code: string; message: string };
 
@@ -73,7 +74,7 @@ export class SignatureChecks {
     try {
       outcome = { ok: true, signer: this.verifierFor(bundle).verify(toSignedEntity(bundle, artifact)) };
     } catch (e) {
-      outcome = { ok: false, code: errorCode(e), message: e instanceof Error ? e.message : String(e) };
+      outcome = { ok: false, code: errorCode(e), message: errorMessage(e) };
     }
     this.counts.verified++;
     this.outcomes.set(key, outcome);
