@@ -1,9 +1,10 @@
-// Subpath imports: the library's index also loads its Validation module, which needs __dirname (absent in an ESM bundle).
+// Subpath imports: the library's index also loads its Validation module, which needs __dirname
+// (absent in an ESM bundle).
 import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
 import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 import type { MergedInventory, RootComponent } from './merge.js';
-import type { LockedPackage } from './model.js';
+import type { HashAlg, LockedPackage } from './model.js';
 
 export const TOOL_NAME = 'sbom';
 export const TOOL_GROUP = 'spikeformer-actions';
@@ -37,9 +38,20 @@ function addLicenses(component: Models.Component, values: readonly string[]): vo
   for (const v of values) component.licenses.add(license(v));
 }
 
+const CDX_HASH_ALGORITHM: Record<HashAlg, Enums.HashAlgorithm> = {
+  MD5: Enums.HashAlgorithm.MD5,
+  'SHA-1': Enums.HashAlgorithm['SHA-1'],
+  'SHA-256': Enums.HashAlgorithm['SHA-256'],
+  'SHA-384': Enums.HashAlgorithm['SHA-384'],
+  'SHA-512': Enums.HashAlgorithm['SHA-512'],
+};
+
 function hashDictionary(hashes: LockedPackage['hashes']): Models.HashDictionary {
   const dict = new Models.HashDictionary();
-  for (const h of hashes) if (!dict.has(h.alg as Enums.HashAlgorithm)) dict.set(h.alg as Enums.HashAlgorithm, h.content);
+  for (const h of hashes) {
+    const alg = CDX_HASH_ALGORITHM[h.alg];
+    if (!dict.has(alg)) dict.set(alg, h.content);
+  }
   return dict;
 }
 
@@ -68,20 +80,28 @@ function packageComponent(pkg: LockedPackage, includeDev: boolean): Models.Compo
   addLicenses(component, pkg.licenses);
   const src = pkg.source;
   if (src && src.url !== '') {
-    if (src.kind === 'vcs') component.externalReferences.add(new Models.ExternalReference(src.url, Enums.ExternalReferenceType.VCS));
+    if (src.kind === 'vcs')
+      component.externalReferences.add(new Models.ExternalReference(src.url, Enums.ExternalReferenceType.VCS));
     else if (src.kind === 'url' && !pkg.artifacts.some((a) => a.url === src.url)) {
       component.externalReferences.add(new Models.ExternalReference(src.url, Enums.ExternalReferenceType.Distribution));
     }
   }
   for (const artifact of pkg.artifacts) {
     component.externalReferences.add(
-      new Models.ExternalReference(artifact.url, Enums.ExternalReferenceType.Distribution, { hashes: hashDictionary(artifact.hashes), comment: artifact.comment }),
+      new Models.ExternalReference(artifact.url, Enums.ExternalReferenceType.Distribution, {
+        hashes: hashDictionary(artifact.hashes),
+        comment: artifact.comment,
+      }),
     );
   }
-  if (pkg.ecosystem === 'npm' && pkg.dev) component.properties.add(new Models.Property('cdx:npm:package:development', 'true'));
+  if (pkg.ecosystem === 'npm' && pkg.dev)
+    component.properties.add(new Models.Property('cdx:npm:package:development', 'true'));
   if (pkg.dev) component.properties.add(new Models.Property('spikeformer:sbom:dev-dependency', 'true'));
   if (pkg.direct) component.properties.add(new Models.Property('spikeformer:sbom:direct', 'true'));
-  if (src && src.kind !== 'registry') component.properties.add(new Models.Property('spikeformer:sbom:source', `${src.kind}${src.url === '' ? '' : ` ${src.url}`}`));
+  if (src && src.kind !== 'registry')
+    component.properties.add(
+      new Models.Property('spikeformer:sbom:source', `${src.kind}${src.url === '' ? '' : ` ${src.url}`}`),
+    );
   for (const [k, v] of pkg.properties) component.properties.add(new Models.Property(k, v));
   return component;
 }
@@ -105,7 +125,9 @@ export function buildBom(inventory: MergedInventory, options: BomOptions): Model
   const bom = new Models.Bom();
   if (options.serialNumber !== undefined) bom.serialNumber = options.serialNumber;
   if (options.timestamp !== undefined) bom.metadata.timestamp = options.timestamp;
-  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, TOOL_NAME, { group: TOOL_GROUP, version: TOOL_VERSION }));
+  bom.metadata.tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, TOOL_NAME, { group: TOOL_GROUP, version: TOOL_VERSION }),
+  );
 
   const components = new Map<string, Models.Component>();
   for (const pkg of inventory.packages) {
@@ -132,14 +154,19 @@ export function buildBom(inventory: MergedInventory, options: BomOptions): Model
   if (only) {
     subject = only.component;
   } else {
-    subject = new Models.Component(Enums.ComponentType.Application, options.componentName ?? 'project', { bomRef: 'project' });
+    subject = new Models.Component(Enums.ComponentType.Application, options.componentName ?? 'project', {
+      bomRef: 'project',
+    });
     for (const { component } of roots) {
       bom.components.add(component);
       subject.dependencies.add(component.bomRef);
     }
   }
   // A renamed or re-versioned subject no longer is the package its lockfile's purl names.
-  if ((options.componentName !== undefined && options.componentName !== subject.name) || (options.componentVersion !== undefined && options.componentVersion !== subject.version)) {
+  if (
+    (options.componentName !== undefined && options.componentName !== subject.name) ||
+    (options.componentVersion !== undefined && options.componentVersion !== subject.version)
+  ) {
     subject.purl = undefined;
   }
   if (options.componentName !== undefined) subject.name = options.componentName;

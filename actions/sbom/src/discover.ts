@@ -18,7 +18,14 @@ export const LOCKFILE_PATTERNS = [
 ];
 
 /** Never searched: installed trees hold lockfiles of other projects. */
-export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', '**/.venv/**', '**/venv/**', '**/site-packages/**', '**/.tox/**'];
+export const ALWAYS_EXCLUDED = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/site-packages/**',
+  '**/.tox/**',
+];
 
 /** The lockfiles `path` names: itself when a file, else every lockfile below it minus the excludes. */
 export async function discoverLockfiles(target: string, exclude: readonly string[], root: string): Promise<string[]> {
@@ -29,7 +36,10 @@ export async function discoverLockfiles(target: string, exclude: readonly string
     throw new UserError(`Input 'path': '${workspaceRelative(target, root) || '.'}' does not exist`);
   }
   if (!isDir) {
-    if (!lockKindOf(target, true)) throw new UserError(`Input 'path': '${workspaceRelative(target, root)}' is not a lockfile this action reads: give ${READABLE_FILES}`);
+    if (!lockKindOf(target, true))
+      throw new UserError(
+        `Input 'path': '${workspaceRelative(target, root)}' is not a lockfile this action reads: give ${READABLE_FILES}`,
+      );
     return [target];
   }
   const rel = workspaceRelative(target, root);

@@ -1,6 +1,9 @@
 import type { LockedPackage } from './model.js';
 
-/** Every id reachable from the start ids along dependsOn (the start ids included). Iterative: lock graphs can be deep. */
+/**
+ * Every id reachable from the start ids along dependsOn (the start ids included). Iterative: lock
+ * graphs can be deep.
+ */
 export function reachable(start: Iterable<string>, byId: ReadonlyMap<string, LockedPackage>): Set<string> {
   const seen = new Set<string>();
   const stack = [...start];

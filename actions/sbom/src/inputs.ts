@@ -1,5 +1,7 @@
-import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
+import { InputError, inputs, workspaceRelative, workspaceRoot } from '@spikeformer-actions/core';
+import { checkCorrelator, defaultCorrelator } from './correlator.js';
 import type { SpecVersion } from './serialize.js';
+import type { SubmissionChoice } from './submission-plan.js';
 
 /** CycloneDX JSON or XML, or SPDX 2.3 JSON. */
 export type Format = 'json' | 'xml' | 'spdx-json';
@@ -17,7 +19,10 @@ export interface Inputs {
   componentName: string | undefined;
   componentVersion: string | undefined;
   /** Token for the dependency submission API; '' = do not submit. */
-  token: string;
+  githubToken: string;
+  dependencySubmission: SubmissionChoice;
+  /** The snapshot's job.correlator: the input, else workflow_job_step. */
+  correlator: string;
   /** The license-policy input as given (inline YAML/JSON or a file); '' = no policy. */
   licensePolicy: string;
   /** Absolute path of an installed Python environment to read licenses from; '' = none. */
@@ -27,12 +32,23 @@ export interface Inputs {
 /** Cross-field checks, kept pure for tests. */
 export function validate(value: Inputs): Inputs {
   // The output is named in an output value and the log: a line break would end it.
-  if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(value.output)) throw new InputError('output', 'holds a line break or a control character');
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(value.output))
+    throw new InputError('output', 'holds a line break or a control character');
   const wantsXml = /\.xml$/i.test(value.output);
   const wantsJson = /\.json$/i.test(value.output);
   if ((value.format !== 'xml' && wantsXml) || (value.format === 'xml' && wantsJson)) {
     throw new InputError('output', `'${value.output.replace(/^.*[\\/]/, '')}' does not match format '${value.format}'`);
   }
+  // A token is one word: a line break in it would split the authorization header.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value.githubToken))
+    throw new InputError('github-token', 'contains whitespace or a control character');
+  if (value.dependencySubmission === 'true' && value.githubToken === '')
+    throw new InputError(
+      'github-token',
+      'is empty, and dependency-submission: true needs a token with `permissions: contents: write`',
+    );
   return value;
 }
 
@@ -40,7 +56,7 @@ export const DEFAULT_OUTPUT = 'sbom.cdx.json';
 
 export function readInputs(): Inputs {
   // Read (and masked) first, so that no error about another input can come before the mask.
-  const token = inputs.getSecret('token');
+  const githubToken = inputs.getSecret('github-token');
   const format = inputs.getEnum('format', ['json', 'xml', 'spdx-json'] as const, 'json');
   let output = inputs.getString('output', DEFAULT_OUTPUT);
   // The default name follows the format.
@@ -49,6 +65,7 @@ export function readInputs(): Inputs {
   const name = inputs.getString('component-name');
   const version = inputs.getString('component-version');
   const outputPath = inputs.resolvePath('output', output);
+  const correlator = checkCorrelator(inputs.getString('correlator'));
   const exclude = inputs.getList('exclude', { commas: false });
   // The part of each glob before its first wildcard is a path: it must stay in the workspace too.
   for (const pattern of exclude) inputs.resolvePath('exclude', pattern.replace(/[*?[{].*$/, '') || '.');
@@ -62,7 +79,9 @@ export function readInputs(): Inputs {
     reproducible: inputs.getBoolean('reproducible', false),
     componentName: name === '' ? undefined : name,
     componentVersion: version === '' ? undefined : version,
-    token,
+    githubToken,
+    dependencySubmission: inputs.getEnum('dependency-submission', ['auto', 'true', 'false'] as const, 'auto'),
+    correlator: correlator || defaultCorrelator(process.env, workspaceRelative(outputPath, workspaceRoot())),
     licensePolicy: inputs.getString('license-policy'),
     pythonEnvironment: inputs.getPath('python-environment'),
   });

@@ -51,7 +51,11 @@ export function mergeReports(reports: readonly LockfileReport[]): MergedInventor
       ecosystem: report.ecosystem,
       name: rootName(report),
       version: report.root.version,
-      purl: named ? (report.ecosystem === 'npm' ? npmPurl(report.root.name, report.root.version) : pypiPurl(report.root.name, report.root.version)) : undefined,
+      purl: named
+        ? report.ecosystem === 'npm'
+          ? npmPurl(report.root.name, report.root.version)
+          : pypiPurl(report.root.name, report.root.version)
+        : undefined,
       dependsOn: report.root.dependsOn.map((id) => globalId(report, id)),
       hasGraph: report.hasGraph,
     });
@@ -77,15 +81,25 @@ export function mergeReports(reports: readonly LockfileReport[]): MergedInventor
       const clash = pkg.hashes.find((h) => existing.hashes.some((x) => x.alg === h.alg && !sameHash(x, h)));
       if (clash) {
         const files = existing.properties.filter(([k]) => k === 'spikeformer:sbom:lockfile').map(([, v]) => v);
-        conflicts.push({ purl: pkg.purl, problem: `${pkg.name}@${pkg.version ?? '?'} has a different ${clash.alg} in ${report.file} than in ${files.join(', ')}`, files: [...files, report.file] });
+        conflicts.push({
+          purl: pkg.purl,
+          problem: `${pkg.name}@${pkg.version ?? '?'} has a different ${clash.alg} in ${report.file} than in ${files.join(', ')}`,
+          files: [...files, report.file],
+        });
       }
       addHashes(existing.hashes, pkg.hashes);
       for (const a of pkg.artifacts) {
-        if (!existing.artifacts.some((x) => x.url === a.url && x.hashes.every((h) => a.hashes.some((y) => sameHash(h, y))))) existing.artifacts.push(a);
+        if (
+          !existing.artifacts.some(
+            (x) => x.url === a.url && x.hashes.every((h) => a.hashes.some((y) => sameHash(h, y))),
+          )
+        )
+          existing.artifacts.push(a);
       }
       for (const l of pkg.licenses) if (!existing.licenses.includes(l)) existing.licenses.push(l);
       for (const d of pkg.dependsOn) if (!existing.dependsOn.includes(d)) existing.dependsOn.push(d);
-      for (const p of pkg.properties) if (!existing.properties.some(([k, v]) => k === p[0] && v === p[1])) existing.properties.push(p);
+      for (const p of pkg.properties)
+        if (!existing.properties.some(([k, v]) => k === p[0] && v === p[1])) existing.properties.push(p);
     }
   }
   const packages = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

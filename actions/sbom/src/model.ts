@@ -80,7 +80,9 @@ export interface LockfileReport {
   notes?: Array<{ line: number; text: string }>;
 }
 
-export function newPackage(fields: Pick<LockedPackage, 'id' | 'ecosystem' | 'name' | 'version' | 'purl'> & Partial<LockedPackage>): LockedPackage {
+export function newPackage(
+  fields: Pick<LockedPackage, 'id' | 'ecosystem' | 'name' | 'version' | 'purl'> & Partial<LockedPackage>,
+): LockedPackage {
   return {
     description: undefined,
     hashes: [],

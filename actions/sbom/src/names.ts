@@ -3,7 +3,10 @@ import type { Hash, HashAlg } from './model.js';
 
 /** PEP 503 normalised Python project name: the key pip, poetry and uv match names by. */
 export function normalizePythonName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 export function pypiPurl(name: string, version: string | undefined, qualifiers?: Record<string, string>): string {
@@ -18,7 +21,13 @@ export function npmPurl(name: string, version: string | undefined, qualifiers?: 
   return new PackageURL('npm', namespace, bare, version, qualifiers, undefined).toString();
 }
 
-const SRI_ALGS: Record<string, HashAlg> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512', md5: 'MD5' };
+const SRI_ALGS: Record<string, HashAlg> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+  md5: 'MD5',
+};
 
 /**
  * Subresource-integrity strings ("sha512-<base64> sha1-<base64>") as hex hashes. Unknown

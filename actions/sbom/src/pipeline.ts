@@ -24,7 +24,12 @@ export interface Generated {
 }
 
 /** Lockfiles (absolute paths) → validated SBOM text. `root` is what paths are shown relative to. */
-export async function generate(files: readonly string[], root: string, options: GenerateOptions, onRead?: (report: LockfileReport) => void): Promise<Generated> {
+export async function generate(
+  files: readonly string[],
+  root: string,
+  options: GenerateOptions,
+  onRead?: (report: LockfileReport) => void,
+): Promise<Generated> {
   const reports: LockfileReport[] = [];
   for (const file of files) {
     const shown = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
@@ -33,7 +38,10 @@ export async function generate(files: readonly string[], root: string, options: 
     reports.push(report);
   }
   const inventory = mergeReports(reports);
-  const environment = options.distributions === undefined ? undefined : applyEnvironmentLicenses(inventory.packages, options.distributions);
+  const environment =
+    options.distributions === undefined
+      ? undefined
+      : applyEnvironmentLicenses(inventory.packages, options.distributions);
   const bom = buildBom(inventory, options);
   const serialized = await serializeValidated(bom, options.specVersion, options.format);
   return { reports, inventory, bom, serialized, environment };

@@ -27,7 +27,16 @@ export function inventoryStats(inventory: MergedInventory): InventoryStats {
   for (const pkg of inventory.packages) {
     let s = byEcosystem.get(pkg.ecosystem);
     if (!s) {
-      s = { ecosystem: pkg.ecosystem, components: 0, direct: 0, transitive: 0, dev: 0, optional: 0, withHashes: 0, withLicenses: 0 };
+      s = {
+        ecosystem: pkg.ecosystem,
+        components: 0,
+        direct: 0,
+        transitive: 0,
+        dev: 0,
+        optional: 0,
+        withHashes: 0,
+        withLicenses: 0,
+      };
       byEcosystem.set(pkg.ecosystem, s);
     }
     s.components++;
@@ -41,11 +50,17 @@ export function inventoryStats(inventory: MergedInventory): InventoryStats {
   }
   const perFile = new Map<string, number>();
   for (const pkg of inventory.packages) {
-    for (const [k, v] of pkg.properties) if (k === 'spikeformer:sbom:lockfile') perFile.set(v, (perFile.get(v) ?? 0) + 1);
+    for (const [k, v] of pkg.properties)
+      if (k === 'spikeformer:sbom:lockfile') perFile.set(v, (perFile.get(v) ?? 0) + 1);
   }
   return {
     ecosystems: [...byEcosystem.values()].sort((a, b) => a.ecosystem.localeCompare(b.ecosystem)),
     licenses: [...licenses.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-    lockfiles: inventory.roots.map((r) => ({ file: r.file, format: r.format, components: perFile.get(r.file) ?? 0, graph: r.hasGraph })),
+    lockfiles: inventory.roots.map((r) => ({
+      file: r.file,
+      format: r.format,
+      components: perFile.get(r.file) ?? 0,
+      graph: r.hasGraph,
+    })),
   };
 }

@@ -12,7 +12,9 @@ export type OutputFormat = 'json' | 'xml';
 /** An SBOM that fails the schema: a defect of this action, never the user's input. */
 export class InvalidBomError extends Error {
   constructor(readonly details: string) {
-    super(`the generated SBOM does not validate against the CycloneDX schema (a bug in the sbom action, please report it): ${details}`);
+    super(
+      `the generated SBOM does not validate against the CycloneDX schema (a bug in the sbom action, please report it): ${details}`,
+    );
     this.name = 'InvalidBomError';
   }
 }
@@ -30,7 +32,10 @@ function spec(version: SpecVersion): typeof Spec.Spec1dot6 {
 class CapturingJsonSerializer extends Serialize.JsonSerializer {
   document: unknown;
 
-  protected override _serialize(normalized: Parameters<Serialize.JsonSerializer['_serialize']>[0], options?: Serialize.Types.SerializerOptions): string {
+  protected override _serialize(
+    normalized: Parameters<Serialize.JsonSerializer['_serialize']>[0],
+    options?: Serialize.Types.SerializerOptions,
+  ): string {
     const safe = xmlSafeTree(normalized);
     this.document = safe;
     return super._serialize(safe, options);
@@ -39,7 +44,10 @@ class CapturingJsonSerializer extends Serialize.JsonSerializer {
 
 /** The library's XML serializer on the same XML-safe strings as the JSON form, every `&` escaped. */
 class XmlSafeSerializer extends Serialize.XmlSerializer {
-  protected override _serialize(normalized: Parameters<Serialize.XmlSerializer['_serialize']>[0], options?: Serialize.Types.SerializerOptions): string {
+  protected override _serialize(
+    normalized: Parameters<Serialize.XmlSerializer['_serialize']>[0],
+    options?: Serialize.Types.SerializerOptions,
+  ): string {
     return super._serialize(xmlTextTree(normalized), options);
   }
 }
@@ -62,11 +70,12 @@ export function serializeXml(bom: Models.Bom, version: SpecVersion): string {
 }
 
 function describe(errors: unknown): string {
-  const list = Array.isArray(errors) ? errors : [errors];
+  const list: unknown[] = Array.isArray(errors) ? errors : [errors];
   return list
     .slice(0, 5)
     .map((e) => {
-      if (typeof e === 'object' && e !== null && 'instancePath' in e && 'message' in e) return `${String(e.instancePath) || '/'} ${String(e.message)}`;
+      if (typeof e === 'object' && e !== null && 'instancePath' in e && 'message' in e)
+        return `${String(e.instancePath) || '/'} ${String(e.message)}`;
       return JSON.stringify(e);
     })
     .join('; ');
@@ -88,7 +97,10 @@ export interface SerializedBom {
 
 /** What the document itself lists, so the outputs cannot drift from it. */
 function countsOf(document: unknown): SerializedBom['counts'] {
-  const doc = typeof document === 'object' && document !== null ? (document as { components?: unknown; dependencies?: unknown }) : {};
+  const doc =
+    typeof document === 'object' && document !== null
+      ? (document as { components?: unknown; dependencies?: unknown })
+      : {};
   const components = Array.isArray(doc.components) ? doc.components.length : 0;
   let dependencies = 0;
   if (Array.isArray(doc.dependencies)) {
@@ -105,8 +117,16 @@ function countsOf(document: unknown): SerializedBom['counts'] {
  * addon the runner cannot load from a bundle), so the same model is validated in its JSON form, and the
  * XML is checked to be well-formed by the caller.
  */
-export async function serializeValidated(bom: Models.Bom, version: SpecVersion, format: OutputFormat): Promise<SerializedBom> {
+export async function serializeValidated(
+  bom: Models.Bom,
+  version: SpecVersion,
+  format: OutputFormat,
+): Promise<SerializedBom> {
   const json = serializeJsonDocument(bom, version);
   await validateDocument(json.document, version);
-  return { text: format === 'json' ? json.text : serializeXml(bom, version), validatedJson: json.text, counts: countsOf(json.document) };
+  return {
+    text: format === 'json' ? json.text : serializeXml(bom, version),
+    validatedJson: json.text,
+    counts: countsOf(json.document),
+  };
 }

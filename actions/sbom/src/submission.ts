@@ -10,6 +10,8 @@ export interface SnapshotContext {
   ref: string;
   correlator: string;
   runId: string;
+  /** The workflow run's page. */
+  htmlUrl?: string;
   scanned: string;
   detector: { name: string; version: string; url: string };
 }
@@ -25,21 +27,27 @@ export interface Snapshot {
   version: 0;
   sha: string;
   ref: string;
-  job: { correlator: string; id: string };
+  job: { correlator: string; id: string; html_url?: string };
   detector: SnapshotContext['detector'];
   scanned: string;
-  manifests: Record<string, { name: string; file: { source_location: string }; resolved: Record<string, ResolvedDependency> }>;
+  manifests: Record<
+    string,
+    { name: string; file: { source_location: string }; resolved: Record<string, ResolvedDependency> }
+  >;
 }
 
 export function buildSnapshot(inventory: MergedInventory, context: SnapshotContext): Snapshot {
-  const purlOf = new Map(inventory.packages.filter((p) => p.purl !== '' && p.version !== undefined).map((p) => [p.id, p.purl]));
+  const purlOf = new Map(
+    inventory.packages.filter((p) => p.purl !== '' && p.version !== undefined).map((p) => [p.id, p.purl]),
+  );
   const manifests: Snapshot['manifests'] = {};
   for (const root of inventory.roots) {
     const direct = new Set(root.dependsOn);
     const resolved: Record<string, ResolvedDependency> = {};
     for (const pkg of inventory.packages) {
       const purl = purlOf.get(pkg.id);
-      if (purl === undefined || !pkg.properties.some(([k, v]) => k === 'spikeformer:sbom:lockfile' && v === root.file)) continue;
+      if (purl === undefined || !pkg.properties.some(([k, v]) => k === 'spikeformer:sbom:lockfile' && v === root.file))
+        continue;
       resolved[purl] = {
         package_url: purl,
         relationship: direct.has(pkg.id) ? 'direct' : 'indirect',
@@ -53,7 +61,11 @@ export function buildSnapshot(inventory: MergedInventory, context: SnapshotConte
     version: 0,
     sha: context.sha,
     ref: context.ref,
-    job: { correlator: context.correlator, id: context.runId },
+    job: {
+      correlator: context.correlator,
+      id: context.runId,
+      ...(context.htmlUrl === undefined ? {} : { html_url: context.htmlUrl }),
+    },
     detector: context.detector,
     scanned: context.scanned,
     manifests,

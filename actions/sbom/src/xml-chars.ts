@@ -21,7 +21,8 @@ export function xmlSafeString(text: string): string {
 function mapStrings<T>(value: T, text: (s: string) => string): T {
   if (typeof value === 'string') return text(value) as T;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = value[i] === undefined ? null : mapStrings(value[i] as unknown, text);
+    for (let i = 0; i < value.length; i++)
+      value[i] = value[i] === undefined ? null : mapStrings(value[i] as unknown, text);
     return value;
   }
   if (typeof value === 'object' && value !== null) {

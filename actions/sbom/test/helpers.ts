@@ -30,7 +30,11 @@ export const REPRODUCIBLE: GenerateOptions = {
   format: 'json',
 };
 
-export async function generateFor(files: string[], root = lockfilesDir, options: Partial<GenerateOptions> = {}): Promise<Generated> {
+export async function generateFor(
+  files: string[],
+  root = lockfilesDir,
+  options: Partial<GenerateOptions> = {},
+): Promise<Generated> {
   return generate(files, root, { ...REPRODUCIBLE, ...options });
 }
 
@@ -44,7 +48,12 @@ export interface CdxComponent {
   scope?: string;
   hashes?: Array<{ alg: string; content: string }>;
   licenses?: Array<{ license?: { id?: string; name?: string }; expression?: string }>;
-  externalReferences?: Array<{ type: string; url: string; hashes?: Array<{ alg: string; content: string }>; comment?: string }>;
+  externalReferences?: Array<{
+    type: string;
+    url: string;
+    hashes?: Array<{ alg: string; content: string }>;
+    comment?: string;
+  }>;
   properties?: Array<{ name: string; value: string }>;
 }
 

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
-import { ensureBundled, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureBundled, GitHubApiDouble, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectValidCycloneDx, expectValidCycloneDxXml } from './helpers.js';
-import { expectClean, expectRefused, makeWorkspace, OUTSIDE_CANARY, outsideDir, type WorkspaceSpec } from '@spikeformer-actions/testing/hostile';
+import {
+  expectClean,
+  expectRefused,
+  makeWorkspace,
+  OUTSIDE_CANARY,
+  outsideDir,
+  type WorkspaceSpec,
+} from '@spikeformer-actions/testing/hostile';
 
 /** Untrusted text on one line (lockfile and policy values are single-line fields). */
 const INJECTION = '::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok ##[error]INJECTED\u001b[31mRED';
@@ -28,12 +35,27 @@ const OUTSIDE = outsideDir({
 const INTEGRITY = `sha512-${createHash('sha512').update('left-pad').digest('base64')}`;
 const SHA256 = createHash('sha256').update('six').digest('hex');
 
-function npmLock(packages: Record<string, unknown>, root: Record<string, unknown> = { name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }): string {
-  return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } }, null, 2);
+function npmLock(
+  packages: Record<string, unknown>,
+  root: Record<string, unknown> = { name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } },
+): string {
+  return JSON.stringify(
+    { name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } },
+    null,
+    2,
+  );
 }
 
 function leftPad(fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return { 'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: INTEGRITY, license: 'WTFPL', ...fields } };
+  return {
+    'node_modules/left-pad': {
+      version: '1.3.0',
+      resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+      integrity: INTEGRITY,
+      license: 'WTFPL',
+      ...fields,
+    },
+  };
 }
 
 const PNPM_OK = `lockfileVersion: '9.0'
@@ -60,7 +82,12 @@ snapshots:
 const ALIAS_BOMB = [
   "lockfileVersion: '9.0'",
   'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i] ?? 'a'}`).join(',')}]`),
+  ...'bcdefghi'.split('').map(
+    (c, i) =>
+      `${c}: &${c} [${Array(9)
+        .fill(`*${'abcdefghi'[i] ?? 'a'}`)
+        .join(',')}]`,
+  ),
 ].join('\n');
 
 const SECRETS = {
@@ -72,6 +99,7 @@ const SECRETS = {
   poetryPassword: 'PoetrySourcePw42',
   pipenvPassword: 'PipenvSourcePw43',
   inputToken: 'ghs_HostileInputToken0123456789',
+  apiToken: 'ghs_HostileApiToken0123456789abc',
   queryToken: 'QuerySecretValue1xyz',
 };
 const ALL_SECRETS = Object.values(SECRETS);
@@ -88,6 +116,12 @@ interface Case {
   check?: (r: RunResult, sbom: string | undefined) => void | Promise<void>;
   /** Changes to the workspace that a file spec cannot express (sparse huge files). */
   prepare?: (ws: string) => void;
+  /** Runner variables over the harness's (a hostile workflow name, a missing repository). */
+  env?: Record<string, string>;
+  /** Faults for the GitHub API double, set before the run. */
+  api?: (double: GitHubApiDouble) => void;
+  /** Checks on what the GitHub API double received. */
+  received?: (double: GitHubApiDouble, r: RunResult) => void;
 }
 
 function noUserinfo(sbom: string | undefined): void {
@@ -101,7 +135,11 @@ const cases: Case[] = [
   // Row 5: credentials in URLs never reach the SBOM, the log or the summary; the secret part is masked.
   {
     name: 'row 5: --index-url with user:password',
-    workspace: { files: { 'requirements.txt': `--index-url https://alice:${SECRETS.indexPassword}@pypi.internal.example/simple\nsix==1.16.0 --hash=sha256:${SHA256}\n` } },
+    workspace: {
+      files: {
+        'requirements.txt': `--index-url https://alice:${SECRETS.indexPassword}@pypi.internal.example/simple\nsix==1.16.0 --hash=sha256:${SHA256}\n`,
+      },
+    },
     inputs: { path: 'requirements.txt' },
     masked: [SECRETS.indexPassword],
     check: (_r, sbom) => {
@@ -112,7 +150,9 @@ const cases: Case[] = [
   },
   {
     name: 'row 5: name @ URL with user:password',
-    workspace: { files: { 'requirements.txt': `foo @ https://bob:${SECRETS.urlPassword}@files.example/foo-1.0.tar.gz\n` } },
+    workspace: {
+      files: { 'requirements.txt': `foo @ https://bob:${SECRETS.urlPassword}@files.example/foo-1.0.tar.gz\n` },
+    },
     inputs: { path: 'requirements.txt' },
     masked: [SECRETS.urlPassword],
     check: (_r, sbom) => {
@@ -142,7 +182,15 @@ const cases: Case[] = [
   },
   {
     name: 'row 5: an npm resolved URL with credentials (private registry)',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad({ resolved: `https://dave:${SECRETS.npmPassword}@npm.internal.example/left-pad/-/left-pad-1.3.0.tgz` })) } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(
+          leftPad({
+            resolved: `https://dave:${SECRETS.npmPassword}@npm.internal.example/left-pad/-/left-pad-1.3.0.tgz`,
+          }),
+        ),
+      },
+    },
     inputs: { path: 'package-lock.json' },
     masked: [SECRETS.npmPassword],
     check: (_r, sbom) => {
@@ -152,7 +200,15 @@ const cases: Case[] = [
   },
   {
     name: 'row 5: a secret in a URL query (a registry token, a signed URL)',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad({ resolved: `https://npm.internal.example/left-pad/-/left-pad-1.3.0.tgz?token=${SECRETS.queryToken}&v=1` })) } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(
+          leftPad({
+            resolved: `https://npm.internal.example/left-pad/-/left-pad-1.3.0.tgz?token=${SECRETS.queryToken}&v=1`,
+          }),
+        ),
+      },
+    },
     inputs: { path: 'package-lock.json' },
     masked: [SECRETS.queryToken],
     check: (_r, sbom) => {
@@ -175,11 +231,26 @@ const cases: Case[] = [
     name: 'row 5: a Pipfile.lock index URL with credentials',
     workspace: {
       files: {
-        'Pipfile.lock': JSON.stringify({
-          _meta: { hash: { sha256: '0' }, 'pipfile-spec': 6, requires: {}, sources: [{ name: 'internal', url: `https://frank:${SECRETS.pipenvPassword}@pypi.internal.example/simple`, verify_ssl: true }] },
-          default: { six: { hashes: [`sha256:${SHA256}`], index: 'internal', version: '==1.16.0' } },
-          develop: {},
-        }, null, 4),
+        'Pipfile.lock': JSON.stringify(
+          {
+            _meta: {
+              hash: { sha256: '0' },
+              'pipfile-spec': 6,
+              requires: {},
+              sources: [
+                {
+                  name: 'internal',
+                  url: `https://frank:${SECRETS.pipenvPassword}@pypi.internal.example/simple`,
+                  verify_ssl: true,
+                },
+              ],
+            },
+            default: { six: { hashes: [`sha256:${SHA256}`], index: 'internal', version: '==1.16.0' } },
+            develop: {},
+          },
+          null,
+          4,
+        ),
       },
     },
     inputs: { path: 'Pipfile.lock' },
@@ -188,7 +259,12 @@ const cases: Case[] = [
   },
   {
     name: 'row 5: an ssh user name is no secret and stays; its password does not',
-    workspace: { files: { 'requirements.txt': 'git+ssh://git@github.com/org/baz.git@v1#egg=baz-1.0\ngit+ssh://git:SshPassw0rdValue@github.com/org/qux.git#egg=qux-2.0\n' } },
+    workspace: {
+      files: {
+        'requirements.txt':
+          'git+ssh://git@github.com/org/baz.git@v1#egg=baz-1.0\ngit+ssh://git:SshPassw0rdValue@github.com/org/qux.git#egg=qux-2.0\n',
+      },
+    },
     inputs: { path: 'requirements.txt' },
     masked: ['SshPassw0rdValue'],
     check: (r, sbom) => {
@@ -212,10 +288,18 @@ const cases: Case[] = [
   },
   {
     name: 'row 6: every control character, a lone surrogate, U+FFFE and markup in strings, format xml 1.5',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `A\u0000B\u0008C\u000bD\u001fE\ud800F\ufffeG</name><x/>&amp;&#1;&foo;` })) } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(
+          leftPad({ license: `A\u0000B\u0008C\u000bD\u001fE\ud800F\ufffeG</name><x/>&amp;&#1;&foo;` }),
+        ),
+      },
+    },
     inputs: { path: 'package-lock.json', format: 'xml', 'spec-version': '1.5', 'component-name': 'app\u0002</name>' },
     check: (_r, sbom) => {
-      expect(sbom).toContain('<name>A\ufffdB\ufffdC\ufffdD\ufffdE\ufffdF\ufffdG&lt;/name&gt;&lt;x/&gt;&amp;amp;&amp;#1;&amp;foo;</name>');
+      expect(sbom).toContain(
+        '<name>A\ufffdB\ufffdC\ufffdD\ufffdE\ufffdF\ufffdG&lt;/name&gt;&lt;x/&gt;&amp;amp;&amp;#1;&amp;foo;</name>',
+      );
       expectValidCycloneDxXml(sbom ?? '', '1.5');
     },
   },
@@ -234,13 +318,15 @@ const cases: Case[] = [
     name: 'row 8: YAML alias bomb in pnpm-lock.yaml',
     workspace: { files: { 'pnpm-lock.yaml': ALIAS_BOMB } },
     inputs: { path: 'pnpm-lock.yaml' },
-    error: 'sbom: pnpm-lock.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+    error:
+      'sbom: pnpm-lock.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
   },
   {
     name: 'row 8: YAML alias bomb in a yarn berry lock',
     workspace: { files: { 'yarn.lock': `__metadata:\n  version: 8\n${ALIAS_BOMB.split('\n').slice(1).join('\n')}\n` } },
     inputs: { path: 'yarn.lock' },
-    error: 'sbom: yarn.lock: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+    error:
+      'sbom: yarn.lock: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
   },
 
   // Injection strings in every field that reaches the log or the summary.
@@ -249,7 +335,10 @@ const cases: Case[] = [
     workspace: {
       files: {
         'package-lock.json': npmLock(
-          { ...leftPad({ license: INJECTION }), [`node_modules/${INJECTION}`]: { version: INJECTION, license: INJECTION } },
+          {
+            ...leftPad({ license: INJECTION }),
+            [`node_modules/${INJECTION}`]: { version: INJECTION, license: INJECTION },
+          },
           { name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0', [`missing${INJECTION}`]: '1' } },
         ),
       },
@@ -266,7 +355,8 @@ const cases: Case[] = [
     name: 'injection: a requirements line quoted in the error',
     workspace: { files: { 'requirements.txt': `${INJECTION}\n` } },
     inputs: { path: 'requirements.txt' },
-    error: /^sbom: requirements\.txt:1: unknown option|^sbom: requirements\.txt:1: '.*INJECTED.*' does not start with a project name$/,
+    error:
+      /^sbom: requirements\.txt:1: unknown option|^sbom: requirements\.txt:1: '.*INJECTED.*' does not start with a project name$/,
   },
   {
     name: 'injection: a yarn.lock header quoted in the error',
@@ -289,7 +379,9 @@ const cases: Case[] = [
     inputs: { path: '.' },
     check: (r) => {
       expect(r.exitCode).toBe(0);
-      expect(r.stdout).toContain(':\u200b:warning:\u200b:x/package-lock.json: package-lock lockfileVersion 3, 1 packages');
+      expect(r.stdout).toContain(
+        ':\u200b:warning:\u200b:x/package-lock.json: package-lock lockfileVersion 3, 1 packages',
+      );
     },
   },
 
@@ -344,7 +436,10 @@ const cases: Case[] = [
   },
   {
     name: 'path: -r include through a symlink out of the workspace',
-    workspace: { files: { 'requirements.txt': '-r more.txt\n' }, links: { 'more.txt': path.join(OUTSIDE, 'requirements.txt') } },
+    workspace: {
+      files: { 'requirements.txt': '-r more.txt\n' },
+      links: { 'more.txt': path.join(OUTSIDE, 'requirements.txt') },
+    },
     inputs: { path: 'requirements.txt' },
     error: "sbom: requirements.txt:1: include 'more.txt' leads through a symlink outside the workspace",
   },
@@ -357,11 +452,13 @@ const cases: Case[] = [
   {
     name: 'path: a package.json beside the lock linked out of the workspace',
     workspace: {
-      files: { 'yarn.lock': `# yarn lockfile v1\n\n\nleft-pad@^1.3.0:\n  version "1.3.0"\n  resolved "https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz"\n  integrity ${INTEGRITY}\n` },
+      files: {
+        'yarn.lock': `# yarn lockfile v1\n\n\nleft-pad@^1.3.0:\n  version "1.3.0"\n  resolved "https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz"\n  integrity ${INTEGRITY}\n`,
+      },
       links: { 'package.json': path.join(OUTSIDE, 'package.json') },
     },
     inputs: { path: 'yarn.lock' },
-    error: "sbom: package.json: leads through a symlink outside the workspace",
+    error: 'sbom: package.json: leads through a symlink outside the workspace',
   },
   {
     name: 'path: the package.json naming the subject of several lockfiles linked out of the workspace',
@@ -374,19 +471,34 @@ const cases: Case[] = [
   },
   {
     name: 'path: a pyproject.toml beside requirements.txt linked out of the workspace',
-    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' }, links: { 'pyproject.toml': path.join(OUTSIDE, 'package.json') } },
+    workspace: {
+      files: { 'requirements.txt': 'six==1.16.0\n' },
+      links: { 'pyproject.toml': path.join(OUTSIDE, 'package.json') },
+    },
     inputs: { path: 'requirements.txt' },
     error: 'sbom: pyproject.toml: leads through a symlink outside the workspace',
   },
   {
     name: 'path: a pnpm importer outside the workspace',
-    workspace: { files: { 'pnpm-lock.yaml': PNPM_OK.replace('importers:\n', `importers:\n\n  ../../../../../../..${OUTSIDE}/pkg:\n    dependencies: {}\n`) } },
+    workspace: {
+      files: {
+        'pnpm-lock.yaml': PNPM_OK.replace(
+          'importers:\n',
+          `importers:\n\n  ../../../../../../..${OUTSIDE}/pkg:\n    dependencies: {}\n`,
+        ),
+      },
+    },
     inputs: { path: 'pnpm-lock.yaml' },
     error: /^sbom: pnpm-lock\.yaml:\d+: importer '.*\/pkg' is outside the workspace$/,
   },
   {
     name: 'path: a pnpm importer linked out of the workspace',
-    workspace: { files: { 'pnpm-lock.yaml': PNPM_OK.replace('importers:\n', 'importers:\n\n  packages/out:\n    dependencies: {}\n') }, links: { 'packages/out': path.join(OUTSIDE, 'pkg') } },
+    workspace: {
+      files: {
+        'pnpm-lock.yaml': PNPM_OK.replace('importers:\n', 'importers:\n\n  packages/out:\n    dependencies: {}\n'),
+      },
+      links: { 'packages/out': path.join(OUTSIDE, 'pkg') },
+    },
     inputs: { path: 'pnpm-lock.yaml' },
     error: "sbom: pnpm-lock.yaml:5: importer 'packages/out' leads through a symlink outside the workspace",
   },
@@ -422,7 +534,11 @@ const cases: Case[] = [
   },
   {
     name: 'document: binary yarn.lock',
-    workspace: { files: { 'yarn.lock': Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x3a, 0x3a, 0x65, 0x0a]) } },
+    workspace: {
+      files: {
+        'yarn.lock': Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x3a, 0x3a, 0x65, 0x0a]),
+      },
+    },
     inputs: { path: 'yarn.lock' },
     error: /^sbom: yarn\.lock:1: expected an entry header ending in ':', got "/,
   },
@@ -434,13 +550,17 @@ const cases: Case[] = [
   },
   {
     name: 'document: JSON nested 100,000 levels',
-    workspace: { files: { 'package-lock.json': `{"lockfileVersion":3,"packages":${'['.repeat(100_000)}${']'.repeat(100_000)}}` } },
+    workspace: {
+      files: { 'package-lock.json': `{"lockfileVersion":3,"packages":${'['.repeat(100_000)}${']'.repeat(100_000)}}` },
+    },
     inputs: { path: 'package-lock.json' },
     error: 'sbom: package-lock.json:1:288: nests deeper than 256 levels',
   },
   {
     name: 'document: YAML nested 100,000 levels',
-    workspace: { files: { 'pnpm-lock.yaml': `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` } },
+    workspace: {
+      files: { 'pnpm-lock.yaml': `lockfileVersion: '9.0'\npackages: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` },
+    },
     inputs: { path: 'pnpm-lock.yaml' },
     error: 'sbom: pnpm-lock.yaml: nests deeper than 256 levels',
   },
@@ -464,7 +584,14 @@ const cases: Case[] = [
   },
   {
     name: 'document: duplicate keys in package-lock.json (JSON: the last one wins, as in npm)',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()).replace('"version": "1.3.0",', '"version": "1.0.0",\n      "version": "1.3.0",') } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(leftPad()).replace(
+          '"version": "1.3.0",',
+          '"version": "1.0.0",\n      "version": "1.3.0",',
+        ),
+      },
+    },
     inputs: { path: 'package-lock.json' },
     check: (r, sbom) => {
       expect(r.exitCode).toBe(0);
@@ -533,14 +660,15 @@ const cases: Case[] = [
     name: 'injection: an include name quoted in the error',
     workspace: { files: { 'requirements.txt': '-r ::error::x%0A::warning::y.txt\n' } },
     inputs: { path: 'requirements.txt' },
-    error: "sbom: requirements.txt:1: included file ':\u200b:error:\u200b:x%0A:\u200b:warning:\u200b:y.txt' does not exist",
+    error:
+      "sbom: requirements.txt:1: included file ':\u200b:error:\u200b:x%0A:\u200b:warning:\u200b:y.txt' does not exist",
   },
 
   // Secrets on error paths.
   {
     name: 'secret: the token is masked and never echoed when an input is refused',
     workspace: { files: {} },
-    inputs: { path: '../x', token: SECRETS.inputToken },
+    inputs: { path: '../x', 'github-token': SECRETS.inputToken },
     masked: [SECRETS.inputToken],
     error: /^sbom: Input 'path': path '\.\.\/x' is outside the workspace /,
   },
@@ -549,7 +677,9 @@ const cases: Case[] = [
     name: 'license-policy: a file outside the workspace (..)',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
     inputs: { path: 'package-lock.json', 'license-policy': `../${path.basename(OUTSIDE)}/package.json` },
-    error: new RegExp(`^sbom: Input 'license-policy': path '\\.\\./${path.basename(OUTSIDE)}/package\\.json' is outside the workspace `),
+    error: new RegExp(
+      `^sbom: Input 'license-policy': path '\\.\\./${path.basename(OUTSIDE)}/package\\.json' is outside the workspace `,
+    ),
   },
   {
     name: 'license-policy: an absolute path elsewhere',
@@ -559,7 +689,10 @@ const cases: Case[] = [
   },
   {
     name: 'license-policy: a symlink out of the workspace',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()) }, links: { 'policy.yml': path.join(OUTSIDE, 'package.json') } },
+    workspace: {
+      files: { 'package-lock.json': npmLock(leftPad()) },
+      links: { 'policy.yml': path.join(OUTSIDE, 'package.json') },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
     error: "sbom: Input 'license-policy': path 'policy.yml' leads through a symlink outside the workspace",
   },
@@ -572,38 +705,60 @@ const cases: Case[] = [
   {
     name: 'license-policy: YAML alias bomb inline',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
-    inputs: { path: 'package-lock.json', 'license-policy': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]') },
-    error: "sbom: Input 'license-policy': invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)",
+    inputs: {
+      path: 'package-lock.json',
+      'license-policy': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]'),
+    },
+    error:
+      "sbom: Input 'license-policy': invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)",
   },
   {
     name: 'license-policy: YAML alias bomb in a file',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]') } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(leftPad()),
+        'policy.yml': ALIAS_BOMB.replace("lockfileVersion: '9.0'", 'allow: [MIT]'),
+      },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
-    error: 'sbom: policy.yml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
+    error:
+      'sbom: policy.yml: invalid YAML: Excessive alias count indicates a resource exhaustion attack (aliases expand past the limit)',
   },
   {
     name: 'license-policy: nested 300 levels deep (file)',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.json': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}` } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(leftPad()),
+        'policy.json': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}`,
+      },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.json' },
     error: 'sbom: policy.json: nests deeper than 256 levels',
   },
   {
     name: 'license-policy: nested 300 levels deep (inline)',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
-    inputs: { path: 'package-lock.json', 'license-policy': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}` },
+    inputs: {
+      path: 'package-lock.json',
+      'license-policy': `{"allow": ["MIT"], "x": ${'['.repeat(300)}${']'.repeat(300)}}`,
+    },
     error: "sbom: Input 'license-policy': nests deeper than 256 levels",
   },
   {
     name: 'license-policy: an invalid SPDX expression is named (inline)',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
     inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT, Apache 2]' },
-    error: "sbom: Input 'license-policy': allow entry 2: 'Apache 2' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
+    error:
+      "sbom: Input 'license-policy': allow entry 2: 'Apache 2' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
   },
   {
     name: 'license-policy: an invalid SPDX expression is named (file), before the SBOM is written',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': 'deny:\n  - GPL-3.0-only\n  - GPL-2.0 AND\n' } },
+    workspace: {
+      files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': 'deny:\n  - GPL-3.0-only\n  - GPL-2.0 AND\n' },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
-    error: "sbom: policy.yml: deny entry 2: 'GPL-2.0 AND' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
+    error:
+      "sbom: policy.yml: deny entry 2: 'GPL-2.0 AND' is not a valid SPDX license expression (see https://spdx.org/licenses/)",
     check: (r, sbom) => {
       expect(sbom).toBeUndefined();
       expect(existsSync(path.join(r.workspace, 'sbom.cdx.json'))).toBe(false);
@@ -611,9 +766,12 @@ const cases: Case[] = [
   },
   {
     name: 'license-policy: an injection string as a license in the policy',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': `allow:\n  - ${JSON.stringify(INJECTION)}\n` } },
+    workspace: {
+      files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': `allow:\n  - ${JSON.stringify(INJECTION)}\n` },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
-    error: /^sbom: policy\.yml: allow entry 1: ':\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#\[error\]INJECTEDRED' is not a valid SPDX license expression \(see https:\/\/spdx\.org\/licenses\/\)$/,
+    error:
+      /^sbom: policy\.yml: allow entry 1: ':\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#\[error\]INJECTEDRED' is not a valid SPDX license expression \(see https:\/\/spdx\.org\/licenses\/\)$/,
   },
   {
     name: 'license-policy: duplicate keys',
@@ -629,7 +787,12 @@ const cases: Case[] = [
   },
   {
     name: 'license-policy: a binary file',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad()), 'policy.yml': Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x02, 0x1b, 0x5b]) } },
+    workspace: {
+      files: {
+        'package-lock.json': npmLock(leftPad()),
+        'policy.yml': Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x02, 0x1b, 0x5b]),
+      },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'policy.yml' },
     error: /^sbom: policy\.yml(?::\d+:\d+)?: /,
   },
@@ -655,7 +818,11 @@ const cases: Case[] = [
   {
     name: 'license-policy: an expiry that is no date',
     workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
-    inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nexceptions:\n  - purl: pkg:npm/left-pad@1.3.0\n    reason: ok\n    expires: never' },
+    inputs: {
+      path: 'package-lock.json',
+      'license-policy':
+        'allow: [MIT]\nexceptions:\n  - purl: pkg:npm/left-pad@1.3.0\n    reason: ok\n    expires: never',
+    },
     error: "sbom: Input 'license-policy': exceptions entry 1: 'expires' must be a date YYYY-MM-DD, got 'never'",
   },
   {
@@ -664,18 +831,23 @@ const cases: Case[] = [
     inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]' },
     check: (r) => {
       expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
-        "1 package(s) with an unknown license: left-pad 1.3.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)",
+        '1 package(s) with an unknown license: left-pad 1.3.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)',
       ]);
-      expect(r.summary).toContain('<td>unknown: ::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok &#35;&#35;&#91;error&#93;INJECTEDRED</td><td>1</td><td>unknown</td>');
+      expect(r.summary).toContain(
+        '<td>unknown: ::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok &#35;&#35;&#91;error&#93;INJECTEDRED</td><td>1</td><td>unknown</td>',
+      );
       expect(r.summary).not.toContain('\u001b');
       expect(r.outputs).toMatchObject({ status: 'passed', 'license-violations': '0' });
     },
   },
   {
     name: 'license-policy: injection strings in a failing license reach the error line escaped',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `<img src=x onerror=alert(1)>${INJECTION}` })) } },
+    workspace: {
+      files: { 'package-lock.json': npmLock(leftPad({ license: `<img src=x onerror=alert(1)>${INJECTION}` })) },
+    },
     inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nunknown: fail' },
-    error: /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(<img src=x onerror=alert\(1\)>:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED .*: not an SPDX license expression\)$/,
+    error:
+      /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(<img src=x onerror=alert\(1\)>:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED .*: not an SPDX license expression\)$/,
     check: (r) => {
       expect(r.summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
       expect(r.summary).not.toContain('<img');
@@ -686,7 +858,8 @@ const cases: Case[] = [
     name: 'license-policy: a 100,000-character license text is clipped, judged unknown',
     workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: `MIT OR ${'X'.repeat(100_000)}` })) } },
     inputs: { path: 'package-lock.json', 'license-policy': 'allow: [MIT]\nunknown: fail' },
-    error: /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(MIT OR X+… \(cut at 150 of 100007 characters\): not an SPDX license expression\)$/,
+    error:
+      /^sbom: license policy failed: 1 package violate it: left-pad 1\.3\.0 \(MIT OR X+… \(cut at 150 of 100007 characters\): not an SPDX license expression\)$/,
   },
   {
     name: 'python-environment: outside the workspace (..)',
@@ -702,15 +875,22 @@ const cases: Case[] = [
   },
   {
     name: 'python-environment: a METADATA file linked out of the workspace',
-    workspace: { files: { 'requirements.txt': 'six==1.16.0\n' }, links: { 'site/six-1.16.0.dist-info/METADATA': path.join(OUTSIDE, 'package.json') } },
+    workspace: {
+      files: { 'requirements.txt': 'six==1.16.0\n' },
+      links: { 'site/six-1.16.0.dist-info/METADATA': path.join(OUTSIDE, 'package.json') },
+    },
     inputs: { path: 'requirements.txt', 'python-environment': 'site' },
     error: 'sbom: site/six-1.16.0.dist-info/METADATA: leads through a symlink outside the workspace',
   },
   {
     name: 'python-environment: a site-packages folder linked out of a venv',
-    workspace: { files: { 'requirements.txt': 'six==1.16.0\n', '.venv/pyvenv.cfg': 'home = /usr/bin\n' }, links: { '.venv/lib/python3.11/site-packages': OUTSIDE } },
+    workspace: {
+      files: { 'requirements.txt': 'six==1.16.0\n', '.venv/pyvenv.cfg': 'home = /usr/bin\n' },
+      links: { '.venv/lib/python3.11/site-packages': OUTSIDE },
+    },
     inputs: { path: 'requirements.txt', 'python-environment': '.venv' },
-    error: "sbom: Input 'python-environment': '.venv/lib/python3.11/site-packages' leads through a symlink outside the workspace",
+    error:
+      "sbom: Input 'python-environment': '.venv/lib/python3.11/site-packages' leads through a symlink outside the workspace",
   },
   {
     name: 'python-environment: a file, not a folder',
@@ -745,7 +925,8 @@ const cases: Case[] = [
     name: 'python-environment: a folder without installed packages',
     workspace: { files: { 'requirements.txt': 'six==1.16.0\n', 'env/readme.txt': 'x' } },
     inputs: { path: 'requirements.txt', 'python-environment': 'env' },
-    error: "sbom: Input 'python-environment': no installed packages in 'env' (expected a site-packages folder with *.dist-info, or a virtual environment holding lib/python3.*/site-packages)",
+    error:
+      "sbom: Input 'python-environment': no installed packages in 'env' (expected a site-packages folder with *.dist-info, or a virtual environment holding lib/python3.*/site-packages)",
   },
   {
     name: 'python-environment: a METADATA over 4 MiB',
@@ -765,7 +946,7 @@ const cases: Case[] = [
     inputs: { path: 'requirements.txt', 'python-environment': 'site', 'license-policy': 'deny: [GPL-3.0-only]' },
     check: (r, sbom) => {
       expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
-        "1 package(s) with an unknown license: six 1.16.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)",
+        '1 package(s) with an unknown license: six 1.16.0 (:\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTEDRED)',
       ]);
       expect(r.summary).not.toContain('\u001b');
       expect(r.summary).not.toContain('description');
@@ -780,19 +961,180 @@ const cases: Case[] = [
   },
   {
     name: 'spdx-json: injection strings in names and licenses stay data in a valid document',
-    workspace: { files: { 'package-lock.json': npmLock(leftPad({ license: INJECTION, version: `1.3.0${INJECTION}` })) } },
+    workspace: {
+      files: { 'package-lock.json': npmLock(leftPad({ license: INJECTION, version: `1.3.0${INJECTION}` })) },
+    },
     inputs: { path: 'package-lock.json', format: 'spdx-json', 'component-name': INJECTION },
     check: (r, sbom) => {
       expect(r.outputs['sbom-file']).toBe('sbom.spdx.json');
-      const doc = JSON.parse(sbom ?? '{}') as { name: string; packages: Array<{ name: string; licenseDeclared: string }> };
+      const doc = JSON.parse(sbom ?? '{}') as {
+        name: string;
+        packages: Array<{ name: string; licenseDeclared: string }>;
+      };
       expect(doc.packages.find((p) => p.name === 'left-pad')?.licenseDeclared).toBe('NOASSERTION');
       expect(doc.name.startsWith('::error::INJECTED')).toBe(true);
     },
   },
+  // Dependency submission (issues #23 and #26): github-token, dependency-submission, correlator and
+  // the runner's variables the snapshot is built from; the GitHub API double answers.
+  {
+    name: 'correlator: a line break (a second line would forge a correlator)',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', correlator: 'ci\n::warning::forged' },
+    error: "sbom: Input 'correlator': holds a line break or a control character",
+    received: (d, r) => {
+      expect(d.requests).toEqual([]);
+      expect(existsSync(path.join(r.workspace, 'sbom.cdx.json'))).toBe(false);
+    },
+  },
+  {
+    name: 'correlator: U+2028 and ANSI escapes',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', correlator: `ci\u2028x ${INJECTION}` },
+    error: "sbom: Input 'correlator': holds a line break or a control character",
+  },
+  {
+    name: 'correlator: 256 characters',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', correlator: 'c'.repeat(256) },
+    error: "sbom: Input 'correlator': is 256 characters, over the limit of 255",
+    received: (d) => expect(d.requests).toEqual([]),
+  },
+  {
+    name: 'correlator: workflow-command strings stay data in the snapshot and are neutralised in the log and summary',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: {
+      path: 'package-lock.json',
+      'github-token': SECRETS.apiToken,
+      correlator: '::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok ##[error]INJECTED',
+    },
+    masked: [SECRETS.apiToken],
+    received: (d, r) => {
+      expect(d.state.snapshots.map((x) => (x.body as { job: { correlator: string } }).job.correlator)).toEqual([
+        '::error::INJECTED%0A::warning::INJECTED ::stop-commands::tok ##[error]INJECTED',
+      ]);
+      expect(r.stdout).toContain(
+        "correlator ':\u200b:error:\u200b:INJECTED%0A:\u200b:warning:\u200b:INJECTED :\u200b:stop-commands:\u200b:tok #\u200b#[error]INJECTED')",
+      );
+      expect(r.summary).toContain('&#35;&#35;&#91;error&#93;INJECTED');
+      expect(r.masks).toEqual([SECRETS.apiToken]);
+    },
+  },
+  {
+    name: 'correlator default: a hostile workflow name loses its control characters and is neutralised in the log',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': SECRETS.apiToken },
+    masked: [SECRETS.apiToken],
+    env: { GITHUB_WORKFLOW: 'CI\n::error::INJECTED\u001b[31m', GITHUB_JOB: 'build' },
+    received: (d, r) => {
+      expect(d.state.snapshots.map((x) => (x.body as { job: { correlator: string } }).job.correlator)).toEqual([
+        'CI::error::INJECTED[31m_build_sbom.cdx.json',
+      ]);
+      expect(r.stdout).toContain("correlator 'CI:\u200b:error:\u200b:INJECTED[31m_build_sbom.cdx.json')");
+    },
+  },
+  {
+    name: 'correlator default: a 1000-character workflow name is cut to 255 characters and keeps a hash of the whole',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': SECRETS.apiToken },
+    masked: [SECRETS.apiToken],
+    env: { GITHUB_WORKFLOW: 'W'.repeat(1000) },
+    received: (d) => {
+      const sent = d.state.snapshots.map((x) => (x.body as { job: { correlator: string } }).job.correlator);
+      const whole = `${'W'.repeat(1000)}_test_sbom.cdx.json`;
+      expect(sent).toEqual([`${'W'.repeat(238)}_${createHash('sha256').update(whole).digest('hex').slice(0, 16)}`]);
+      expect(sent[0]).toHaveLength(255);
+    },
+  },
+  {
+    name: 'github-token: a line break (it would split the authorization header) is refused, the token never shown',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': `${SECRETS.apiToken}\n::warning::x` },
+    masked: [SECRETS.apiToken],
+    error: "sbom: Input 'github-token': contains whitespace or a control character",
+    received: (d) => expect(d.requests).toEqual([]),
+  },
+  {
+    name: 'enum: dependency-submission yes',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'dependency-submission': 'yes' },
+    error: 'sbom: Input \'dependency-submission\': expected one of auto, true, false, got "yes"',
+  },
+  {
+    name: 'dependency-submission: true with an empty token',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'dependency-submission': 'true', 'github-token': '' },
+    error:
+      "sbom: Input 'github-token': is empty, and dependency-submission: true needs a token with `permissions: contents: write`",
+  },
+  {
+    name: 'dependency-submission: true outside a repository (GITHUB_REPOSITORY malformed), refused before anything is written',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'dependency-submission': 'true', 'github-token': SECRETS.apiToken },
+    masked: [SECRETS.apiToken],
+    env: { GITHUB_REPOSITORY: '../../orgs/x' },
+    error:
+      "sbom: Input 'dependency-submission': submitting to the dependency graph needs the runner's environment: GITHUB_REPOSITORY is not owner/name",
+    received: (d, r) => {
+      expect(d.requests).toEqual([]);
+      expect(existsSync(path.join(r.workspace, 'sbom.cdx.json'))).toBe(false);
+    },
+  },
+  {
+    name: 'dependency-submission auto with a malformed GITHUB_SHA: a notice, no call',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': SECRETS.apiToken },
+    masked: [SECRETS.apiToken],
+    env: { GITHUB_SHA: 'main' },
+    received: (d, r) => {
+      expect(d.requests).toEqual([]);
+      expect(r.annotations.map((a) => [a.level, a.message])).toEqual([
+        [
+          'notice',
+          "No dependency submission: submitting to the dependency graph needs the runner's environment: GITHUB_SHA is not a 40-character commit SHA",
+        ],
+      ]);
+    },
+  },
+  {
+    name: "secret: GitHub's refusal echoes the token and a workflow command; the warning shows neither",
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': SECRETS.apiToken },
+    masked: [SECRETS.apiToken],
+    api: (d) =>
+      d.fail('dependency-graph/create-repository-snapshot', 403, `Bad token ${SECRETS.apiToken} ::error::INJECTED`, 1),
+    received: (d, r) => {
+      expect(d.state.snapshots).toEqual([]);
+      expect(r.annotations.map((a) => [a.level, a.message])).toEqual([
+        [
+          'warning',
+          'GitHub refused the dependency snapshot (HTTP 403: Bad token *** :\u200b:error:\u200b:INJECTED - https://docs.github.com/rest): the job needs `permissions: contents: write`, and a pull request from a fork gets a read-only token (set dependency-submission: false to write the SBOM only)',
+        ],
+      ]);
+      expect(r.outputs.status).toBe('passed');
+    },
+  },
+  {
+    name: 'dependency-submission: true and GitHub refuses (422): one error line after the SBOM is written',
+    workspace: { files: { 'package-lock.json': npmLock(leftPad()) } },
+    inputs: { path: 'package-lock.json', 'github-token': SECRETS.apiToken, 'dependency-submission': 'true' },
+    masked: [SECRETS.apiToken],
+    api: (d) => d.fail('dependency-graph/create-repository-snapshot', 422, 'Invalid request', 1),
+    error:
+      'sbom: GitHub did not take the dependency snapshot (HTTP 422: Invalid request - https://docs.github.com/rest)',
+    received: (_d, r) => expect(existsSync(path.join(r.workspace, 'sbom.cdx.json'))).toBe(true),
+  },
 ];
 
-beforeAll(() => {
+let double: GitHubApiDouble;
+
+beforeAll(async () => {
   ensureBundled(ACTION);
+  double = new GitHubApiDouble();
+  await double.start();
+});
+afterAll(async () => {
+  await double.close();
 });
 
 describe('hostile input (bundled action)', () => {
@@ -801,13 +1143,27 @@ describe('hostile input (bundled action)', () => {
     // The huge-file case: a sparse file just over the limit (nothing is written to disk).
     if (c.name.includes('over 64 MiB')) truncateSync(path.join(ws, 'uv.lock'), 65 * 1024 * 1024);
     c.prepare?.(ws);
-    const r = await runBundledAction(ACTION, { workspace: ws, inputs: c.inputs });
+    double.requests.length = 0;
+    double.state.snapshots.length = 0;
+    c.api?.(double);
+    // No case reaches api.github.com: the double answers, and checks each request against GitHub's description.
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      inputs: c.inputs,
+      env: { GITHUB_API_URL: double.url, ...c.env },
+    });
     const output = r.outputs['sbom-file'];
-    const sbom = output !== undefined && existsSync(path.join(ws, output)) ? readFileSync(path.join(ws, output), 'utf8') : undefined;
+    const sbom =
+      output !== undefined && existsSync(path.join(ws, output))
+        ? readFileSync(path.join(ws, output), 'utf8')
+        : undefined;
     if (sbom !== undefined) expect(sbom).not.toContain(OUTSIDE_CANARY);
     if (c.error === undefined) {
       expectClean(r, { secrets: ALL_SECRETS });
-      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message), r.stdout.slice(-2000)).toEqual([]);
+      expect(
+        r.annotations.filter((a) => a.level === 'error').map((a) => a.message),
+        r.stdout.slice(-2000),
+      ).toEqual([]);
       expect(r.exitCode).toBe(0);
       expect(sbom).toBeDefined();
     } else {
@@ -816,6 +1172,7 @@ describe('hostile input (bundled action)', () => {
     for (const m of c.masked ?? []) expect(r.masks).toContain(m);
     if (!c.masked) expect(r.masks).toEqual([]);
     await c.check?.(r, sbom);
+    c.received?.(double, r);
+    double.assertNoViolations();
   });
-
 });

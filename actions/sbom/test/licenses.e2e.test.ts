@@ -7,7 +7,10 @@ import { ensureBundled, fixturePath, runBundledAction } from '@spikeformer-actio
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { lockfilesDir, parseBom } from './helpers.js';
 
-/** License policy and SPDX output through the bundled action, on this repository’s npm lock and Debian’s Python packages. */
+/**
+ * License policy and SPDX output through the bundled action, on this repository’s npm lock and
+ * Debian’s Python packages.
+ */
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 300_000 });
 

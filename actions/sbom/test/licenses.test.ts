@@ -247,7 +247,8 @@ describe('real data: this repository’s npm lockfile (npm 11.19.1, with license
 
   it('one branch of an expression is enough: elkjs (EPL-2.0 OR GPL-3.0-or-later) and dompurify ((MPL-2.0 OR Apache-2.0)) pass', async () => {
     const e = await judge({ allow: [...PERMISSIVE, 'EPL-2.0'], deny: ['GPL-3.0-or-later'] });
-    // What fails is MPL-2.0 alone (lightningcss and its eleven platform packages), not the expressions with an allowed branch.
+    // What fails is MPL-2.0 alone (lightningcss and its eleven platform packages), not the
+    // expressions with an allowed branch.
     expect(e.violations).toHaveLength(12);
     expect(
       new Set(e.violations.map((v) => `${v.name.replace(/-.*$/, '')} ${v.version}: ${v.license}: ${v.problem}`)),

@@ -49,7 +49,10 @@ describe('package-lock.json v3 (npm/cli large-install fixture)', () => {
     const expected = lockPurls(lock, true);
     expect(ours).toEqual(expected);
     expect(ours.size).toBe(CDXGEN_NPM_PURLS);
-    const cdxgen = JSON.parse(readFileSync(path.join(dataDir, 'cdxgen-12.8.4/npm.json'), 'utf8')) as { components: Array<{ purl: string }>; edgeCount: number };
+    const cdxgen = JSON.parse(readFileSync(path.join(dataDir, 'cdxgen-12.8.4/npm.json'), 'utf8')) as {
+      components: Array<{ purl: string }>;
+      edgeCount: number;
+    };
     expect(ours).toEqual(new Set(cdxgen.components.map((c) => c.purl)));
     // The notes' "1181 unique name@version" counts by install-path name: three aliases
     // (string-width-cjs, strip-ansi-cjs, wrap-ansi-cjs → npm:string-width@4.2.3 …) name the same packages.
@@ -76,13 +79,18 @@ describe('package-lock.json v3 (npm/cli large-install fixture)', () => {
       const hex = Buffer.from(e.integrity.replace(/^sha512-/, ''), 'base64').toString('hex');
       expect(allHashes(byPurl.get(purl) ?? { type: '', name: '' })).toContain(`SHA-512:${hex}`);
       devEverywhere.set(purl, (devEverywhere.get(purl) ?? true) && e.dev === true);
-      optionalEverywhere.set(purl, (optionalEverywhere.get(purl) ?? true) && (e.optional === true || e.devOptional === true));
+      optionalEverywhere.set(
+        purl,
+        (optionalEverywhere.get(purl) ?? true) && (e.optional === true || e.devOptional === true),
+      );
       checked++;
     }
     expect(checked).toBe(1306);
     // Scope as npm installs: dev-only is not shipped; devOptional/optional everywhere is optional.
     for (const [purl, dev] of devEverywhere) {
-      expect(byPurl.get(purl)?.scope, purl).toBe(dev ? 'excluded' : optionalEverywhere.get(purl) ? 'optional' : 'required');
+      expect(byPurl.get(purl)?.scope, purl).toBe(
+        dev ? 'excluded' : optionalEverywhere.get(purl) ? 'optional' : 'required',
+      );
     }
     expect(bom.components.filter((c) => c.scope === 'excluded').length).toBeGreaterThan(900);
     await expectValidCycloneDx(serialized.text);
@@ -95,7 +103,9 @@ describe('package-lock.json v3 (npm/cli large-install fixture)', () => {
     expect(edges).toBe(2541);
     expect(bom.dependencies).toHaveLength(1179);
     // A nested copy wins over the hoisted one: check one such case independently.
-    const nested = Object.keys(lock.packages).find((p) => /^node_modules\/[^/]+\/node_modules\/[^/]+$/.test(p) && !lock.packages[p]?.name);
+    const nested = Object.keys(lock.packages).find(
+      (p) => /^node_modules\/[^/]+\/node_modules\/[^/]+$/.test(p) && !lock.packages[p]?.name,
+    );
     expect(nested).toBeDefined();
     const parentPath = nested?.replace(/\/node_modules\/[^/]+$/, '') ?? '';
     const childName = nested?.slice(nested.lastIndexOf('/') + 1) ?? '';
@@ -111,24 +121,42 @@ describe('package-lock.json v3 (npm/cli large-install fixture)', () => {
 
 describe('package-lock.json v1 and v2 (project-written)', () => {
   it('reads v1’s nested tree: aliases, git dependencies, sha1 integrity, requires → graph', async () => {
-    const report = await readLockfile(path.join(dataDir, 'npm-v1/package-lock.json'), 'npm-v1/package-lock.json', dataDir);
+    const report = await readLockfile(
+      path.join(dataDir, 'npm-v1/package-lock.json'),
+      'npm-v1/package-lock.json',
+      dataDir,
+    );
     expect(report.format).toBe('package-lock lockfileVersion 1');
     const byName = new Map(report.packages.map((p) => [`${p.name}@${p.version ?? ''}`, p]));
-    expect([...byName.keys()].sort()).toEqual(['debug@3.2.7', 'left-pad@', 'ms@2.0.0', 'ms@2.1.3', 'string-width@4.2.3']);
+    expect([...byName.keys()].sort()).toEqual([
+      'debug@3.2.7',
+      'left-pad@',
+      'ms@2.0.0',
+      'ms@2.1.3',
+      'string-width@4.2.3',
+    ]);
     expect(byName.get('string-width@4.2.3')?.purl).toBe('pkg:npm/string-width@4.2.3');
     expect(byName.get('left-pad@')?.source?.kind).toBe('vcs');
     expect(byName.get('left-pad@')?.purl).toMatch(/^pkg:npm\/left-pad\?vcs_url=git%2Bssh/);
-    expect(byName.get('ms@2.0.0')?.hashes).toEqual([{ alg: 'SHA-1', content: '5608aeadfc00be6c2901df5f9861788de0d597c8' }]);
+    expect(byName.get('ms@2.0.0')?.hashes).toEqual([
+      { alg: 'SHA-1', content: '5608aeadfc00be6c2901df5f9861788de0d597c8' },
+    ]);
     // debug requires ms@2.0.0 nested under it, not the hoisted 2.1.3.
     const debug = byName.get('debug@3.2.7');
     expect(debug?.dependsOn).toEqual(['pkg:npm/ms@2.0.0']);
     expect(debug?.dev).toBe(true);
     expect(byName.get('ms@2.0.0')?.dev).toBe(true);
-    expect(report.root.dependsOn.sort()).toEqual(['debug@3.2.7', 'left-pad@', 'ms@2.1.3', 'string-width@4.2.3'].map((k) => byName.get(k)?.id).sort());
+    expect(report.root.dependsOn.sort()).toEqual(
+      ['debug@3.2.7', 'left-pad@', 'ms@2.1.3', 'string-width@4.2.3'].map((k) => byName.get(k)?.id).sort(),
+    );
   });
 
   it('reads v2 (both maps) from "packages", with workspaces linked', async () => {
-    const report = await readLockfile(path.join(dataDir, 'npm-v2/package-lock.json'), 'npm-v2/package-lock.json', dataDir);
+    const report = await readLockfile(
+      path.join(dataDir, 'npm-v2/package-lock.json'),
+      'npm-v2/package-lock.json',
+      dataDir,
+    );
     expect(report.format).toBe('package-lock lockfileVersion 2');
     const app = report.packages.find((p) => p.name === '@demo/app');
     expect(app?.source?.kind).toBe('workspace');
@@ -138,19 +166,30 @@ describe('package-lock.json v1 and v2 (project-written)', () => {
   });
 
   it('names the file and line of malformed JSON and of an unknown lockfileVersion', async () => {
-    await expect(readLockfile(path.join(dataDir, 'bad/package-lock.json'), 'bad/package-lock.json', dataDir)).rejects.toThrow(/^bad\/package-lock\.json:4:\d+: invalid JSON/);
-    await expect(readLockfile(path.join(dataDir, 'future/package-lock.json'), 'future/package-lock.json', dataDir)).rejects.toThrow(
-      "future/package-lock.json:3: unsupported lockfileVersion 4 (this action reads 1, 2 and 3)",
-    );
+    await expect(
+      readLockfile(path.join(dataDir, 'bad/package-lock.json'), 'bad/package-lock.json', dataDir),
+    ).rejects.toThrow(/^bad\/package-lock\.json:4:\d+: invalid JSON/);
+    await expect(
+      readLockfile(path.join(dataDir, 'future/package-lock.json'), 'future/package-lock.json', dataDir),
+    ).rejects.toThrow('future/package-lock.json:3: unsupported lockfileVersion 4 (this action reads 1, 2 and 3)');
   });
 });
 
 describe('where an npm package came from, in its purl', () => {
   it('adds repository_url for a non-default registry, download_url for other tarballs, vcs_url for git', async () => {
     const { npmPackagePurl, npmSource } = await import('../src/readers/npm-common.js');
-    const purl = (name: string, version: string, resolved: string): string => npmPackagePurl(name, version, npmSource(resolved));
-    expect(purl('@types/node', '20.1.0', 'https://registry.npmjs.org/@types/node/-/node-20.1.0.tgz')).toBe('pkg:npm/%40types/node@20.1.0');
-    expect(purl('lodash', '4.17.21', 'https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#679591c564c3bffaae8454cf0b3df370c3d6911c')).toBe('pkg:npm/lodash@4.17.21');
+    const purl = (name: string, version: string, resolved: string): string =>
+      npmPackagePurl(name, version, npmSource(resolved));
+    expect(purl('@types/node', '20.1.0', 'https://registry.npmjs.org/@types/node/-/node-20.1.0.tgz')).toBe(
+      'pkg:npm/%40types/node@20.1.0',
+    );
+    expect(
+      purl(
+        'lodash',
+        '4.17.21',
+        'https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#679591c564c3bffaae8454cf0b3df370c3d6911c',
+      ),
+    ).toBe('pkg:npm/lodash@4.17.21');
     expect(purl('lodash', '4.17.21', 'https://npm.corp.example/repository/npm/lodash/-/lodash-4.17.21.tgz')).toBe(
       'pkg:npm/lodash@4.17.21?repository_url=https%3A%2F%2Fnpm.corp.example%2Frepository%2Fnpm',
     );

@@ -60,7 +60,8 @@ describe('pnpm-lock.yaml v9 (vuejs/core fixture)', () => {
       if (seen.has(key)) continue;
       seen.add(key);
       const snap = lock.snapshots[key] ?? {};
-      for (const [n, v] of Object.entries({ ...snap.dependencies, ...snap.optionalDependencies })) if (!v.startsWith('link:')) stack.push(`${n}@${v}`);
+      for (const [n, v] of Object.entries({ ...snap.dependencies, ...snap.optionalDependencies }))
+        if (!v.startsWith('link:')) stack.push(`${n}@${v}`);
     }
     return new Set([...seen].map(keyPurl));
   }
@@ -71,9 +72,14 @@ describe('pnpm-lock.yaml v9 (vuejs/core fixture)', () => {
     expect(expected.size).toBe(620);
     expect(ours).toEqual(expected);
     expect(ours).toEqual(new Set(cdxgen.components.map((c) => c.purl)));
-    // Difference 1: we also list the 17 workspace importers (no purl: their package.json folders are not in the fixture).
+    // Difference 1: we also list the 17 workspace importers (no purl: their package.json folders
+    // are not in the fixture).
     const importers = bom.components.filter((c) => c.purl === undefined);
-    expect(importers.map((c) => c.name).sort()).toEqual(Object.keys(lock.importers).filter((p) => p !== '.').sort());
+    expect(importers.map((c) => c.name).sort()).toEqual(
+      Object.keys(lock.importers)
+        .filter((p) => p !== '.')
+        .sort(),
+    );
     for (const [key, entry] of Object.entries(lock.packages)) {
       const c = bom.components.find((x) => x.purl === keyPurl(key));
       const hex = Buffer.from((entry.resolution.integrity ?? '').replace(/^sha512-/, ''), 'base64').toString('hex');
@@ -88,15 +94,22 @@ describe('pnpm-lock.yaml v9 (vuejs/core fixture)', () => {
     for (const c of bom.components) {
       if (c.purl === undefined) continue;
       // Our rule, checked independently: required iff reachable from some importer's runtime dependencies.
-      const optionalSnapshot = Object.entries(lock.snapshots).some(([k, s]) => keyPurl(k) === c.purl && s.optional === true);
+      const optionalSnapshot = Object.entries(lock.snapshots).some(
+        ([k, s]) => keyPurl(k) === c.purl && s.optional === true,
+      );
       if (reach.has(c.purl)) expect(c.scope, c.purl).toBe(optionalSnapshot ? 'optional' : 'required');
       else expect(c.scope, c.purl).toBe('excluded');
       const theirs = cdxgenScope.get(c.purl);
       if ((theirs?.scope ?? 'required') !== c.scope) differ++;
     }
-    const count = (pred: (c: CdxgenExtract['components'][number]) => boolean): number => cdxgen.components.filter(pred).length;
+    const count = (pred: (c: CdxgenExtract['components'][number]) => boolean): number =>
+      cdxgen.components.filter(pred).length;
     // cdxgen: 576 optional (433 of them flagged development), 12 excluded, 32 without scope.
-    expect([count((c) => c.scope === 'optional'), count((c) => c.scope === 'excluded'), count((c) => c.scope === null)]).toEqual([576, 12, 32]);
+    expect([
+      count((c) => c.scope === 'optional'),
+      count((c) => c.scope === 'excluded'),
+      count((c) => c.scope === null),
+    ]).toEqual([576, 12, 32]);
     // Ours: 33 required: cdxgen's 32 unscoped plus @types/trusted-types, which cdxgen excludes because
     // packages/runtime-dom lists it as a devDependency — but dompurify, a runtime dependency, also pulls it in.
     expect(bom.components.filter((c) => c.purl !== undefined && c.scope === 'required').length).toBe(33);
@@ -114,12 +127,21 @@ describe('pnpm-lock.yaml v9 (vuejs/core fixture)', () => {
     const extra = [...ours].filter((e) => e.startsWith('pkg:') && !theirs.has(e));
     expect(extra).toHaveLength(159);
     const optionalEdge = (from: string, to: string): boolean =>
-      Object.entries(lock.snapshots).some(([k, s]) => keyPurl(k) === from && Object.entries(s.optionalDependencies ?? {}).some(([n, v]) => keyPurl(`${n}@${v}`) === to));
+      Object.entries(lock.snapshots).some(
+        ([k, s]) =>
+          keyPurl(k) === from &&
+          Object.entries(s.optionalDependencies ?? {}).some(([n, v]) => keyPurl(`${n}@${v}`) === to),
+      );
     const unexplained = extra.filter((e) => {
       const [from = '', to = ''] = e.split(' ');
       if (optionalEdge(from, to)) return false;
       // @vitejs/plugin-vue's peer `vue` is the workspace package (link:packages/vue).
-      return !(to.endsWith('#pnpm-importer:packages/vue') && Object.entries(lock.snapshots).some(([k, s]) => keyPurl(k) === from && s.dependencies?.['vue'] === 'link:packages/vue'));
+      return !(
+        to.endsWith('#pnpm-importer:packages/vue') &&
+        Object.entries(lock.snapshots).some(
+          ([k, s]) => keyPurl(k) === from && s.dependencies?.['vue'] === 'link:packages/vue',
+        )
+      );
     });
     expect(unexplained).toEqual([]);
   });
@@ -140,17 +162,26 @@ describe('pnpm-lock.yaml v6 (project-written)', () => {
     expect(byName.get('vitest-lite')?.dev).toBe(true);
     expect(byName.get('ms')?.dev).toBe(true);
     expect(byName.get('react')?.dev).toBe(false);
-    expect(byName.get('tiny-lib')?.source).toEqual({ kind: 'vcs', url: 'git+https://github.com/demo/tiny-lib.git#0123456789abcdef0123456789abcdef01234567' });
-    expect(report.root.dependsOn.sort()).toEqual(['pkg:npm/ms@2.1.3', 'pkg:npm/react-dom@18.2.0', 'pkg:npm/vitest-lite@1.0.0', byName.get('tiny-lib')?.id].sort());
+    expect(byName.get('tiny-lib')?.source).toEqual({
+      kind: 'vcs',
+      url: 'git+https://github.com/demo/tiny-lib.git#0123456789abcdef0123456789abcdef01234567',
+    });
+    expect(report.root.dependsOn.sort()).toEqual(
+      ['pkg:npm/ms@2.1.3', 'pkg:npm/react-dom@18.2.0', 'pkg:npm/vitest-lite@1.0.0', byName.get('tiny-lib')?.id].sort(),
+    );
   });
 
   it('refuses lockfileVersion 5.4 with a clear error naming the line', async () => {
-    await expect(readLockfile(path.join(dataDir, 'pnpm-v5/pnpm-lock.yaml'), 'pnpm-v5/pnpm-lock.yaml', dataDir)).rejects.toThrow(
+    await expect(
+      readLockfile(path.join(dataDir, 'pnpm-v5/pnpm-lock.yaml'), 'pnpm-v5/pnpm-lock.yaml', dataDir),
+    ).rejects.toThrow(
       "pnpm-v5/pnpm-lock.yaml:1: unsupported pnpm lockfileVersion '5.4' (this action reads 6.0, 6.1 and 9.0)",
     );
   });
 
   it('names the line of broken YAML', async () => {
-    await expect(readLockfile(path.join(dataDir, 'pnpm-bad/pnpm-lock.yaml'), 'pnpm-bad/pnpm-lock.yaml', dataDir)).rejects.toThrow(/^pnpm-bad\/pnpm-lock\.yaml:6:1: invalid YAML/);
+    await expect(
+      readLockfile(path.join(dataDir, 'pnpm-bad/pnpm-lock.yaml'), 'pnpm-bad/pnpm-lock.yaml', dataDir),
+    ).rejects.toThrow(/^pnpm-bad\/pnpm-lock\.yaml:6:1: invalid YAML/);
   });
 });

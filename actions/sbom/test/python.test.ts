@@ -4,7 +4,16 @@ import { parse as parseToml } from 'smol-toml';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { normalizePythonName } from '../src/names.js';
 import { readLockfile } from '../src/readers/index.js';
-import { allHashes, type CdxBom, type CdxComponent, dataDir, expectValidCycloneDx, generateFor, lockfile, parseBom } from './helpers.js';
+import {
+  allHashes,
+  type CdxBom,
+  type CdxComponent,
+  dataDir,
+  expectValidCycloneDx,
+  generateFor,
+  lockfile,
+  parseBom,
+} from './helpers.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -43,7 +52,10 @@ interface TomlPackage {
 
 describe('poetry.lock 2.x (python-poetry/poetry fixture)', () => {
   const file = lockfile('poetry/poetry.lock');
-  const lock = parseToml(readFileSync(file, 'utf8')) as unknown as { package: TomlPackage[]; metadata: { 'lock-version': string } };
+  const lock = parseToml(readFileSync(file, 'utf8')) as unknown as {
+    package: TomlPackage[];
+    metadata: { 'lock-version': string };
+  };
   let bom: CdxBom;
   beforeAll(async () => {
     bom = await bomOf(file);
@@ -84,7 +96,9 @@ describe('poetry.lock 2.x (python-poetry/poetry fixture)', () => {
     // Direct dependencies come from pyproject.toml beside the lock.
     const root = bom.metadata.component;
     expect(root?.name).toBe('poetry');
-    expect(dependsOn(bom, root?.['bom-ref'] ?? '')).toContain(component(bom, pypi('poetry-core', locked.get('poetry-core')?.version ?? '')).purl);
+    expect(dependsOn(bom, root?.['bom-ref'] ?? '')).toContain(
+      component(bom, pypi('poetry-core', locked.get('poetry-core')?.version ?? '')).purl,
+    );
   });
 });
 
@@ -92,7 +106,13 @@ describe('uv.lock (sigstore-python fixture)', () => {
   const file = lockfile('uv/uv.lock');
   type UvDep = { name: string; extra?: string[] };
   const lock = parseToml(readFileSync(file, 'utf8')) as unknown as {
-    package: Array<TomlPackage & { dependencies?: UvDep[]; 'optional-dependencies'?: Record<string, UvDep[]>; 'dev-dependencies'?: Record<string, UvDep[]> }>;
+    package: Array<
+      TomlPackage & {
+        dependencies?: UvDep[];
+        'optional-dependencies'?: Record<string, UvDep[]>;
+        'dev-dependencies'?: Record<string, UvDep[]>;
+      }
+    >;
   };
   let bom: CdxBom;
   beforeAll(async () => {
@@ -116,7 +136,8 @@ describe('uv.lock (sigstore-python fixture)', () => {
         hashes++;
       }
       // Each hash sits on a distribution reference with the file's URL.
-      for (const r of c.externalReferences ?? []) if (r.type === 'distribution') expect(r.url).toMatch(/^https:\/\/files\.pythonhosted\.org\//);
+      for (const r of c.externalReferences ?? [])
+        if (r.type === 'distribution') expect(r.url).toMatch(/^https:\/\/files\.pythonhosted\.org\//);
     }
     expect(hashes).toBeGreaterThan(1000);
   });
@@ -146,7 +167,8 @@ describe('uv.lock (sigstore-python fixture)', () => {
       for (const d of byName.get(n)?.dependencies ?? []) {
         stack.push(d.name);
         // pydantic[email]: the extra's dependencies come along.
-        for (const e of d.extra ?? []) for (const x of byName.get(d.name)?.['optional-dependencies']?.[e] ?? []) stack.push(x.name);
+        for (const e of d.extra ?? [])
+          for (const x of byName.get(d.name)?.['optional-dependencies']?.[e] ?? []) stack.push(x.name);
       }
     }
     expect(runtime.has('dnspython')).toBe(true); // sigstore-rekor-types → pydantic[email] → email-validator → dnspython
@@ -184,13 +206,21 @@ describe('requirements.txt with hashes (pip-compile, sigstore-python fixture)', 
     const version = (n: string): string => new RegExp(`^${n}==(\\S+)`, 'm').exec(text)?.[1] ?? '';
     // "typing-extensions ... # via cryptography, pydantic, ..." → those depend on typing-extensions.
     const te = pypi('typing-extensions', version('typing-extensions'));
-    for (const parent of ['cryptography', 'pydantic', 'pydantic-core', 'pyjwt', 'pyopenssl', 'sigstore-models', 'typing-inspection']) {
+    for (const parent of [
+      'cryptography',
+      'pydantic',
+      'pydantic-core',
+      'pyjwt',
+      'pyopenssl',
+      'sigstore-models',
+      'typing-inspection',
+    ]) {
       expect(dependsOn(bom, pypi(parent, version(parent))), parent).toContain(te);
     }
     // "# via -r install/requirements.in" marks the one direct requirement.
     const root = bom.metadata.component?.['bom-ref'] ?? '';
     expect(dependsOn(bom, root)).toEqual([pypi('sigstore', version('sigstore'))]);
-    const viaLines = [...text.matchAll(/# via (\S+)$|#   (\S+)$/gm)].length;
+    const viaLines = [...text.matchAll(/# via (\S+)$|# {3}(\S+)$/gm)].length;
     const edges = bom.dependencies.filter((d) => d.ref !== root).reduce((n, d) => n + (d.dependsOn?.length ?? 0), 0);
     expect(edges).toBe(viaLines);
   });
@@ -198,7 +228,10 @@ describe('requirements.txt with hashes (pip-compile, sigstore-python fixture)', 
 
 describe('Pipfile.lock (pypa/pipenv fixture)', () => {
   const file = lockfile('pipenv/Pipfile.lock');
-  const lock = JSON.parse(readFileSync(file, 'utf8')) as Record<'default' | 'develop', Record<string, { version?: string; hashes?: string[] }>>;
+  const lock = JSON.parse(readFileSync(file, 'utf8')) as Record<
+    'default' | 'develop',
+    Record<string, { version?: string; hashes?: string[] }>
+  >;
   let bom: CdxBom;
   beforeAll(async () => {
     bom = await bomOf(file);
@@ -227,8 +260,13 @@ describe('Pipfile.lock (pypa/pipenv fixture)', () => {
   it('has no graph between packages (the format has none) and direct dependencies from the Pipfile', () => {
     const root = bom.metadata.component?.['bom-ref'] ?? '';
     expect(bom.dependencies.filter((d) => d.ref !== root && (d.dependsOn?.length ?? 0) > 0)).toEqual([]);
-    const pipfile = parseToml(readFileSync(lockfile('pipenv/Pipfile'), 'utf8')) as { packages?: Record<string, unknown>; 'dev-packages'?: Record<string, unknown> };
-    const declared = new Set([...Object.keys(pipfile.packages ?? {}), ...Object.keys(pipfile['dev-packages'] ?? {})].map(normalizePythonName));
+    const pipfile = parseToml(readFileSync(lockfile('pipenv/Pipfile'), 'utf8')) as {
+      packages?: Record<string, unknown>;
+      'dev-packages'?: Record<string, unknown>;
+    };
+    const declared = new Set(
+      [...Object.keys(pipfile.packages ?? {}), ...Object.keys(pipfile['dev-packages'] ?? {})].map(normalizePythonName),
+    );
     const rootDeps = dependsOn(bom, root).map((p) => p.replace(/^pkg:pypi\/|@.*$/g, ''));
     for (const d of rootDeps) expect(declared).toContain(d);
     expect(rootDeps.length).toBeGreaterThan(10);
@@ -239,13 +277,33 @@ describe('requirements.txt features (project-written)', () => {
   it('follows -r and -c, reads extras, markers, URL, VCS and editable entries', async () => {
     const report = await readLockfile(path.join(dataDir, 'req/requirements.txt'), 'req/requirements.txt', dataDir);
     const by = new Map(report.packages.map((p) => [normalizePythonName(p.name), p]));
-    expect([...by.keys()].sort()).toEqual(['attrs', 'django', 'local-tool', 'numpy', 'pip-tools', 'requests', 'six', 'spikeformer-kit', 'torch']);
-    expect(by.get('requests')?.properties).toEqual(expect.arrayContaining([['spikeformer:python:extras', 'security,socks'], ['spikeformer:python:marker', 'python_version >= "3.8"']]));
+    expect([...by.keys()].sort()).toEqual([
+      'attrs',
+      'django',
+      'local-tool',
+      'numpy',
+      'pip-tools',
+      'requests',
+      'six',
+      'spikeformer-kit',
+      'torch',
+    ]);
+    expect(by.get('requests')?.properties).toEqual(
+      expect.arrayContaining([
+        ['spikeformer:python:extras', 'security,socks'],
+        ['spikeformer:python:marker', 'python_version >= "3.8"'],
+      ]),
+    );
     expect(by.get('numpy')?.version).toBe('1.26.4'); // unpinned here, pinned by the -c constraints file
     expect(by.get('six')?.version).toBe('1.16.0'); // from the -r include
     expect(by.get('six')?.properties).toContainEqual(['spikeformer:requirements:file', 'req/base.txt']);
-    expect(by.get('django')?.source).toEqual({ kind: 'vcs', url: 'git+https://github.com/django/django.git@4.2.11#egg=django' });
-    expect(by.get('django')?.purl).toBe('pkg:pypi/django?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fdjango%2Fdjango.git%404.2.11%23egg%3Ddjango');
+    expect(by.get('django')?.source).toEqual({
+      kind: 'vcs',
+      url: 'git+https://github.com/django/django.git@4.2.11#egg=django',
+    });
+    expect(by.get('django')?.purl).toBe(
+      'pkg:pypi/django?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fdjango%2Fdjango.git%404.2.11%23egg%3Ddjango',
+    );
     expect(by.get('torch')?.version).toBe('2.2.0+cpu'); // from the wheel's file name (%2B decoded)
     expect(by.get('torch')?.hashes).toEqual([{ alg: 'SHA-256', content: 'a'.repeat(64) }]);
     expect(by.get('spikeformer-kit')?.source?.kind).toBe('editable');
@@ -258,11 +316,20 @@ describe('requirements.txt features (project-written)', () => {
   });
 
   it('errors name the file and the line', async () => {
-    const read = (name: string): Promise<unknown> => readLockfile(path.join(dataDir, `req-bad/${name}`), `req-bad/${name}`, dataDir);
-    await expect(read('requirements-hash.txt')).rejects.toThrow("req-bad/requirements-hash.txt:3: malformed --hash 'sha256:abc' (expected <algorithm>:<hex digest>)");
-    await expect(read('requirements-include.txt')).rejects.toThrow("req-bad/requirements-include.txt:2: included file 'req-bad/missing.txt' does not exist");
-    await expect(read('requirements-option.txt')).rejects.toThrow("req-bad/requirements-option.txt:1: unknown option '--frobnicate'");
-    await expect(read('requirements-spec.txt')).rejects.toThrow("req-bad/requirements-spec.txt:2: invalid version specifier '=>1.0' for flask");
+    const read = (name: string): Promise<unknown> =>
+      readLockfile(path.join(dataDir, `req-bad/${name}`), `req-bad/${name}`, dataDir);
+    await expect(read('requirements-hash.txt')).rejects.toThrow(
+      "req-bad/requirements-hash.txt:3: malformed --hash 'sha256:abc' (expected <algorithm>:<hex digest>)",
+    );
+    await expect(read('requirements-include.txt')).rejects.toThrow(
+      "req-bad/requirements-include.txt:2: included file 'req-bad/missing.txt' does not exist",
+    );
+    await expect(read('requirements-option.txt')).rejects.toThrow(
+      "req-bad/requirements-option.txt:1: unknown option '--frobnicate'",
+    );
+    await expect(read('requirements-spec.txt')).rejects.toThrow(
+      "req-bad/requirements-spec.txt:2: invalid version specifier '=>1.0' for flask",
+    );
   });
 });
 
@@ -278,13 +345,17 @@ describe('poetry.lock 1.x and other versions (project-written)', () => {
   });
 
   it('refuses an unknown lock-version, uv version and pipfile-spec with the line', async () => {
-    await expect(readLockfile(path.join(dataDir, 'poetry-9/poetry.lock'), 'poetry-9/poetry.lock', dataDir)).rejects.toThrow(
-      "poetry-9/poetry.lock:8: unsupported poetry lock-version '9.0' (this action reads 1.x and 2.x)",
+    await expect(
+      readLockfile(path.join(dataDir, 'poetry-9/poetry.lock'), 'poetry-9/poetry.lock', dataDir),
+    ).rejects.toThrow("poetry-9/poetry.lock:8: unsupported poetry lock-version '9.0' (this action reads 1.x and 2.x)");
+    await expect(readLockfile(path.join(dataDir, 'uv-2/uv.lock'), 'uv-2/uv.lock', dataDir)).rejects.toThrow(
+      'uv-2/uv.lock:1: unsupported uv.lock version 2 (this action reads version 1)',
     );
-    await expect(readLockfile(path.join(dataDir, 'uv-2/uv.lock'), 'uv-2/uv.lock', dataDir)).rejects.toThrow('uv-2/uv.lock:1: unsupported uv.lock version 2 (this action reads version 1)');
-    await expect(readLockfile(path.join(dataDir, 'pipenv-5/Pipfile.lock'), 'pipenv-5/Pipfile.lock', dataDir)).rejects.toThrow(
-      'pipenv-5/Pipfile.lock:3: unsupported pipfile-spec 5 (this action reads pipfile-spec 6)',
+    await expect(
+      readLockfile(path.join(dataDir, 'pipenv-5/Pipfile.lock'), 'pipenv-5/Pipfile.lock', dataDir),
+    ).rejects.toThrow('pipenv-5/Pipfile.lock:3: unsupported pipfile-spec 5 (this action reads pipfile-spec 6)');
+    await expect(readLockfile(path.join(dataDir, 'uv-bad/uv.lock'), 'uv-bad/uv.lock', dataDir)).rejects.toThrow(
+      /^uv-bad\/uv\.lock:4:\d+: invalid TOML/,
     );
-    await expect(readLockfile(path.join(dataDir, 'uv-bad/uv.lock'), 'uv-bad/uv.lock', dataDir)).rejects.toThrow(/^uv-bad\/uv\.lock:4:\d+: invalid TOML/);
   });
 });

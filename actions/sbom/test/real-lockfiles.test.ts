@@ -14,7 +14,8 @@ import { expectValidCycloneDx, generateFor, lockfile, lockfilesDir, parseBom } f
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const purls = (bom: { components: Array<{ purl?: string }> }): string[] => bom.components.map((c) => (c.purl ?? '').replace(/\?.*$/, ''));
+const purls = (bom: { components: Array<{ purl?: string }> }): string[] =>
+  bom.components.map((c) => (c.purl ?? '').replace(/\?.*$/, ''));
 
 describe('pnpm 11+ two-document pnpm-lock.yaml (this repository’s, pnpm 12.4.2)', () => {
   const file = lockfile('pnpm12/pnpm-lock.yaml');
@@ -22,14 +23,21 @@ describe('pnpm 11+ two-document pnpm-lock.yaml (this repository’s, pnpm 12.4.2
 
   it('reads the project’s document and leaves out the one locking pnpm itself', async () => {
     // Independent reading: the yaml library's own multi-document parser.
-    const docs = parseAllDocuments(text).map((d) => d.toJS() as { importers: Record<string, Record<string, unknown>>; packages: Record<string, unknown> });
+    const docs = parseAllDocuments(text).map(
+      (d) => d.toJS() as { importers: Record<string, Record<string, unknown>>; packages: Record<string, unknown> },
+    );
     expect(docs).toHaveLength(2);
-    expect(Object.keys(docs[0]?.importers['.'] ?? {}).sort()).toEqual(['configDependencies', 'packageManagerDependencies']);
+    expect(Object.keys(docs[0]?.importers['.'] ?? {}).sort()).toEqual([
+      'configDependencies',
+      'packageManagerDependencies',
+    ]);
     const project = docs[1];
-    const expected = new Set(Object.keys(project?.packages ?? {}).map((k) => {
-      const at = k.indexOf('@', k.startsWith('@') ? 1 : 0);
-      return `pkg:npm/${k.slice(0, at).replace(/^@/, '%40')}@${k.slice(at + 1)}`;
-    }));
+    const expected = new Set(
+      Object.keys(project?.packages ?? {}).map((k) => {
+        const at = k.indexOf('@', k.startsWith('@') ? 1 : 0);
+        return `pkg:npm/${k.slice(0, at).replace(/^@/, '%40')}@${k.slice(at + 1)}`;
+      }),
+    );
     const { serialized, reports } = await generateFor([file]);
     await expectValidCycloneDx(serialized.text);
     expect(reports[0]?.format).toBe('pnpm-lock lockfileVersion 9.0 (the document locking pnpm itself is left out)');
@@ -52,12 +60,15 @@ describe('aliased packages come out under the package they install', () => {
     const { serialized } = await generateFor([lockfile('yarn/yarn.lock')]);
     const bom = parseBom(serialized.text);
     const all = purls(bom);
-    for (const alias of ['string-width-cjs', 'strip-ansi-cjs', 'wrap-ansi-cjs']) expect(all.filter((p) => p.includes(alias))).toEqual([]);
+    for (const alias of ['string-width-cjs', 'strip-ansi-cjs', 'wrap-ansi-cjs'])
+      expect(all.filter((p) => p.includes(alias))).toEqual([]);
     expect(all).toContain('pkg:npm/string-width@4.2.3');
     expect(all).toContain('pkg:npm/strip-ansi@6.0.1');
     expect(all).toContain('pkg:npm/wrap-ansi@7.0.0');
     const cliui = bom.dependencies.find((d) => d.ref === 'pkg:npm/%40isaacs/cliui@8.0.2');
-    expect(cliui?.dependsOn).toEqual(expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/string-width@5.1.2', 'pkg:npm/wrap-ansi@7.0.0']));
+    expect(cliui?.dependsOn).toEqual(
+      expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/string-width@5.1.2', 'pkg:npm/wrap-ansi@7.0.0']),
+    );
   });
 
   it('yarn berry (cdxgen’s yarnv4.1.lock): the alias resolves through `resolution`', async () => {
@@ -68,7 +79,9 @@ describe('aliased packages come out under the package they install', () => {
     expect(all.filter((p) => /-cjs@/.test(p))).toEqual([]);
     expect(all).toContain('pkg:npm/string-width@4.2.3');
     const cliui = bom.dependencies.find((d) => d.ref === 'pkg:npm/%40isaacs/cliui@8.0.2');
-    expect(cliui?.dependsOn).toEqual(expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/strip-ansi@6.0.1', 'pkg:npm/wrap-ansi@7.0.0']));
+    expect(cliui?.dependsOn).toEqual(
+      expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/strip-ansi@6.0.1', 'pkg:npm/wrap-ansi@7.0.0']),
+    );
   });
 
   it('npm (npm/cli large-install): node_modules/string-width-cjs with "name": "string-width"', async () => {
@@ -83,7 +96,9 @@ describe('aliased packages come out under the package they install', () => {
     const bom = parseBom(serialized.text);
     expect(purls(bom).filter((p) => /-cjs@/.test(p))).toEqual([]);
     const cliui = bom.dependencies.find((d) => d.ref === 'pkg:npm/%40isaacs/cliui@8.0.2');
-    expect(cliui?.dependsOn).toEqual(expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/strip-ansi@6.0.1', 'pkg:npm/wrap-ansi@7.0.0']));
+    expect(cliui?.dependsOn).toEqual(
+      expect.arrayContaining(['pkg:npm/string-width@4.2.3', 'pkg:npm/strip-ansi@6.0.1', 'pkg:npm/wrap-ansi@7.0.0']),
+    );
   });
 
   it('pnpm v6 and v9 importers: `specifier: npm:real@range` with `version: /real@ver` or `real@ver`', async () => {
@@ -110,8 +125,17 @@ describe('aliased packages come out under the package they install', () => {
 
 describe('requirements files of real projects', () => {
   it('requests’ requirements-dev.txt: `-e .[socks]` is the project itself, noted, not an error', async () => {
-    const report = await readLockfile(lockfile('requests/requirements-dev.txt'), 'requests/requirements-dev.txt', lockfilesDir);
-    expect(report.notes).toEqual([{ line: 1, text: "requests/requirements-dev.txt:1: '-e .[socks]' is the project itself: not listed as a dependency" }]);
+    const report = await readLockfile(
+      lockfile('requests/requirements-dev.txt'),
+      'requests/requirements-dev.txt',
+      lockfilesDir,
+    );
+    expect(report.notes).toEqual([
+      {
+        line: 1,
+        text: "requests/requirements-dev.txt:1: '-e .[socks]' is the project itself: not listed as a dependency",
+      },
+    ]);
     expect(report.packages.map((p) => p.purl)).toEqual([
       'pkg:pypi/pytest',
       'pkg:pypi/pytest-cov',
@@ -131,7 +155,9 @@ describe('requirements files of real projects', () => {
     expect(report.notes?.map((n) => n.line)).toEqual([1, 2, 3]);
     expect(report.packages.map((p) => p.purl)).toEqual(['pkg:pypi/six@1.16.0']);
     writeFileSync(path.join(dir, 'requirements.txt'), '-e ./sub[x]\n');
-    await expect(readLockfile(path.join(dir, 'requirements.txt'), 'requirements.txt', dir)).rejects.toThrow("requirements.txt:1: cannot tell the project name of './sub[x]' (add #egg=<name>)");
+    await expect(readLockfile(path.join(dir, 'requirements.txt'), 'requirements.txt', dir)).rejects.toThrow(
+      "requirements.txt:1: cannot tell the project name of './sub[x]' (add #egg=<name>)",
+    );
   });
 
   it('pip-compile’s requirements/dev.txt (pallets/jinja) is found in a folder search and read when named', async () => {
@@ -157,12 +183,15 @@ describe('requirements files of real projects', () => {
 });
 
 describe('the components and dependencies counts are the document’s', () => {
-  it.each([['one lockfile (pnpm 12, subject not in components)', ['pnpm12/pnpm-lock.yaml']], ['two lockfiles (each project a component)', ['pnpm12/pnpm-lock.yaml', 'jinja/requirements/dev.txt']]])(
-    '%s',
-    async (_name, files) => {
-      const { serialized } = await generateFor(files.map(lockfile));
-      const bom = parseBom(serialized.text);
-      expect(serialized.counts).toEqual({ components: bom.components.length, dependencies: bom.dependencies.reduce((n, d) => n + (d.dependsOn?.length ?? 0), 0) });
-    },
-  );
+  it.each([
+    ['one lockfile (pnpm 12, subject not in components)', ['pnpm12/pnpm-lock.yaml']],
+    ['two lockfiles (each project a component)', ['pnpm12/pnpm-lock.yaml', 'jinja/requirements/dev.txt']],
+  ])('%s', async (_name, files) => {
+    const { serialized } = await generateFor(files.map(lockfile));
+    const bom = parseBom(serialized.text);
+    expect(serialized.counts).toEqual({
+      components: bom.components.length,
+      dependencies: bom.dependencies.reduce((n, d) => n + (d.dependsOn?.length ?? 0), 0),
+    });
+  });
 });

@@ -18,21 +18,50 @@ describe('the precompiled CycloneDX and SPDX validators', () => {
   });
 
   it('reject what the schema rejects: duplicates (uniqueItems), bad enums, unknown properties, bad formats', async () => {
-    const base = { bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'library', name: 'a', hashes: [{ alg: 'SHA-256', content: 'a'.repeat(64) }] }] };
+    const base = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
+      components: [{ type: 'library', name: 'a', hashes: [{ alg: 'SHA-256', content: 'a'.repeat(64) }] }],
+    };
     expect(await schemaErrors(JSON.stringify(base), '1.6')).toBeNull();
-    const dup = { ...base, components: [base.components[0], { hashes: base.components[0]?.hashes, name: 'a', type: 'library' }] };
+    const dup = {
+      ...base,
+      components: [base.components[0], { hashes: base.components[0]?.hashes, name: 'a', type: 'library' }],
+    };
     expect((await schemaErrors(JSON.stringify(dup), '1.6'))?.[0]?.keyword).toBe('uniqueItemsLinear');
-    expect(await schemaErrors(JSON.stringify({ ...base, components: [{ type: 'gadget', name: 'a' }] }), '1.6')).not.toBeNull();
+    expect(
+      await schemaErrors(JSON.stringify({ ...base, components: [{ type: 'gadget', name: 'a' }] }), '1.6'),
+    ).not.toBeNull();
     expect(await schemaErrors(JSON.stringify({ ...base, surprise: true }), '1.6')).not.toBeNull();
     expect(await schemaErrors(JSON.stringify({ ...base, serialNumber: 'not-a-urn' }), '1.6')).not.toBeNull();
     expect(await schemaErrors(JSON.stringify({ ...base, metadata: { timestamp: 'yesterday' } }), '1.6')).not.toBeNull();
-    expect(await schemaErrors(JSON.stringify({ ...base, specVersion: '1.5', components: [{ type: 'library', name: 'a', hashes: [{ alg: 'SHA-256', content: 'xyz' }] }] }), '1.5')).not.toBeNull();
+    expect(
+      await schemaErrors(
+        JSON.stringify({
+          ...base,
+          specVersion: '1.5',
+          components: [{ type: 'library', name: 'a', hashes: [{ alg: 'SHA-256', content: 'xyz' }] }],
+        }),
+        '1.5',
+      ),
+    ).not.toBeNull();
   });
 
   it('uniqueness: key order does not make items different; same fingerprint with different values does', () => {
-    expect(allUnique([{ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }])).toBe(false);
+    expect(
+      allUnique([
+        { a: 1, b: [1, 2] },
+        { b: [1, 2], a: 1 },
+      ]),
+    ).toBe(false);
     // Same characters, same length: a fingerprint collision that is not a duplicate.
-    expect(allUnique([{ a: 'b', c: 'd' }, { a: 'd', c: 'b' }])).toBe(true);
+    expect(
+      allUnique([
+        { a: 'b', c: 'd' },
+        { a: 'd', c: 'b' },
+      ]),
+    ).toBe(true);
     expect(allUnique([{ a: [1, 2] }, { a: [2, 1] }])).toBe(true);
     expect(allUnique([1, '1', 1])).toBe(false);
     expect(allUnique([])).toBe(true);

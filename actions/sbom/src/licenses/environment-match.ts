@@ -1,6 +1,9 @@
 import type { InstalledDistribution } from './python-env.js';
 
-/** Installed Python distributions matched to the components of the lockfiles (no license parsing: loaded on every run). */
+/**
+ * Installed Python distributions matched to the components of the lockfiles (no license parsing:
+ * loaded on every run).
+ */
 
 /** PEP 503 name normalisation. */
 export function normaliseName(name: string): string {
@@ -23,7 +26,10 @@ export interface EnvironmentMatch {
   unmatched: string[];
 }
 
-/** Puts each installed distribution's licenses on the Python components with its name and version (those without licenses of their own). */
+/**
+ * Puts each installed distribution's licenses on the Python components with its name and version
+ * (those without licenses of their own).
+ */
 export function applyEnvironmentLicenses(
   packages: ReadonlyArray<{ ecosystem: string; name: string; version: string | undefined; licenses: string[] }>,
   distributions: readonly InstalledDistribution[],

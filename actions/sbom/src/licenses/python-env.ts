@@ -26,7 +26,10 @@ const MAX_DISTRIBUTIONS = 20_000;
 /** A License field this long is the license text itself, not a name. */
 const MAX_LICENSE_FIELD = 1000;
 
-/** The header fields of a core metadata file (RFC 822 style; the body after the first blank line is the description). */
+/**
+ * The header fields of a core metadata file (RFC 822 style; the body after the first blank line is
+ * the description).
+ */
 export function metadataHeaders(text: string): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
   for (const line of text.split(/\r?\n/)) {
@@ -90,7 +93,10 @@ function isMetadataDir(name: string): boolean {
   return name.endsWith('.dist-info') || name.endsWith('.egg-info');
 }
 
-/** The site-packages folders of a virtual environment (lib/python3.X/site-packages, Lib/site-packages), or the folder itself. */
+/**
+ * The site-packages folders of a virtual environment (lib/python3.X/site-packages,
+ * Lib/site-packages), or the folder itself.
+ */
 async function sitePackages(dir: string, shown: string): Promise<string[]> {
   const entries = await readdir(dir);
   if (entries.some(isMetadataDir)) return [dir];
@@ -107,7 +113,8 @@ async function sitePackages(dir: string, shown: string): Promise<string[]> {
       if (await isDirectory(site)) found.push(site);
     }
   }
-  // lib64 is a link to lib in venvs on some systems: each folder once (by where it really is, shown by where it was found).
+  // lib64 is a link to lib in venvs on some systems: each folder once (by where it really is, shown
+  // by where it was found).
   const unique: string[] = [];
   const seen = new Set<string>();
   for (const f of found) {

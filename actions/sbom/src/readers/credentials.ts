@@ -8,7 +8,8 @@ import { maskSecret, redactUrl } from '@spikeformer-actions/core';
  * the dependency naming it) identical, and line numbers unchanged.
  */
 
-// userinfo holds no whitespace, '/', '?', '#', '@', quote, backslash or bracket (RFC 3986); matched from just after `://`.
+// userinfo holds no whitespace, '/', '?', '#', '@', quote, backslash or bracket (RFC 3986); matched
+// from just after `://`.
 const USERINFO = /([^\s/?#@"\\<>[\]]*)@/y;
 // The rest of a URL, up to the characters that end one in JSON, YAML, TOML and yarn's format.
 const URL_TAIL = /[^\s"'<>\\{}[\]|^`]*/y;

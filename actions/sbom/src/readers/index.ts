@@ -32,13 +32,14 @@ export function lockKindOf(file: string, explicit = false): FileKind | undefined
   if (base === 'Pipfile.lock') return 'pipenv';
   // requirements*.txt and *-requirements.txt; not pip-compile's unpinned requirements.in.
   if (/^requirements.*\.txt$|[-_.]requirements\.txt$/.test(base)) return 'requirements';
-  if (base.endsWith('.txt') && (explicit || path.basename(path.dirname(file)) === 'requirements')) return 'requirements';
+  if (base.endsWith('.txt') && (explicit || path.basename(path.dirname(file)) === 'requirements'))
+    return 'requirements';
   return undefined;
 }
 
 /** What to say when a file the user named is not one this action reads. */
 export const READABLE_FILES =
-  'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, poetry.lock, uv.lock, Pipfile.lock, or a pip requirements file (*.txt, e.g. pip-compile\'s output; not its unpinned requirements.in)';
+  "package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, poetry.lock, uv.lock, Pipfile.lock, or a pip requirements file (*.txt, e.g. pip-compile's output; not its unpinned requirements.in)";
 
 const MAX_LOCK_BYTES = 64 * 1024 * 1024;
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -65,7 +66,12 @@ async function readSource(file: string, shown: string, maxBytes = MAX_LOCK_BYTES
   return { path: file, shown, text: withoutCredentials(await readTextFile(file, maxBytes, shown)) };
 }
 
-async function optionalSibling(lock: string, name: string, shownLock: string, root: string): Promise<TextSource | undefined> {
+async function optionalSibling(
+  lock: string,
+  name: string,
+  shownLock: string,
+  root: string,
+): Promise<TextSource | undefined> {
   const file = path.join(path.dirname(lock), name);
   if (!existsSync(file)) return undefined;
   const shown = path.posix.join(path.posix.dirname(shownLock), name);
@@ -90,15 +96,23 @@ function pnpmImporters(lock: string, shownLock: string, root: string): ImporterL
   return (rel, line) => {
     const dir = path.join(path.dirname(lock), rel);
     const refused = outsideWorkspace(dir, root);
-    if (refused !== undefined) throw new FileError(shownLock, `importer '${rel}' ${refused}`, line === undefined ? {} : { line });
+    if (refused !== undefined)
+      throw new FileError(shownLock, `importer '${rel}' ${refused}`, line === undefined ? {} : { line });
     const file = path.join(dir, 'package.json');
     if (!existsSync(file)) return undefined;
-    if (outsideWorkspace(file, root) !== undefined) throw new FileError(shownLock, `importer '${rel}' leads through a symlink outside the workspace`, line === undefined ? {} : { line });
+    if (outsideWorkspace(file, root) !== undefined)
+      throw new FileError(
+        shownLock,
+        `importer '${rel}' leads through a symlink outside the workspace`,
+        line === undefined ? {} : { line },
+      );
     try {
       const info = statSync(file);
       if (!info.isFile() || info.size > MAX_MANIFEST_BYTES) return undefined;
       const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      return isTable(doc) && typeof doc['name'] === 'string' ? { name: doc['name'], version: str(doc['version']) } : undefined;
+      return isTable(doc) && typeof doc['name'] === 'string'
+        ? { name: doc['name'], version: str(doc['version']) }
+        : undefined;
     } catch {
       // An unreadable workspace package.json only costs that importer its name.
       return undefined;
@@ -107,7 +121,12 @@ function pnpmImporters(lock: string, shownLock: string, root: string): ImporterL
 }
 
 /** A pyproject.toml beside a lock that does not name its project gives the root its name and version. */
-async function withPyprojectIdentity(report: LockfileReport, lock: string, shownLock: string, root: string): Promise<LockfileReport> {
+async function withPyprojectIdentity(
+  report: LockfileReport,
+  lock: string,
+  shownLock: string,
+  root: string,
+): Promise<LockfileReport> {
   const pyproject = await optionalSibling(lock, 'pyproject.toml', shownLock, root);
   if (pyproject) {
     const m = readPythonManifest(parseTomlText(pyproject.text, pyproject.shown));
@@ -147,15 +166,20 @@ export async function readLockfile(file: string, shown: string, root: string): P
     }
     case 'pipenv': {
       const pipfile = await optionalSibling(file, 'Pipfile', shown, root);
-      const report = readPipfileLock(source, pipfile ? readPipfileManifest(parseTomlText(pipfile.text, pipfile.shown)) : undefined);
+      const report = readPipfileLock(
+        source,
+        pipfile ? readPipfileManifest(parseTomlText(pipfile.text, pipfile.shown)) : undefined,
+      );
       return withPyprojectIdentity(report, file, shown, root);
     }
     case 'requirements': {
       const load: Loader = async (target, from) => {
         const refused = outsideWorkspace(target, root);
-        if (refused !== undefined) throw new FileError(from.file, `include '${from.written}' ${refused}`, { line: from.line });
+        if (refused !== undefined)
+          throw new FileError(from.file, `include '${from.written}' ${refused}`, { line: from.line });
         const rel = path.relative(root, target).split(path.sep).join('/');
-        if (!existsSync(target)) throw new FileError(from.file, `included file '${rel}' does not exist`, { line: from.line });
+        if (!existsSync(target))
+          throw new FileError(from.file, `included file '${rel}' does not exist`, { line: from.line });
         return readSource(target, rel);
       };
       return withPyprojectIdentity(await readRequirements(source, load), file, shown, root);

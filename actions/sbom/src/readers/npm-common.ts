@@ -14,12 +14,16 @@ export function registryBase(resolved: string): string | undefined {
 export function npmSource(resolved: string | undefined): NonNullable<LockedPackage['source']> {
   if (!resolved) return { kind: 'registry', url: '' };
   if (/^(?:git\+|git:|github:|gitlab:|bitbucket:)/.test(resolved)) return { kind: 'vcs', url: resolved };
-  if (resolved.startsWith('file:') || resolved.startsWith('link:') || !/^[a-z+]+:/.test(resolved)) return { kind: 'path', url: resolved };
+  if (resolved.startsWith('file:') || resolved.startsWith('link:') || !/^[a-z+]+:/.test(resolved))
+    return { kind: 'path', url: resolved };
   if (registryBase(resolved) !== undefined) return { kind: 'registry', url: resolved };
   return { kind: 'url', url: resolved };
 }
 
-/** purl with the qualifier that says where it came from: vcs_url, download_url, or a non-default registry's repository_url. */
+/**
+ * purl with the qualifier that says where it came from: vcs_url, download_url, or a non-default
+ * registry's repository_url.
+ */
 export function npmPackagePurl(name: string, version: string | undefined, src: LockedPackage['source']): string {
   if (src?.kind === 'vcs') return npmPurl(name, version, { vcs_url: src.url });
   if (src?.kind === 'url') return npmPurl(name, version, { download_url: src.url });
@@ -32,6 +36,6 @@ export function npmPackagePurl(name: string, version: string | undefined, src: L
 export function licenseField(value: unknown): string[] {
   if (typeof value === 'string') return value.trim() === '' ? [] : [value.trim()];
   if (Array.isArray(value)) return value.flatMap(licenseField);
-  if (typeof value === 'object' && value !== null && 'type' in value) return licenseField((value as { type: unknown }).type);
+  if (typeof value === 'object' && value !== null && 'type' in value) return licenseField(value.type);
   return [];
 }

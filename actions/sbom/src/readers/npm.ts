@@ -63,16 +63,23 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
   const lines = new LineIndex(source.text);
   const lockVersion = doc['lockfileVersion'];
   if (lockVersion !== 1 && lockVersion !== 2 && lockVersion !== 3) {
-    throw new FileError(source.shown, `unsupported lockfileVersion ${shownValue(lockVersion)} (this action reads 1, 2 and 3)`, {
-      line: lines.find('"lockfileVersion"') ?? 1,
-    });
+    throw new FileError(
+      source.shown,
+      `unsupported lockfileVersion ${shownValue(lockVersion)} (this action reads 1, 2 and 3)`,
+      {
+        line: lines.find('"lockfileVersion"') ?? 1,
+      },
+    );
   }
   const map = new Map<string, Table>();
   if (lockVersion === 1) {
     flattenV1(table(doc['dependencies']), '', map);
     map.set('', { name: str(doc['name']), version: str(doc['version']), ...(manifest ? pickDeps(manifest) : {}) });
   } else {
-    if (!isTable(doc['packages'])) throw new FileError(source.shown, `lockfileVersion ${lockVersion} has no "packages" map`, { line: lines.find('"lockfileVersion"') ?? 1 });
+    if (!isTable(doc['packages']))
+      throw new FileError(source.shown, `lockfileVersion ${lockVersion} has no "packages" map`, {
+        line: lines.find('"lockfileVersion"') ?? 1,
+      });
     for (const [path, entry] of Object.entries(doc['packages'])) map.set(path, table(entry));
   }
   const entries: PathEntry[] = [];
@@ -102,7 +109,12 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
     const src = isWorkspace(path) ? { kind: 'workspace' as const, url: path } : npmSource(str(entry['resolved']));
     const purl = npmPackagePurl(name, version, src);
     const hashes = str(entry['integrity']) === undefined ? [] : integrityHashes(str(entry['integrity']) ?? '');
-    if (hashes === undefined) throw new FileError(source.shown, `malformed integrity '${str(entry['integrity']) ?? ''}' for ${path}`, line === undefined ? {} : { line });
+    if (hashes === undefined)
+      throw new FileError(
+        source.shown,
+        `malformed integrity '${str(entry['integrity']) ?? ''}' for ${path}`,
+        line === undefined ? {} : { line },
+      );
     // devOptional: needed by dev or by optional dependencies — installed in production when optional ones are.
     const dev = entry['dev'] === true;
     const optional = entry['optional'] === true || entry['devOptional'] === true;
@@ -113,14 +125,30 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
       existing.dev &&= dev;
       existing.optional &&= optional;
       if (hashes.some((h) => existing.hashes.some((x) => x.alg === h.alg && !sameHash(x, h)))) {
-        conflicts.push({ purl, problem: `${name}@${version ?? '?'} has different integrity at ${path} than at an earlier path`, files: [source.shown] });
+        conflicts.push({
+          purl,
+          problem: `${name}@${version ?? '?'} has different integrity at ${path} than at an earlier path`,
+          files: [source.shown],
+        });
       }
       addHashes(existing.hashes, hashes);
       continue;
     }
-    const pkg = newPackage({ id: purl, ecosystem: 'npm', name, version, purl, line, source: src, hashes, dev, optional });
+    const pkg = newPackage({
+      id: purl,
+      ecosystem: 'npm',
+      name,
+      version,
+      purl,
+      line,
+      source: src,
+      hashes,
+      dev,
+      optional,
+    });
     pkg.licenses = licenseField(entry['license']);
-    if (version === undefined) unresolved.push({ name, reason: `no version at ${path}`, ...(line === undefined ? {} : { line }) });
+    if (version === undefined)
+      unresolved.push({ name, reason: `no version at ${path}`, ...(line === undefined ? {} : { line }) });
     byId.set(purl, pkg);
   }
   // Links (workspace symlinks) point at another path's entry.
@@ -156,7 +184,11 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
         if (id === undefined) {
           // Optional and peer dependencies may legitimately be absent.
           if (field === 'dependencies' || field === 'devDependencies') {
-            unresolved.push({ name: depName, reason: `required by ${path === '' ? 'the root' : path} but not in the lock`, ...(line === undefined ? {} : { line }) });
+            unresolved.push({
+              name: depName,
+              reason: `required by ${path === '' ? 'the root' : path} but not in the lock`,
+              ...(line === undefined ? {} : { line }),
+            });
           }
           continue;
         }
@@ -173,7 +205,9 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
   if (lockVersion === 1 && !manifest) {
     // v1 without package.json: the roots are the top-level packages nothing requires.
     const depended = new Set([...byId.values()].flatMap((p) => p.dependsOn));
-    for (const [path, id] of idOfPath) if (!path.slice('node_modules/'.length).includes('node_modules/') && !depended.has(id) && !rootDeps.includes(id)) rootDeps.push(id);
+    for (const [path, id] of idOfPath)
+      if (!path.slice('node_modules/'.length).includes('node_modules/') && !depended.has(id) && !rootDeps.includes(id))
+        rootDeps.push(id);
   }
   const direct = new Set(rootDeps);
   for (const pkg of byId.values()) pkg.direct = direct.has(pkg.id);
@@ -182,7 +216,11 @@ export function readNpmLock(source: TextSource, manifest: Table | undefined): Lo
     kind: 'npm',
     format: `package-lock lockfileVersion ${lockVersion}`,
     ecosystem: 'npm',
-    root: { name: str(rootEntry['name']) ?? str(doc['name']) ?? '', version: str(rootEntry['version']) ?? str(doc['version']), dependsOn: rootDeps },
+    root: {
+      name: str(rootEntry['name']) ?? str(doc['name']) ?? '',
+      version: str(rootEntry['version']) ?? str(doc['version']),
+      dependsOn: rootDeps,
+    },
     packages: [...byId.values()],
     hasGraph: true,
     unresolved,

@@ -49,7 +49,12 @@ export function parseRequirement(input: string): Requirement | string {
   }
   if (rest.startsWith('(') && rest.endsWith(')')) rest = rest.slice(1, -1).trim();
   const specifier = rest.replace(/\s+/g, '');
-  if (specifier !== '' && !/^(?:(?:===|==|!=|~=|<=|>=|<|>)[A-Za-z0-9._*+!-]+)(?:,(?:===|==|!=|~=|<=|>=|<|>)[A-Za-z0-9._*+!-]+)*$/.test(specifier)) {
+  if (
+    specifier !== '' &&
+    !/^(?:(?:===|==|!=|~=|<=|>=|<|>)[A-Za-z0-9._*+!-]+)(?:,(?:===|==|!=|~=|<=|>=|<|>)[A-Za-z0-9._*+!-]+)*$/.test(
+      specifier,
+    )
+  ) {
     return `invalid version specifier '${rest}' for ${name}`;
   }
   const clauses = specifier === '' ? [] : specifier.split(',');

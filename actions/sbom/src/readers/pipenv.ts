@@ -1,5 +1,12 @@
 import { FileError, parseJsonText } from '@spikeformer-actions/core';
-import { type Artifact, type Hash, type LockedPackage, type LockfileReport, newPackage, type Unresolved } from '../model.js';
+import {
+  type Artifact,
+  type Hash,
+  type LockedPackage,
+  type LockfileReport,
+  newPackage,
+  type Unresolved,
+} from '../model.js';
 import { normalizePythonName, prefixedHash, pypiPurl, simpleIndexUrl } from '../names.js';
 import { LineIndex, type TextSource } from './source.js';
 import { isTable, list, str, stringList, type Table, table } from './structured.js';
@@ -42,7 +49,11 @@ export function readPipfileLock(source: TextSource, manifest: Pipfile | undefine
   const meta = table(doc['_meta']);
   const spec = meta['pipfile-spec'];
   if (spec !== 6) {
-    throw new FileError(source.shown, `unsupported pipfile-spec ${JSON.stringify(spec ?? null)} (this action reads pipfile-spec 6)`, { line: lines.find('"pipfile-spec"') ?? 1 });
+    throw new FileError(
+      source.shown,
+      `unsupported pipfile-spec ${JSON.stringify(spec ?? null)} (this action reads pipfile-spec 6)`,
+      { line: lines.find('"pipfile-spec"') ?? 1 },
+    );
   }
   const indexes = new Map<string, string>();
   for (const s of list(meta['sources'])) {
@@ -69,9 +80,14 @@ export function readPipfileLock(source: TextSource, manifest: Pipfile | undefine
       const other = [...byKey.values()].find((p) => normalizePythonName(p.name) === key);
       if (other) {
         // Both versions are locked (pipenv resolves the sections separately); both become components.
-        conflicts.push({ purl: other.purl, problem: `${name} is locked as ${other.version ?? '?'} in default and ${version ?? '?'} in develop`, files: [source.shown] });
+        conflicts.push({
+          purl: other.purl,
+          problem: `${name} is locked as ${other.version ?? '?'} in default and ${version ?? '?'} in develop`,
+          files: [source.shown],
+        });
       }
-      const indexUrl = indexes.get(str(entry['index']) ?? '') ?? indexes.values().next().value ?? 'https://pypi.org/simple';
+      const indexUrl =
+        indexes.get(str(entry['index']) ?? '') ?? indexes.values().next().value ?? 'https://pypi.org/simple';
       const qualifiers: Record<string, string> | undefined =
         src?.kind === 'vcs' ? { vcs_url: src.url } : src?.kind === 'url' ? { download_url: src.url } : undefined;
       const purl = pypiPurl(name, version, qualifiers);
@@ -80,7 +96,8 @@ export function readPipfileLock(source: TextSource, manifest: Pipfile | undefine
       const hashes: Hash[] = [];
       for (const h of stringList(entry['hashes'])) {
         const hash = prefixedHash(h);
-        if (!hash) throw new FileError(source.shown, `malformed hash '${h}' for ${name}`, line === undefined ? {} : { line });
+        if (!hash)
+          throw new FileError(source.shown, `malformed hash '${h}' for ${name}`, line === undefined ? {} : { line });
         hashes.push(hash);
       }
       pkg.artifacts = hashes.map((h): Artifact => ({
@@ -93,8 +110,14 @@ export function readPipfileLock(source: TextSource, manifest: Pipfile | undefine
       if (markers) pkg.properties.push(['spikeformer:python:marker', markers]);
       const extras = stringList(entry['extras']);
       if (extras.length > 0) pkg.properties.push(['spikeformer:python:extras', extras.join(',')]);
-      if (version === undefined && src?.kind === 'registry') unresolved.push({ name, reason: 'no version in the lock', ...(line === undefined ? {} : { line }) });
-      if (pinned !== undefined && !/^===?/.test(pinned)) unresolved.push({ name, reason: `version '${pinned}' is not an exact pin`, ...(line === undefined ? {} : { line }) });
+      if (version === undefined && src?.kind === 'registry')
+        unresolved.push({ name, reason: 'no version in the lock', ...(line === undefined ? {} : { line }) });
+      if (pinned !== undefined && !/^===?/.test(pinned))
+        unresolved.push({
+          name,
+          reason: `version '${pinned}' is not an exact pin`,
+          ...(line === undefined ? {} : { line }),
+        });
       byKey.set(`${key}@${version ?? ''}`, pkg);
     }
   }

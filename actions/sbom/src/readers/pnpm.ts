@@ -15,7 +15,10 @@ import { isTable, str, type Table, table } from './structured.js';
  */
 
 /** Importer path ("." is the root) → its package.json name/version, when that folder exists. */
-export type ImporterLookup = (importerPath: string, line: number | undefined) => { name: string; version: string | undefined } | undefined;
+export type ImporterLookup = (
+  importerPath: string,
+  line: number | undefined,
+) => { name: string; version: string | undefined } | undefined;
 
 /** name and version of "name@version(peer@1)(…)" or v6's "/name@version(…)". */
 export function splitPnpmKey(key: string): { name: string; version: string } | undefined {
@@ -61,10 +64,15 @@ function projectDocument(source: TextSource): { doc: Table; start: number; skipp
   const starts = documentStarts(source.text);
   const candidates = docs.map((doc, i) => ({ doc, start: starts.length === docs.length ? (starts[i] ?? 0) : 0 }));
   const tables = candidates.filter((c): c is { doc: Table; start: number } => isTable(c.doc));
-  if (tables.length === 0 || tables.length !== docs.length) throw new FileError(source.shown, 'is not a YAML mapping', { line: 1 });
+  if (tables.length === 0 || tables.length !== docs.length)
+    throw new FileError(source.shown, 'is not a YAML mapping', { line: 1 });
   const project = tables.filter((c) => !isPackageManagerDocument(c.doc));
   if (project.length !== 1) {
-    throw new FileError(source.shown, `holds ${docs.length} YAML documents, ${project.length} of them project locks (pnpm writes one, after the lock of pnpm itself)`, { line: 1 });
+    throw new FileError(
+      source.shown,
+      `holds ${docs.length} YAML documents, ${project.length} of them project locks (pnpm writes one, after the lock of pnpm itself)`,
+      { line: 1 },
+    );
   }
   const only = project[0] ?? { doc: {}, start: 0 };
   return { ...only, skipped: tables.length > 1 };
@@ -73,9 +81,14 @@ function projectDocument(source: TextSource): { doc: Table; start: number; skipp
 export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): LockfileReport {
   const { doc, start, skipped } = projectDocument(source);
   const lines = new LineIndex(source.text);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a mapping is refused below as [object Object]
   const lockVersion = String(doc['lockfileVersion'] ?? '');
   if (!SUPPORTED.has(lockVersion)) {
-    throw new FileError(source.shown, `unsupported pnpm lockfileVersion '${lockVersion}' (this action reads 6.0, 6.1 and 9.0)`, { line: lines.find('lockfileVersion', start) ?? 1 });
+    throw new FileError(
+      source.shown,
+      `unsupported pnpm lockfileVersion '${lockVersion}' (this action reads 6.0, 6.1 and 9.0)`,
+      { line: lines.find('lockfileVersion', start) ?? 1 },
+    );
   }
   const v9 = lockVersion === '9.0';
   const packagesTable = table(doc['packages']);
@@ -93,11 +106,19 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
     const split = splitPnpmKey(key);
     const name = str(entry['name']) ?? split?.name;
     let version = str(entry['version']) ?? split?.version;
-    if (name === undefined || version === undefined) throw new FileError(source.shown, `cannot read package key '${key}' (no name@version and no name/version fields)`, line === undefined ? {} : { line });
+    if (name === undefined || version === undefined)
+      throw new FileError(
+        source.shown,
+        `cannot read package key '${key}' (no name@version and no name/version fields)`,
+        line === undefined ? {} : { line },
+      );
     const resolution = table(entry['resolution']);
     let src: LockedPackage['source'] = { kind: 'registry', url: '' };
     if (str(resolution['type']) === 'git' || str(resolution['repo'])) {
-      src = { kind: 'vcs', url: `git+${str(resolution['repo']) ?? ''}${str(resolution['commit']) ? `#${str(resolution['commit']) ?? ''}` : ''}` };
+      src = {
+        kind: 'vcs',
+        url: `git+${str(resolution['repo']) ?? ''}${str(resolution['commit']) ? `#${str(resolution['commit']) ?? ''}` : ''}`,
+      };
     } else if (str(resolution['tarball'])) {
       src = npmSource(str(resolution['tarball']));
     } else if (str(resolution['directory'])) {
@@ -105,8 +126,10 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
     }
     if (src.kind !== 'registry' && /^[a-z+]+:/.test(version)) version = '';
     const purl = npmPackagePurl(name, version === '' ? undefined : version, src);
-    const hashes = str(resolution['integrity']) === undefined ? [] : integrityHashes(str(resolution['integrity']) ?? '');
-    if (hashes === undefined) throw new FileError(source.shown, `malformed integrity for ${key}`, line === undefined ? {} : { line });
+    const hashes =
+      str(resolution['integrity']) === undefined ? [] : integrityHashes(str(resolution['integrity']) ?? '');
+    if (hashes === undefined)
+      throw new FileError(source.shown, `malformed integrity for ${key}`, line === undefined ? {} : { line });
     const bareKey = key.replace(/^\//, '').replace(/\(.*$/, '');
     idOfKey.set(bareKey, purl);
     const existing = byId.get(purl);
@@ -116,7 +139,16 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
       existing.optional &&= entry['optional'] === true;
       continue;
     }
-    const pkg = newPackage({ id: purl, ecosystem: 'npm', name, version: version === '' ? undefined : version, purl, line, source: src, hashes });
+    const pkg = newPackage({
+      id: purl,
+      ecosystem: 'npm',
+      name,
+      version: version === '' ? undefined : version,
+      purl,
+      line,
+      source: src,
+      hashes,
+    });
     if (!v9) {
       pkg.dev = entry['dev'] === true;
       pkg.optional = entry['optional'] === true;
@@ -124,7 +156,15 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
     byId.set(purl, pkg);
   }
   // Workspace importers: components of their own, without a purl unless their package.json names them.
-  const importers: Table = isTable(doc['importers']) ? doc['importers'] : { '.': { dependencies: doc['dependencies'], devDependencies: doc['devDependencies'], optionalDependencies: doc['optionalDependencies'] } };
+  const importers: Table = isTable(doc['importers'])
+    ? doc['importers']
+    : {
+        '.': {
+          dependencies: doc['dependencies'],
+          devDependencies: doc['devDependencies'],
+          optionalDependencies: doc['optionalDependencies'],
+        },
+      };
   const importerId = (path: string): string => `pnpm-importer:${path}`;
   const importerPkgs = new Map<string, LockedPackage>();
   for (const path of Object.keys(importers)) {
@@ -134,7 +174,14 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
     const line = plain === undefined ? lines.find(`'${path}':`, start) : plain + 1;
     const info = importerInfo(path, line);
     const purl = info ? npmPackagePurl(info.name, info.version, { kind: 'workspace', url: path }) : '';
-    const pkg = newPackage({ id: importerId(path), ecosystem: 'npm', name: info?.name ?? path, version: info?.version, purl, source: { kind: 'workspace', url: path } });
+    const pkg = newPackage({
+      id: importerId(path),
+      ecosystem: 'npm',
+      name: info?.name ?? path,
+      version: info?.version,
+      purl,
+      source: { kind: 'workspace', url: path },
+    });
     pkg.line = line;
     importerPkgs.set(path, pkg);
   }
@@ -155,13 +202,18 @@ export function readPnpmLock(source: TextSource, importerInfo: ImporterLookup): 
   for (const [path, value] of Object.entries(importers)) {
     const importer = table(value);
     const from = path === '.' ? undefined : importerPkgs.get(path);
-    for (const [field, bucket] of [['dependencies', runtime], ['optionalDependencies', optional], ['devDependencies', dev]] as const) {
+    for (const [field, bucket] of [
+      ['dependencies', runtime],
+      ['optionalDependencies', optional],
+      ['devDependencies', dev],
+    ] as const) {
       for (const [depName, spec] of Object.entries(table(importer[field]))) {
         const version = isTable(spec) ? str(spec['version']) : str(spec);
         if (version === undefined) continue;
         const id = resolveDep(path, depName, version);
         if (id === undefined) {
-          if (!version.startsWith('link:')) unresolved.push({ name: depName, reason: `importer '${path}' needs ${version}, which is not in packages` });
+          if (!version.startsWith('link:'))
+            unresolved.push({ name: depName, reason: `importer '${path}' needs ${version}, which is not in packages` });
           continue;
         }
         // Every importer is part of the product: its runtime needs are runtime roots.

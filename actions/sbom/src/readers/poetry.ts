@@ -6,7 +6,10 @@ import type { PythonManifest } from './pyproject.js';
 import { LineIndex, type TextSource } from './source.js';
 import { isTable, list, parseTomlText, requireString, str, stringList, type Table, table } from './structured.js';
 
-/** poetry.lock, lock-version 1.x (hashes under [metadata.files], `category`) and 2.x (per-package `files`, `groups`). */
+/**
+ * poetry.lock, lock-version 1.x (hashes under [metadata.files], `category`) and 2.x (per-package
+ * `files`, `groups`).
+ */
 
 function fileHashes(files: unknown, project: string, shown: string, line: number | undefined): Artifact[] {
   const out: Artifact[] = [];
@@ -60,7 +63,11 @@ export function readPoetryLock(source: TextSource, manifest: PythonManifest | un
   const lockVersion = str(metadata['lock-version']) ?? '1.0';
   const major = Number(lockVersion.split('.')[0]);
   if (major !== 1 && major !== 2) {
-    throw new FileError(source.shown, `unsupported poetry lock-version '${lockVersion}' (this action reads 1.x and 2.x)`, { line: lines.find('lock-version') ?? 1 });
+    throw new FileError(
+      source.shown,
+      `unsupported poetry lock-version '${lockVersion}' (this action reads 1.x and 2.x)`,
+      { line: lines.find('lock-version') ?? 1 },
+    );
   }
   const legacyFiles = table(metadata['files']);
   const packages: LockedPackage[] = [];
@@ -77,7 +84,15 @@ export function readPoetryLock(source: TextSource, manifest: PythonManifest | un
     const version = requireString(entry, 'version', source.shown, line, `package '${name}'`);
     const src = entry['source'] === undefined ? undefined : sourceOf(table(entry['source']));
     const purl = pypiPurl(name, version, qualifiers(src));
-    const pkg = newPackage({ id: purl, ecosystem: 'pypi', name, version, purl, line, source: src ?? { kind: 'registry', url: '' } });
+    const pkg = newPackage({
+      id: purl,
+      ecosystem: 'pypi',
+      name,
+      version,
+      purl,
+      line,
+      source: src ?? { kind: 'registry', url: '' },
+    });
     const files = entry['files'] ?? legacyFiles[name] ?? legacyFiles[normalizePythonName(name)];
     pkg.artifacts = fileHashes(files, name, source.shown, line);
     if (pkg.artifacts.length === 1 && pkg.artifacts[0]) pkg.hashes = [...pkg.artifacts[0].hashes];
@@ -103,7 +118,8 @@ export function readPoetryLock(source: TextSource, manifest: PythonManifest | un
   // Resolve by name; poetry may lock several versions of one name (for different markers): link to each.
   for (const [pkg, deps] of rawDeps) {
     for (const dep of deps) {
-      for (const target of byName.get(dep.name) ?? []) if (!pkg.dependsOn.includes(target.id)) pkg.dependsOn.push(target.id);
+      for (const target of byName.get(dep.name) ?? [])
+        if (!pkg.dependsOn.includes(target.id)) pkg.dependsOn.push(target.id);
     }
   }
   const ids = (names: Iterable<string>): string[] => [...names].flatMap((n) => (byName.get(n) ?? []).map((p) => p.id));

@@ -43,7 +43,11 @@ export function readPythonManifest(doc: Table): PythonManifest {
   addNames(manifest.runtime, project['dependencies']);
   for (const specs of Object.values(table(project['optional-dependencies']))) addNames(manifest.optional, specs);
   // PEP 735 groups; entries may be {include-group = "..."} tables, which name no package.
-  for (const specs of Object.values(table(doc['dependency-groups']))) addNames(manifest.dev, list(specs).filter((s) => !isTable(s)));
+  for (const specs of Object.values(table(doc['dependency-groups'])))
+    addNames(
+      manifest.dev,
+      list(specs).filter((s) => !isTable(s)),
+    );
   addPoetryTable(manifest.runtime, poetry['dependencies']);
   addPoetryTable(manifest.dev, poetry['dev-dependencies']);
   for (const [group, body] of Object.entries(table(poetry['group']))) {

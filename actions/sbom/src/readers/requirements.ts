@@ -1,5 +1,12 @@
 import { FileError } from '@spikeformer-actions/core';
-import { type Artifact, type Hash, type LockedPackage, type LockfileReport, newPackage, type Unresolved } from '../model.js';
+import {
+  type Artifact,
+  type Hash,
+  type LockedPackage,
+  type LockfileReport,
+  newPackage,
+  type Unresolved,
+} from '../model.js';
 import { addHashes, normalizePythonName, prefixedHash, pypiPurl, simpleIndexUrl } from '../names.js';
 import { nameFromArchive, parseRequirement } from './pep508.js';
 import { type Loader, siblingPath, type TextSource } from './source.js';
@@ -65,8 +72,17 @@ function words(text: string): string[] {
 }
 
 const GLOBAL_OPTIONS_WITH_VALUE = new Set([
-  '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--no-binary', '--only-binary', '--trusted-host',
-  '--use-feature', '-Z', '--always-unzip',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--no-binary',
+  '--only-binary',
+  '--trusted-host',
+  '--use-feature',
+  '-Z',
+  '--always-unzip',
 ]);
 const GLOBAL_FLAGS = new Set(['--no-index', '--prefer-binary', '--require-hashes', '--pre']);
 const PER_REQUIREMENT_WITH_VALUE = new Set(['--hash', '--config-settings', '--global-option', '--install-option']);
@@ -168,9 +184,14 @@ async function parseFile(source: TextSource, load: Loader, state: ParseState, as
     }
     // A requirement, possibly editable, followed by per-requirement options.
     let editable = false;
-    let i = 0;
+    let i: number;
     let spec: string;
-    if (first === '-e' || first === '--editable' || first.startsWith('--editable=') || (first.startsWith('-e') && first.length > 2)) {
+    if (
+      first === '-e' ||
+      first === '--editable' ||
+      first.startsWith('--editable=') ||
+      (first.startsWith('-e') && first.length > 2)
+    ) {
       editable = true;
       const [value, at] = optionValue(tokens, 0);
       if (!value) throw new FileError(source.shown, `${optionName(first)} needs a path or URL`, { line });
@@ -185,28 +206,51 @@ async function parseFile(source: TextSource, load: Loader, state: ParseState, as
     const hashes: Hash[] = [];
     for (; i < tokens.length; i++) {
       const name = optionName(tokens[i] ?? '');
-      if (!PER_REQUIREMENT_WITH_VALUE.has(name)) throw new FileError(source.shown, `unknown option '${tokens[i] ?? ''}' after a requirement`, { line: lineOf(logical, tokens[i] ?? '') });
+      if (!PER_REQUIREMENT_WITH_VALUE.has(name))
+        throw new FileError(source.shown, `unknown option '${tokens[i] ?? ''}' after a requirement`, {
+          line: lineOf(logical, tokens[i] ?? ''),
+        });
       const [value, at] = optionValue(tokens, i);
       i = at;
       if (name === '--hash') {
         const hash = value === undefined ? undefined : prefixedHash(value);
-        if (!hash) throw new FileError(source.shown, `malformed --hash '${value ?? ''}' (expected <algorithm>:<hex digest>)`, { line: lineOf(logical, value ?? '--hash') });
+        if (!hash)
+          throw new FileError(source.shown, `malformed --hash '${value ?? ''}' (expected <algorithm>:<hex digest>)`, {
+            line: lineOf(logical, value ?? '--hash'),
+          });
         addHashes(hashes, [hash]);
       }
     }
     if (isProjectItself(spec)) {
       // `-e .` / `-e .[socks]` (requests' requirements-dev.txt): the project being described, not a dependency of it.
-      state.notes.push({ line, text: `${source.shown}:${line}: '${editable ? '-e ' : ''}${spec}' is the project itself: not listed as a dependency` });
+      state.notes.push({
+        line,
+        text: `${source.shown}:${line}: '${editable ? '-e ' : ''}${spec}' is the project itself: not listed as a dependency`,
+      });
       last = undefined;
       continue;
     }
     let entry: Entry;
     if (isUrlLike(spec)) {
       const found = urlRequirement(spec);
-      if (!found) throw new FileError(source.shown, `cannot tell the project name of '${spec}' (add #egg=<name>)`, { line });
+      if (!found)
+        throw new FileError(source.shown, `cannot tell the project name of '${spec}' (add #egg=<name>)`, { line });
       const fragment = fragmentHash(spec);
       if (fragment) addHashes(hashes, [fragment]);
-      entry = { key: normalizePythonName(found.name), name: found.name, version: found.version, specifier: '', extras: [], marker: undefined, hashes, url: spec, editable, file: source.shown, line, via: [] };
+      entry = {
+        key: normalizePythonName(found.name),
+        name: found.name,
+        version: found.version,
+        specifier: '',
+        extras: [],
+        marker: undefined,
+        hashes,
+        url: spec,
+        editable,
+        file: source.shown,
+        line,
+        via: [],
+      };
     } else {
       const req = parseRequirement(spec);
       if (typeof req === 'string') throw new FileError(source.shown, req, { line });
@@ -216,10 +260,24 @@ async function parseFile(source: TextSource, load: Loader, state: ParseState, as
         const fragment = fragmentHash(req.url);
         if (fragment) addHashes(hashes, [fragment]);
       }
-      entry = { key: normalizePythonName(req.name), name: req.name, version, specifier: req.specifier, extras: req.extras, marker: req.marker, hashes, url: req.url, editable, file: source.shown, line, via: [] };
+      entry = {
+        key: normalizePythonName(req.name),
+        name: req.name,
+        version,
+        specifier: req.specifier,
+        extras: req.extras,
+        marker: req.marker,
+        hashes,
+        url: req.url,
+        editable,
+        file: source.shown,
+        line,
+        via: [],
+      };
     }
     if (asConstraints) {
-      if (entry.version !== undefined) state.constraints.set(entry.key, { version: entry.version, file: source.shown, line });
+      if (entry.version !== undefined)
+        state.constraints.set(entry.key, { version: entry.version, file: source.shown, line });
       last = undefined;
       continue;
     }
@@ -232,7 +290,8 @@ function sourceOf(entry: Entry): LockedPackage['source'] {
   if (!entry.url) return { kind: entry.editable ? 'editable' : 'registry', url: '' };
   if (entry.editable) return { kind: 'editable', url: entry.url };
   if (/^(?:git|hg|svn|bzr)\+/.test(entry.url)) return { kind: 'vcs', url: entry.url };
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(entry.url) && !entry.url.startsWith('file:')) return { kind: 'url', url: entry.url };
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(entry.url) && !entry.url.startsWith('file:'))
+    return { kind: 'url', url: entry.url };
   return { kind: 'path', url: entry.url };
 }
 
@@ -244,7 +303,15 @@ function purlQualifiers(src: LockedPackage['source']): Record<string, string> | 
 }
 
 export async function readRequirements(source: TextSource, load: Loader): Promise<LockfileReport> {
-  const state: ParseState = { notes: [], entries: [], constraints: new Map(), visited: new Set(), unresolved: [], indexUrl: 'https://pypi.org/simple', anyVia: false };
+  const state: ParseState = {
+    notes: [],
+    entries: [],
+    constraints: new Map(),
+    visited: new Set(),
+    unresolved: [],
+    indexUrl: 'https://pypi.org/simple',
+    anyVia: false,
+  };
   await parseFile(source, load, state, false);
 
   const byKey = new Map<string, LockedPackage>();
@@ -273,13 +340,25 @@ export async function readRequirements(source: TextSource, load: Loader): Promis
     entryOf.set(entry.key, entry);
     const src = sourceOf(entry);
     const purl = pypiPurl(entry.name, entry.version, purlQualifiers(src));
-    const pkg = newPackage({ id: purl, ecosystem: 'pypi', name: entry.name, version: entry.version, purl, line: entry.line, source: src });
+    const pkg = newPackage({
+      id: purl,
+      ecosystem: 'pypi',
+      name: entry.name,
+      version: entry.version,
+      purl,
+      line: entry.line,
+      source: src,
+    });
     if (entry.extras.length > 0) pkg.properties.push(['spikeformer:python:extras', entry.extras.join(',')]);
     if (entry.marker) pkg.properties.push(['spikeformer:python:marker', entry.marker]);
     if (entry.file !== source.shown) pkg.properties.push(['spikeformer:requirements:file', entry.file]);
     byKey.set(entry.key, pkg);
     if (entry.version === undefined) {
-      state.unresolved.push({ name: entry.name, reason: entry.url ? `no version in ${entry.url}` : `not pinned (${entry.specifier || 'any version'})`, line: entry.line });
+      state.unresolved.push({
+        name: entry.name,
+        reason: entry.url ? `no version in ${entry.url}` : `not pinned (${entry.specifier || 'any version'})`,
+        line: entry.line,
+      });
     }
   }
   // Hashes: the file each hash belongs to is unknown, so each becomes a distribution reference on the index page.
@@ -289,7 +368,10 @@ export async function readRequirements(source: TextSource, load: Loader): Promis
     const all = [...entry.hashes];
     for (const e of state.entries) if (e !== entry && e.key === key) addHashes(all, e.hashes);
     pkg.artifacts = all.map((h): Artifact => ({
-      url: entry.url && !entry.url.startsWith('git+') ? entry.url.replace(/#.*$/, '') : `${simpleIndexUrl(state.indexUrl, entry.name)}#${h.alg.toLowerCase().replace('-', '')}=${h.content}`,
+      url:
+        entry.url && !entry.url.startsWith('git+')
+          ? entry.url.replace(/#.*$/, '')
+          : `${simpleIndexUrl(state.indexUrl, entry.name)}#${h.alg.toLowerCase().replace('-', '')}=${h.content}`,
       comment: `hash pinned in ${entry.file}:${entry.line}`,
       hashes: [h],
     }));
@@ -312,7 +394,11 @@ export async function readRequirements(source: TextSource, load: Loader): Promis
       if (parent) {
         if (!parent.dependsOn.includes(pkg.id)) parent.dependsOn.push(pkg.id);
       } else {
-        state.unresolved.push({ name: entry.name, reason: `'# via ${via}' names a package that is not in the file`, line: entry.line });
+        state.unresolved.push({
+          name: entry.name,
+          reason: `'# via ${via}' names a package that is not in the file`,
+          line: entry.line,
+        });
       }
     }
     pkg.direct = direct;

@@ -10,7 +10,10 @@ export interface TextSource {
 }
 
 /** Reads another file a lockfile refers to (an `-r` include); throws a FileError naming the includer when it cannot. */
-export type Loader = (absolutePath: string, includedFrom: { file: string; line: number; written: string }) => Promise<TextSource>;
+export type Loader = (
+  absolutePath: string,
+  includedFrom: { file: string; line: number; written: string },
+) => Promise<TextSource>;
 
 export function siblingPath(source: TextSource, relative: string): string {
   return path.resolve(path.dirname(source.path), relative);

@@ -11,10 +11,14 @@ export function isTable(value: unknown): value is Table {
 
 export function parseTomlText(text: string, file: string): Table {
   try {
-    return parseToml(text) as Table;
+    return parseToml(text);
   } catch (error) {
     if (error instanceof TomlError) {
-      throw new FileError(file, `invalid TOML: ${(error.message.split('\n')[0] ?? error.message).replace(/^Invalid TOML document:\s*/, '')}`, { line: error.line, column: error.column });
+      throw new FileError(
+        file,
+        `invalid TOML: ${(error.message.split('\n')[0] ?? error.message).replace(/^Invalid TOML document:\s*/, '')}`,
+        { line: error.line, column: error.column },
+      );
     }
     throw error;
   }
@@ -44,7 +48,13 @@ export function stringList(value: unknown): string[] {
 }
 
 /** A required string field of an entry; the error names the file and the entry's line. */
-export function requireString(entry: Table, field: string, file: string, line: number | undefined, what: string): string {
+export function requireString(
+  entry: Table,
+  field: string,
+  file: string,
+  line: number | undefined,
+  what: string,
+): string {
   const value = entry[field];
   if (typeof value !== 'string' || value === '') {
     throw new FileError(file, `${what} has no '${field}'`, line === undefined ? {} : { line });

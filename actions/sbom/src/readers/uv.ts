@@ -20,14 +20,19 @@ interface DepRef {
 function depRefs(value: unknown): DepRef[] {
   return list(value).map((d) => {
     const t = table(d);
-    return { name: normalizePythonName(str(t['name']) ?? ''), version: str(t['version']), extras: stringList(t['extra']) };
+    return {
+      name: normalizePythonName(str(t['name']) ?? ''),
+      version: str(t['version']),
+      extras: stringList(t['extra']),
+    };
   });
 }
 
 function sourceOf(source: Table): { src: LockedPackage['source']; member: boolean } {
   for (const kind of ['editable', 'virtual'] as const) {
     const at = str(source[kind]);
-    if (at !== undefined) return { src: { kind: kind === 'editable' ? 'editable' : 'workspace', url: at }, member: true };
+    if (at !== undefined)
+      return { src: { kind: kind === 'editable' ? 'editable' : 'workspace', url: at }, member: true };
   }
   const git = str(source['git']);
   if (git) return { src: { kind: 'vcs', url: `git+${git.replace(/#([0-9a-f]{7,40})$/, '@$1')}` }, member: false };
@@ -42,7 +47,8 @@ function qualifiers(src: LockedPackage['source']): Record<string, string> | unde
   if (!src || src.url === '') return undefined;
   if (src.kind === 'vcs') return { vcs_url: src.url };
   if (src.kind === 'url') return { download_url: src.url };
-  if (src.kind === 'registry' && src.url.replace(/\/+$/, '') !== 'https://pypi.org/simple') return { repository_url: src.url };
+  if (src.kind === 'registry' && src.url.replace(/\/+$/, '') !== 'https://pypi.org/simple')
+    return { repository_url: src.url };
   return undefined;
 }
 
@@ -65,7 +71,11 @@ export function readUvLock(source: TextSource): LockfileReport {
   const lines = new LineIndex(source.text);
   const version = doc['version'];
   if (version !== 1) {
-    throw new FileError(source.shown, `unsupported uv.lock version ${JSON.stringify(version ?? null)} (this action reads version 1)`, { line: lines.find('version') ?? 1 });
+    throw new FileError(
+      source.shown,
+      `unsupported uv.lock version ${JSON.stringify(version ?? null)} (this action reads version 1)`,
+      { line: lines.find('version') ?? 1 },
+    );
   }
   const packages: LockedPackage[] = [];
   const members: Array<{ pkg: LockedPackage; entry: Table }> = [];
@@ -95,12 +105,18 @@ export function readUvLock(source: TextSource): LockfileReport {
     return ref.version === undefined ? candidates : candidates.filter((c) => c.version === ref.version);
   };
   const link = (from: LockedPackage, refs: DepRef[]): void => {
-    for (const ref of refs) for (const target of resolve(ref)) if (!from.dependsOn.includes(target.id)) from.dependsOn.push(target.id);
+    for (const ref of refs)
+      for (const target of resolve(ref)) if (!from.dependsOn.includes(target.id)) from.dependsOn.push(target.id);
   };
   // `{ name = "pydantic", extra = ["email"] }`: the requester needs pydantic and what pydantic's email
   // extra brings, so those edges are the requester's (a dev-only requester keeps them dev-only).
   const withExtras = (refs: DepRef[]): DepRef[] =>
-    refs.flatMap((ref) => [ref, ...resolve(ref).flatMap((target) => ref.extras.flatMap((e) => depRefs(table(raw.get(target)?.['optional-dependencies'])[e])))]);
+    refs.flatMap((ref) => [
+      ref,
+      ...resolve(ref).flatMap((target) =>
+        ref.extras.flatMap((e) => depRefs(table(raw.get(target)?.['optional-dependencies'])[e])),
+      ),
+    ]);
   for (const [pkg, entry] of raw) link(pkg, withExtras(depRefs(entry['dependencies'])));
   const root = members.find((m) => m.pkg.source?.url === '.') ?? members[0];
   const runtime: string[] = [];
@@ -108,8 +124,10 @@ export function readUvLock(source: TextSource): LockfileReport {
   const dev: string[] = [];
   for (const { pkg, entry } of members) {
     runtime.push(...pkg.dependsOn);
-    for (const refs of Object.values(table(entry['optional-dependencies']))) optional.push(...withExtras(depRefs(refs)).flatMap((r) => resolve(r).map((p) => p.id)));
-    for (const refs of Object.values(table(entry['dev-dependencies']))) dev.push(...withExtras(depRefs(refs)).flatMap((r) => resolve(r).map((p) => p.id)));
+    for (const refs of Object.values(table(entry['optional-dependencies'])))
+      optional.push(...withExtras(depRefs(refs)).flatMap((r) => resolve(r).map((p) => p.id)));
+    for (const refs of Object.values(table(entry['dev-dependencies'])))
+      dev.push(...withExtras(depRefs(refs)).flatMap((r) => resolve(r).map((p) => p.id)));
   }
   // Other workspace members are components of their own; the root depends on them.
   const otherMembers = members.filter((m) => m !== root).map((m) => m.pkg);
@@ -120,6 +138,8 @@ export function readUvLock(source: TextSource): LockfileReport {
   return {
     file: source.shown,
     kind: 'uv',
+    // uv writes an integer; any other value shows as it stringifies.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     format: `uv.lock version 1${doc['revision'] === undefined ? '' : ` revision ${String(doc['revision'])}`}`,
     ecosystem: 'pypi',
     root: {

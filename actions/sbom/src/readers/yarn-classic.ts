@@ -54,7 +54,10 @@ export function parseClassicLock(text: string, file: string): ClassicEntry[] {
     const indent = raw.length - raw.trimStart().length;
     const body = raw.trim();
     if (indent === 0) {
-      if (!body.endsWith(':')) throw new FileError(file, `expected an entry header ending in ':', got ${JSON.stringify(body.slice(0, 80))}`, { line });
+      if (!body.endsWith(':'))
+        throw new FileError(file, `expected an entry header ending in ':', got ${JSON.stringify(body.slice(0, 80))}`, {
+          line,
+        });
       const descriptors = body
         .slice(0, -1)
         .split(/,\s*/)

@@ -40,17 +40,30 @@ function manifestRoots(
   lookup: (name: string, range: string) => string | undefined,
   fallback: Array<[string, string]>,
 ): { runtime: string[]; optional: string[]; dev: string[]; unresolved: Unresolved[] } {
-  const out = { runtime: [] as string[], optional: [] as string[], dev: [] as string[], unresolved: [] as Unresolved[] };
-  const fields: Array<[string, string[]]> = [['dependencies', out.runtime], ['optionalDependencies', out.optional], ['devDependencies', out.dev]];
+  const out = {
+    runtime: [] as string[],
+    optional: [] as string[],
+    dev: [] as string[],
+    unresolved: [] as Unresolved[],
+  };
+  const fields: Array<[string, string[]]> = [
+    ['dependencies', out.runtime],
+    ['optionalDependencies', out.optional],
+    ['devDependencies', out.dev],
+  ];
   const pairs: Array<[string, Array<[string, string]>]> = manifest
-    ? fields.map(([f]) => [f, Object.entries(table(manifest[f])).filter((e): e is [string, string] => typeof e[1] === 'string')])
+    ? fields.map(([f]) => [
+        f,
+        Object.entries(table(manifest[f])).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ])
     : [['dependencies', fallback]];
   for (const [field, deps] of pairs) {
     const bucket = fields.find(([f]) => f === field)?.[1] ?? out.runtime;
     for (const [name, range] of deps) {
       const id = lookup(name, range);
       if (id === undefined) {
-        if (!range.startsWith('workspace:') && !range.startsWith('link:') && !range.startsWith('file:')) out.unresolved.push({ name, reason: `package.json ${field} needs ${range}, which is not in the lock` });
+        if (!range.startsWith('workspace:') && !range.startsWith('link:') && !range.startsWith('file:'))
+          out.unresolved.push({ name, reason: `package.json ${field} needs ${range}, which is not in the lock` });
         continue;
       }
       if (!bucket.includes(id)) bucket.push(id);
@@ -80,7 +93,11 @@ function finish(
     for (const [name, range] of r.deps) {
       const id = lookup(name, range);
       if (id === undefined) {
-        unresolved.push({ name, reason: `${r.pkg.name}@${r.pkg.version ?? '?'} needs ${range}, which is not in the lock`, ...(r.pkg.line === undefined ? {} : { line: r.pkg.line }) });
+        unresolved.push({
+          name,
+          reason: `${r.pkg.name}@${r.pkg.version ?? '?'} needs ${range}, which is not in the lock`,
+          ...(r.pkg.line === undefined ? {} : { line: r.pkg.line }),
+        });
         continue;
       }
       if (id !== from.id && !from.dependsOn.includes(id)) from.dependsOn.push(id);
@@ -113,13 +130,15 @@ export function readYarnClassic(source: TextSource, manifest: Table | undefined)
     // Every descriptor of an entry resolves to one package; an alias names it after `npm:`.
     const name = installedName(entry.descriptors[0] ?? '');
     const version = entry.fields.get('version');
-    if (version === undefined) throw new FileError(source.shown, `entry ${entry.descriptors.join(', ')} has no version`, { line: entry.line });
+    if (version === undefined)
+      throw new FileError(source.shown, `entry ${entry.descriptors.join(', ')} has no version`, { line: entry.line });
     const resolvedUrl = entry.fields.get('resolved');
     const src = npmSource(resolvedUrl?.replace(/#[0-9a-f]{40}$/, ''));
     const purl = npmPackagePurl(name, version, src);
     const integrity = entry.fields.get('integrity');
     let hashes = integrity === undefined ? [] : integrityHashes(integrity);
-    if (hashes === undefined) throw new FileError(source.shown, `malformed integrity '${integrity ?? ''}'`, { line: entry.line });
+    if (hashes === undefined)
+      throw new FileError(source.shown, `malformed integrity '${integrity ?? ''}'`, { line: entry.line });
     // Old lockfiles carry only the sha1 in the resolved URL's fragment.
     const sha1 = resolvedUrl === undefined ? null : /#([0-9a-f]{40})$/.exec(resolvedUrl);
     if (hashes.length === 0 && sha1?.[1]) hashes = [{ alg: 'SHA-1', content: sha1[1] }];
@@ -139,7 +158,11 @@ export function readYarnBerry(source: TextSource, manifest: Table | undefined): 
   const meta = table(doc['__metadata']);
   const version = Number(meta['version']);
   if (!Number.isInteger(version) || version < 4 || version > 8) {
-    throw new FileError(source.shown, `unsupported yarn lockfile __metadata.version ${shownValue(meta['version'])} (this action reads 4–8)`, { line: lines.find('__metadata') ?? 1 });
+    throw new FileError(
+      source.shown,
+      `unsupported yarn lockfile __metadata.version ${shownValue(meta['version'])} (this action reads 4–8)`,
+      { line: lines.find('__metadata') ?? 1 },
+    );
   }
   const idOf = new Map<string, string>();
   const resolved: Resolved[] = [];
@@ -154,7 +177,8 @@ export function readYarnBerry(source: TextSource, manifest: Table | undefined): 
     if (at >= 0) cursor = at + key.length;
     const resolution = str(entry['resolution']) ?? '';
     const name = descriptorName(resolution || key);
-    const pkgVersion = str(entry['version']) ?? (typeof entry['version'] === 'number' ? String(entry['version']) : undefined);
+    const pkgVersion =
+      str(entry['version']) ?? (typeof entry['version'] === 'number' ? String(entry['version']) : undefined);
     const reference = resolution.slice(name.length + 1);
     const deps = Object.entries(table(entry['dependencies'])).map(([n, r]): [string, string] => [n, String(r)]);
     const descriptors = key.split(/,\s*/);
@@ -186,7 +210,18 @@ export function readYarnBerry(source: TextSource, manifest: Table | undefined): 
     }
     resolved.push({ pkg, deps });
   }
-  if (resolved.length === 0 && rootDeps.length === 0) unresolved.push({ name: source.shown, reason: 'the lock has no entries' });
-  const lookup = (name: string, range: string): string | undefined => idOf.get(`${name}@${range}`) ?? idOf.get(`${name}@npm:${range}`);
-  return finish(source, 'yarn-berry', `yarn.lock berry (__metadata.version ${version})`, resolved, lookup, manifest, rootDeps, unresolved);
+  if (resolved.length === 0 && rootDeps.length === 0)
+    unresolved.push({ name: source.shown, reason: 'the lock has no entries' });
+  const lookup = (name: string, range: string): string | undefined =>
+    idOf.get(`${name}@${range}`) ?? idOf.get(`${name}@npm:${range}`);
+  return finish(
+    source,
+    'yarn-berry',
+    `yarn.lock berry (__metadata.version ${version})`,
+    resolved,
+    lookup,
+    manifest,
+    rootDeps,
+    unresolved,
+  );
 }

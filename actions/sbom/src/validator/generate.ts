@@ -41,7 +41,9 @@ function forCodegen(schema: unknown): unknown {
     if (k === 'uniqueItems' && v === true) out[UNIQUE] = true;
     else if (DATA.has(k)) out[k] = v;
     else if (SCHEMA_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, forCodegen(sub)]));
+      out[k] = Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, forCodegen(sub)]),
+      );
     } else out[k] = forCodegen(v);
   }
   return out;
