@@ -223,7 +223,7 @@ describe('seeded mistakes the wiring check catches', () => {
       'status: ${{ steps.blue-green.outputs.state || steps.canary.outputs.status }}',
     );
     expect(problemsOf([bad])).toEqual([
-      `workflows-examples/deploy.yml:${lineOf(bad.content, 'outputs.state ||')}: steps.blue-green.outputs.state: org/spikeformer-actions/blue-green has no output state (the pending record of blue-green)`,
+      `workflows-examples/deploy.yml:${lineOf(bad.content, 'outputs.state ||')}: steps.blue-green.outputs.state: org/spikeformer-actions/blue-green has no output state (actions/blue-green/permissions.yml)`,
     ]);
   });
 });

@@ -398,19 +398,32 @@ function checkStepInputs(step: StepModel, info: ActionInfo, at: At): void {
 
 /**
  * Whether a permission need's condition can hold for this step. A `with:` value that is an
- * expression is known only at run time, so a condition that reads it counts as holding.
+ * expression (or a default like `${{ github.token }}`) is known only at run time: the condition
+ * holds when some value it could take makes it true — tried are the empty string, an opaque
+ * value, and each string literal of the condition with and without a suffix (for startsWith).
  */
 export function needApplies(when: string | undefined, step: StepModel, info: ActionInfo): boolean {
   if (!when) return true;
-  const values: Record<string, string> = {};
+  const known: Record<string, string> = {};
+  const unknown: string[] = [];
   for (const ref of contextRefs(when)) {
     const input = ref.context === 'inputs' ? ref.path[0] : undefined;
-    if (!input) continue;
+    if (!input || input in known || unknown.includes(input)) continue;
     const given: Value | undefined = step.with.get(input);
     const fallback = info.inputs?.get(input)?.default ?? '';
-    if (given?.expression !== undefined || (!given && fallback.includes('${{'))) return true;
-    values[input] = given?.literal ?? fallback;
+    if (given?.expression !== undefined || (!given && fallback.includes('${{'))) unknown.push(input);
+    else known[input] = given?.literal ?? fallback;
   }
-  const context = JSON.parse(JSON.stringify({ inputs: values }), data.reviver) as data.Dictionary;
-  return truthy(new Evaluator(parseExpression(when), context).evaluate());
+  const literals = [...when.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '');
+  const candidates = [...new Set(['', '<run-time value>', ...literals, ...literals.map((l) => `${l}x`)])];
+  const evaluate = (values: Record<string, string>): boolean => {
+    const context = JSON.parse(JSON.stringify({ inputs: values }), data.reviver) as data.Dictionary;
+    return truthy(new Evaluator(parseExpression(when), context).evaluate());
+  };
+  const tryFrom = (i: number, values: Record<string, string>): boolean => {
+    const input = unknown[i];
+    if (input === undefined) return evaluate(values);
+    return candidates.some((c) => tryFrom(i + 1, { ...values, [input]: c }));
+  };
+  return tryFrom(0, known);
 }
