@@ -17,7 +17,7 @@ export interface GateDecision {
  */
 export function judge(active: readonly Finding[], state: FindingStates, failOn: FailOn, newOnly: boolean): GateDecision {
   if (failOn === 'none') return { status: 'passed', failing: [], reason: 'fail-on is none: the gate never fails' };
-  const threshold = severityRank(failOn as Severity);
+  const threshold = severityRank(failOn);
   const failing = active.filter((f) => severityRank(f.severity) >= threshold && (!newOnly || state.get(f.fingerprint) !== 'existing'));
   const scope = newOnly ? 'new ' : '';
   if (failing.length === 0) return { status: 'passed', failing, reason: `no ${scope}finding at or above ${failOn}` };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InputError, inputs, workspaceRoot } from '@spikeformer-actions/core';
 import { FAIL_ON, type FailOn } from './gate.js';
+import type { CommentFromInputs } from './comment-from.js';
 import { TOOLS, type ReportFormat } from './model.js';
 
 export interface ReportPattern {
@@ -19,7 +20,13 @@ export interface Inputs {
   jsonOutput: string;
   maxAnnotations: number;
   maxReportBytes: number;
+  /** Post or update the PR comment (pull request events only). */
+  comment: boolean;
+  githubToken: string;
 }
+
+/** What the step does: scan the reports, or only post the comment of an earlier run's JSON output. */
+export type Mode = { mode: 'scan'; inputs: Inputs } | { mode: 'comment-from'; inputs: CommentFromInputs };
 
 const FORCED = new RegExp(`^(${TOOLS.join('|')}):(.+)$`);
 
@@ -43,14 +50,39 @@ export function parseSize(text: string): { ok: true; value: number } | { ok: fal
   return { ok: true, value };
 }
 
+const CONTROL = /\p{Cc}|[\u2028\u2029]/u;
+
+/** The token goes into an HTTP header: one without whitespace or controls, never shown (masked when it is used). */
+function tokenInput(): string {
+  const token = inputs.getString('github-token').trim();
+  if (/\s/.test(token) || CONTROL.test(token)) throw new InputError('github-token', 'contains whitespace or a control character');
+  return token;
+}
+
+function maxReportBytes(): number {
+  const size = parseSize(inputs.getString('max-report-size', '256MiB'));
+  if (!size.ok) throw new InputError('max-report-size', size.problem);
+  return size.value;
+}
+
+/**
+ * `comment-from` set: the workflow_run mode (the reports and gate inputs are not used, and
+ * `comment: false` contradicts it); otherwise a scan.
+ */
+export function readMode(): Mode {
+  const from = inputs.getPath('comment-from');
+  if (from === '') return { mode: 'scan', inputs: readInputs() };
+  if (!inputs.getBoolean('comment', true)) throw new InputError('comment-from', 'is set but comment is false: there would be nothing to do');
+  return { mode: 'comment-from', inputs: { file: from, token: tokenInput(), maxBytes: maxReportBytes() } };
+}
+
 export function readInputs(): Inputs {
   const lines = inputs.getList('reports', { commas: false });
   const excludes = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
   const reports = lines.filter((l) => !l.startsWith('!')).map(parseReportLine);
   if (reports.length === 0) throw new InputError('reports', 'is required: give report files or globs, one per line (tool:path forces a format)');
   const baseline = inputs.getPath('baseline');
-  const size = parseSize(inputs.getString('max-report-size', '256MiB'));
-  if (!size.ok) throw new InputError('max-report-size', size.problem);
+  const maxBytes = maxReportBytes();
   return {
     reports,
     excludes,
@@ -62,6 +94,8 @@ export function readInputs(): Inputs {
     sarifOutput: inputs.getPath('sarif-output') || path.join(workspaceRoot(), 'security-scan.sarif'),
     jsonOutput: inputs.getPath('json-output') || path.join(workspaceRoot(), 'security-scan.json'),
     maxAnnotations: inputs.getInteger('max-annotations', 50, { min: 0, max: 1000 }),
-    maxReportBytes: size.value,
+    maxReportBytes: maxBytes,
+    comment: inputs.getBoolean('comment', true),
+    githubToken: tokenInput(),
   };
 }

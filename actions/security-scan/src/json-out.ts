@@ -18,6 +18,8 @@ export interface ReportRecord {
 
 export interface JsonContext {
   generatedAt: string;
+  /** The commit scanned (the pull request's head on pull request events), when the event names one. */
+  commit?: string;
   failOn: FailOn;
   newOnly: boolean;
   baseline?: string;
@@ -163,6 +165,7 @@ function head(analysis: Analysis, ctx: JsonContext): string {
     schema: JSON_SCHEMA_ID,
     version: JSON_VERSION,
     generatedAt: ctx.generatedAt,
+    commit: ctx.commit ?? null,
     status: analysis.decision.status,
     gate: { failOn: ctx.failOn, newOnly: ctx.newOnly, reason: analysis.decision.reason, failing: analysis.decision.failing.length },
     counts: analysis.counts,

@@ -1,13 +1,22 @@
 import { clip, error, GateFailure, group, info, notice, setOutput, warning, workspaceRelative } from '@spikeformer-actions/core';
+import { upsertPullRequestComment } from '@spikeformer-actions/core/github';
+import type { Analysis } from './analyse.js';
 import { planAnnotations } from './annotations.js';
-import { readInputs } from './inputs.js';
+import { COMMENT_MARKER, commentBody, commentDataOf } from './comment-body.js';
+import { commentFrom } from './comment-from.js';
+import { eventOrNothing, isPullRequest, scannedCommit } from './event.js';
+import { type Inputs, readMode } from './inputs.js';
 import { renderJsonBody, renderJsonHead } from './json-out.js';
+import { linksFrom, reportComment, tokenReady } from './pr-comment.js';
 import { prepare, writeOutputFile, writeSarif } from './prepare.js';
 import { buildSummary } from './report-summary.js';
 import { describeSuppression } from './suppressions.js';
 
 export async function run(): Promise<void> {
-  const input = readInputs();
+  const mode = readMode();
+  if (mode.mode === 'comment-from') return commentFrom(mode.inputs);
+  const input = mode.inputs;
+  const event = await eventOrNothing();
   const today = new Date().toISOString().slice(0, 10);
   const prepared = await group('Reading reports', async () => {
     const result = await prepare(input, today);
@@ -38,6 +47,7 @@ export async function run(): Promise<void> {
   const sarifShown = workspaceRelative(input.sarifOutput);
   const jsonHead = renderJsonHead(analysis, {
     generatedAt: new Date().toISOString(),
+    ...scannedCommit(event),
     failOn: input.failOn,
     newOnly: input.failOnNewOnly,
     ...(baseline === undefined ? {} : { baseline: workspaceRelative(input.baseline) }),
@@ -66,6 +76,18 @@ export async function run(): Promise<void> {
 
   await Promise.all([sarif.written, jsonWritten]);
   buildSummary(analysis, { reports: loaded.records, baseline: baseline !== undefined, sarifTrimmed: sarif.trimmed, annotationsOmitted: omitted }).write();
+  if (input.comment) await comment(analysis, input, event);
   info(`security-scan: ${analysis.decision.status}: ${analysis.decision.reason}`);
   if (analysis.decision.status === 'failed') throw new GateFailure(analysis.decision.reason);
+}
+
+/** The PR comment of a scan: only on a pull request event; never fails the step. */
+async function comment(analysis: Analysis, input: Inputs, event: Record<string, unknown>): Promise<void> {
+  if (!isPullRequest(event)) {
+    info('PR comment: skipped, the event is not a pull request');
+    return;
+  }
+  if (!tokenReady(input.githubToken)) return;
+  const body = commentBody(commentDataOf(analysis), linksFrom(process.env, event));
+  await reportComment(input.githubToken, () => upsertPullRequestComment({ token: input.githubToken, marker: COMMENT_MARKER, body }));
 }

@@ -49,7 +49,7 @@ function syntheticSource(doc: unknown, offset: number): LineSource {
   }
   return (p: string) => {
     const lines = files.get(p);
-    return lines === undefined ? undefined : [...Array<string>(offset).fill('# inserted'), ...Array.from(lines, (x) => x ?? '')];
+    return lines === undefined ? undefined : [...Array<string>(offset).fill('# inserted'), ...Array.from(lines, (x: string | undefined) => x ?? '')];
   };
 }
 

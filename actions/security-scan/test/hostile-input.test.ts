@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBundled, fixturePath, runBundledAction, type RunResult } from '@spikeformer-actions/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBundled, fixturePath, GitHubApiDouble, runBundledAction, sampleEvent, type RunResult } from '@spikeformer-actions/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from '@spikeformer-actions/testing/hostile';
+import { servePulls } from './pulls-double.js';
 
 const ACTION = 'actions/security-scan';
 const P = 'security-scan: ';
@@ -17,6 +18,8 @@ interface Case {
   error?: string | RegExp;
   /** …or what an accepted run must show. */
   check?: (r: RunResult, ws: string) => void;
+  /** The event (default: a push without a payload); GitHub API calls go to the double. */
+  event?: { name: string; payload: Record<string, unknown> };
 }
 
 const write = (ws: string, name: string, text: string | Buffer): void => {
@@ -402,19 +405,198 @@ const REPORT_ROOTS_AND_RUFF: Case[] = [
   },
 ];
 
+// PR comment inputs and the workflow_run mode: `comment-from` names a JSON output a fork's pull
+// request run uploaded, so its path, size, shape and every string in it are hostile.
+const TOKEN = 'ghs_hostileCommentToken0123456789';
+const HEAD = 'abcdef0123456789abcdef0123456789abcdef01';
+const OTHER_HEAD = '2222222222222222222222222222222222222222';
+const FROM = 'artifact/security-scan.json';
+
+const forker = (): Record<string, unknown> => ({
+  ...((sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>)['owner'] as Record<string, unknown>),
+  login: 'forker',
+  gravatar_id: '',
+  type: 'User',
+});
+const workflowRun = (over: Record<string, unknown> = {}): { name: string; payload: Record<string, unknown> } => ({
+  name: 'workflow_run',
+  payload: sampleEvent('workflow_run', {
+    action: 'completed',
+    workflow_run: {
+      id: 4242,
+      event: 'pull_request',
+      head_sha: HEAD,
+      head_branch: 'feature',
+      head_repository: { ...(sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>), owner: forker() },
+      pull_requests: [],
+      ...over,
+    },
+  }),
+});
+const pullRequestEvent = (number: number): { name: string; payload: Record<string, unknown> } => ({
+  name: 'pull_request',
+  payload: sampleEvent('pull_request', { action: 'synchronize', number, pull_request: { number, head: { sha: HEAD, ref: 'feature' } } }),
+});
+
+/** A valid security-scan JSON output for HEAD with one new high finding, fields overridden. */
+const scanJson = (over: Record<string, unknown> = {}, finding: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    schema: 'spikeformer-actions/security-scan',
+    version: 2,
+    generatedAt: '2026-01-01T00:00:00Z',
+    commit: HEAD,
+    status: 'failed',
+    gate: { failOn: 'high', newOnly: false, reason: '1 finding(s) at or above high (1 high)', failing: 1 },
+    counts: { critical: 0, high: 1, medium: 0, low: 0, info: 0, total: 1, new: 1, fixed: 0, suppressed: 0 },
+    findings: [{ state: 'new', fingerprint: 'f1', rule: 0, message: 0, severity: 'high', location: { path: 'src/a.py', line: 3 }, ...finding }],
+    suppressed: [],
+    fixed: [],
+    rules: [{ id: 'R1' }],
+    messages: ['m'],
+    ...over,
+  });
+const from = (text: string | Buffer) => (ws: string): void => write(ws, FROM, text);
+const fromInputs = (extra: Record<string, string> = {}): Record<string, string> => ({ 'comment-from': FROM, ...extra });
+const fileError = (problem: string): string => `${P}${FROM}: ${problem}`;
+const commentOn = (issue: number): string => double.state.commentsOn('spikeformer', 'spikeformer-kit', issue).at(-1)?.body ?? '';
+
+const COMMENT_INPUTS: Case[] = [
+  { name: 'comment: not a boolean', inputs: { reports: 'r.json', comment: 'maybe' }, error: `${P}Input 'comment': expected true or false, got "maybe"` },
+  { name: 'github-token with a line break (header injection)', inputs: { reports: 'r.json', 'github-token': `${SECRET}\n::warning::x` }, error: "security-scan: Input 'github-token': contains whitespace or a control character" },
+  {
+    name: 'a secret token refused by GitHub (403) is named nowhere, the notice names pull-requests: write',
+    setup: (ws) => {
+      write(ws, 'r.json', semgrep([semgrepResult({ message: INJECTION })]));
+      double.fail('issues/create-comment', 403, 'Resource not accessible by integration', 1);
+    },
+    inputs: { reports: 'r.json', 'github-token': SECRET, 'fail-on': 'none' },
+    event: pullRequestEvent(31),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.annotations.filter((a) => a.title === 'Security scan comment').map((a) => a.message)).toEqual([
+        expect.stringMatching(/^No PR comment: GitHub refused the comment \(403: Resource not accessible by integration.*\); the token needs pull-requests: write, and a pull request from a fork gets a read-only token$/),
+      ]);
+      expect(r.masks).toContain(SECRET);
+    },
+  },
+  {
+    name: 'report strings full of commands and markup reach the PR comment escaped',
+    setup: (ws) => write(ws, 'r.json', semgrep([semgrepResult({ check_id: `@org/team ${INJECTION}`, message: `<script>alert(1)</script> @octocat ${INJECTION}`, path: 'src/<img src=x>.py' })])),
+    inputs: { reports: 'r.json', 'fail-on': 'none' },
+    event: pullRequestEvent(32),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      const body = commentOn(32);
+      expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(body).not.toMatch(/<script|<img|@octocat|@org|\n::/);
+      expect(body).not.toContain('\u001b');
+      expect(body).toContain('/blob/abcdef0123456789abcdef0123456789abcdef01/src/%3Cimg%20src%3Dx%3E.py#L1');
+    },
+  },
+];
+
+const COMMENT_FROM: Case[] = [
+  { name: 'comment-from: .. traversal', inputs: fromInputs({ 'comment-from': '../secret.json' }), event: workflowRun(), error: /^security-scan: Input 'comment-from': path '\.\.\/secret\.json' is outside the workspace \/tmp\/ss-hostile-\w+$/ },
+  { name: 'comment-from: an absolute path outside', inputs: fromInputs({ 'comment-from': '/etc/passwd' }), event: workflowRun(), error: /^security-scan: Input 'comment-from': path '\/etc\/passwd' is outside the workspace \/tmp\/ss-hostile-\w+$/ },
+  {
+    name: 'comment-from: a symlink out of the workspace',
+    setup: (ws, outside) => {
+      mkdirSync(path.join(ws, 'artifact'));
+      link(ws, FROM, path.join(outside, 'secret.json'));
+    },
+    inputs: fromInputs(),
+    event: workflowRun(),
+    error: `${P}Input 'comment-from': path '${FROM}' leads through a symlink outside the workspace`,
+  },
+  { name: 'comment-from: a missing file', inputs: fromInputs(), event: workflowRun(), error: `${P}${FROM}: cannot be read (ENOENT)` },
+  { name: 'comment-from: an empty file', setup: from(''), inputs: fromInputs(), event: workflowRun(), error: `${P}${FROM}:1:1: is empty, expected JSON` },
+  { name: 'comment-from: truncated JSON', setup: from(scanJson().slice(0, 60)), inputs: fromInputs(), event: workflowRun(), error: `${P}${FROM}:1:61: invalid JSON: Unterminated string` },
+  { name: 'comment-from: binary', setup: from(Buffer.from([0, 159, 146, 150, 0, 255])), inputs: fromInputs(), event: workflowRun(), error: /^security-scan: artifact\/security-scan\.json:1:1: invalid JSON: Unexpected token/ },
+  { name: 'comment-from: nested 300 levels', setup: from(deepJson(300)), inputs: fromInputs(), event: workflowRun(), error: `${P}${FROM}:1:257: nests deeper than 256 levels` },
+  { name: 'comment-from: larger than max-report-size', setup: from(scanJson({ pad: 'x'.repeat(4096) })), inputs: fromInputs({ 'max-report-size': '2KiB' }), event: workflowRun(), error: `${P}${FROM}: is 4.6 KiB, over the limit of 2.0 KiB` },
+  { name: 'comment-from: not a security-scan output', setup: from('{"runs": []}'), inputs: fromInputs(), event: workflowRun(), error: fileError('is not a JSON output of security-scan (expected "schema": "spikeformer-actions/security-scan")') },
+  { name: 'comment-from: an unknown version', setup: from(scanJson({ version: 99 })), inputs: fromInputs(), event: workflowRun(), error: fileError('has version 99; a comment is built from version 2') },
+  { name: 'comment-from: no commit', setup: from(scanJson({ commit: null })), inputs: fromInputs(), event: workflowRun(), error: fileError('names no commit ("commit": the scanned commit, 40 lowercase hex digits)') },
+  { name: 'comment-from: a commit full of commands', setup: from(scanJson({ commit: INJECTION })), inputs: fromInputs(), event: workflowRun(), error: fileError('names no commit ("commit": the scanned commit, 40 lowercase hex digits)') },
+  { name: 'comment-from: status not an enum value', setup: from(scanJson({ status: INJECTION })), inputs: fromInputs(), event: workflowRun(), error: fileError('"status" is neither passed nor failed') },
+  { name: 'comment-from: a negative count', setup: from(scanJson({ counts: { critical: 0, high: -1, medium: 0, low: 0, info: 0, total: 1, new: 1, fixed: 0, suppressed: 0 } })), inputs: fromInputs(), event: workflowRun(), error: fileError('"counts.high" is not a whole number of findings') },
+  { name: 'comment-from: an infinite count (1e400)', setup: from(scanJson().replace('"critical":0', '"critical":1e400')), inputs: fromInputs(), event: workflowRun(), error: fileError('"counts.critical" is not a whole number of findings') },
+  { name: 'comment-from: a count as text ("NaN")', setup: from(scanJson().replace('"low":0', '"low":"NaN"')), inputs: fromInputs(), event: workflowRun(), error: fileError('"counts.low" is not a whole number of findings') },
+  { name: 'comment-from: findings not a list', setup: from(scanJson({ findings: { a: 1 } })), inputs: fromInputs(), event: workflowRun(), error: fileError('"findings" is not a list') },
+  { name: 'comment-from: a finding that is not an object', setup: from(scanJson({ findings: ['x'] })), inputs: fromInputs(), event: workflowRun(), error: fileError('findings[0] is not an object') },
+  { name: 'comment-from: a severity off the enum', setup: from(scanJson({}, { severity: 'apocalyptic' })), inputs: fromInputs(), event: workflowRun(), error: fileError('findings[0].severity is not one of critical, high, medium, low, info') },
+  {
+    name: 'comment-from: results for another commit are refused before any call',
+    setup: from(scanJson({ commit: OTHER_HEAD })),
+    inputs: fromInputs(),
+    event: workflowRun(),
+    error: `${P}the results are for commit ${OTHER_HEAD}, but the workflow run ran on ${HEAD}: refusing to post them`,
+  },
+  { name: 'comment-from: a push event', setup: from(scanJson()), inputs: fromInputs(), event: { name: 'push', payload: sampleEvent('push', { ref: 'refs/heads/main' }) }, error: `${P}a comment from an earlier run needs a workflow_run event (on: workflow_run)` },
+  { name: 'comment-from: a workflow_run of a push', setup: from(scanJson()), inputs: fromInputs(), event: workflowRun({ event: 'push' }), error: `${P}the workflow run was triggered by "push", not by a pull request: nothing to comment on` },
+  { name: 'comment-from with comment: false', setup: from(scanJson()), inputs: fromInputs({ comment: 'false' }), event: workflowRun(), error: `${P}Input 'comment-from': is set but comment is false: there would be nothing to do` },
+  {
+    name: 'comment-from: every string full of commands, markup and mentions, paths out, reaches the comment escaped and bounded',
+    setup: from(
+      scanJson(
+        {
+          gate: { reason: `<img src=x onerror=alert(1)> @org/admins ${INJECTION}` },
+          rules: [{ id: `[click](javascript:alert(1)) ${INJECTION}` }],
+          messages: [`${'A'.repeat(5000)} ${INJECTION}`],
+          findings: [
+            { state: 'new', fingerprint: 'f1', rule: 0, message: 0, severity: 'critical', location: { path: '../../etc/passwd', line: 1 } },
+            { state: 'new', fingerprint: 'f2', rule: 7, message: -1, severity: 'high', location: { path: '/abs/x.py', line: 'NaN' } },
+            { state: 'new', fingerprint: 'f3', rule: 0, message: 0, severity: 'low', location: { path: 'src/ok.py', line: 0, endLine: -4 } },
+            { state: 'existing', fingerprint: 'f4', rule: 0, message: 0, severity: 'low' },
+          ],
+        },
+      ),
+    ),
+    inputs: fromInputs(),
+    event: workflowRun(),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/PR comment (created|updated): https:\/\/github\.com\/spikeformer\/spikeformer-kit\/pull\/12#issuecomment-\d+/);
+      const body = commentOn(12);
+      expect(body).not.toMatch(/<img|<script|@org|\]\(javascript|\n::|etc\/passwd"|\/abs\/x\.py"/);
+      expect(body).not.toContain('\u001b');
+      expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(body).toContain('<summary>New findings (3)</summary>');
+      // Paths out of the repository are not linked; a message is cut to 200 characters.
+      expect(body).not.toContain('href="https://github.com/spikeformer/spikeformer-kit/blob/abcdef0123456789abcdef0123456789abcdef01/..');
+      expect(body).toContain(`<a href="https://github.com/spikeformer/spikeformer-kit/blob/${HEAD}/src/ok.py">src/ok.py</a>`);
+      expect(body.length).toBeLessThan(4000);
+      double.assertNoViolations();
+    },
+  },
+];
+
 async function runCase(c: Case): Promise<{ r: RunResult; ws: string }> {
   const ws = mkdtempSync(path.join(tmpdir(), 'ss-hostile-'));
   const outside = outsideDir();
   c.setup?.(ws, outside);
-  const r = await runBundledAction(ACTION, { workspace: ws, inputs: c.inputs, timeoutMs: 90_000 });
+  const r = await runBundledAction(ACTION, {
+    workspace: ws,
+    inputs: c.inputs,
+    timeoutMs: 90_000,
+    ...(c.event === undefined ? {} : { eventName: c.event.name, event: c.event.payload }),
+    env: { GITHUB_API_URL: double.url, GITHUB_TOKEN: TOKEN },
+  });
   expect(readdirSync(path.join(outside, 'sub'))).toEqual([]);
   expect(outputsText(ws)).not.toContain(OUTSIDE_CANARY);
   return { r, ws };
 }
 
-beforeAll(() => {
+let double: GitHubApiDouble;
+beforeAll(async () => {
   ensureBundled(ACTION);
+  double = new GitHubApiDouble();
+  await double.start();
+  servePulls([{ number: 12, owner: 'spikeformer', repo: 'spikeformer-kit', headOwner: 'forker', headBranch: 'feature', headSha: HEAD }]);
 }, 600_000);
+afterAll(async () => {
+  await double.close();
+});
 
 describe.each([
   ['injection in every field', INJECTION_IN_FIELDS],
@@ -423,6 +605,8 @@ describe.each([
   ['documents', DOCUMENTS],
   ['numbers and enums', NUMBERS_AND_ENUMS],
   ['report roots and ruff', REPORT_ROOTS_AND_RUFF],
+  ['PR comment inputs', COMMENT_INPUTS],
+  ['comment-from (an uploaded JSON output)', COMMENT_FROM],
 ])('security-scan hostile input: %s', (_, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { r, ws } = await runCase(c);

@@ -23,3 +23,10 @@ export {
   type DiffBase,
   type EventPayload,
 } from './event.js';
+export {
+  checkResultsCommit,
+  postWorkflowRunComment,
+  workflowRunHeadOf,
+  type WorkflowRunCommentOptions,
+  type WorkflowRunHead,
+} from './fork-comment.js';
