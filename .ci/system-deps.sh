@@ -14,6 +14,8 @@ command -v diff-cover >/dev/null || need+=(diff-cover)
 command -v chromium >/dev/null || need+=(chromium)
 command -v kubectl >/dev/null || need+=(kubernetes-client)
 command -v git >/dev/null || need+=(git)
+# jq: the stand-in gh of the durable-baseline test applies --jq with it, as gh does.
+command -v jq >/dev/null || need+=(jq)
 command -v openssl >/dev/null || need+=(openssl)
 # xmllint validates the sbom action's XML against the CycloneDX XSD.
 command -v xmllint >/dev/null || need+=(libxml2-utils)

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ensureBundled, fixturePath, GitHubApiDouble, runBundledAction, sampleEvent, type RunResult } from '@spikeformer-actions/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClean, expectRefused, INJECTION, OUTSIDE_CANARY, outsideDir, SECRET } from '@spikeformer-actions/testing/hostile';
-import { servePulls } from './pulls-double.js';
 
 const ACTION = 'actions/security-scan';
 const P = 'security-scan: ';
@@ -592,7 +591,7 @@ beforeAll(async () => {
   ensureBundled(ACTION);
   double = new GitHubApiDouble();
   await double.start();
-  servePulls([{ number: 12, owner: 'spikeformer', repo: 'spikeformer-kit', headOwner: 'forker', headBranch: 'feature', headSha: HEAD }]);
+  double.state.pulls.push({ number: 12, owner: 'spikeformer', repo: 'spikeformer-kit', headOwner: 'forker', headBranch: 'feature', headSha: HEAD });
 }, 600_000);
 afterAll(async () => {
   await double.close();

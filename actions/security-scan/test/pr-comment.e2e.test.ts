@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ensureBundled, GitHubApiDouble, runBundledAction, sampleEvent } from '@spikeformer-actions/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../src/comment-body.js';
-import { servePulls } from './pulls-double.js';
 
 // The bundled action against the local GitHub API double, which checks every request and
 // response against GitHub's OpenAPI description; event payloads are valid by GitHub's webhook schemas.
@@ -24,13 +23,13 @@ beforeAll(async () => {
   double = new GitHubApiDouble();
   await double.start();
   // #12 is a fork's pull request (the payload lists none); #13 a same-repository one at another head.
-  servePulls([
+  double.state.pulls.push(
     { number: 12, owner: OWNER, repo: REPO, headOwner: 'forker', headBranch: 'feature', headSha: HEAD },
     { number: 13, owner: OWNER, repo: REPO, headOwner: OWNER, headBranch: 'moved', headSha: OTHER },
     // One branch heading two pull requests (into different bases).
     { number: 15, owner: OWNER, repo: REPO, headOwner: OWNER, headBranch: 'twin', headSha: HEAD },
     { number: 16, owner: OWNER, repo: REPO, headOwner: OWNER, headBranch: 'twin', headSha: HEAD },
-  ]);
+  );
 }, 240_000);
 afterAll(async () => {
   await double.close();

@@ -1,3 +1,11 @@
+import {
+  downloadArtifact,
+  getArtifact,
+  getWorkflowRun,
+  listArtifacts,
+  listRunArtifacts,
+  listWorkflowRuns,
+} from './routes-artifacts.js';
 import { createAttestation, listOrgAttestations, listRepoAttestations } from './routes-attestations.js';
 import {
   createDeployment,
@@ -7,6 +15,7 @@ import {
   listDeployments,
 } from './routes-deployments.js';
 import { createComment, getComment, listComments, updateComment } from './routes-issues.js';
+import { listPulls } from './routes-pulls.js';
 import type { Handler } from './route.js';
 
 /** POST /repos/{owner}/{repo}/dependency-graph/snapshots */
@@ -46,4 +55,11 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
   'repos/get-deployment': getDeployment,
   'repos/create-deployment-status': createDeploymentStatus,
   'repos/list-deployment-statuses': listDeploymentStatuses,
+  'actions/list-artifacts-for-repo': listArtifacts,
+  'actions/list-workflow-run-artifacts': listRunArtifacts,
+  'actions/get-artifact': getArtifact,
+  'actions/download-artifact': downloadArtifact,
+  'actions/get-workflow-run': getWorkflowRun,
+  'actions/list-workflow-runs-for-repo': listWorkflowRuns,
+  'pulls/list': listPulls,
 };

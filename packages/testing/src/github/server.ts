@@ -177,6 +177,13 @@ export class GitHubApiDouble {
       res.end(text);
     };
 
+    // An artifact's zip: GitHub serves it from blob storage, outside the REST description.
+    const blob = method === 'GET' ? this.state.blobs.get(url.pathname) : undefined;
+    if (blob) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': blob.length }).end(blob);
+      return;
+    }
     const matched = matchOperation(githubOpenApi(), method, url.pathname);
     if (!('operation' in matched)) {
       this.violations.push({

@@ -1,4 +1,6 @@
+import type { StoredArtifact, StoredWorkflowRun } from './actions-objects.js';
 import type { StoredComment, StoredDeployment, StoredStatus } from './objects.js';
+import type { OpenPull } from './routes-pulls.js';
 
 export interface StoredAttestation {
   id: number;
@@ -26,6 +28,12 @@ export class GitHubState {
   readonly snapshots: StoredSnapshot[] = [];
   readonly deployments = new Map<number, StoredDeployment>();
   readonly statuses: StoredStatus[] = [];
+  readonly workflowRuns = new Map<number, StoredWorkflowRun>();
+  readonly artifacts = new Map<number, StoredArtifact>();
+  /** Open pull requests `pulls/list` answers with. */
+  readonly pulls: OpenPull[] = [];
+  /** Artifact zips by the one-off download path the double redirects to. */
+  readonly blobs = new Map<string, Buffer>();
   /** Repository ids by `owner/repo`, made up on first use. */
   private readonly repoIds = new Map<string, number>();
   private next = 1000;

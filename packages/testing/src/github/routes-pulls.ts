@@ -1,12 +1,11 @@
-// `GET /repos/{owner}/{repo}/pulls` for the GitHub API double, which does not implement the
-// pulls operations: registered into its route table from here, so the workflow_run comment
-// mode can be tested end to end. The answer is checked against GitHub's description like
-// every other (a `pull-request-simple` list). Belongs in packages/testing/src/github/routes.ts.
-import { deref, githubOpenApi, type OpenApiDocument } from '../../../packages/testing/lib/github/openapi.js';
-import type { Handler } from '../../../packages/testing/lib/github/route.js';
-import { ROUTES } from '../../../packages/testing/lib/github/routes.js';
+import { deref, githubOpenApi, type OpenApiDocument } from './openapi.js';
+import type { Handler } from './route.js';
 
-/** An open pull request the double lists. */
+// `GET /repos/{owner}/{repo}/pulls`: the open pull requests a test puts in `state.pulls`, as
+// `pull-request-simple` objects (the smallest the description allows, with the test's values
+// laid over), filtered by `head` (owner:branch) as GitHub filters them.
+
+/** An open pull request the double lists (`state.pulls`). */
 export interface OpenPull {
   number: number;
   owner: string;
@@ -68,15 +67,12 @@ function pullRequestSimple(p: OpenPull, server: string): Record<string, unknown>
   };
 }
 
-/** Serves `pulls` to every double in this process: open pull requests filtered by `head` (owner:branch). */
-export function servePulls(pulls: OpenPull[]): void {
-  const list: Handler = (req, ctx) => {
-    const { owner = '', repo = '' } = req.pathParams;
-    const head = req.query.get('head');
-    const all = pulls
-      .filter((p) => p.owner === owner && p.repo === repo && (head === null || `${p.headOwner}:${p.headBranch}` === head))
-      .map((p) => pullRequestSimple(p, ctx.urls.server));
-    return { status: 200, body: all };
-  };
-  (ROUTES as Record<string, Handler>)['pulls/list'] = list;
-}
+/** GET /repos/{owner}/{repo}/pulls */
+export const listPulls: Handler = (req, ctx) => {
+  const { owner = '', repo = '' } = req.pathParams;
+  const head = req.query.get('head');
+  const all = ctx.state.pulls
+    .filter((p) => p.owner === owner && p.repo === repo && (head === null || `${p.headOwner}:${p.headBranch}` === head))
+    .map((p) => pullRequestSimple(p, ctx.urls.server));
+  return { status: 200, body: all };
+};
