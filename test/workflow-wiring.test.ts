@@ -175,8 +175,8 @@ describe('seeded mistakes the wiring check catches', () => {
   it("a caller's ceiling below what the template's jobs ask for", () => {
     const bad = seeded(
       caller,
-      '    permissions:\n      contents: read\n      packages: read\n      id-token: write\n    with:\n      environment: staging\n',
-      '    permissions:\n      contents: read\n      packages: read\n    with:\n      environment: staging\n',
+      '    permissions:\n      contents: read\n      packages: read\n      id-token: write\n      deployments: write # deploy.yml records each deploy as a GitHub Deployment\n    with:\n      environment: staging\n',
+      '    permissions:\n      contents: read\n      packages: read\n      deployments: write # deploy.yml records each deploy as a GitHub Deployment\n    with:\n      environment: staging\n',
     );
     expect(problemsOf([bad])).toEqual([
       `workflows-examples/examples/spikeformer-ci.yml:${lineOf(bad.content, '  deploy-staging:')}: job deploy-staging allows id-token: none, but deploy.yml asks for id-token: write`,

@@ -25,8 +25,6 @@ export function selectorFor(selector: Readonly<Record<string, string>>, color: C
   return { ...selector, [COLOR_LABEL]: color };
 }
 
-
-
 /** Whether every requested image is what the Deployment already runs. */
 export function runsImages(deployment: Deployment, changes: readonly ImageChange[]): boolean {
   const images = imagesOf(deployment);
@@ -38,18 +36,37 @@ export function runsImages(deployment: Deployment, changes: readonly ImageChange
  * user's manifest): renamed, the colour label set on its selector and pod template, server-owned
  * fields dropped, the new images applied. Pure: the input is not changed.
  */
-export function idleDeployment(template: Deployment, base: string, color: Color, changes: readonly ImageChange[], replicas: number | undefined): Deployment {
+export function idleDeployment(
+  template: Deployment,
+  base: string,
+  color: Color,
+  changes: readonly ImageChange[],
+  replicas: number | undefined,
+): Deployment {
   const d = structuredClone(template);
   const labels = { ...(d.metadata.labels ?? {}), [COLOR_LABEL]: color };
-  d.metadata = { name: colorDeployment(base, color), labels, ...(d.metadata.namespace ? { namespace: d.metadata.namespace } : {}), ...(d.metadata.annotations ? { annotations: stripServerAnnotations(d.metadata.annotations) } : {}) };
-  d.spec.selector = { ...d.spec.selector, matchLabels: { ...(d.spec.selector.matchLabels ?? {}), [COLOR_LABEL]: color } };
-  d.spec.template.metadata = { ...d.spec.template.metadata, labels: { ...(d.spec.template.metadata?.labels ?? {}), [COLOR_LABEL]: color } };
+  d.metadata = {
+    name: colorDeployment(base, color),
+    labels,
+    ...(d.metadata.namespace ? { namespace: d.metadata.namespace } : {}),
+    ...(d.metadata.annotations ? { annotations: stripServerAnnotations(d.metadata.annotations) } : {}),
+  };
+  d.spec.selector = {
+    ...d.spec.selector,
+    matchLabels: { ...(d.spec.selector.matchLabels ?? {}), [COLOR_LABEL]: color },
+  };
+  d.spec.template.metadata = {
+    ...d.spec.template.metadata,
+    labels: { ...(d.spec.template.metadata?.labels ?? {}), [COLOR_LABEL]: color },
+  };
   if (replicas !== undefined) d.spec.replicas = replicas;
   for (const change of changes) {
     const container = d.spec.template.spec.containers.find((c) => c.name === change.container);
     if (!container) {
       const names = d.spec.template.spec.containers.map((c) => c.name).join(', ');
-      throw new Error(`deployment ${template.metadata.name} has no container '${change.container}' (containers: ${names})`);
+      throw new Error(
+        `deployment ${template.metadata.name} has no container '${change.container}' (containers: ${names})`,
+      );
     }
     container.image = change.image;
   }
@@ -58,6 +75,10 @@ export function idleDeployment(template: Deployment, base: string, color: Color,
 }
 
 function stripServerAnnotations(annotations: Record<string, string>): Record<string, string> | undefined {
-  const kept = Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.startsWith('deployment.kubernetes.io/') && k !== 'kubectl.kubernetes.io/last-applied-configuration'));
+  const kept = Object.fromEntries(
+    Object.entries(annotations).filter(
+      ([k]) => !k.startsWith('deployment.kubernetes.io/') && k !== 'kubectl.kubernetes.io/last-applied-configuration',
+    ),
+  );
   return Object.keys(kept).length ? kept : undefined;
 }

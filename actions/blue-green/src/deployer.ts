@@ -1,6 +1,14 @@
 import { info, UserError } from '@spikeformer-actions/core';
 import { AlertmanagerClient, watchAlerts } from '@spikeformer-actions/delivery/alerts';
-import { type AnalysisResult, type AnalysisSpec, combineVerdicts, escapePromQlString, measurementLine, PrometheusClient, runAnalysis } from '@spikeformer-actions/delivery/analysis';
+import {
+  type AnalysisResult,
+  type AnalysisSpec,
+  combineVerdicts,
+  escapePromQlString,
+  measurementLine,
+  PrometheusClient,
+  runAnalysis,
+} from '@spikeformer-actions/delivery/analysis';
 import {
   type Deployment,
   type Kubectl,
@@ -62,7 +70,10 @@ export class Deployer {
     if (manifest) {
       const wanted = idleDeployment(manifest, this.inputs.deployment, idle, [], replicas);
       const [applied] = await this.kubectl.apply([wanted]);
-      this.timeline.add('deploy', `applied ${name} from the manifest (${describeImages(imagesOf(wanted))}, ${replicas} replicas)`);
+      this.timeline.add(
+        'deploy',
+        `applied ${name} from the manifest (${describeImages(imagesOf(wanted))}, ${replicas} replicas)`,
+      );
       return applied as Deployment;
     }
     if (existing) {
@@ -78,10 +89,16 @@ export class Deployer {
         },
         { conflictRetries: 3 },
       );
-      this.timeline.add('deploy', `${result.changed ? 'updated' : 'kept'} ${name} (${describeImages(imagesOf(result.object))}, ${replicas} replicas)`);
+      this.timeline.add(
+        'deploy',
+        `${result.changed ? 'updated' : 'kept'} ${name} (${describeImages(imagesOf(result.object))}, ${replicas} replicas)`,
+      );
       return result.object;
     }
-    if (!activeDeployment) throw new UserError(`neither ${name} nor the active ${this.deploymentName(active.state.active)} exists: create the active colour's Deployment first, or give manifests`);
+    if (!activeDeployment)
+      throw new UserError(
+        `neither ${name} nor the active ${this.deploymentName(active.state.active)} exists: create the active colour's Deployment first, or give manifests`,
+      );
     let wanted: Deployment;
     try {
       wanted = idleDeployment(activeDeployment, this.inputs.deployment, idle, changes, replicas);
@@ -89,7 +106,10 @@ export class Deployer {
       throw new UserError(error instanceof Error ? error.message : String(error));
     }
     const created = await this.kubectl.create(wanted);
-    this.timeline.add('deploy', `created ${name} from ${this.deploymentName(active.state.active)} (${describeImages(imagesOf(created))}, ${replicas} replicas)`);
+    this.timeline.add(
+      'deploy',
+      `created ${name} from ${this.deploymentName(active.state.active)} (${describeImages(imagesOf(created))}, ${replicas} replicas)`,
+    );
     return created;
   }
 
@@ -97,7 +117,11 @@ export class Deployer {
     const name = this.deploymentName(color);
     const status = await waitForRollout(this.kubectl, name, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 });
     this.timeline.add('rollout', `${name}: ${status.message}`);
-    const addresses = await waitForReadyEndpoints(this.kubectl, { selector: labelSelector(selectorFor(selectorBase, color)) }, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 });
+    const addresses = await waitForReadyEndpoints(
+      this.kubectl,
+      { selector: labelSelector(selectorFor(selectorBase, color)) },
+      { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 },
+    );
     return addresses;
   }
 
@@ -105,12 +129,25 @@ export class Deployer {
   async pointPreview(color: Color, selectorBase: Record<string, string>): Promise<void> {
     if (!this.inputs.previewService) return;
     const selector = selectorFor(selectorBase, color);
-    await updateObject<Service>(this.kubectl, 'service', this.inputs.previewService, (s) => {
-      s.spec.selector = selector;
-      return s;
-    }, { conflictRetries: 3 });
-    const ready = await waitForReadyEndpoints(this.kubectl, { service: this.inputs.previewService, pods: labelSelector(selector) }, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 });
-    this.timeline.add('preview', `service/${this.inputs.previewService} → ${color} (${ready.length} ready endpoint(s))`);
+    await updateObject<Service>(
+      this.kubectl,
+      'service',
+      this.inputs.previewService,
+      (s) => {
+        s.spec.selector = selector;
+        return s;
+      },
+      { conflictRetries: 3 },
+    );
+    const ready = await waitForReadyEndpoints(
+      this.kubectl,
+      { service: this.inputs.previewService, pods: labelSelector(selector) },
+      { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 },
+    );
+    this.timeline.add(
+      'preview',
+      `service/${this.inputs.previewService} → ${color} (${ready.length} ready endpoint(s))`,
+    );
   }
 
   /** Health probes through the preview; every one must pass. */
@@ -119,21 +156,45 @@ export class Deployer {
     for (let i = 0; i < this.inputs.healthChecks; i++) {
       if (this.inputs.healthUrl) results.push(await probeUrl(this.inputs.healthUrl));
       if (this.inputs.healthCommand.length) {
-        results.push(await probeCommand(this.inputs.healthCommand, { PREVIEW_COLOR: color, PREVIEW_SERVICE: this.inputs.previewService, NAMESPACE: this.inputs.namespace }));
+        results.push(
+          await probeCommand(this.inputs.healthCommand, {
+            PREVIEW_COLOR: color,
+            PREVIEW_SERVICE: this.inputs.previewService,
+            NAMESPACE: this.inputs.namespace,
+          }),
+        );
       }
       if (i + 1 < this.inputs.healthChecks) await sleep(500);
     }
     this.probes.push(...results);
     if (results.length === 0) return true;
     const failed = results.filter((r) => !r.ok);
-    this.timeline.add('health', failed.length === 0 ? `${results.length}/${results.length} probes healthy` : `${failed.length}/${results.length} probes failed: ${failed[0]?.detail ?? ''}`, failed.length === 0);
+    this.timeline.add(
+      'health',
+      failed.length === 0
+        ? `${results.length}/${results.length} probes healthy`
+        : `${failed.length}/${results.length} probes failed: ${failed[0]?.detail ?? ''}`,
+      failed.length === 0,
+    );
     return failed.length === 0;
   }
 
-  async analyse(phase: string, spec: AnalysisSpec, vars: { service: string; canary: string; stable: string }, signal?: AbortSignal): Promise<AnalysisResult | undefined> {
+  async analyse(
+    phase: string,
+    spec: AnalysisSpec,
+    vars: { service: string; canary: string; stable: string },
+    signal?: AbortSignal,
+  ): Promise<AnalysisResult | undefined> {
     if (!this.inputs.prometheusUrl || spec.metrics.length === 0) return undefined;
-    const client = new PrometheusClient({ address: this.inputs.prometheusUrl, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
-    const result = await runAnalysis(spec, { vars: { namespace: this.inputs.namespace || 'default', ...vars }, source: client, ...(signal ? { signal } : {}) });
+    const client = new PrometheusClient({
+      address: this.inputs.prometheusUrl,
+      ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}),
+    });
+    const result = await runAnalysis(spec, {
+      vars: { namespace: this.inputs.namespace || 'default', ...vars },
+      source: client,
+      ...(signal ? { signal } : {}),
+    });
     this.analyses.push({ phase, result });
     this.timeline.add(`${phase} analysis`, `${result.verdict}: ${result.reason}`, result.verdict === 'Successful');
     return result;
@@ -144,12 +205,21 @@ export class Deployer {
    * annotations together), only after that colour's pods are ready. A concurrent change of the
    * Service since `read` fails with a conflict instead of being overwritten.
    */
-  async switchTo(read: Service, color: Color, step: Step, state: Omit<Parameters<typeof withState>[2], 'active' | 'step'>): Promise<Service> {
+  async switchTo(
+    read: Service,
+    color: Color,
+    step: Step,
+    state: Omit<Parameters<typeof withState>[2], 'active' | 'step'>,
+  ): Promise<Service> {
     const selector = selectorFor(read.spec.selector ?? {}, color);
-    if (Object.keys(selector).length === 0) throw new UserError(`refusing to give service/${this.inputs.service} an empty selector`);
+    if (Object.keys(selector).length === 0)
+      throw new UserError(`refusing to give service/${this.inputs.service} an empty selector`);
     const pods = await this.kubectl.list<Pod>('pods', { labelSelector: labelSelector(selector) });
     const ready = pods.items.filter(podReady).length;
-    if (ready === 0) throw new UserError(`not switching service/${this.inputs.service} to ${color}: no ready pod matches ${labelSelector(selector)}`);
+    if (ready === 0)
+      throw new UserError(
+        `not switching service/${this.inputs.service} to ${color}: no ready pod matches ${labelSelector(selector)}`,
+      );
     const next = withState(read, selector, { ...state, active: color, step }, new Date());
     try {
       const written = await this.kubectl.replace(next);
@@ -157,7 +227,9 @@ export class Deployer {
       return written;
     } catch (error) {
       if (error instanceof KubectlError && error.kind === 'conflict') {
-        throw new UserError(`service/${this.inputs.service} was changed by someone else since it was read (resourceVersion ${read.metadata.resourceVersion ?? '?'}); not overwriting it: ${error.message}`);
+        throw new UserError(
+          `service/${this.inputs.service} was changed by someone else since it was read (resourceVersion ${read.metadata.resourceVersion ?? '?'}); not overwriting it: ${error.message}`,
+        );
       }
       throw error;
     }
@@ -165,7 +237,11 @@ export class Deployer {
 
   /** After a switch: wait until the active Service's endpoints are only the new colour's pods. */
   async waitActiveOnly(color: Color, selectorBase: Record<string, string>): Promise<void> {
-    const ready = await waitForReadyEndpoints(this.kubectl, { service: this.inputs.service, pods: labelSelector(selectorFor(selectorBase, color)) }, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 250 });
+    const ready = await waitForReadyEndpoints(
+      this.kubectl,
+      { service: this.inputs.service, pods: labelSelector(selectorFor(selectorBase, color)) },
+      { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 250 },
+    );
     this.timeline.add('endpoints', `service/${this.inputs.service} serves only ${color} (${ready.length} endpoint(s))`);
   }
 
@@ -174,16 +250,22 @@ export class Deployer {
    * Preconditioned; a conflict re-reads and re-applies (only annotations change).
    */
   async markVerified(step: Step): Promise<void> {
-    await updateObject<Service>(this.kubectl, 'service', this.inputs.service, (s) => {
-      const annotations = s.metadata.annotations ?? {};
-      s.metadata.annotations = {
-        ...annotations,
-        [ANNOTATIONS.step]: step,
-        [ANNOTATIONS.verifiedSelector]: JSON.stringify(s.spec.selector ?? {}),
-        [ANNOTATIONS.updatedAt]: new Date().toISOString(),
-      };
-      return s;
-    }, { conflictRetries: 3 });
+    await updateObject<Service>(
+      this.kubectl,
+      'service',
+      this.inputs.service,
+      (s) => {
+        const annotations = s.metadata.annotations ?? {};
+        s.metadata.annotations = {
+          ...annotations,
+          [ANNOTATIONS.step]: step,
+          [ANNOTATIONS.verifiedSelector]: JSON.stringify(s.spec.selector ?? {}),
+          [ANNOTATIONS.updatedAt]: new Date().toISOString(),
+        };
+        return s;
+      },
+      { conflictRetries: 3 },
+    );
   }
 
   async scale(color: Color, replicas: number): Promise<void> {
@@ -210,7 +292,18 @@ export class Deployer {
       onMeasurement: (m) => info(`  monitor: ${measurementLine('alerts', m)}`),
     });
     const combined = combineVerdicts(this.inputs.analysis, [metric]);
-    const result: AnalysisResult = { verdict: combined.verdict, reason: metric.verdict === 'Failed' ? metric.reason : metric.verdict === 'Error' ? `${combined.reason} (${metric.reason})` : metric.reason, metrics: [metric], startedAt, finishedAt: Date.now() };
+    const result: AnalysisResult = {
+      verdict: combined.verdict,
+      reason:
+        metric.verdict === 'Failed'
+          ? metric.reason
+          : metric.verdict === 'Error'
+            ? `${combined.reason} (${metric.reason})`
+            : metric.reason,
+      metrics: [metric],
+      startedAt,
+      finishedAt: Date.now(),
+    };
     this.analyses.push({ phase: 'alerts', result });
     this.timeline.add('alerts', `${result.verdict}: ${result.reason}`, result.verdict === 'Successful');
     return result.verdict === 'Successful';
@@ -223,7 +316,12 @@ export class Deployer {
     const ns = escapePromQlString(this.inputs.namespace || 'default');
     const query = `sum(increase(http_requests_total{namespace="${ns}",service="${escapePromQlString(this.deploymentName(color))}",code=~"5.."}[${range}]))`;
     try {
-      const client = new PrometheusClient({ address: this.inputs.prometheusUrl, timeoutMs: 5_000, attempts: 1, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
+      const client = new PrometheusClient({
+        address: this.inputs.prometheusUrl,
+        timeoutMs: 5_000,
+        attempts: 1,
+        ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}),
+      });
       const result = await client.instant(query, {});
       if (result.resultType !== 'vector' && result.resultType !== 'scalar') return undefined;
       const value = result.samples[0]?.value ?? 0;
@@ -247,7 +345,11 @@ export class Deployer {
     this.probes.push(...results);
     const ratio = failureRatio(results);
     const ok = ratio <= 0.5;
-    this.timeline.add('monitor health', `${Math.round(ratio * 100)}% of ${results.length} probes failed (limit 50%)`, ok);
+    this.timeline.add(
+      'monitor health',
+      `${Math.round(ratio * 100)}% of ${results.length} probes failed (limit 50%)`,
+      ok,
+    );
     return ok;
   }
 }
@@ -257,4 +359,3 @@ export function describeImages(images: Record<string, string>): string {
     .map(([c, i]) => `${c}=${i}`)
     .join(', ');
 }
-

@@ -54,14 +54,29 @@ export async function probeUrl(url: string, timeoutMs = 5000): Promise<ProbeResu
 }
 
 /** One command probe: healthy on exit 0. */
-export async function probeCommand(command: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ProbeResult> {
+export async function probeCommand(
+  command: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ProbeResult> {
   const at = new Date().toISOString();
   const [program, ...args] = command;
   if (!program) return { at, kind: 'command', ok: false, detail: 'empty command' };
   try {
-    const r = await execCommand(program, args, { env: { ...process.env, ...env }, timeoutMs, maxOutputBytes: 64 * 1024 });
+    const r = await execCommand(program, args, {
+      env: { ...process.env, ...env },
+      timeoutMs,
+      maxOutputBytes: 64 * 1024,
+    });
     const tail = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
-    return { at, kind: 'command', ok: r.exitCode === 0 && !r.timedOut, detail: r.timedOut ? `timed out after ${timeoutMs} ms` : `exit ${r.exitCode}${tail ? `: ${tail.slice(0, 200)}` : ''}` };
+    return {
+      at,
+      kind: 'command',
+      ok: r.exitCode === 0 && !r.timedOut,
+      detail: r.timedOut
+        ? `timed out after ${timeoutMs} ms`
+        : `exit ${r.exitCode}${tail ? `: ${tail.slice(0, 200)}` : ''}`,
+    };
   } catch (error) {
     return { at, kind: 'command', ok: false, detail: error instanceof Error ? error.message : String(error) };
   }

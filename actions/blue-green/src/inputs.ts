@@ -5,6 +5,8 @@ import type { AnalysisSpec } from '@spikeformer-actions/delivery/analysis';
 import type { Deployment } from '@spikeformer-actions/delivery/kube';
 import {
   type AlertInputs,
+  checkEnvironmentName,
+  checkGitHubToken,
   checkHttpUrl,
   checkNamespace,
   checkOneLine,
@@ -48,7 +50,8 @@ export interface Inputs extends AlertInputs {
   context: string;
   /** The record file, resolved inside the workspace. */
   recordFile: string;
-  token: string;
+  /** The github-token input: a GitHub Deployment records the run when it is not empty. */
+  githubToken: string;
   environment: string;
   /** The flagd flag that follows the switch (flag-configmap, flag-key, flag-variants). */
   flag: FlagTarget | undefined;
@@ -59,7 +62,9 @@ function analysisInput(name: string, withDefaults: boolean, monitorMs: number): 
   if (raw === undefined && !withDefaults) return undefined;
   // The default triggers, measured across the monitoring window.
   const count = Math.max(1, Math.min(10, Math.round(monitorMs / 30_000)));
-  const base = withDefaults ? defaultAnalysis({ intervalMs: Math.max(1000, Math.floor(monitorMs / count)), count }) : [];
+  const base = withDefaults
+    ? defaultAnalysis({ intervalMs: Math.max(1000, Math.floor(monitorMs / count)), count })
+    : [];
   const parsed = parseAnalysis(raw, base);
   if (!parsed.ok) throw new InputError(name, problemsText(parsed.problems));
   return parsed.value;
@@ -77,7 +82,7 @@ function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; p
  */
 export async function readInputs(): Promise<Inputs> {
   const kubeconfig = readKubeconfigInput('kubeconfig');
-  const token = inputs.getSecret('token');
+  const githubToken = inputs.getSecret('github-token');
   const prometheusToken = inputs.getSecret('prometheus-token');
   const prometheusUrl = checkHttpUrl('prometheus-url', inputs.getString('prometheus-url'));
   const healthUrl = checkHttpUrl('health-url', inputs.getString('health-url'));
@@ -107,7 +112,7 @@ export async function readInputs(): Promise<Inputs> {
     kubeconfig,
     context: inputs.getString('context'),
     recordFile: readOutputFileInput('record-file', 'blue-green-record.json'),
-    token,
+    githubToken,
     environment: inputs.getString('environment', 'production'),
     flag: readFlagInputs(),
     ...readAlertInputs(),
@@ -120,16 +125,22 @@ export async function readInputs(): Promise<Inputs> {
 /** Cross-input rules. */
 export function validate(i: Inputs): void {
   if (!isDeploymentBase(i.deployment, '-green')) {
-    throw new InputError('deployment', `${JSON.stringify(i.deployment)} is not a valid base name (lower-case DNS label of at most 57 characters, so -green fits)`);
+    throw new InputError(
+      'deployment',
+      `${JSON.stringify(i.deployment)} is not a valid base name (lower-case DNS label of at most 57 characters, so -green fits)`,
+    );
   }
   checkServiceName('service', i.service);
   checkServiceName('preview-service', i.previewService);
   checkNamespace('namespace', i.namespace);
   checkOneLine('context', i.context);
-  checkOneLine('environment', i.environment);
+  checkEnvironmentName('environment', i.environment);
+  checkGitHubToken('github-token', i.githubToken);
   const deploys = i.action === 'deploy' || i.action === 'full';
-  if (deploys && i.images.length === 0 && i.manifests.length === 0) throw new InputError('image', `action ${i.action} needs image (container=image) or manifests`);
-  if (i.images.length > 0 && i.manifests.length > 0) throw new InputError('manifests', 'give image or manifests, not both');
+  if (deploys && i.images.length === 0 && i.manifests.length === 0)
+    throw new InputError('image', `action ${i.action} needs image (container=image) or manifests`);
+  if (i.images.length > 0 && i.manifests.length > 0)
+    throw new InputError('manifests', 'give image or manifests, not both');
   if (i.preSwitchAnalysis && !i.prometheusUrl) throw new InputError('pre-switch-analysis', 'needs prometheus-url');
   if (i.analysisGiven && !i.prometheusUrl) throw new InputError('analysis', 'needs prometheus-url');
 }

@@ -13,10 +13,12 @@ function deploymentProblem(doc: Record<string, unknown>, shown: string): string 
   const template = isRecord(spec) ? spec['template'] : undefined;
   const podSpec = isRecord(template) ? template['spec'] : undefined;
   const containers = isRecord(podSpec) ? podSpec['containers'] : undefined;
-  if (!Array.isArray(containers) || containers.length === 0) return `${shown}: the Deployment has no containers (spec.template.spec.containers)`;
+  if (!Array.isArray(containers) || containers.length === 0)
+    return `${shown}: the Deployment has no containers (spec.template.spec.containers)`;
   const pairs: string[] = [];
   for (const [i, c] of containers.entries()) {
-    if (!isRecord(c) || typeof c['name'] !== 'string' || typeof c['image'] !== 'string') return `${shown}: container ${i + 1} of the Deployment needs a name and an image`;
+    if (!isRecord(c) || typeof c['name'] !== 'string' || typeof c['image'] !== 'string')
+      return `${shown}: container ${i + 1} of the Deployment needs a name and an image`;
     pairs.push(`${c['name']}=${c['image']}`);
   }
   const images = parseImagePairs(pairs);

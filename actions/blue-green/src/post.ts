@@ -21,20 +21,38 @@ async function post(): Promise<void> {
     return;
   }
   const kubectl = kubectlFor(state);
-  const ready = (await kubectl.list<Pod>('pods', { labelSelector: labelSelector(restore) })).items.filter(podReady).length;
+  const ready = (await kubectl.list<Pod>('pods', { labelSelector: labelSelector(restore) })).items.filter(
+    podReady,
+  ).length;
   if (ready === 0) {
-    warning(`blue-green post: the last verified selector ${labelSelector(restore)} matches no ready pod; service/${state.service} is left as it is`);
+    warning(
+      `blue-green post: the last verified selector ${labelSelector(restore)} matches no ready pod; service/${state.service} is left as it is`,
+    );
     return;
   }
-  const result = await updateObject<Service>(kubectl, 'service', state.service, (s) => {
-    s.spec.selector = { ...restore };
-    s.metadata.annotations = { ...(s.metadata.annotations ?? {}), [ANNOTATIONS.step]: 'rolled-back', [ANNOTATIONS.updatedAt]: new Date().toISOString() };
-    return s;
-  }, { conflictRetries: 3 });
-  info(`blue-green post: main did not finish after switching; service/${state.service} restored to ${labelSelector(restore)} (${ready} ready pod(s))${result.changed ? '' : ' (it already was)'}`);
+  const result = await updateObject<Service>(
+    kubectl,
+    'service',
+    state.service,
+    (s) => {
+      s.spec.selector = { ...restore };
+      s.metadata.annotations = {
+        ...(s.metadata.annotations ?? {}),
+        [ANNOTATIONS.step]: 'rolled-back',
+        [ANNOTATIONS.updatedAt]: new Date().toISOString(),
+      };
+      return s;
+    },
+    { conflictRetries: 3 },
+  );
+  info(
+    `blue-green post: main did not finish after switching; service/${state.service} restored to ${labelSelector(restore)} (${ready} ready pod(s))${result.changed ? '' : ' (it already was)'}`,
+  );
   if (state.flag) {
     const flag = await FlagMover.resume(kubectl, state.flag).restore();
-    info(`blue-green post: flag ${safeInline(JSON.stringify(state.flag.flagKey))} in configmap/${state.flag.configMap} key ${state.flag.dataKey} ${flag.changed ? 'restored' : 'already was'} as before the switch${flag.exact ? ', byte for byte' : ' (another flag changed meanwhile and keeps its change)'}`);
+    info(
+      `blue-green post: flag ${safeInline(JSON.stringify(state.flag.flagKey))} in configmap/${state.flag.configMap} key ${state.flag.dataKey} ${flag.changed ? 'restored' : 'already was'} as before the switch${flag.exact ? ', byte for byte' : ' (another flag changed meanwhile and keeps its change)'}`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '@spikeformer-actions/delivery/analysis';
 import type { Color } from './colors.js';
 import type { ProbeResult } from './health.js';
-import type { TimelineEntry } from '@spikeformer-actions/delivery/rollout';
+import type { DeploymentAudit, TimelineEntry } from '@spikeformer-actions/delivery/rollout';
 
 export type Status = 'switched' | 'rolled-back' | 'unchanged';
 
@@ -23,24 +23,29 @@ export interface DeploymentRecord {
   /** sha256 digests of the images that were pinned by digest. */
   digests: Record<string, string>;
   timeline: TimelineEntry[];
-  analyses: Array<{ phase: string; verdict: string; reason: string; metrics: Array<{ name: string; verdict: string; query: string; values: number[] }> }>;
+  analyses: Array<{
+    phase: string;
+    verdict: string;
+    reason: string;
+    metrics: Array<{ name: string; verdict: string; query: string; values: number[] }>;
+  }>;
   probes: ProbeResult[];
+  /** What the GitHub Deployment records (full, switch, rollback), whether or not GitHub took it. */
+  githubDeployment?: DeploymentAudit;
 }
 
-export function digestsOf(images: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [container, image] of Object.entries(images)) {
-    const m = /@(sha256:[0-9a-f]{64})$/.exec(image);
-    if (m?.[1]) out[container] = m[1];
-  }
-  return out;
-}
+export { digestsOf } from '@spikeformer-actions/delivery/rollout';
 
 export function analysisRecord(phase: string, result: AnalysisResult): DeploymentRecord['analyses'][number] {
   return {
     phase,
     verdict: result.verdict,
     reason: result.reason,
-    metrics: result.metrics.map((m) => ({ name: m.name, verdict: m.verdict, query: m.query, values: m.measurements.flatMap((x) => x.values.map((v) => v.value)) })),
+    metrics: result.metrics.map((m) => ({
+      name: m.name,
+      verdict: m.verdict,
+      query: m.query,
+      values: m.measurements.flatMap((x) => x.values.map((v) => v.value)),
+    })),
   };
 }

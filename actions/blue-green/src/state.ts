@@ -61,7 +61,8 @@ export function readServiceState(service: Service): { ok: true; value: ServiceSt
     value: {
       active,
       previous: isColor(previous) ? previous : undefined,
-      step: step === 'deploying' || step === 'switched' || step === 'verified' || step === 'rolled-back' ? step : undefined,
+      step:
+        step === 'deploying' || step === 'switched' || step === 'verified' || step === 'rolled-back' ? step : undefined,
       verifiedSelector: Object.keys(verified).length > 0 ? verified : { ...selector },
       images: parseRecord(a[ANNOTATIONS.images]),
       previousImages: parseRecord(a[ANNOTATIONS.previousImages]),
@@ -70,7 +71,19 @@ export function readServiceState(service: Service): { ok: true; value: ServiceSt
 }
 
 /** The Service with a new selector and state annotations (a copy; for a preconditioned replace). */
-export function withState(service: Service, selector: Record<string, string>, state: { active: Color; previous: Color | undefined; step: Step; verifiedSelector: Record<string, string>; images: Record<string, string>; previousImages: Record<string, string> }, now: Date): Service {
+export function withState(
+  service: Service,
+  selector: Record<string, string>,
+  state: {
+    active: Color;
+    previous: Color | undefined;
+    step: Step;
+    verifiedSelector: Record<string, string>;
+    images: Record<string, string>;
+    previousImages: Record<string, string>;
+  },
+  now: Date,
+): Service {
   const s = structuredClone(service);
   s.spec.selector = { ...selector };
   s.metadata.annotations = {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { ensureBundled, runBundledAction } from '@spikeformer-actions/testing';
 import type { KubeDouble } from '@spikeformer-actions/testing/kube';
 import { type RunningPrometheus, startPrometheus } from '@spikeformer-actions/testing/prometheus';
-import { type LoadGenerator, startLoad, startTrackServer, type TrackServer } from '@spikeformer-actions/testing/traffic';
+import {
+  type LoadGenerator,
+  startLoad,
+  startTrackServer,
+  type TrackServer,
+} from '@spikeformer-actions/testing/traffic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replicasOf, sampleSelector, seededCluster, selectorOf } from './cluster.js';
 
@@ -28,7 +33,8 @@ beforeAll(async () => {
   });
   load = startLoad({
     targets: { stable: blue.url, canary: green.url },
-    weights: async () => (selectorOf(kube)['spikeformer.io/color'] === 'green' ? { stable: 0, canary: 100 } : { stable: 100, canary: 0 }),
+    weights: async () =>
+      selectorOf(kube)['spikeformer.io/color'] === 'green' ? { stable: 0, canary: 100 } : { stable: 100, canary: 0 },
     weightRefreshMs: 100,
     ratePerSecond: 40,
     durationMs: 120_000,
@@ -37,11 +43,13 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed */
   await load?.stop();
   await prometheus?.stop();
   await blue?.close();
   await green?.close();
   await kube?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 describe('blue-green post-switch analysis against a real Prometheus', { timeout: 180_000 }, () => {
@@ -57,7 +65,8 @@ describe('blue-green post-switch analysis against a real Prometheus', { timeout:
         'prometheus-url': prometheus.url,
         'monitor-duration': '12s',
         // The default error-rate trigger, over a window that fits a test.
-        analysis: 'metrics:\n  - name: error-rate\n    args: { window: 6s }\n    initial-delay: 5s\n    interval: 2s\n    count: 3\n  - name: latency-p99\n    enabled: false\n  - name: health-checks\n    enabled: false\n',
+        analysis:
+          'metrics:\n  - name: error-rate\n    args: { window: 6s }\n    initial-delay: 5s\n    interval: 2s\n    count: 3\n  - name: latency-p99\n    enabled: false\n  - name: health-checks\n    enabled: false\n',
       },
       env: { KUBECONFIG: client.kubeconfig, HOME: client.dir },
       timeoutMs: 150_000,

@@ -39,9 +39,18 @@ const BASE = {
   'health-checks': '2',
 };
 
-async function deploy(cluster: KubeDouble, inputs: Record<string, string>, options: Parameters<typeof runBundledAction>[1] = {}) {
+async function deploy(
+  cluster: KubeDouble,
+  inputs: Record<string, string>,
+  options: Parameters<typeof runBundledAction>[1] = {},
+) {
   const client = cluster.newClient();
-  return runBundledAction(action, { inputs: { ...BASE, ...inputs }, timeoutMs: 120_000, ...options, env: { KUBECONFIG: client.kubeconfig, HOME: client.dir, ...options.env } });
+  return runBundledAction(action, {
+    inputs: { ...BASE, ...inputs },
+    timeoutMs: 120_000,
+    ...options,
+    env: { KUBECONFIG: client.kubeconfig, HOME: client.dir, ...options.env },
+  });
 }
 
 describe('blue-green against real kubectl and the API double', { timeout: 180_000 }, () => {
@@ -50,15 +59,34 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     const health = await healthServer(() => 200);
     const client = kube.newClient();
     const content = readFileSync(client.kubeconfig, 'utf8');
-    const inline = await runBundledAction(action, { inputs: { ...BASE, 'health-url': health, kubeconfig: Buffer.from(content).toString('base64') }, timeoutMs: 120_000, env: { HOME: client.dir } });
+    const inline = await runBundledAction(action, {
+      inputs: { ...BASE, 'health-url': health, kubeconfig: Buffer.from(content).toString('base64') },
+      timeoutMs: 120_000,
+      env: { HOME: client.dir },
+    });
     expect(inline.exitCode, inline.stdout).toBe(0);
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('green');
-    const byPath = await runBundledAction(action, { inputs: { ...BASE, 'health-url': health, image: 'api=registry.local/spikeformer-api:3.0', kubeconfig: client.kubeconfig }, timeoutMs: 120_000, env: { HOME: client.dir } });
+    const byPath = await runBundledAction(action, {
+      inputs: {
+        ...BASE,
+        'health-url': health,
+        image: 'api=registry.local/spikeformer-api:3.0',
+        kubeconfig: client.kubeconfig,
+      },
+      timeoutMs: 120_000,
+      env: { HOME: client.dir },
+    });
     expect(byPath.exitCode, byPath.stdout).toBe(0);
     expect(selectorOf(kube)['spikeformer.io/color']).toBe('blue');
-    const missing = await runBundledAction(action, { inputs: { ...BASE, kubeconfig: 'no/such/kubeconfig' }, timeoutMs: 60_000, env: { HOME: client.dir } });
+    const missing = await runBundledAction(action, {
+      inputs: { ...BASE, kubeconfig: 'no/such/kubeconfig' },
+      timeoutMs: 60_000,
+      env: { HOME: client.dir },
+    });
     expect(missing.exitCode).toBe(1);
-    expect(missing.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["blue-green: Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)"]);
+    expect(missing.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      "blue-green: Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)",
+    ]);
     expect(missing.masks).toContain('no/such/kubeconfig');
   });
 
@@ -74,11 +102,25 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     expect(selectorOf(kube, 'api-preview')['spikeformer.io/color']).toBe('green');
     expect(replicasOf(kube, 'api-green')).toBe(2);
     expect(replicasOf(kube, 'api-blue')).toBe(0);
-    expect(annotationsOf(kube)).toMatchObject({ 'spikeformer.io/step': 'verified', 'spikeformer.io/active-color': 'green', 'spikeformer.io/previous-color': 'blue' });
+    expect(annotationsOf(kube)).toMatchObject({
+      'spikeformer.io/step': 'verified',
+      'spikeformer.io/active-color': 'green',
+      'spikeformer.io/previous-color': 'blue',
+    });
     expect(sampler.samples()).toBeGreaterThan(20);
     expect(violations).toEqual([]);
-    const record = JSON.parse(readFileSync(path.join(r.workspace, r.outputs['record-file'] ?? ''), 'utf8')) as Record<string, unknown>;
-    expect(record).toMatchObject({ status: 'switched', colors: { before: 'blue', after: 'green' }, images: { before: { api: 'registry.local/spikeformer-api:1.0' }, after: { api: 'registry.local/spikeformer-api:2.0' } } });
+    const record = JSON.parse(readFileSync(path.join(r.workspace, r.outputs['record-file'] ?? ''), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(record).toMatchObject({
+      status: 'switched',
+      colors: { before: 'blue', after: 'green' },
+      images: {
+        before: { api: 'registry.local/spikeformer-api:1.0' },
+        after: { api: 'registry.local/spikeformer-api:2.0' },
+      },
+    });
     expect(r.summary).toMatch(/Blue-green full: switched/);
 
     // A second run with the same image changes nothing.
@@ -135,7 +177,10 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     // The health command edits the Service between the action's read and its switch.
     const client = kube.newClient();
     const sampler = sampleSelector(kube);
-    const r = await deploy(kube, { 'health-command': `kubectl --kubeconfig ${client.kubeconfig} annotate service api team=payments --overwrite`, 'health-checks': '1' });
+    const r = await deploy(kube, {
+      'health-command': `kubectl --kubeconfig ${client.kubeconfig} annotate service api team=payments --overwrite`,
+      'health-checks': '1',
+    });
     expect(sampler.stop()).toEqual([]);
     expect(r.exitCode).toBe(1);
     expect(r.annotations[0]?.message).toMatch(/service\/api was changed by someone else/);
@@ -159,10 +204,14 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     kube = await seededCluster();
     const health = await healthServer(() => 200);
     const sampler = sampleSelector(kube);
-    const r = await deploy(kube, { 'health-url': health, 'monitor-duration': '60s' }, {
-      stages: ['main', 'post'],
-      killMainWhen: (out) => out.includes('serves only green'),
-    });
+    const r = await deploy(
+      kube,
+      { 'health-url': health, 'monitor-duration': '60s' },
+      {
+        stages: ['main', 'post'],
+        killMainWhen: (out) => out.includes('serves only green'),
+      },
+    );
     expect(sampler.stop()).toEqual([]);
     expect(r.stages[0]?.killed).toBe(true);
     expect(r.stages[1]?.exitCode).toBe(0);
@@ -171,36 +220,12 @@ describe('blue-green against real kubectl and the API double', { timeout: 180_00
     expect(annotationsOf(kube)['spikeformer.io/step']).toBe('rolled-back');
   });
 
-  it('records a GitHub Deployment with statuses when a token is given', async () => {
-    kube = await seededCluster();
-    const calls: Array<{ method: string; url: string; auth: string; body: Record<string, unknown> }> = [];
-    const api = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        calls.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization ?? '', body: JSON.parse(body || '{}') as Record<string, unknown> });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 4242 }));
-      });
-    });
-    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => api.close(() => r())));
-    const token = 'ghs_planted0123456789token';
-    const r = await deploy(kube, { token, environment: 'production' }, { env: { GITHUB_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } });
-    expect(r.exitCode, r.stdout).toBe(0);
-    expect(calls.map((c) => `${c.method} ${c.url} ${String(c.body['state'] ?? c.body['environment'])}`)).toEqual([
-      'POST /repos/spikeformer/spikeformer-kit/deployments production',
-      'POST /repos/spikeformer/spikeformer-kit/deployments/4242/statuses in_progress',
-      'POST /repos/spikeformer/spikeformer-kit/deployments/4242/statuses success',
-    ]);
-    expect(calls.every((c) => c.auth === `Bearer ${token}`)).toBe(true);
-    expect(r.masks).toContain(token);
-    expect(`${r.stdout.replace(`::add-mask::${token}`, '')}${r.summary}${JSON.stringify(r.outputs)}`).not.toContain(token);
-  });
-
   it('bad input is one clear error naming the input', async () => {
     kube = await seededCluster();
     const r = await deploy(kube, { image: 'api registry.local/x:1' });
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.map((a) => a.message)).toEqual([`blue-green: Input 'image': expected container=image, got "api registry.local/x:1"`]);
+    expect(r.annotations.map((a) => a.message)).toEqual([
+      `blue-green: Input 'image': expected container=image, got "api registry.local/x:1"`,
+    ]);
   });
 });

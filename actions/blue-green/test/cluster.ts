@@ -16,11 +16,21 @@ export async function seededCluster(readyDelayMs = 200): Promise<KubeDouble> {
     spec: {
       replicas: 2,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'api', image: 'registry.local/spikeformer-api:1.0', ports: [{ containerPort: 8000 }] }] } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [{ name: 'api', image: 'registry.local/spikeformer-api:1.0', ports: [{ containerPort: 8000 }] }],
+        },
+      },
     },
   });
   for (const name of ['api', 'api-preview']) {
-    kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8000 }] } });
+    kube.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name },
+      spec: { selector: labels, ports: [{ port: 80, targetPort: 8000 }] },
+    });
   }
   await kube.until(() => readyAddresses(kube, 'api') === 2, 10_000, 'blue endpoints');
   return kube;
@@ -43,7 +53,7 @@ export function replicasOf(kube: KubeDouble, deployment: string): number | undef
 }
 
 export function annotationsOf(kube: KubeDouble, service = 'api'): Record<string, string> {
-  return ((kube.get('service', service)?.metadata['annotations'] ?? {}) as Record<string, string>);
+  return (kube.get('service', service)?.metadata['annotations'] ?? {}) as Record<string, string>;
 }
 
 /**
@@ -60,10 +70,20 @@ export function sampleSelector(kube: KubeDouble): { stop(): Violation[]; samples
       violations.push({ at: Date.now(), what: 'empty selector' });
       return;
     }
-    const pods = kube.list('pod', { labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') });
-    const ready = pods.filter((p) => ((p['status'] as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
-    if (ready.length === 0) violations.push({ at: Date.now(), what: `selector ${JSON.stringify(selector)} matches no ready pod` });
-    if (readyAddresses(kube, 'api') === 0) violations.push({ at: Date.now(), what: 'service api has no ready endpoint' });
+    const pods = kube.list('pod', {
+      labelSelector: Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    });
+    const ready = pods.filter((p) =>
+      ((p['status'] as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some(
+        (c) => c.type === 'Ready' && c.status === 'True',
+      ),
+    );
+    if (ready.length === 0)
+      violations.push({ at: Date.now(), what: `selector ${JSON.stringify(selector)} matches no ready pod` });
+    if (readyAddresses(kube, 'api') === 0)
+      violations.push({ at: Date.now(), what: 'service api has no ready endpoint' });
   }, 20);
   return {
     stop: () => {

@@ -46,7 +46,8 @@ function servedShare(text: string): number {
   const core = new FlagdCore();
   core.setConfigurations(text);
   let on = 0;
-  for (let i = 0; i < 10_000; i++) if (core.resolveBooleanEvaluation(FLAG, false, { targetingKey: `user-${i}` }).value) on++;
+  for (let i = 0; i < 10_000; i++)
+    if (core.resolveBooleanEvaluation(FLAG, false, { targetingKey: `user-${i}` }).value) on++;
   return on / 10_000;
 }
 
@@ -78,9 +79,18 @@ const BASE = {
   'flag-variants': 'on/off',
 };
 
-async function deploy(k: KubeDouble, inputs: Record<string, string>, options: Parameters<typeof runBundledAction>[1] = {}) {
+async function deploy(
+  k: KubeDouble,
+  inputs: Record<string, string>,
+  options: Parameters<typeof runBundledAction>[1] = {},
+) {
   const client = k.newClient();
-  return runBundledAction(action, { inputs: { ...BASE, ...inputs }, timeoutMs: 120_000, ...options, env: { KUBECONFIG: client.kubeconfig, HOME: client.dir } });
+  return runBundledAction(action, {
+    inputs: { ...BASE, ...inputs },
+    timeoutMs: 120_000,
+    ...options,
+    env: { KUBECONFIG: client.kubeconfig, HOME: client.dir },
+  });
 }
 
 describe('blue-green with a flagd flag', { timeout: 180_000 }, () => {
@@ -93,7 +103,11 @@ describe('blue-green with a flagd flag', { timeout: 180_000 }, () => {
     expect(servedShare(currentConfig(k))).toBe(1);
     const doc = JSON.parse(currentConfig(k)) as { flags: Record<string, Record<string, unknown>> };
     expect(doc.flags[FLAG]).toEqual({ state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' });
-    expect(doc.flags['banner-colour']).toEqual({ state: 'ENABLED', variants: { red: 'red', blue: 'blue' }, defaultVariant: 'red' });
+    expect(doc.flags['banner-colour']).toEqual({
+      state: 'ENABLED',
+      variants: { red: 'red', blue: 'blue' },
+      defaultVariant: 'red',
+    });
     const back = await deploy(k, { action: 'rollback' });
     expect(back.exitCode, back.stdout).toBe(0);
     expect(selectorOf(k)['spikeformer.io/color']).toBe('blue');
@@ -115,14 +129,20 @@ describe('blue-green with a flagd flag', { timeout: 180_000 }, () => {
   it('main cancelled after the switch: post restores the selector and the configuration byte for byte', async () => {
     const k = await cluster();
     const health = await healthServer(() => 200);
-    const r = await deploy(k, { 'health-url': health, 'monitor-duration': '60s' }, {
-      stages: ['main', 'post'],
-      killMainWhen: () => currentConfig(k).includes('"defaultVariant": "on"'),
-    });
+    const r = await deploy(
+      k,
+      { 'health-url': health, 'monitor-duration': '60s' },
+      {
+        stages: ['main', 'post'],
+        killMainWhen: () => currentConfig(k).includes('"defaultVariant": "on"'),
+      },
+    );
     expect(r.stages[0]?.killed).toBe(true);
     expect(r.stages[1]?.exitCode).toBe(0);
     expect(selectorOf(k)['spikeformer.io/color']).toBe('blue');
     expect(currentConfig(k)).toBe(ORIGINAL);
-    expect(r.stages[1]?.stdout).toContain(`flag "${FLAG}" in configmap/${CONFIGMAP} key ${DATA_KEY} restored as before the switch, byte for byte`);
+    expect(r.stages[1]?.stdout).toContain(
+      `flag "${FLAG}" in configmap/${CONFIGMAP} key ${DATA_KEY} restored as before the switch, byte for byte`,
+    );
   });
 });

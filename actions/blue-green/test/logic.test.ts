@@ -8,11 +8,25 @@ import { ANNOTATIONS, readServiceState, withState } from '../src/state.js';
 const blue: Deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'api-blue', uid: 'u1', resourceVersion: '7', labels: { app: 'api', 'spikeformer.io/color': 'blue' }, annotations: { 'deployment.kubernetes.io/revision': '3', owner: 'ml' } },
+  metadata: {
+    name: 'api-blue',
+    uid: 'u1',
+    resourceVersion: '7',
+    labels: { app: 'api', 'spikeformer.io/color': 'blue' },
+    annotations: { 'deployment.kubernetes.io/revision': '3', owner: 'ml' },
+  },
   spec: {
     replicas: 3,
     selector: { matchLabels: { app: 'api', 'spikeformer.io/color': 'blue' } },
-    template: { metadata: { labels: { app: 'api', 'spikeformer.io/color': 'blue' } }, spec: { containers: [{ name: 'api', image: 'api:1' }, { name: 'sidecar', image: 'envoy:1' }] } },
+    template: {
+      metadata: { labels: { app: 'api', 'spikeformer.io/color': 'blue' } },
+      spec: {
+        containers: [
+          { name: 'api', image: 'api:1' },
+          { name: 'sidecar', image: 'envoy:1' },
+        ],
+      },
+    },
   },
   status: { readyReplicas: 3 },
 };
@@ -20,13 +34,19 @@ const blue: Deployment = {
 describe('colours', () => {
   it('builds the idle Deployment from the active one', () => {
     const green = idleDeployment(blue, 'api', 'green', [{ container: 'api', image: 'api:2' }], 3);
-    expect(green.metadata).toEqual({ name: 'api-green', labels: { app: 'api', 'spikeformer.io/color': 'green' }, annotations: { owner: 'ml' } });
+    expect(green.metadata).toEqual({
+      name: 'api-green',
+      labels: { app: 'api', 'spikeformer.io/color': 'green' },
+      annotations: { owner: 'ml' },
+    });
     expect(green.spec.selector.matchLabels).toEqual({ app: 'api', 'spikeformer.io/color': 'green' });
     expect(green.spec.template.metadata?.labels).toEqual({ app: 'api', 'spikeformer.io/color': 'green' });
     expect(green.spec.template.spec.containers.map((c) => c.image)).toEqual(['api:2', 'envoy:1']);
     expect('status' in green).toBe(false);
     expect(blue.spec.template.spec.containers[0]?.image).toBe('api:1'); // input untouched
-    expect(() => idleDeployment(blue, 'api', 'green', [{ container: 'web', image: 'x' }], 1)).toThrow(/has no container 'web' \(containers: api, sidecar\)/);
+    expect(() => idleDeployment(blue, 'api', 'green', [{ container: 'web', image: 'x' }], 1)).toThrow(
+      /has no container 'web' \(containers: api, sidecar\)/,
+    );
   });
 
   it('knows when the requested images already run', () => {
@@ -38,24 +58,71 @@ describe('colours', () => {
 });
 
 describe('state in Service annotations', () => {
-  const service: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', resourceVersion: '9' }, spec: { selector: { app: 'api', 'spikeformer.io/color': 'blue' } } };
+  const service: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api', resourceVersion: '9' },
+    spec: { selector: { app: 'api', 'spikeformer.io/color': 'blue' } },
+  };
 
   it('reads the active colour from the selector', () => {
-    expect(readServiceState(service)).toEqual({ ok: true, value: { active: 'blue', previous: undefined, step: undefined, verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' }, images: {}, previousImages: {} } });
+    expect(readServiceState(service)).toEqual({
+      ok: true,
+      value: {
+        active: 'blue',
+        previous: undefined,
+        step: undefined,
+        verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' },
+        images: {},
+        previousImages: {},
+      },
+    });
     const noColor = { ...service, spec: { selector: { app: 'api' } } };
-    expect(readServiceState(noColor)).toEqual({ ok: false, problem: 'service/api selects no colour: its selector needs spikeformer.io/color=blue or =green (got {"app":"api"})' });
+    expect(readServiceState(noColor)).toEqual({
+      ok: false,
+      problem:
+        'service/api selects no colour: its selector needs spikeformer.io/color=blue or =green (got {"app":"api"})',
+    });
   });
 
   it('round-trips through withState, keeping the resourceVersion as the precondition', () => {
-    const next = withState(service, { app: 'api', 'spikeformer.io/color': 'green' }, { active: 'green', previous: 'blue', step: 'switched', verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' }, images: { api: 'api:2' }, previousImages: { api: 'api:1' } }, new Date('2026-11-27T10:00:00Z'));
+    const next = withState(
+      service,
+      { app: 'api', 'spikeformer.io/color': 'green' },
+      {
+        active: 'green',
+        previous: 'blue',
+        step: 'switched',
+        verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' },
+        images: { api: 'api:2' },
+        previousImages: { api: 'api:1' },
+      },
+      new Date('2026-11-27T10:00:00Z'),
+    );
     expect(next.metadata.resourceVersion).toBe('9');
     expect(next.metadata.annotations?.[ANNOTATIONS.updatedAt]).toBe('2026-11-27T10:00:00.000Z');
-    expect(readServiceState(next)).toEqual({ ok: true, value: { active: 'green', previous: 'blue', step: 'switched', verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' }, images: { api: 'api:2' }, previousImages: { api: 'api:1' } } });
+    expect(readServiceState(next)).toEqual({
+      ok: true,
+      value: {
+        active: 'green',
+        previous: 'blue',
+        step: 'switched',
+        verifiedSelector: { app: 'api', 'spikeformer.io/color': 'blue' },
+        images: { api: 'api:2' },
+        previousImages: { api: 'api:1' },
+      },
+    });
     expect(service.spec.selector?.['spikeformer.io/color']).toBe('blue');
   });
 
   it('ignores a hand-edited annotation', () => {
-    const edited = { ...service, metadata: { ...service.metadata, annotations: { [ANNOTATIONS.verifiedSelector]: '{not json', [ANNOTATIONS.step]: 'bogus' } } };
+    const edited = {
+      ...service,
+      metadata: {
+        ...service.metadata,
+        annotations: { [ANNOTATIONS.verifiedSelector]: '{not json', [ANNOTATIONS.step]: 'bogus' },
+      },
+    };
     const state = readServiceState(edited);
     expect(state.ok && state.value.step).toBe(undefined);
     expect(state.ok && state.value.verifiedSelector).toEqual(service.spec.selector);
@@ -87,7 +154,13 @@ describe('latency baseline anchored at the switch', () => {
     const { anchorBaselineAtSwitch } = await import('../src/baseline.js');
     const spec = anchorBaselineAtSwitch({ metrics: defaultAnalysis(), onError: 'fail' }, 1_795_000_000_500);
     const latency = spec.metrics.find((m) => m.name === 'latency-p99');
-    const query = renderTemplate(latency?.query ?? '', { namespace: 'ns', service: 'api', canary: 'api-green', stable: 'api-blue', ...latency?.args });
+    const query = renderTemplate(latency?.query ?? '', {
+      namespace: 'ns',
+      service: 'api',
+      canary: 'api-green',
+      stable: 'api-blue',
+      ...latency?.args,
+    });
     expect(query).toContain('service="api-blue"}[600s] @ 1795000000.500)');
     expect(query).toMatch(/service="api-green"\}\[600s\]\)/);
     expect(spec.metrics.find((m) => m.name === 'error-rate')?.query).not.toContain('@');

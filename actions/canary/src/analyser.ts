@@ -46,8 +46,23 @@ export function judgeSpecs(lookbackMs: number, window: string): ComparisonSpec[]
   const errors = (who: string): string =>
     `(sum(rate(http_requests_total{namespace="{{ namespace }}",service="{{ ${who} }}",code=~"5.."}[${window}])) or vector(0)) / sum(rate(http_requests_total{namespace="{{ namespace }}",service="{{ ${who} }}"}[${window}]))`;
   return [
-    { name: 'latency-p99', canaryQuery: latency('canary'), baselineQuery: latency('stable'), lookbackMs, stepMs, options: { direction: 'increase', allowedIncrease: 1.5 }, critical: true },
-    { name: 'error-rate', canaryQuery: errors('canary'), baselineQuery: errors('stable'), lookbackMs, stepMs, options: { direction: 'increase', allowedIncrease: 1.5, nanStrategy: 'replace' } },
+    {
+      name: 'latency-p99',
+      canaryQuery: latency('canary'),
+      baselineQuery: latency('stable'),
+      lookbackMs,
+      stepMs,
+      options: { direction: 'increase', allowedIncrease: 1.5 },
+      critical: true,
+    },
+    {
+      name: 'error-rate',
+      canaryQuery: errors('canary'),
+      baselineQuery: errors('stable'),
+      lookbackMs,
+      stepMs,
+      options: { direction: 'increase', allowedIncrease: 1.5, nanStrategy: 'replace' },
+    },
   ];
 }
 
@@ -77,7 +92,11 @@ export class Analyser {
 
   /** Made on first use: promote and abort never query Prometheus and need no URL. */
   private get client(): PrometheusClient {
-    this.clientInstance ??= new PrometheusClient({ address: this.options.prometheusUrl, timeoutMs: 10_000, ...(this.options.prometheusToken ? { bearerToken: this.options.prometheusToken } : {}) });
+    this.clientInstance ??= new PrometheusClient({
+      address: this.options.prometheusUrl,
+      timeoutMs: 10_000,
+      ...(this.options.prometheusToken ? { bearerToken: this.options.prometheusToken } : {}),
+    });
     return this.clientInstance;
   }
 
@@ -117,14 +136,23 @@ export class Analyser {
     if (metrics.verdict === 'Failed') return { ...metrics, analysis };
     // Alertmanager unreachable: the same error policy (on-error) as a Prometheus metric in Error.
     const combined = combineVerdicts(this.options.spec, analysis.metrics);
-    return { verdict: combined.verdict, reason: `${combined.reason} (${alertResult.reason})`, analysis, ...(metrics.judge ? { judge: metrics.judge } : {}) };
+    return {
+      verdict: combined.verdict,
+      reason: `${combined.reason} (${alertResult.reason})`,
+      analysis,
+      ...(metrics.judge ? { judge: metrics.judge } : {}),
+    };
   }
 
   private async analyseMetrics(step: number, stepStartedAt: number, signal?: AbortSignal): Promise<StepAnalysis> {
     const vars = this.options.vars;
     if (signal?.aborted) {
       const now = Date.now();
-      return { verdict: 'Inconclusive', reason: 'not measured: the step was decided by an alert', analysis: { verdict: 'Inconclusive', reason: 'not measured', metrics: [], startedAt: now, finishedAt: now } };
+      return {
+        verdict: 'Inconclusive',
+        reason: 'not measured: the step was decided by an alert',
+        analysis: { verdict: 'Inconclusive', reason: 'not measured', metrics: [], startedAt: now, finishedAt: now },
+      };
     }
     const analysis = await runAnalysis(this.options.spec, {
       source: this.client,
@@ -132,21 +160,37 @@ export class Analyser {
       ...(signal ? { signal } : {}),
       onMeasurement: async (metric, m) => {
         info(`  step ${step}: ${measurementLine(metric.name, m)}`);
-        this.series.push({ metric: metric.name, step, measurement: m.index, at: m.at, canary: firstValue(m.values), stable: await this.stableValue(metric) });
+        this.series.push({
+          metric: metric.name,
+          step,
+          measurement: m.index,
+          at: m.at,
+          canary: firstValue(m.values),
+          stable: await this.stableValue(metric),
+        });
       },
     });
-    if (analysis.verdict !== 'Successful' || this.options.judge !== 'mann-whitney') return { verdict: analysis.verdict, reason: analysis.reason, analysis };
+    if (analysis.verdict !== 'Successful' || this.options.judge !== 'mann-whitney')
+      return { verdict: analysis.verdict, reason: analysis.reason, analysis };
     const window = this.options.spec.metrics.find((m) => m.name === 'error-rate')?.args['window'] ?? '1m';
-    const judge = await runComparisons(judgeSpecs(Math.max(10_000, Date.now() - stepStartedAt), window), { source: this.client, vars });
+    const judge = await runComparisons(judgeSpecs(Math.max(10_000, Date.now() - stepStartedAt), window), {
+      source: this.client,
+      vars,
+    });
     const score = judge.score;
-    const verdict = score.classification === 'Pass' ? 'Successful' : score.classification === 'Fail' ? 'Failed' : 'Inconclusive';
+    const verdict =
+      score.classification === 'Pass' ? 'Successful' : score.classification === 'Fail' ? 'Failed' : 'Inconclusive';
     return { verdict, reason: `${analysis.reason}; judge: ${score.classification} (${score.reason})`, analysis, judge };
   }
 
   /** The same query with the stable in the canary's place; null when it cannot be measured. */
   private async stableValue(metric: MetricSpec): Promise<number | null> {
     try {
-      const query = renderTemplate(metric.query, { ...this.options.vars, canary: this.options.vars['stable'] ?? '', ...metric.args });
+      const query = renderTemplate(metric.query, {
+        ...this.options.vars,
+        canary: this.options.vars['stable'] ?? '',
+        ...metric.args,
+      });
       const result = await this.client.instant(query, {});
       return result.resultType === 'vector' || result.resultType === 'scalar' ? firstValue(result.samples) : null;
     } catch {

@@ -27,19 +27,27 @@ export class CanaryFlag {
     if (!this.mover) return;
     await this.mover.setWeight(weight);
     const s = this.mover.snapshot;
-    this.log('flag', `${name(s)}: fractional ${safeInline(JSON.stringify(s.newVariant))} ${weight}% / ${safeInline(JSON.stringify(s.stableVariant))} ${100 - weight}% by targetingKey`);
+    this.log(
+      'flag',
+      `${name(s)}: fractional ${safeInline(JSON.stringify(s.newVariant))} ${weight}% / ${safeInline(JSON.stringify(s.stableVariant))} ${100 - weight}% by targetingKey`,
+    );
   }
 
   async promote(): Promise<void> {
     if (!this.mover) return;
     await this.mover.serve(this.mover.snapshot.newVariant, false);
-    this.log('flag', `${name(this.mover.snapshot)}: default variant ${safeInline(JSON.stringify(this.mover.snapshot.newVariant))} for everyone`);
+    this.log(
+      'flag',
+      `${name(this.mover.snapshot)}: default variant ${safeInline(JSON.stringify(this.mover.snapshot.newVariant))} for everyone`,
+    );
   }
 
   async restore(): Promise<void> {
     if (!this.mover) return;
     const result = await this.mover.restore();
-    const how = result.exact ? 'the configuration from before the canary, byte for byte' : 'this flag as before the canary (another flag of the document changed meanwhile and keeps its change)';
+    const how = result.exact
+      ? 'the configuration from before the canary, byte for byte'
+      : 'this flag as before the canary (another flag of the document changed meanwhile and keeps its change)';
     this.log('flag', `${name(this.mover.snapshot)}: ${result.changed ? 'restored' : 'already is'} ${how}`, true);
   }
 }

@@ -64,7 +64,12 @@ export class CanaryFlow {
       prometheusToken: inputs.prometheusToken,
       spec: inputs.analysis,
       judge: inputs.judge,
-      vars: { namespace: inputs.namespace || kubectl.namespace || 'default', service: inputs.service, stable: inputs.deployment, canary: canaryName(inputs.deployment) },
+      vars: {
+        namespace: inputs.namespace || kubectl.namespace || 'default',
+        service: inputs.service,
+        stable: inputs.deployment,
+        canary: canaryName(inputs.deployment),
+      },
       alertmanagerUrl: inputs.alertmanagerUrl,
       alertMatchers: inputs.alertMatchers,
     });
@@ -76,11 +81,20 @@ export class CanaryFlow {
   }
 
   private savePost(phase: PostState['phase'], plan: CanaryPlan | undefined): void {
-    const state: PostState = { phase, router: routerConfig(this.inputs), stableReplicas: plan?.stableReplicas ?? 1, kubeconfig: this.inputs.kubeconfig, context: this.inputs.context };
+    const state: PostState = {
+      phase,
+      router: routerConfig(this.inputs),
+      stableReplicas: plan?.stableReplicas ?? 1,
+      kubeconfig: this.inputs.kubeconfig,
+      context: this.inputs.context,
+    };
     saveState(STATE_KEY, state);
   }
 
-  private async webhook(kind: WebhookKind, extra: { step?: number; weight?: number; reason?: string }): Promise<{ ok: boolean; detail: string }> {
+  private async webhook(
+    kind: WebhookKind,
+    extra: { step?: number; weight?: number; reason?: string },
+  ): Promise<{ ok: boolean; detail: string }> {
     const url = this.inputs.webhooks[kind];
     if (!url) return { ok: true, detail: '' };
     const result = await callWebhook(url, {
@@ -112,10 +126,17 @@ export class CanaryFlow {
         this.savePost('progressing', found.state.plan);
         await this.router.toStable(found.state.plan);
         await this.flagOf(found.state.plan).restore();
-        await this.store.setProgress({ ...found.state.progress, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString(), reason: 'replaced by a canary of other images/steps' });
+        await this.store.setProgress({
+          ...found.state.progress,
+          phase: 'rolled-back',
+          weight: 0,
+          updatedAt: new Date().toISOString(),
+          reason: 'replaced by a canary of other images/steps',
+        });
       }
       // A canary at 100 % under the replicas router leaves the stable at zero; its replica count is in the old plan.
-      const stableReplicas = (stable.spec.replicas ?? 0) > 0 ? (stable.spec.replicas ?? 1) : (found.state?.plan.stableReplicas ?? 1);
+      const stableReplicas =
+        (stable.spec.replicas ?? 0) > 0 ? (stable.spec.replicas ?? 1) : (found.state?.plan.stableReplicas ?? 1);
       const problems = checkRouterPlan(this.inputs.router, this.inputs.steps, stableReplicas);
       if (problems.length > 0) throw new UserError(`steps: ${problems.join('; ')}`);
       // Read and checked before the first change; its text now is what a rollback writes back.
@@ -132,8 +153,19 @@ export class CanaryFlow {
         ...(flag ? { flag } : {}),
       };
       state = { plan, progress: { phase: 'progressing', step: 0, weight: 0, updatedAt: new Date().toISOString() } };
-      const how = await this.store.install(stable, this.inputs.router, service.spec.selector ?? {}, this.inputs.images, state);
-      this.timeline.add('canary', `${how} deployment/${this.store.name} (${Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ')}); plan ${plan.steps.join('% → ')}% via ${plan.router}`);
+      const how = await this.store.install(
+        stable,
+        this.inputs.router,
+        service.spec.selector ?? {},
+        this.inputs.images,
+        state,
+      );
+      this.timeline.add(
+        'canary',
+        `${how} deployment/${this.store.name} (${Object.entries(images)
+          .map(([c, i]) => `${c}=${i}`)
+          .join(', ')}); plan ${plan.steps.join('% → ')}% via ${plan.router}`,
+      );
     }
     const plan = state.plan;
     this.plan = plan;
@@ -159,27 +191,51 @@ export class CanaryFlow {
       await flag.setWeight(weight);
       record.appliedAt = Date.now();
       this.firstTrafficAt ??= record.appliedAt;
-      this.timeline.add(`step ${index}/${plan.steps.length}`, `${weight}% on the canary: ${record.expressed}; pausing ${formatDuration(this.inputs.pauseMs)}, then analysing`);
+      this.timeline.add(
+        `step ${index}/${plan.steps.length}`,
+        `${weight}% on the canary: ${record.expressed}; pausing ${formatDuration(this.inputs.pauseMs)}, then analysing`,
+      );
       const verdict = await this.analyser.analyse(index, record.appliedAt, this.inputs.pauseMs);
-      Object.assign(record, { verdict: verdict.verdict, reason: verdict.reason, analysis: verdict.analysis, finishedAt: Date.now(), ...(verdict.judge ? { judge: verdict.judge } : {}) });
-      this.timeline.add(`step ${index}/${plan.steps.length} analysis`, `${verdict.verdict}: ${verdict.reason}`, verdict.verdict === 'Successful');
-      if (verdict.verdict === 'Failed') return this.rollback(plan, index, `step ${index} (${weight}%): ${verdict.reason}`);
-      if (verdict.verdict === 'Inconclusive') return this.inconclusive(plan, index, weight, `step ${index} (${weight}%) inconclusive: ${verdict.reason}`);
+      Object.assign(record, {
+        verdict: verdict.verdict,
+        reason: verdict.reason,
+        analysis: verdict.analysis,
+        finishedAt: Date.now(),
+        ...(verdict.judge ? { judge: verdict.judge } : {}),
+      });
+      this.timeline.add(
+        `step ${index}/${plan.steps.length} analysis`,
+        `${verdict.verdict}: ${verdict.reason}`,
+        verdict.verdict === 'Successful',
+      );
+      if (verdict.verdict === 'Failed')
+        return this.rollback(plan, index, `step ${index} (${weight}%): ${verdict.reason}`);
+      if (verdict.verdict === 'Inconclusive')
+        return this.inconclusive(plan, index, weight, `step ${index} (${weight}%) inconclusive: ${verdict.reason}`);
     }
     const confirm = await this.webhook('confirm-promotion', { step: plan.steps.length, weight: 100 });
-    if (!confirm.ok) return this.inconclusive(plan, plan.steps.length, 100, `promotion not confirmed: ${confirm.detail}`);
+    if (!confirm.ok)
+      return this.inconclusive(plan, plan.steps.length, 100, `promotion not confirmed: ${confirm.detail}`);
     return this.promote(plan);
   }
 
   /** `promote`: skips the steps left and promotes the canary that is there. */
   async promoteNow(): Promise<Outcome> {
     const found = await this.store.read();
-    if (!found.state) throw new UserError(`no canary to promote: deployment/${this.store.name} ${found.object ? 'carries no canary state' : 'does not exist'}`);
+    if (!found.state)
+      throw new UserError(
+        `no canary to promote: deployment/${this.store.name} ${found.object ? 'carries no canary state' : 'does not exist'}`,
+      );
     if (found.state.progress.phase === 'rolled-back' || found.state.progress.phase === 'aborted') {
-      throw new UserError(`the canary ended ${found.state.progress.phase}${found.state.progress.reason ? ` (${found.state.progress.reason})` : ''}; run it again instead of promoting it`);
+      throw new UserError(
+        `the canary ended ${found.state.progress.phase}${found.state.progress.reason ? ` (${found.state.progress.reason})` : ''}; run it again instead of promoting it`,
+      );
     }
     this.plan = found.state.plan;
-    this.timeline.add('plan', `promoting by request from ${found.state.progress.phase} at step ${found.state.progress.step}`);
+    this.timeline.add(
+      'plan',
+      `promoting by request from ${found.state.progress.phase} at step ${found.state.progress.step}`,
+    );
     this.savePost('progressing', found.state.plan);
     return this.promote(found.state.plan);
   }
@@ -197,7 +253,13 @@ export class CanaryFlow {
     // A canary that ended (rolled back, aborted) gave its flag back then; the flag may have been changed on purpose since.
     const ended = found.state?.progress.phase === 'rolled-back' || found.state?.progress.phase === 'aborted';
     if (!ended) await this.flagOf(plan).restore();
-    const progress: Progress = { phase: 'aborted', step: found.state?.progress.step ?? 0, weight: 0, updatedAt: new Date().toISOString(), reason: `aborted from ${found.state?.progress.phase ?? 'an unknown state'}` };
+    const progress: Progress = {
+      phase: 'aborted',
+      step: found.state?.progress.step ?? 0,
+      weight: 0,
+      updatedAt: new Date().toISOString(),
+      reason: `aborted from ${found.state?.progress.phase ?? 'an unknown state'}`,
+    };
     if (found.state) await this.store.setProgress(progress);
     this.plan = plan;
     this.savePost('done', plan);
@@ -233,9 +295,15 @@ export class CanaryFlow {
     const ns = escapePromQlString(this.inputs.namespace || this.kubectl.namespace || 'default');
     const query = `sum(increase(http_requests_total{namespace="${ns}",service="${escapePromQlString(canaryName(this.inputs.deployment))}"${selector}}[${range}]))`;
     try {
-      const client = new PrometheusClient({ address: this.inputs.prometheusUrl, timeoutMs: 5_000, attempts: 1, ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}) });
+      const client = new PrometheusClient({
+        address: this.inputs.prometheusUrl,
+        timeoutMs: 5_000,
+        attempts: 1,
+        ...(this.inputs.prometheusToken ? { bearerToken: this.inputs.prometheusToken } : {}),
+      });
       const result = await client.instant(query, {});
-      const value = result.resultType === 'vector' || result.resultType === 'scalar' ? result.samples[0]?.value : undefined;
+      const value =
+        result.resultType === 'vector' || result.resultType === 'scalar' ? result.samples[0]?.value : undefined;
       // No 5xx series at all is an empty answer: nothing bad was served.
       if (value === undefined && result.resultType === 'vector' && selector) return 0;
       return value !== undefined && Number.isFinite(value) ? value : undefined;
@@ -249,7 +317,14 @@ export class CanaryFlow {
     await this.router.toStable(plan);
     await this.flagOf(plan).restore();
     const detection = await this.detection(failedStep, plan.steps.length);
-    await this.store.setProgress({ phase: 'rolled-back', step: failedStep, weight: 0, failedStep, reason, updatedAt: new Date().toISOString() });
+    await this.store.setProgress({
+      phase: 'rolled-back',
+      step: failedStep,
+      weight: 0,
+      failedStep,
+      reason,
+      updatedAt: new Date().toISOString(),
+    });
     this.savePost('done', plan);
     this.timeline.add('rollback', `rolled back at step ${failedStep}: ${reason}`, false);
     await this.webhook('rollback', { step: failedStep, weight: 0, reason });
@@ -263,28 +338,61 @@ export class CanaryFlow {
     this.savePost('done', plan);
     const next = 're-run to analyse this step again, or run action promote / abort';
     this.timeline.add('paused', `${reason}; the canary stays at ${weight}% (${next})`, false);
-    return { status: 'paused', reason: `${reason}; paused at ${weight}%: ${next}`, finalWeight: weight, failedStep: step, failed: this.inputs.inconclusive === 'fail' };
+    return {
+      status: 'paused',
+      reason: `${reason}; paused at ${weight}%: ${next}`,
+      finalWeight: weight,
+      failedStep: step,
+      failed: this.inputs.inconclusive === 'fail',
+    };
   }
 
   /** The stable takes the canary's images and rolls out; then the routes are restored and the canary removed. */
   private async promote(plan: CanaryPlan): Promise<Outcome> {
-    await this.store.setProgress({ phase: 'promoting', step: plan.steps.length, weight: 100, updatedAt: new Date().toISOString() });
-    const result = await updateObject<Deployment>(this.kubectl, 'deployment', this.inputs.deployment, (d) => {
-      for (const c of d.spec.template.spec.containers) {
-        const image = plan.images[c.name];
-        if (image) c.image = image;
-      }
-      d.spec.replicas = Math.max(1, plan.stableReplicas);
-      return d;
-    }, { conflictRetries: 5 });
-    this.timeline.add('promote', `${this.inputs.deployment} ${result.changed ? 'takes' : 'already runs'} ${Object.entries(plan.images).map(([c, i]) => `${c}=${i}`).join(', ')} (${plan.stableReplicas} replicas)`);
-    const status = await waitForRollout(this.kubectl, this.inputs.deployment, { timeoutMs: this.inputs.rolloutTimeoutMs, pollMs: 500 });
+    await this.store.setProgress({
+      phase: 'promoting',
+      step: plan.steps.length,
+      weight: 100,
+      updatedAt: new Date().toISOString(),
+    });
+    const result = await updateObject<Deployment>(
+      this.kubectl,
+      'deployment',
+      this.inputs.deployment,
+      (d) => {
+        for (const c of d.spec.template.spec.containers) {
+          const image = plan.images[c.name];
+          if (image) c.image = image;
+        }
+        d.spec.replicas = Math.max(1, plan.stableReplicas);
+        return d;
+      },
+      { conflictRetries: 5 },
+    );
+    this.timeline.add(
+      'promote',
+      `${this.inputs.deployment} ${result.changed ? 'takes' : 'already runs'} ${Object.entries(plan.images)
+        .map(([c, i]) => `${c}=${i}`)
+        .join(', ')} (${plan.stableReplicas} replicas)`,
+    );
+    const status = await waitForRollout(this.kubectl, this.inputs.deployment, {
+      timeoutMs: this.inputs.rolloutTimeoutMs,
+      pollMs: 500,
+    });
     this.timeline.add('rollout', `${this.inputs.deployment}: ${status.message}`);
     await this.router.restoreRoutes(plan);
     await this.flagOf(plan).promote();
     await this.store.remove();
     this.savePost('done', plan);
-    this.timeline.add('promoted', `deployment/${this.store.name} removed; ${this.inputs.deployment} serves all traffic with the new images`);
-    return { status: 'promoted', reason: `every step passed (${plan.steps.join('% → ')}%)`, finalWeight: 100, failed: false };
+    this.timeline.add(
+      'promoted',
+      `deployment/${this.store.name} removed; ${this.inputs.deployment} serves all traffic with the new images`,
+    );
+    return {
+      status: 'promoted',
+      reason: `every step passed (${plan.steps.join('% → ')}%)`,
+      finalWeight: 100,
+      failed: false,
+    };
   }
 }

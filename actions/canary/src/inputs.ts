@@ -4,6 +4,8 @@ import type { AnalysisSpec, NoDataPolicy } from '@spikeformer-actions/delivery/a
 import { checkPlan, parseSteps, ROUTERS, type RouterKind } from './plan.js';
 import {
   type AlertInputs,
+  checkEnvironmentName,
+  checkGitHubToken,
   checkHttpUrl,
   checkNamespace,
   checkObjectName,
@@ -53,6 +55,9 @@ export interface Inputs extends AlertInputs {
   analysisFile: string;
   /** The flagd flag that follows the weights (flag-configmap, flag-key, flag-variants). */
   flag: FlagTarget | undefined;
+  /** The github-token input: a GitHub Deployment records the run when it is not empty. */
+  githubToken: string;
+  environment: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,11 +67,26 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * health-check failures > 50 %) with the user's YAML merged over them by metric name, and
  * `on-no-data` as every metric's default unless the YAML says otherwise.
  */
-export function analysisSpec(raw: unknown, onNoData: NoDataPolicy): { ok: true; value: AnalysisSpec } | { ok: false; problem: string } {
-  const top: Record<string, unknown> = raw === undefined || raw === null ? {} : Array.isArray(raw) ? { metrics: raw } : isRecord(raw) ? { ...raw } : { invalid: raw };
+export function analysisSpec(
+  raw: unknown,
+  onNoData: NoDataPolicy,
+): { ok: true; value: AnalysisSpec } | { ok: false; problem: string } {
+  const top: Record<string, unknown> =
+    raw === undefined || raw === null
+      ? {}
+      : Array.isArray(raw)
+        ? { metrics: raw }
+        : isRecord(raw)
+          ? { ...raw }
+          : { invalid: raw };
   if ('invalid' in top) return { ok: false, problem: 'expected a map with metrics, or a list of metrics' };
-  const defaults = isRecord(top['metric-defaults']) ? { ...top['metric-defaults'] } : top['metric-defaults'] === undefined ? {} : undefined;
-  if (defaults && defaults['on-no-data'] === undefined) top['metric-defaults'] = { ...defaults, 'on-no-data': onNoData };
+  const defaults = isRecord(top['metric-defaults'])
+    ? { ...top['metric-defaults'] }
+    : top['metric-defaults'] === undefined
+      ? {}
+      : undefined;
+  if (defaults && defaults['on-no-data'] === undefined)
+    top['metric-defaults'] = { ...defaults, 'on-no-data': onNoData };
   const parsed = parseAnalysis(top, defaultAnalysis({ onNoData }));
   return parsed.ok ? parsed : { ok: false, problem: problemsText(parsed.problems) };
 }
@@ -84,6 +104,7 @@ function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; p
 export function readInputs(): Inputs {
   const kubeconfig = readKubeconfigInput('kubeconfig');
   const prometheusToken = inputs.getSecret('prometheus-token');
+  const githubToken = inputs.getSecret('github-token');
   const prometheusUrl = checkHttpUrl('prometheus-url', inputs.getString('prometheus-url'));
   const onNoData = inputs.getEnum('on-no-data', NO_DATA, 'inconclusive');
   const result: Inputs = {
@@ -110,6 +131,8 @@ export function readInputs(): Inputs {
     context: inputs.getString('context'),
     analysisFile: readOutputFileInput('analysis-file', 'canary-analysis.json'),
     flag: readFlagInputs(),
+    githubToken,
+    environment: inputs.getString('environment', 'production'),
     ...readAlertInputs(),
   };
   validate(result);
@@ -119,7 +142,10 @@ export function readInputs(): Inputs {
 /** Cross-input rules, all checked before the cluster is touched. */
 export function validate(i: Inputs): void {
   if (!isDeploymentBase(i.deployment, '-canary')) {
-    throw new InputError('deployment', `${JSON.stringify(i.deployment)} is not a valid name (lower-case DNS label of at most 56 characters, so -canary fits)`);
+    throw new InputError(
+      'deployment',
+      `${JSON.stringify(i.deployment)} is not a valid name (lower-case DNS label of at most 56 characters, so -canary fits)`,
+    );
   }
   checkServiceName('service', i.service, '-canary');
   checkNamespace('namespace', i.namespace);
@@ -127,11 +153,18 @@ export function validate(i: Inputs): void {
   checkObjectName('http-route', i.httpRoute);
   checkObjectName('traffic-split', i.trafficSplit);
   checkOneLine('context', i.context);
-  if (i.action === 'run' && i.images.length === 0) throw new InputError('image', 'action run needs image (container=image)');
+  checkEnvironmentName('environment', i.environment);
+  checkGitHubToken('github-token', i.githubToken);
+  if (i.action === 'run' && i.images.length === 0)
+    throw new InputError('image', 'action run needs image (container=image)');
   const problems = checkPlan(i.steps);
   if (problems.length > 0) throw new InputError('steps', problemsText(problems));
-  if (i.router === 'nginx-ingress' && !i.ingress) throw new InputError('ingress', 'router nginx-ingress needs the stable Ingress name');
-  if (i.router === 'gateway-api' && !i.httpRoute) throw new InputError('http-route', 'router gateway-api needs the HTTPRoute name');
-  if (i.router === 'smi' && !i.trafficSplit) throw new InputError('traffic-split', 'router smi needs the TrafficSplit name');
-  if (i.action === 'run' && !i.prometheusUrl) throw new InputError('prometheus-url', 'action run analyses every step and needs a Prometheus');
+  if (i.router === 'nginx-ingress' && !i.ingress)
+    throw new InputError('ingress', 'router nginx-ingress needs the stable Ingress name');
+  if (i.router === 'gateway-api' && !i.httpRoute)
+    throw new InputError('http-route', 'router gateway-api needs the HTTPRoute name');
+  if (i.router === 'smi' && !i.trafficSplit)
+    throw new InputError('traffic-split', 'router smi needs the TrafficSplit name');
+  if (i.action === 'run' && !i.prometheusUrl)
+    throw new InputError('prometheus-url', 'action run analyses every step and needs a Prometheus');
 }

@@ -13,7 +13,8 @@ export function parseSteps(entries: readonly string[]): Parsed<number[]> {
   const steps: number[] = [];
   for (const entry of entries) {
     const text = entry.trim().replace(/%$/, '');
-    if (!/^\d+(\.\d+)?$/.test(text)) return { ok: false, problem: `"${entry}" is not a weight (a percentage from 1 to 100)` };
+    if (!/^\d+(\.\d+)?$/.test(text))
+      return { ok: false, problem: `"${entry}" is not a weight (a percentage from 1 to 100)` };
     steps.push(Number(text));
   }
   return { ok: true, value: steps };
@@ -26,10 +27,12 @@ export function checkPlan(steps: readonly number[]): string[] {
   steps.forEach((w, i) => {
     if (!(w > 0 && w <= 100)) problems.push(`step ${i + 1}: weight ${w} is outside 1–100`);
     const before = steps[i - 1];
-    if (before !== undefined && w <= before) problems.push(`step ${i + 1}: weight ${w} does not go up from ${before} (weights must rise step by step)`);
+    if (before !== undefined && w <= before)
+      problems.push(`step ${i + 1}: weight ${w} does not go up from ${before} (weights must rise step by step)`);
   });
   const last = steps[steps.length - 1];
-  if (last !== 100) problems.push(`the last step is ${last}%, not 100%: a canary is only promoted after it carried all the traffic`);
+  if (last !== 100)
+    problems.push(`the last step is ${last}%, not 100%: a canary is only promoted after it carried all the traffic`);
   return problems;
 }
 
@@ -61,12 +64,17 @@ export function replicaSplit(weight: number, stableReplicas: number): ReplicaSpl
 export function checkRouterPlan(router: RouterKind, steps: readonly number[], stableReplicas: number): string[] {
   const problems: string[] = [];
   if (router === 'replicas') {
-    if (stableReplicas < 1) return [`the stable Deployment has ${stableReplicas} replicas; the replicas router needs at least 1 to split traffic by pods`];
+    if (stableReplicas < 1)
+      return [
+        `the stable Deployment has ${stableReplicas} replicas; the replicas router needs at least 1 to split traffic by pods`,
+      ];
     steps.forEach((w, i) => {
       if (w >= 100) return;
       const split = replicaSplit(w, stableReplicas);
       if (split.canary === 0 || Math.abs(split.actual - w) > REPLICA_TOLERANCE) {
-        const options = Array.from({ length: 10 }, (_, c) => c + 1).map((c) => `${Math.round((c / (stableReplicas + c)) * 1000) / 10}%`);
+        const options = Array.from({ length: 10 }, (_, c) => c + 1).map(
+          (c) => `${Math.round((c / (stableReplicas + c)) * 1000) / 10}%`,
+        );
         problems.push(
           `step ${i + 1}: ${w}% cannot be expressed with ${stableReplicas} stable pod(s) by the replicas router ` +
             `(${split.canary} canary pod(s) would be ${split.actual}%); expressible weights are ${options.slice(0, 6).join(', ')}, …; ` +
@@ -77,7 +85,8 @@ export function checkRouterPlan(router: RouterKind, steps: readonly number[], st
     });
   } else {
     steps.forEach((w, i) => {
-      if (!Number.isInteger(w)) problems.push(`step ${i + 1}: ${w}% is not a whole percentage, which ${router} weights must be`);
+      if (!Number.isInteger(w))
+        problems.push(`step ${i + 1}: ${w}% is not a whole percentage, which ${router} weights must be`);
     });
   }
   return problems;

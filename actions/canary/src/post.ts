@@ -17,7 +17,11 @@ async function post(): Promise<void> {
   if (!raw) return;
   const state = JSON.parse(raw) as PostState;
   if (state.phase !== 'progressing') return;
-  const kubectl = kubectlFor({ kubeconfig: state.kubeconfig, context: state.context, namespace: state.router.namespace });
+  const kubectl = kubectlFor({
+    kubeconfig: state.kubeconfig,
+    context: state.context,
+    namespace: state.router.namespace,
+  });
   const router = new Router(kubectl, state.router, (step, detail) => info(`canary post: ${step}: ${detail}`));
   const name = canaryName(state.router.deployment);
   const canary = await kubectl.get<Deployment>('deployment', name);
@@ -25,15 +29,32 @@ async function post(): Promise<void> {
   await router.toStable(current?.plan ?? undefined);
   await CanaryFlag.of(kubectl, current?.plan.flag, (step, detail) => info(`canary post: ${step}: ${detail}`)).restore();
   if (canary && current) {
-    await updateObject<Deployment>(kubectl, 'deployment', name, (d) => {
-      const progress = { ...current.progress, phase: 'interrupted', weight: 0, updatedAt: new Date().toISOString(), reason: 'main was cancelled; the post step sent all traffic to the stable' };
-      d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [ANNOTATIONS.progress]: JSON.stringify(progress) };
-      return d;
-    }, { conflictRetries: 5 });
+    await updateObject<Deployment>(
+      kubectl,
+      'deployment',
+      name,
+      (d) => {
+        const progress = {
+          ...current.progress,
+          phase: 'interrupted',
+          weight: 0,
+          updatedAt: new Date().toISOString(),
+          reason: 'main was cancelled; the post step sent all traffic to the stable',
+        };
+        d.metadata.annotations = {
+          ...(d.metadata.annotations ?? {}),
+          [ANNOTATIONS.progress]: JSON.stringify(progress),
+        };
+        return d;
+      },
+      { conflictRetries: 5 },
+    );
   } else if (!canary) {
     warning(`canary post: deployment/${name} is gone; routes were set to the stable`);
   }
-  info(`canary post: main did not finish; 100% of the traffic is on ${state.router.deployment}; re-run to resume, or run action abort`);
+  info(
+    `canary post: main did not finish; 100% of the traffic is on ${state.router.deployment}; re-run to resume, or run action abort`,
+  );
 }
 
 await runAction(post, { name: 'canary (post)' });

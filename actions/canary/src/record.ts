@@ -1,7 +1,7 @@
 import type { JudgeReport } from '@spikeformer-actions/delivery/analysis';
 import type { StepAnalysis, SeriesPoint } from './analyser.js';
 import type { CanaryPlan } from './state.js';
-import type { TimelineEntry } from '@spikeformer-actions/delivery/rollout';
+import type { DeploymentAudit, TimelineEntry } from '@spikeformer-actions/delivery/rollout';
 
 export type Status = 'promoted' | 'rolled-back' | 'aborted' | 'paused';
 
@@ -54,10 +54,23 @@ export interface AnalysisFile {
   startedAt: string;
   finishedAt: string;
   plan: CanaryPlan | undefined;
-  steps: Array<Omit<StepRecord, 'analysis' | 'judge'> & { metrics: Array<{ name: string; verdict: string; reason: string; query: string; measurements: Array<{ index: number; at: string; values: number[]; verdict: string; reason: string }> }>; judge?: { score: number; classification: string; reason: string } }>;
+  steps: Array<
+    Omit<StepRecord, 'analysis' | 'judge'> & {
+      metrics: Array<{
+        name: string;
+        verdict: string;
+        reason: string;
+        query: string;
+        measurements: Array<{ index: number; at: string; values: number[]; verdict: string; reason: string }>;
+      }>;
+      judge?: { score: number; classification: string; reason: string };
+    }
+  >;
   series: SeriesPoint[];
   detection?: Detection;
   timeline: TimelineEntry[];
+  /** What the GitHub Deployment records, whether or not GitHub took it. */
+  githubDeployment: DeploymentAudit;
 }
 
 export function stepForFile(s: StepRecord): AnalysisFile['steps'][number] {
@@ -69,8 +82,16 @@ export function stepForFile(s: StepRecord): AnalysisFile['steps'][number] {
       verdict: m.verdict,
       reason: m.reason,
       query: m.query,
-      measurements: m.measurements.map((x) => ({ index: x.index, at: new Date(x.at).toISOString(), values: x.values.map((v) => v.value), verdict: x.verdict, reason: x.reason })),
+      measurements: m.measurements.map((x) => ({
+        index: x.index,
+        at: new Date(x.at).toISOString(),
+        values: x.values.map((v) => v.value),
+        verdict: x.verdict,
+        reason: x.reason,
+      })),
     })),
-    ...(judge ? { judge: { score: judge.score.score, classification: judge.score.classification, reason: judge.score.reason } } : {}),
+    ...(judge
+      ? { judge: { score: judge.score.score, classification: judge.score.classification, reason: judge.score.reason } }
+      : {}),
   };
 }

@@ -11,7 +11,17 @@ import {
   waitForRollout,
 } from '@spikeformer-actions/delivery/kube';
 import { replicaSplit, type RouterKind } from './plan.js';
-import { canaryIngress, canaryName, canaryService, ingressWeight, routeOriginalWeights, routeRestored, routeWithWeight, splitRestored, splitWithWeight } from './routes.js';
+import {
+  canaryIngress,
+  canaryName,
+  canaryService,
+  ingressWeight,
+  routeOriginalWeights,
+  routeRestored,
+  routeWithWeight,
+  splitRestored,
+  splitWithWeight,
+} from './routes.js';
 import type { CanaryPlan } from './state.js';
 
 /** What a router needs to know; also saved for the post step. */
@@ -68,14 +78,20 @@ export class Router {
       case 'gateway-api': {
         const route = await this.kubectl.mustGet<HttpRoute>('httproute', c.httpRoute);
         const original = routeOriginalWeights(route, c.service);
-        if (original.every((w, i) => w === null && !(route.spec.rules?.[i]?.backendRefs ?? []).some((b) => b.name === c.service))) {
+        if (
+          original.every(
+            (w, i) => w === null && !(route.spec.rules?.[i]?.backendRefs ?? []).some((b) => b.name === c.service),
+          )
+        ) {
           throw new UserError(`httproute/${c.httpRoute} has no backendRef to service ${c.service}`);
         }
         return { routeWeights: original };
       }
       case 'smi': {
         const split = await this.kubectl.get<TrafficSplit>('trafficsplit', c.trafficSplit);
-        return split ? { splitBackends: split.spec.backends, splitCreated: false } : { splitBackends: [], splitCreated: true };
+        return split
+          ? { splitBackends: split.spec.backends, splitCreated: false }
+          : { splitBackends: [], splitCreated: true };
       }
     }
   }
@@ -95,8 +111,15 @@ export class Router {
     if (this.config.kind === 'replicas') return;
     await this.scale(this.canary, Math.max(1, plan.stableReplicas));
     await this.waitPods(this.canary);
-    const ready = await waitForReadyEndpoints(this.kubectl, { service: canaryName(this.config.service) }, { timeoutMs: this.config.rolloutTimeoutMs, pollMs: 500 });
-    this.log('canary pods', `${this.canary} ready behind service/${canaryName(this.config.service)} (${ready.length} endpoint(s))`);
+    const ready = await waitForReadyEndpoints(
+      this.kubectl,
+      { service: canaryName(this.config.service) },
+      { timeoutMs: this.config.rolloutTimeoutMs, pollMs: 500 },
+    );
+    this.log(
+      'canary pods',
+      `${this.canary} ready behind service/${canaryName(this.config.service)} (${ready.length} endpoint(s))`,
+    );
   }
 
   /** Puts `weight` % of the traffic on the canary; returns how it is expressed. */
@@ -113,7 +136,11 @@ export class Router {
           await this.waitPods(c.deployment);
         }
         // The Service lists every ready pod of both tracks before the split counts as in force.
-        await waitForReadyEndpoints(this.kubectl, { service: c.service }, { timeoutMs: c.rolloutTimeoutMs, pollMs: 500, minReady: split.canary + Math.max(split.stable, 0) });
+        await waitForReadyEndpoints(
+          this.kubectl,
+          { service: c.service },
+          { timeoutMs: c.rolloutTimeoutMs, pollMs: 500, minReady: split.canary + Math.max(split.stable, 0) },
+        );
         if (split.stable === 0) await this.scale(c.deployment, 0);
         return `${split.canary} canary pod(s) and ${split.stable} stable pod(s) behind service/${c.service}: ${split.actual}% of the pods`;
       }
@@ -124,21 +151,40 @@ export class Router {
           const stable = await this.kubectl.mustGet<Ingress>('ingress', c.ingress);
           await this.kubectl.create(canaryIngress(stable, c.service, weight));
         } else {
-          await updateObject<Ingress>(this.kubectl, 'ingress', name, (i) => {
-            i.metadata.annotations = { ...(i.metadata.annotations ?? {}), ...ingressWeight(weight) };
-            return i;
-          }, { conflictRetries: 3 });
+          await updateObject<Ingress>(
+            this.kubectl,
+            'ingress',
+            name,
+            (i) => {
+              i.metadata.annotations = { ...(i.metadata.annotations ?? {}), ...ingressWeight(weight) };
+              return i;
+            },
+            { conflictRetries: 3 },
+          );
         }
         return `ingress/${name} canary-weight ${weight}/100`;
       }
       case 'gateway-api': {
-        await updateObject<HttpRoute>(this.kubectl, 'httproute', c.httpRoute, (r) => routeWithWeight(r, c.service, weight), { conflictRetries: 3 });
+        await updateObject<HttpRoute>(
+          this.kubectl,
+          'httproute',
+          c.httpRoute,
+          (r) => routeWithWeight(r, c.service, weight),
+          { conflictRetries: 3 },
+        );
         return `httproute/${c.httpRoute} backendRefs ${c.service}=${100 - weight}, ${canaryName(c.service)}=${weight}`;
       }
       case 'smi': {
         const existing = await this.kubectl.get<TrafficSplit>('trafficsplit', c.trafficSplit);
         const next = splitWithWeight(existing, c.trafficSplit, c.namespace || undefined, c.service, weight);
-        if (existing) await updateObject<TrafficSplit>(this.kubectl, 'trafficsplit', c.trafficSplit, (s) => splitWithWeight(s, c.trafficSplit, c.namespace || undefined, c.service, weight), { conflictRetries: 3 });
+        if (existing)
+          await updateObject<TrafficSplit>(
+            this.kubectl,
+            'trafficsplit',
+            c.trafficSplit,
+            (s) => splitWithWeight(s, c.trafficSplit, c.namespace || undefined, c.service, weight),
+            { conflictRetries: 3 },
+          );
         else await this.kubectl.create(next);
         return `trafficsplit/${c.trafficSplit} backends ${c.service}=${100 - weight}, ${canaryName(c.service)}=${weight}`;
       }
@@ -167,19 +213,36 @@ export class Router {
     if (c.kind === 'nginx-ingress') {
       const name = canaryName(c.ingress);
       if (await this.kubectl.get<Ingress>('ingress', name)) {
-        await updateObject<Ingress>(this.kubectl, 'ingress', name, (i) => {
-          i.metadata.annotations = { ...(i.metadata.annotations ?? {}), ...ingressWeight(0) };
-          return i;
-        }, { conflictRetries: 3 });
+        await updateObject<Ingress>(
+          this.kubectl,
+          'ingress',
+          name,
+          (i) => {
+            i.metadata.annotations = { ...(i.metadata.annotations ?? {}), ...ingressWeight(0) };
+            return i;
+          },
+          { conflictRetries: 3 },
+        );
       }
     } else if (c.kind === 'gateway-api') {
       const route = await this.kubectl.get<HttpRoute>('httproute', c.httpRoute);
-      if (route && (route.spec.rules ?? []).some((r) => (r.backendRefs ?? []).some((b) => b.name === canaryName(c.service)))) {
-        await updateObject<HttpRoute>(this.kubectl, 'httproute', c.httpRoute, (r) => routeWithWeight(r, c.service, 0), { conflictRetries: 3 });
+      if (
+        route &&
+        (route.spec.rules ?? []).some((r) => (r.backendRefs ?? []).some((b) => b.name === canaryName(c.service)))
+      ) {
+        await updateObject<HttpRoute>(this.kubectl, 'httproute', c.httpRoute, (r) => routeWithWeight(r, c.service, 0), {
+          conflictRetries: 3,
+        });
       }
     } else if (c.kind === 'smi') {
       if (await this.kubectl.get<TrafficSplit>('trafficsplit', c.trafficSplit)) {
-        await updateObject<TrafficSplit>(this.kubectl, 'trafficsplit', c.trafficSplit, (s) => splitWithWeight(s, c.trafficSplit, c.namespace || undefined, c.service, 0), { conflictRetries: 3 });
+        await updateObject<TrafficSplit>(
+          this.kubectl,
+          'trafficsplit',
+          c.trafficSplit,
+          (s) => splitWithWeight(s, c.trafficSplit, c.namespace || undefined, c.service, 0),
+          { conflictRetries: 3 },
+        );
       }
     }
   }
@@ -194,15 +257,32 @@ export class Router {
         await this.kubectl.delete('ingress', canaryName(c.ingress), { ignoreNotFound: true });
         break;
       case 'gateway-api': {
-        const original = Array.isArray(plan.restore['routeWeights']) ? (plan.restore['routeWeights'] as Array<number | null>) : [];
-        await updateObject<HttpRoute>(this.kubectl, 'httproute', c.httpRoute, (r) => routeRestored(r, c.service, original), { conflictRetries: 3 });
+        const original = Array.isArray(plan.restore['routeWeights'])
+          ? (plan.restore['routeWeights'] as Array<number | null>)
+          : [];
+        await updateObject<HttpRoute>(
+          this.kubectl,
+          'httproute',
+          c.httpRoute,
+          (r) => routeRestored(r, c.service, original),
+          { conflictRetries: 3 },
+        );
         break;
       }
       case 'smi': {
-        if (plan.restore['splitCreated'] === true) await this.kubectl.delete('trafficsplit', c.trafficSplit, { ignoreNotFound: true });
+        if (plan.restore['splitCreated'] === true)
+          await this.kubectl.delete('trafficsplit', c.trafficSplit, { ignoreNotFound: true });
         else {
-          const original = Array.isArray(plan.restore['splitBackends']) ? (plan.restore['splitBackends'] as Array<{ service: string; weight: number }>) : [];
-          await updateObject<TrafficSplit>(this.kubectl, 'trafficsplit', c.trafficSplit, (s) => splitRestored(s, c.service, original), { conflictRetries: 3 });
+          const original = Array.isArray(plan.restore['splitBackends'])
+            ? (plan.restore['splitBackends'] as Array<{ service: string; weight: number }>)
+            : [];
+          await updateObject<TrafficSplit>(
+            this.kubectl,
+            'trafficsplit',
+            c.trafficSplit,
+            (s) => splitRestored(s, c.service, original),
+            { conflictRetries: 3 },
+          );
         }
         break;
       }

@@ -13,26 +13,40 @@ export function canaryName(base: string): string {
   return `${base}-canary`;
 }
 
-
-
 /**
  * The canary's pod labels. With the replicas router they keep the stable Service's selector
  * labels (the Service sends traffic to both, by pod count). With a traffic router the canary
  * must NOT match the stable Service, or it would take traffic the router did not give it: the
  * selector's labels get a `-canary` value, and the canary Service selects those.
  */
-export function canaryPodLabels(router: RouterKind, stableLabels: Readonly<Record<string, string>>, serviceSelector: Readonly<Record<string, string>>): Record<string, string> {
+export function canaryPodLabels(
+  router: RouterKind,
+  stableLabels: Readonly<Record<string, string>>,
+  serviceSelector: Readonly<Record<string, string>>,
+): Record<string, string> {
   const labels: Record<string, string> = { ...stableLabels, [TRACK_LABEL]: 'canary' };
-  if (router !== 'replicas') for (const key of Object.keys(serviceSelector)) if (labels[key] !== undefined) labels[key] = `${labels[key]}-canary`;
+  if (router !== 'replicas')
+    for (const key of Object.keys(serviceSelector))
+      if (labels[key] !== undefined) labels[key] = `${labels[key]}-canary`;
   return labels;
 }
 
-function rewrite(labels: Readonly<Record<string, string>> | undefined, router: RouterKind, serviceSelector: Readonly<Record<string, string>>): Record<string, string> {
+function rewrite(
+  labels: Readonly<Record<string, string>> | undefined,
+  router: RouterKind,
+  serviceSelector: Readonly<Record<string, string>>,
+): Record<string, string> {
   return canaryPodLabels(router, labels ?? {}, serviceSelector);
 }
 
 /** The canary Deployment: a copy of the stable with the new images, its own labels and 0 replicas. */
-export function canaryDeployment(stable: Deployment, base: string, router: RouterKind, serviceSelector: Readonly<Record<string, string>>, changes: readonly ImageChange[]): Deployment {
+export function canaryDeployment(
+  stable: Deployment,
+  base: string,
+  router: RouterKind,
+  serviceSelector: Readonly<Record<string, string>>,
+  changes: readonly ImageChange[],
+): Deployment {
   const d = structuredClone(stable);
   d.metadata = {
     name: canaryName(base),
@@ -41,11 +55,16 @@ export function canaryDeployment(stable: Deployment, base: string, router: Route
   };
   d.spec.replicas = 0;
   d.spec.selector = { ...d.spec.selector, matchLabels: rewrite(d.spec.selector.matchLabels, router, serviceSelector) };
-  d.spec.template.metadata = { ...d.spec.template.metadata, labels: rewrite(d.spec.template.metadata?.labels, router, serviceSelector) };
+  d.spec.template.metadata = {
+    ...d.spec.template.metadata,
+    labels: rewrite(d.spec.template.metadata?.labels, router, serviceSelector),
+  };
   for (const change of changes) {
     const container = d.spec.template.spec.containers.find((c) => c.name === change.container);
     if (!container) {
-      throw new Error(`deployment/${stable.metadata.name} has no container '${change.container}' (containers: ${d.spec.template.spec.containers.map((c) => c.name).join(', ')})`);
+      throw new Error(
+        `deployment/${stable.metadata.name} has no container '${change.container}' (containers: ${d.spec.template.spec.containers.map((c) => c.name).join(', ')})`,
+      );
     }
     container.image = change.image;
   }
@@ -59,7 +78,11 @@ export function canaryService(stable: Service, router: RouterKind): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: canaryName(stable.metadata.name), labels: { [TRACK_LABEL]: 'canary' }, ...(stable.metadata.namespace ? { namespace: stable.metadata.namespace } : {}) },
+    metadata: {
+      name: canaryName(stable.metadata.name),
+      labels: { [TRACK_LABEL]: 'canary' },
+      ...(stable.metadata.namespace ? { namespace: stable.metadata.namespace } : {}),
+    },
     spec: { selector: canaryPodLabels(router, selector, selector), ports: structuredClone(stable.spec.ports ?? []) },
   };
 }
@@ -71,13 +94,21 @@ function retarget(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((v) => retarget(v, from, to));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === 'service' && typeof v === 'object' && v !== null && (v as { name?: unknown }).name === from ? { ...(v as object), name: to } : retarget(v, from, to);
+  for (const [k, v] of Object.entries(value))
+    out[k] =
+      k === 'service' && typeof v === 'object' && v !== null && (v as { name?: unknown }).name === from
+        ? { ...(v as object), name: to }
+        : retarget(v, from, to);
   return out;
 }
 
 /** ingress-nginx's canary Ingress: the stable Ingress's rules pointed at the canary Service, with the weight annotations. */
 export function canaryIngress(stable: Ingress, service: string, weight: number): Ingress {
-  const annotations = Object.fromEntries(Object.entries(stable.metadata.annotations ?? {}).filter(([k]) => !k.startsWith(`${NGINX}/canary`) && k !== 'kubectl.kubernetes.io/last-applied-configuration'));
+  const annotations = Object.fromEntries(
+    Object.entries(stable.metadata.annotations ?? {}).filter(
+      ([k]) => !k.startsWith(`${NGINX}/canary`) && k !== 'kubectl.kubernetes.io/last-applied-configuration',
+    ),
+  );
   return {
     apiVersion: stable.apiVersion,
     kind: 'Ingress',
@@ -92,7 +123,11 @@ export function canaryIngress(stable: Ingress, service: string, weight: number):
 }
 
 export function ingressWeight(weight: number): Record<string, string> {
-  return { [`${NGINX}/canary`]: 'true', [`${NGINX}/canary-weight`]: String(weight), [`${NGINX}/canary-weight-total`]: '100' };
+  return {
+    [`${NGINX}/canary`]: 'true',
+    [`${NGINX}/canary-weight`]: String(weight),
+    [`${NGINX}/canary-weight-total`]: '100',
+  };
 }
 
 type BackendRef = NonNullable<NonNullable<HttpRoute['spec']['rules']>[number]['backendRefs']>[number];
@@ -145,17 +180,32 @@ export function routeRestored(route: HttpRoute, service: string, original: Reado
 }
 
 /** The SMI TrafficSplit with stable 100−w and canary w (other backends kept). */
-export function splitWithWeight(split: TrafficSplit | undefined, name: string, namespace: string | undefined, service: string, weight: number): TrafficSplit {
+export function splitWithWeight(
+  split: TrafficSplit | undefined,
+  name: string,
+  namespace: string | undefined,
+  service: string,
+  weight: number,
+): TrafficSplit {
   const canary = canaryName(service);
   const base: TrafficSplit = split
     ? structuredClone(split)
-    : { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name, labels: { [TRACK_LABEL]: 'canary' }, ...(namespace ? { namespace } : {}) }, spec: { service, backends: [] } };
+    : {
+        apiVersion: 'split.smi-spec.io/v1alpha2',
+        kind: 'TrafficSplit',
+        metadata: { name, labels: { [TRACK_LABEL]: 'canary' }, ...(namespace ? { namespace } : {}) },
+        spec: { service, backends: [] },
+      };
   const others = base.spec.backends.filter((b) => b.service !== service && b.service !== canary);
   base.spec.backends = [{ service, weight: 100 - weight }, { service: canary, weight }, ...others];
   return base;
 }
 
-export function splitRestored(split: TrafficSplit, service: string, original: ReadonlyArray<{ service: string; weight: number }>): TrafficSplit {
+export function splitRestored(
+  split: TrafficSplit,
+  service: string,
+  original: ReadonlyArray<{ service: string; weight: number }>,
+): TrafficSplit {
   const s = structuredClone(split);
   s.spec.backends = original.length > 0 ? original.map((b) => ({ ...b })) : [{ service, weight: 100 }];
   return s;

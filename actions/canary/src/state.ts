@@ -77,7 +77,12 @@ export function readState(annotations: Record<string, string> | undefined): Cana
   const progress = parse(annotations?.[ANNOTATIONS.progress]);
   if (!isRecord(plan) || !isRecord(progress)) return undefined;
   if (!Array.isArray(plan['steps']) || !plan['steps'].every((s) => typeof s === 'number')) return undefined;
-  if (!PHASES.includes(progress['phase'] as Phase) || typeof progress['step'] !== 'number' || typeof progress['weight'] !== 'number') return undefined;
+  if (
+    !PHASES.includes(progress['phase'] as Phase) ||
+    typeof progress['step'] !== 'number' ||
+    typeof progress['weight'] !== 'number'
+  )
+    return undefined;
   if (plan['flag'] !== undefined && !isFlagSnapshot(plan['flag'])) return undefined;
   return { plan: plan as unknown as CanaryPlan, progress: progress as unknown as Progress };
 }
@@ -104,14 +109,32 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
  * same images, steps and router → resume at its step; an unfinished one of something else →
  * roll it back first (replace); a finished (rolled back/aborted) one → a deliberate new attempt.
  */
-export function decideStart(existing: CanaryState | undefined, wanted: { images: Record<string, string>; steps: readonly number[]; router: RouterKind }): Start {
+export function decideStart(
+  existing: CanaryState | undefined,
+  wanted: { images: Record<string, string>; steps: readonly number[]; router: RouterKind },
+): Start {
   if (!existing) return { kind: 'fresh', why: 'no canary yet' };
   const { plan, progress } = existing;
-  if (!IN_FLIGHT.includes(progress.phase)) return { kind: 'fresh', why: `the last canary ended ${progress.phase}${progress.reason ? ` (${progress.reason})` : ''}; starting a new attempt on the same object` };
-  const same = sameRecord(plan.images, wanted.images) && plan.router === wanted.router && plan.steps.join(',') === wanted.steps.join(',');
-  if (!same) return { kind: 'replace', why: `an unfinished canary of other images/steps/router (${phase(existing)}) is rolled back first` };
+  if (!IN_FLIGHT.includes(progress.phase))
+    return {
+      kind: 'fresh',
+      why: `the last canary ended ${progress.phase}${progress.reason ? ` (${progress.reason})` : ''}; starting a new attempt on the same object`,
+    };
+  const same =
+    sameRecord(plan.images, wanted.images) &&
+    plan.router === wanted.router &&
+    plan.steps.join(',') === wanted.steps.join(',');
+  if (!same)
+    return {
+      kind: 'replace',
+      why: `an unfinished canary of other images/steps/router (${phase(existing)}) is rolled back first`,
+    };
   if (progress.phase === 'promoting') return { kind: 'promote', why: 'every step had passed; finishing the promotion' };
-  return { kind: 'resume', fromStep: Math.max(1, progress.step), why: `resuming the unfinished canary (${phase(existing)}) at step ${Math.max(1, progress.step)}` };
+  return {
+    kind: 'resume',
+    fromStep: Math.max(1, progress.step),
+    why: `resuming the unfinished canary (${phase(existing)}) at step ${Math.max(1, progress.step)}`,
+  };
 }
 
 function phase(s: CanaryState): string {

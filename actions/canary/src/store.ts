@@ -1,5 +1,11 @@
 import { UserError } from '@spikeformer-actions/core';
-import { type Deployment, type Kubectl, type Service, updateObject, waitForDeletion } from '@spikeformer-actions/delivery/kube';
+import {
+  type Deployment,
+  type Kubectl,
+  type Service,
+  updateObject,
+  waitForDeletion,
+} from '@spikeformer-actions/delivery/kube';
 import { isDeepStrictEqual } from 'node:util';
 import type { RouterKind } from './plan.js';
 import type { ImageChange } from '@spikeformer-actions/delivery/rollout';
@@ -20,7 +26,10 @@ export class CanaryStore {
 
   async stable(): Promise<Deployment> {
     const d = await this.kubectl.get<Deployment>('deployment', this.deployment);
-    if (!d) throw new UserError(`deployment/${this.deployment} (the stable) not found${this.kubectl.namespace ? ` in namespace ${this.kubectl.namespace}` : ''}`);
+    if (!d)
+      throw new UserError(
+        `deployment/${this.deployment} (the stable) not found${this.kubectl.namespace ? ` in namespace ${this.kubectl.namespace}` : ''}`,
+      );
     return d;
   }
 
@@ -40,7 +49,13 @@ export class CanaryStore {
    * second one. A changed selector (another router) cannot be updated in place, so that object
    * is replaced.
    */
-  async install(stable: Deployment, router: RouterKind, serviceSelector: Record<string, string>, images: readonly ImageChange[], state: CanaryState): Promise<'created' | 'updated' | 'replaced'> {
+  async install(
+    stable: Deployment,
+    router: RouterKind,
+    serviceSelector: Record<string, string>,
+    images: readonly ImageChange[],
+    state: CanaryState,
+  ): Promise<'created' | 'updated' | 'replaced'> {
     let wanted: Deployment;
     try {
       wanted = canaryDeployment(stable, this.deployment, router, serviceSelector, images);
@@ -59,21 +74,36 @@ export class CanaryStore {
       await this.kubectl.create(wanted);
       return 'created';
     }
-    await updateObject<Deployment>(this.kubectl, 'deployment', this.name, (d) => {
-      d.spec.template = wanted.spec.template;
-      d.metadata.labels = { ...(d.metadata.labels ?? {}), ...(wanted.metadata.labels ?? {}) };
-      d.metadata.annotations = { ...(d.metadata.annotations ?? {}), ...wanted.metadata.annotations };
-      return d;
-    }, { conflictRetries: 3 });
+    await updateObject<Deployment>(
+      this.kubectl,
+      'deployment',
+      this.name,
+      (d) => {
+        d.spec.template = wanted.spec.template;
+        d.metadata.labels = { ...(d.metadata.labels ?? {}), ...(wanted.metadata.labels ?? {}) };
+        d.metadata.annotations = { ...(d.metadata.annotations ?? {}), ...wanted.metadata.annotations };
+        return d;
+      },
+      { conflictRetries: 3 },
+    );
     return 'updated';
   }
 
   /** Records progress on the canary (preconditioned; re-read on conflicts with the controller's status writes). */
   async setProgress(progress: Progress): Promise<void> {
-    await updateObject<Deployment>(this.kubectl, 'deployment', this.name, (d) => {
-      d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [ANNOTATIONS.progress]: JSON.stringify(progress) };
-      return d;
-    }, { conflictRetries: 5 });
+    await updateObject<Deployment>(
+      this.kubectl,
+      'deployment',
+      this.name,
+      (d) => {
+        d.metadata.annotations = {
+          ...(d.metadata.annotations ?? {}),
+          [ANNOTATIONS.progress]: JSON.stringify(progress),
+        };
+        return d;
+      },
+      { conflictRetries: 5 },
+    );
   }
 
   async remove(): Promise<void> {

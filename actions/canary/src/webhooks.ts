@@ -12,12 +12,14 @@ export type Webhooks = Partial<Record<WebhookKind, string>>;
 
 export function parseWebhooks(raw: unknown): { ok: true; value: Webhooks } | { ok: false; problem: string } {
   if (raw === undefined || raw === null) return { ok: true, value: {} };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, problem: `expected a map of ${WEBHOOK_KINDS.join(', ')} to URLs` };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, problem: `expected a map of ${WEBHOOK_KINDS.join(', ')} to URLs` };
   const out: Webhooks = {};
   for (const [key, value] of Object.entries(raw)) {
     const kind = WEBHOOK_KINDS.find((k) => k === key);
     if (!kind) return { ok: false, problem: `unknown webhook ${key} (known: ${WEBHOOK_KINDS.join(', ')})` };
-    if (typeof value !== 'string') return { ok: false, problem: `${key}: expected an http(s) URL, got a ${value === null ? 'null' : typeof value}` };
+    if (typeof value !== 'string')
+      return { ok: false, problem: `${key}: expected an http(s) URL, got a ${value === null ? 'null' : typeof value}` };
     const problem = httpUrlProblem(value);
     if (problem) return { ok: false, problem: `${key}: ${problem}` };
     out[kind] = value;
@@ -49,6 +51,9 @@ export async function callWebhook(url: string, payload: WebhookPayload): Promise
     const ok = response.status >= 200 && response.status < 300;
     return { ok, detail: `${payload.phase} webhook answered ${response.status}` };
   } catch (error) {
-    return { ok: false, detail: `${payload.phase} webhook failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      detail: `${payload.phase} webhook failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

@@ -36,14 +36,18 @@ function servedShare(text: string): number {
   const core = new FlagdCore();
   core.setConfigurations(text);
   let on = 0;
-  for (let i = 0; i < KEYS; i++) if (core.resolveBooleanEvaluation(FLAG, false, { targetingKey: `user-${i}` }).value) on++;
+  for (let i = 0; i < KEYS; i++)
+    if (core.resolveBooleanEvaluation(FLAG, false, { targetingKey: `user-${i}` }).value) on++;
   return on / KEYS;
 }
 
 /** Every flag configuration the action wrote to the ConfigMap, in order (successful writes only). */
 function writtenConfigs(kube: KubeDouble): string[] {
   return kube.requests
-    .filter((q) => (q.method === 'PUT' || q.method === 'PATCH') && q.path.endsWith(`/configmaps/${CONFIGMAP}`) && q.status < 300)
+    .filter(
+      (q) =>
+        (q.method === 'PUT' || q.method === 'PATCH') && q.path.endsWith(`/configmaps/${CONFIGMAP}`) && q.status < 300,
+    )
     .map((q) => (JSON.parse(q.body) as { data: Record<string, string> }).data[DATA_KEY] ?? '');
 }
 
@@ -59,7 +63,10 @@ async function emptyPrometheus(): Promise<{ url: string; close(): Promise<void> 
     res.end(JSON.stringify({ status: 'success', data: { resultType: range ? 'matrix' : 'vector', result: [] } }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** A pre-step gate that refuses the given step (non-2xx: the canary rolls back). */
@@ -73,7 +80,10 @@ async function gate(refuseStep: number): Promise<{ url: string; close(): Promise
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 let prometheus: Awaited<ReturnType<typeof emptyPrometheus>>;
@@ -82,7 +92,12 @@ const kubes: KubeDouble[] = [];
 async function cluster(id: string): Promise<KubeDouble> {
   const kube = await seedCluster(id, 'replicas');
   kubes.push(kube);
-  kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CONFIGMAP }, data: { [DATA_KEY]: ORIGINAL, 'README.txt': 'flags for flagd' } });
+  kube.create({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: CONFIGMAP },
+    data: { [DATA_KEY]: ORIGINAL, 'README.txt': 'flags for flagd' },
+  });
   return kube;
 }
 
@@ -115,7 +130,7 @@ afterAll(async () => {
 });
 
 describe('canary with a flagd flag', () => {
-  it('serves each step\'s share (±3 % over 10,000 keys) and restores the configuration byte for byte on rollback', async () => {
+  it("serves each step's share (±3 % over 10,000 keys) and restores the configuration byte for byte on rollback", async () => {
     const kube = await cluster('flagrb');
     const refuse = await gate(3);
     try {
@@ -128,7 +143,18 @@ describe('canary with a flagd flag', () => {
       const [at10, at50, restored] = written as [string, string, string];
       expect(Math.abs(servedShare(at10) - 0.1)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(servedShare(at50) - 0.5)).toBeLessThanOrEqual(0.03);
-      expect(JSON.parse(at50)).toMatchObject({ flags: { [FLAG]: { targeting: { fractional: [['on', 50], ['off', 50]] } } } });
+      expect(JSON.parse(at50)).toMatchObject({
+        flags: {
+          [FLAG]: {
+            targeting: {
+              fractional: [
+                ['on', 50],
+                ['off', 50],
+              ],
+            },
+          },
+        },
+      });
       expect(restored).toBe(ORIGINAL);
       expect(currentConfig(kube)).toBe(ORIGINAL);
       expect(servedShare(currentConfig(kube) ?? '')).toBe(0);
@@ -156,8 +182,16 @@ describe('canary with a flagd flag', () => {
     expect(Math.abs((shares[1] ?? 0) - 0.5)).toBeLessThanOrEqual(0.03);
     expect(shares.slice(2)).toEqual([1, 1]);
     const promoted = JSON.parse(currentConfig(kube) ?? '') as { flags: Record<string, Record<string, unknown>> };
-    expect(promoted.flags[FLAG]).toEqual({ state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' });
-    expect(promoted.flags['banner-colour']).toEqual({ state: 'ENABLED', variants: { red: 'red', blue: 'blue' }, defaultVariant: 'red' });
+    expect(promoted.flags[FLAG]).toEqual({
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'on',
+    });
+    expect(promoted.flags['banner-colour']).toEqual({
+      state: 'ENABLED',
+      variants: { red: 'red', blue: 'blue' },
+      defaultVariant: 'red',
+    });
   }, 180_000);
 
   it('abort restores the configuration a paused canary had moved', async () => {
@@ -180,6 +214,8 @@ describe('canary with a flagd flag', () => {
     expect(r.stages[0]?.killed).toBe(true);
     expect(r.stages[1]?.exitCode).toBe(0);
     expect(currentConfig(kube)).toBe(ORIGINAL);
-    expect(r.stages[1]?.stdout).toContain(`canary post: flag: flag "${FLAG}" in configmap/${CONFIGMAP} key ${DATA_KEY}: restored the configuration from before the canary, byte for byte`);
+    expect(r.stages[1]?.stdout).toContain(
+      `canary post: flag: flag "${FLAG}" in configmap/${CONFIGMAP} key ${DATA_KEY}: restored the configuration from before the canary, byte for byte`,
+    );
   }, 180_000);
 });

@@ -2,8 +2,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { runBundledAction } from '@spikeformer-actions/testing';
-import { type KubeDouble, startKubeDouble, type TrackWeights, type WeightSource } from '@spikeformer-actions/testing/kube';
-import { startLoad, startTrackServer, type LoadGenerator, type TrackBehaviour, type TrackServer } from '@spikeformer-actions/testing/traffic';
+import {
+  type KubeDouble,
+  startKubeDouble,
+  type TrackWeights,
+  type WeightSource,
+} from '@spikeformer-actions/testing/kube';
+import {
+  startLoad,
+  startTrackServer,
+  type LoadGenerator,
+  type TrackBehaviour,
+  type TrackServer,
+} from '@spikeformer-actions/testing/traffic';
 
 export const ACTION = path.resolve(import.meta.dirname, '..');
 export const ROUTERS = ['replicas', 'nginx-ingress', 'gateway-api', 'smi'] as const;
@@ -43,16 +54,34 @@ export async function seedCluster(id: string, router: Router): Promise<KubeDoubl
     spec: {
       replicas: stableReplicas(router),
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'api', image: OLD_IMAGE, ports: [{ containerPort: 8000 }] }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'api', image: OLD_IMAGE, ports: [{ containerPort: 8000 }] }] },
+      },
     },
   });
-  kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: id }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8000 }] } });
+  kube.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: id },
+    spec: { selector: labels, ports: [{ port: 80, targetPort: 8000 }] },
+  });
   if (router === 'nginx-ingress') {
     kube.create({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: id, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } },
-      spec: { ingressClassName: 'nginx', rules: [{ host: `${id}.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: id, port: { number: 80 } } } }] } }] },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: `${id}.example`,
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: id, port: { number: 80 } } } }],
+            },
+          },
+        ],
+      },
     });
   }
   if (router === 'gateway-api') {
@@ -60,7 +89,10 @@ export async function seedCluster(id: string, router: Router): Promise<KubeDoubl
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: id },
-      spec: { parentRefs: [{ name: 'edge' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: id, port: 80 }] }] },
+      spec: {
+        parentRefs: [{ name: 'edge' }],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: id, port: 80 }] }],
+      },
     });
   }
   await kube.until(() => readyEndpoints(kube, id) === stableReplicas(router), 15_000, `${id} endpoints`);
@@ -104,12 +136,17 @@ export function routedWeights(kube: KubeDouble, source: WeightSource): () => Pro
   const read = kube.weightsProvider(source);
   return async () => {
     const w = await read();
-    return source.kind === 'trafficsplit' && w.stable + w.canary === 0 && !kube.get('trafficsplit', source.split) ? { stable: 100, canary: 0 } : w;
+    return source.kind === 'trafficsplit' && w.stable + w.canary === 0 && !kube.get('trafficsplit', source.split)
+      ? { stable: 100, canary: 0 }
+      : w;
   };
 }
 
 /** routedWeights, plus every distinct canary weight seen (in order). */
-export function recordingProvider(kube: KubeDouble, source: WeightSource): { provider: () => Promise<TrackWeights>; seen: number[] } {
+export function recordingProvider(
+  kube: KubeDouble,
+  source: WeightSource,
+): { provider: () => Promise<TrackWeights>; seen: number[] } {
   const seen: number[] = [];
   const read = routedWeights(kube, source);
   return {
@@ -134,7 +171,14 @@ export async function startTracks(id: string, canary: TrackBehaviour): Promise<T
 }
 
 export function load(tracks: Tracks, weights: () => Promise<TrackWeights>, ratePerSecond = RATE): LoadGenerator {
-  return startLoad({ targets: { stable: tracks.stable.url, canary: tracks.canary.url }, weights, ratePerSecond, maxRequests: 30_000, durationMs: 200_000, weightRefreshMs: 100 });
+  return startLoad({
+    targets: { stable: tracks.stable.url, canary: tracks.canary.url },
+    weights,
+    ratePerSecond,
+    maxRequests: 30_000,
+    durationMs: 200_000,
+    weightRefreshMs: 100,
+  });
 }
 
 export function servedTotal(track: TrackServer): number {
@@ -145,10 +189,13 @@ export function servedTotal(track: TrackServer): number {
 export async function prometheusProxy(target: string): Promise<{ url: string; down(): Promise<void> }> {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.writeHead(502).end());
     req.pipe(forward);
   });
@@ -179,12 +226,22 @@ export function replicasOf(kube: KubeDouble, name: string): number | undefined {
 }
 
 export function imageOf(kube: KubeDouble, name: string): string | undefined {
-  const spec = kube.get('deployment', name)?.['spec'] as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
+  const spec = kube.get('deployment', name)?.['spec'] as
+    { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
   return spec?.template?.spec?.containers?.[0]?.image;
 }
 
 /** Runs the bundled action against the double with the scenario's inputs. */
-export async function runCanary(kube: KubeDouble, inputs: Record<string, string>, options: Parameters<typeof runBundledAction>[1] = {}) {
+export async function runCanary(
+  kube: KubeDouble,
+  inputs: Record<string, string>,
+  options: Parameters<typeof runBundledAction>[1] = {},
+) {
   const client = kube.newClient();
-  return runBundledAction(ACTION, { inputs, env: { KUBECONFIG: client.kubeconfig, HOME: client.dir }, timeoutMs: 150_000, ...options });
+  return runBundledAction(ACTION, {
+    inputs,
+    env: { KUBECONFIG: client.kubeconfig, HOME: client.dir },
+    timeoutMs: 150_000,
+    ...options,
+  });
 }

@@ -19,9 +19,20 @@ describe('analysis input', () => {
   });
 
   it('applies on-no-data to every metric unless the YAML says otherwise, and merges by name', () => {
-    const parsed = analysisSpec({ metrics: [{ name: 'error-rate', 'on-no-data': 'pass', success: { max: 0.01 } }, { name: 'health-checks', enabled: false }] }, 'fail');
+    const parsed = analysisSpec(
+      {
+        metrics: [
+          { name: 'error-rate', 'on-no-data': 'pass', success: { max: 0.01 } },
+          { name: 'health-checks', enabled: false },
+        ],
+      },
+      'fail',
+    );
     if (!parsed.ok) throw new Error(parsed.problem);
-    expect(parsed.value.metrics.map((m) => [m.name, m.onNoData])).toEqual([['error-rate', 'pass'], ['latency-p99', 'fail']]);
+    expect(parsed.value.metrics.map((m) => [m.name, m.onNoData])).toEqual([
+      ['error-rate', 'pass'],
+      ['latency-p99', 'fail'],
+    ]);
     expect(parsed.value.metrics[0]?.success).toMatchObject({ max: 0.01 });
   });
 
@@ -33,8 +44,14 @@ describe('analysis input', () => {
   });
 
   it('webhooks: known gates with http(s) URLs only', () => {
-    expect(parseWebhooks({ 'pre-step': 'http://127.0.0.1:1/gate' })).toEqual({ ok: true, value: { 'pre-step': 'http://127.0.0.1:1/gate' } });
-    expect(parseWebhooks({ 'pre-rollout': 'http://x' })).toMatchObject({ ok: false, problem: expect.stringMatching(/unknown webhook pre-rollout/) });
+    expect(parseWebhooks({ 'pre-step': 'http://127.0.0.1:1/gate' })).toEqual({
+      ok: true,
+      value: { 'pre-step': 'http://127.0.0.1:1/gate' },
+    });
+    expect(parseWebhooks({ 'pre-rollout': 'http://x' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/unknown webhook pre-rollout/),
+    });
     expect(parseWebhooks({ rollback: 'ftp://x' })).toMatchObject({ ok: false });
     expect(parseWebhooks(undefined)).toEqual({ ok: true, value: {} });
   });

@@ -48,10 +48,12 @@ export function parseAlerts(text: string): FiringAlert[] {
     throw new AlertmanagerError('Alertmanager answered with something that is not JSON');
   }
   if (!Array.isArray(body)) throw new AlertmanagerError('Alertmanager answered with JSON that is not a list of alerts');
-  if (body.length > MAX_ALERTS) throw new AlertmanagerError(`Alertmanager answered with more than ${MAX_ALERTS} alerts`);
+  if (body.length > MAX_ALERTS)
+    throw new AlertmanagerError(`Alertmanager answered with more than ${MAX_ALERTS} alerts`);
   return body.map((raw, i) => {
     const labels = isRecord(raw) ? stringMap(raw['labels']) : undefined;
-    if (!isRecord(raw) || !labels) throw new AlertmanagerError(`Alertmanager answered with an alert without string labels (item ${i})`);
+    if (!isRecord(raw) || !labels)
+      throw new AlertmanagerError(`Alertmanager answered with an alert without string labels (item ${i})`);
     return {
       name: labels['alertname'] ?? '',
       labels,
@@ -74,10 +76,13 @@ export class AlertmanagerClient {
     } catch {
       throw new AlertmanagerError(`Alertmanager address is not a URL: ${redactUrl(options.address)}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AlertmanagerError(`Alertmanager address must be http(s), got ${url.protocol}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new AlertmanagerError(`Alertmanager address must be http(s), got ${url.protocol}`);
     if (url.username || url.password) {
       // Credentials in the URL become a header so they never appear in a printed URL.
-      const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+      const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString(
+        'base64',
+      );
       this.headers['authorization'] = `Basic ${basic}`;
       this.secrets.push(basic, decodeURIComponent(url.password), url.password);
       maskSecret(basic);
@@ -115,7 +120,9 @@ export class AlertmanagerClient {
     }
     if (response.status !== 200) {
       const body = redact(response.text().slice(0, 200), this.secrets).trim();
-      throw new AlertmanagerError(`GET ${this.address}/api/v2/alerts: HTTP ${response.status}${body ? `: ${body}` : ''}`);
+      throw new AlertmanagerError(
+        `GET ${this.address}/api/v2/alerts: HTTP ${response.status}${body ? `: ${body}` : ''}`,
+      );
     }
     return parseAlerts(response.text()).filter((a) => matchesAll(matchers, a.labels));
   }

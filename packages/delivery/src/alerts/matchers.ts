@@ -34,7 +34,8 @@ function readValue(text: string, start: number): { value: string; end: number } 
     const ch = text[i] ?? '';
     if (ch === '"') return { value, end: i + 1 };
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(ch)) return 'a value contains a line break or control character';
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(ch))
+      return 'a value contains a line break or control character';
     if (ch === '\\') {
       const next = text[i + 1];
       if (next === '\\' || next === '"') value += next;
@@ -70,12 +71,15 @@ export function parseAlertMatchers(input: string): ParsedMatchers {
     if (!op) return { ok: false, problem: `expected =, !=, =~ or !~ after ${label}, got ${shown(text.slice(i))}` };
     i += op.length;
     skip();
-    if (text[i] !== '"') return { ok: false, problem: `the value of ${label} must be in double quotes, got ${shown(text.slice(i))}` };
+    if (text[i] !== '"')
+      return { ok: false, problem: `the value of ${label} must be in double quotes, got ${shown(text.slice(i))}` };
     const read = readValue(text, i);
     if (typeof read === 'string') return { ok: false, problem: `${label}: ${read}` };
-    if (read.value.length > MAX_VALUE) return { ok: false, problem: `${label}: the value is longer than ${MAX_VALUE} characters` };
+    if (read.value.length > MAX_VALUE)
+      return { ok: false, problem: `${label}: the value is longer than ${MAX_VALUE} characters` };
     if (op === '=~' || op === '!~') {
-      if (NOT_RE2.test(read.value)) return { ok: false, problem: `${label}: look-around and back-references are not RE2 regular expressions` };
+      if (NOT_RE2.test(read.value))
+        return { ok: false, problem: `${label}: look-around and back-references are not RE2 regular expressions` };
       try {
         new RegExp(`^(?:${read.value})$`, 'u');
       } catch {
@@ -93,7 +97,11 @@ export function parseAlertMatchers(input: string): ParsedMatchers {
     if (i >= text.length) break;
   }
   if (matchers.every((m) => matchesEmpty(m))) {
-    return { ok: false, problem: 'every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")' };
+    return {
+      ok: false,
+      problem:
+        'every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")',
+    };
   }
   return { ok: true, value: matchers };
 }

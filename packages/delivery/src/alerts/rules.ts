@@ -35,11 +35,20 @@ export interface RollbackRule {
 }
 
 /** The baseline is the same service earlier: a PromQL `offset` on the divisor of the ratio. */
-export const LATENCY_BASELINE_QUERY = LATENCY_RATIO_QUERY.replace('service="{{ stable }}"}[{{ window }}]', 'service="{{ canary }}"}[{{ window }}] offset {{ baseline }}');
+export const LATENCY_BASELINE_QUERY = LATENCY_RATIO_QUERY.replace(
+  'service="{{ stable }}"}[{{ window }}]',
+  'service="{{ canary }}"}[{{ window }}] offset {{ baseline }}',
+);
 
 export function rollbackRules(options: RollbackRulesOptions): RollbackRule[] {
-  const vars = { namespace: options.namespace, canary: options.workload, stable: options.workload, service: options.workload };
-  const render = (template: string, args: Record<string, string>): string => renderTemplate(template, { ...vars, ...args });
+  const vars = {
+    namespace: options.namespace,
+    canary: options.workload,
+    stable: options.workload,
+    service: options.workload,
+  };
+  const render = (template: string, args: Record<string, string>): string =>
+    renderTemplate(template, { ...vars, ...args });
   return [
     {
       alert: 'SpikeformerErrorRateHigh',
@@ -71,7 +80,12 @@ const q = (text: string): string => JSON.stringify(text);
 /** The rules as a file `promtool check rules` accepts. */
 export function rollbackRulesYaml(options: RollbackRulesOptions): string {
   const labels = { severity: 'critical', namespace: options.namespace, service: options.workload, ...options.labels };
-  const lines = ['# Rollback triggers of the spikeformer CI/CD design, written by the deploy action.', 'groups:', `  - name: ${q(options.group)}`, '    rules:'];
+  const lines = [
+    '# Rollback triggers of the spikeformer CI/CD design, written by the deploy action.',
+    'groups:',
+    `  - name: ${q(options.group)}`,
+    '    rules:',
+  ];
   for (const rule of rollbackRules(options)) {
     lines.push(
       `      - alert: ${rule.alert}`,

@@ -27,14 +27,18 @@ export interface AlertWatchOptions {
 
 /** `HighErrorRate (severity="critical", service="api")`: bounded and on one line; callers escape it for their output. */
 export function alertText(alert: FiringAlert, matchers: readonly AlertMatcher[]): string {
-  const shown = matchers.filter((m) => m.label !== 'alertname').map((m) => `${m.label}=${JSON.stringify(clip(alert.labels[m.label] ?? '', 100))}`);
+  const shown = matchers
+    .filter((m) => m.label !== 'alertname')
+    .map((m) => `${m.label}=${JSON.stringify(clip(alert.labels[m.label] ?? '', 100))}`);
   const name = alert.name ? clip(alert.name, 100) : '(no alertname)';
   return shown.length > 0 ? `${name} (${shown.join(', ')})` : name;
 }
 
 function shownLabels(alert: FiringAlert, matchers: readonly AlertMatcher[]): Record<string, string> {
   const names = ['alertname', ...matchers.map((m) => m.label)];
-  return Object.fromEntries(names.filter((n) => alert.labels[n] !== undefined).map((n) => [n, clip(alert.labels[n] ?? '', 100)]));
+  return Object.fromEntries(
+    names.filter((n) => alert.labels[n] !== undefined).map((n) => [n, clip(alert.labels[n] ?? '', 100)]),
+  );
 }
 
 function firingReason(alerts: readonly FiringAlert[], matchers: readonly AlertMatcher[]): string {
@@ -75,11 +79,19 @@ export async function watchAlerts(options: AlertWatchOptions): Promise<MetricRes
         const alerts = await options.source.firing(options.matchers);
         // Only the labels that identify the alert, bounded: they reach the log, the summary and the file.
         const values = alerts.slice(0, 100).map((a) => ({ labels: shownLabels(a, options.matchers), value: 1 }));
-        m = alerts.length > 0
-          ? { index, at, query, values, verdict: 'Failed', reason: firingReason(alerts, options.matchers) }
-          : { index, at, query, values, verdict: 'Successful', reason: 'no matching alert firing' };
+        m =
+          alerts.length > 0
+            ? { index, at, query, values, verdict: 'Failed', reason: firingReason(alerts, options.matchers) }
+            : { index, at, query, values, verdict: 'Successful', reason: 'no matching alert firing' };
       } catch (error) {
-        m = { index, at, query, values: [], verdict: 'Error', reason: clip(error instanceof Error ? error.message : String(error), 500) };
+        m = {
+          index,
+          at,
+          query,
+          values: [],
+          verdict: 'Error',
+          reason: clip(error instanceof Error ? error.message : String(error), 500),
+        };
       }
       result.measurements.push(m);
       const c = result.counts;
@@ -98,8 +110,11 @@ export async function watchAlerts(options: AlertWatchOptions): Promise<MetricRes
     options.signal.removeEventListener('abort', stop);
   }
   const last = result.measurements.at(-1);
-  if (last?.verdict === 'Error') return { ...result, verdict: 'Error', reason: `Alertmanager could not be asked: ${last.reason}` };
-  return { ...result, verdict: 'Successful', reason: `${result.counts.successful} check(s), no matching alert firing${result.counts.error ? ` (${result.counts.error} could not reach Alertmanager)` : ''}` };
+  if (last?.verdict === 'Error')
+    return { ...result, verdict: 'Error', reason: `Alertmanager could not be asked: ${last.reason}` };
+  return {
+    ...result,
+    verdict: 'Successful',
+    reason: `${result.counts.successful} check(s), no matching alert firing${result.counts.error ? ` (${result.counts.error} could not reach Alertmanager)` : ''}`,
+  };
 }
-
-

@@ -5,7 +5,13 @@ import { renderTemplate } from './template.js';
 
 /** Where range data comes from (a PrometheusClient). */
 export interface RangeSource {
-  range(query: string, startMs: number, endMs: number, stepMs: number, options: { signal?: AbortSignal }): Promise<QueryResult>;
+  range(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    options: { signal?: AbortSignal },
+  ): Promise<QueryResult>;
 }
 
 /** One canary-vs-baseline comparison, e.g. p99 latency of the canary pods vs the baseline pods. */
@@ -64,7 +70,13 @@ export async function runComparisons(
   const metrics = await Promise.all(
     specs.map(async (spec): Promise<ComparisonResult> => {
       const vars = { ...ctx.vars, ...spec.args };
-      const base = { name: spec.name, canaryValues: [], baselineValues: [], ...(spec.critical ? { critical: true } : {}), ...(spec.reportOnly ? { reportOnly: true } : {}) };
+      const base = {
+        name: spec.name,
+        canaryValues: [],
+        baselineValues: [],
+        ...(spec.critical ? { critical: true } : {}),
+        ...(spec.reportOnly ? { reportOnly: true } : {}),
+      };
       let canaryQuery = spec.canaryQuery;
       let baselineQuery = spec.baselineQuery;
       try {
@@ -79,7 +91,14 @@ export async function runComparisons(
         ]);
         const canaryValues = flatten(canary);
         const baselineValues = flatten(baseline);
-        return { ...base, canaryQuery, baselineQuery, canaryValues, baselineValues, comparison: compareSamples(canaryValues, baselineValues, spec.options) };
+        return {
+          ...base,
+          canaryQuery,
+          baselineQuery,
+          canaryValues,
+          baselineValues,
+          comparison: compareSamples(canaryValues, baselineValues, spec.options),
+        };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return {
@@ -87,14 +106,27 @@ export async function runComparisons(
           canaryQuery,
           baselineQuery,
           error: message,
-          comparison: { classification: 'NoData', failed: false, reason: `could not be measured: ${message}`, canary: EMPTY, baseline: EMPTY },
+          comparison: {
+            classification: 'NoData',
+            failed: false,
+            reason: `could not be measured: ${message}`,
+            canary: EMPTY,
+            baseline: EMPTY,
+          },
         };
       }
     }),
   );
   const errored = metrics.filter((m) => m.error !== undefined && !m.reportOnly);
   if (errored.length > 0) {
-    return { metrics, score: { score: 0, classification: 'NoData', reason: `could not be measured: ${errored.map((m) => m.name).join(', ')}` } };
+    return {
+      metrics,
+      score: {
+        score: 0,
+        classification: 'NoData',
+        reason: `could not be measured: ${errored.map((m) => m.name).join(', ')}`,
+      },
+    };
   }
   return { metrics, score: scoreMetrics(metrics, thresholds) };
 }

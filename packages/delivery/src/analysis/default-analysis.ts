@@ -26,7 +26,8 @@ export const LATENCY_RATIO_QUERY =
   ' / histogram_quantile({{ quantile }}, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{ namespace }}",service="{{ stable }}"}[{{ window }}])))';
 
 /** Fraction of failed health checks (scrapes) of the canary's targets over the window. */
-export const HEALTH_FAILURE_QUERY = '1 - avg(avg_over_time(up{namespace="{{ namespace }}",service="{{ canary }}"}[{{ window }}]))';
+export const HEALTH_FAILURE_QUERY =
+  '1 - avg(avg_over_time(up{namespace="{{ namespace }}",service="{{ canary }}"}[{{ window }}]))';
 
 export interface DefaultAnalysisOptions {
   /** Highest acceptable error ratio (0.05 = 5 %). */
@@ -71,7 +72,8 @@ export function defaultAnalysis(options: DefaultAnalysisOptions = {}): MetricSpe
   const latencyWindow = options.latencyWindowMs ?? 10 * 60_000;
   const healthMax = options.healthFailureMax ?? 0.5;
   const healthWindow = options.healthWindowMs ?? 5 * 60_000;
-  if (!(quantile > 0 && quantile < 1)) throw new RangeError(`latency quantile must be between 0 and 1, got ${quantile}`);
+  if (!(quantile > 0 && quantile < 1))
+    throw new RangeError(`latency quantile must be between 0 and 1, got ${quantile}`);
   return [
     {
       name: 'error-rate',

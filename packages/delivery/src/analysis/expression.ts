@@ -21,7 +21,10 @@ export type Node =
 type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';
 
 export class ExpressionError extends Error {
-  constructor(message: string, readonly position?: number) {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
     super(position === undefined ? message : `${message} (at column ${position + 1})`);
     this.name = 'ExpressionError';
   }
@@ -35,7 +38,11 @@ interface Token {
 
 const OPERATORS = ['<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '!', '(', ')', '[', ']', ','];
 // Maps, not object literals: a name like `constructor` must not find Object.prototype members.
-const WORD_OPERATORS = new Map([['and', '&&'], ['or', '||'], ['not', '!']]);
+const WORD_OPERATORS = new Map([
+  ['and', '&&'],
+  ['or', '||'],
+  ['not', '!'],
+]);
 const MAX_SOURCE = 2_000;
 const MAX_DEPTH = 64;
 
@@ -71,13 +78,23 @@ function tokenize(source: string): Token[] {
 }
 
 // Binding powers, lowest first; all binary operators are left-associative.
-const BINARY = new Map<string, number>(Object.entries({
-  '||': 1, '&&': 2,
-  '==': 3, '!=': 3,
-  '<': 4, '<=': 4, '>': 4, '>=': 4,
-  '+': 5, '-': 5,
-  '*': 6, '/': 6, '%': 6,
-}));
+const BINARY = new Map<string, number>(
+  Object.entries({
+    '||': 1,
+    '&&': 2,
+    '==': 3,
+    '!=': 3,
+    '<': 4,
+    '<=': 4,
+    '>': 4,
+    '>=': 4,
+    '+': 5,
+    '-': 5,
+    '*': 6,
+    '/': 6,
+    '%': 6,
+  }),
+);
 
 /** Parses a condition; throws ExpressionError naming the column of the problem. */
 export function parseExpression(source: string): Node {
@@ -92,7 +109,8 @@ export function parseExpression(source: string): Node {
   };
   const expect = (text: string): void => {
     const t = next();
-    if (t.text !== text || t.kind !== 'op') throw new ExpressionError(`expected "${text}" but found ${describe(t)}`, t.at);
+    if (t.text !== text || t.kind !== 'op')
+      throw new ExpressionError(`expected "${text}" but found ${describe(t)}`, t.at);
   };
 
   const primary = (depth: number): Node => {
@@ -173,24 +191,29 @@ const nonEmpty = (v: Value, fn: string, at: number): readonly number[] => {
   return values;
 };
 
-const FUNCTIONS = new Map<string, { arity: number; fn: Fn }>(Object.entries({
-  len: { arity: 1, fn: ([v], at) => list(v ?? [], 'len', at).length },
-  isNaN: { arity: 1, fn: ([v], at) => Number.isNaN(asNumber(v ?? [], at)) },
-  isInf: { arity: 1, fn: ([v], at) => !Number.isNaN(asNumber(v ?? [], at)) && !Number.isFinite(asNumber(v ?? [], at)) },
-  abs: { arity: 1, fn: ([v], at) => Math.abs(asNumber(v ?? [], at)) },
-  min: { arity: 1, fn: ([v], at) => Math.min(...nonEmpty(v ?? [], 'min', at)) },
-  max: { arity: 1, fn: ([v], at) => Math.max(...nonEmpty(v ?? [], 'max', at)) },
-  sum: { arity: 1, fn: ([v], at) => list(v ?? [], 'sum', at).reduce((a, b) => a + b, 0) },
-  avg: {
-    arity: 1,
-    fn: ([v], at) => {
-      const values = nonEmpty(v ?? [], 'avg', at);
-      return values.reduce((a, b) => a + b, 0) / values.length;
+const FUNCTIONS = new Map<string, { arity: number; fn: Fn }>(
+  Object.entries({
+    len: { arity: 1, fn: ([v], at) => list(v ?? [], 'len', at).length },
+    isNaN: { arity: 1, fn: ([v], at) => Number.isNaN(asNumber(v ?? [], at)) },
+    isInf: {
+      arity: 1,
+      fn: ([v], at) => !Number.isNaN(asNumber(v ?? [], at)) && !Number.isFinite(asNumber(v ?? [], at)),
     },
-  },
-  // any/all over a list compared with a threshold are spelled min()/max(); these test NaN-free data.
-  allFinite: { arity: 1, fn: ([v], at) => list(v ?? [], 'allFinite', at).every((x) => Number.isFinite(x)) },
-} satisfies Record<string, { arity: number; fn: Fn }>));
+    abs: { arity: 1, fn: ([v], at) => Math.abs(asNumber(v ?? [], at)) },
+    min: { arity: 1, fn: ([v], at) => Math.min(...nonEmpty(v ?? [], 'min', at)) },
+    max: { arity: 1, fn: ([v], at) => Math.max(...nonEmpty(v ?? [], 'max', at)) },
+    sum: { arity: 1, fn: ([v], at) => list(v ?? [], 'sum', at).reduce((a, b) => a + b, 0) },
+    avg: {
+      arity: 1,
+      fn: ([v], at) => {
+        const values = nonEmpty(v ?? [], 'avg', at);
+        return values.reduce((a, b) => a + b, 0) / values.length;
+      },
+    },
+    // any/all over a list compared with a threshold are spelled min()/max(); these test NaN-free data.
+    allFinite: { arity: 1, fn: ([v], at) => list(v ?? [], 'allFinite', at).every((x) => Number.isFinite(x)) },
+  } satisfies Record<string, { arity: number; fn: Fn }>),
+);
 
 /** Names a condition may use; anything else is a configuration error found before any query runs. */
 export const EXPRESSION_FUNCTIONS: readonly string[] = [...FUNCTIONS.keys()];
@@ -199,8 +222,13 @@ function validateNames(node: Node): void {
   switch (node.type) {
     case 'call': {
       const f = FUNCTIONS.get(node.name);
-      if (!f) throw new ExpressionError(`unknown function ${node.name}(); known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.at);
-      if (node.args.length !== f.arity) throw new ExpressionError(`${node.name}() takes ${f.arity} argument(s), got ${node.args.length}`, node.at);
+      if (!f)
+        throw new ExpressionError(
+          `unknown function ${node.name}(); known: ${EXPRESSION_FUNCTIONS.join(', ')}`,
+          node.at,
+        );
+      if (node.args.length !== f.arity)
+        throw new ExpressionError(`${node.name}() takes ${f.arity} argument(s), got ${node.args.length}`, node.at);
       node.args.forEach(validateNames);
       return;
     }
@@ -250,7 +278,10 @@ function asNumber(v: Value, at: number): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') throw new ExpressionError('expected a number, got a boolean', at);
   if (v.length === 1) return v[0] ?? Number.NaN;
-  throw new ExpressionError(`expected one number, got a result with ${v.length} values (use result[i], min(), max() or len())`, at);
+  throw new ExpressionError(
+    `expected one number, got a result with ${v.length} values (use result[i], min(), max() or len())`,
+    at,
+  );
 }
 
 function asBoolean(v: Value, at: number): boolean {
@@ -281,7 +312,10 @@ export function evaluateExpression(node: Node, scope: Readonly<Record<string, Va
     case 'call': {
       const f = FUNCTIONS.get(node.name);
       if (!f) throw new ExpressionError(`unknown function ${node.name}()`, node.at);
-      return f.fn(node.args.map((a) => evaluateExpression(a, scope)), node.at);
+      return f.fn(
+        node.args.map((a) => evaluateExpression(a, scope)),
+        node.at,
+      );
     }
     case 'unary': {
       const v = evaluateExpression(node.operand, scope);
@@ -294,8 +328,16 @@ export function evaluateExpression(node: Node, scope: Readonly<Record<string, Va
 
 function evaluateBinary(node: Extract<Node, { type: 'binary' }>, scope: Readonly<Record<string, Value>>): Value {
   // Short-circuit so `len(result) > 0 && result[0] < 1` never indexes an empty result.
-  if (node.op === '&&') return asBoolean(evaluateExpression(node.left, scope), node.at) && asBoolean(evaluateExpression(node.right, scope), node.at);
-  if (node.op === '||') return asBoolean(evaluateExpression(node.left, scope), node.at) || asBoolean(evaluateExpression(node.right, scope), node.at);
+  if (node.op === '&&')
+    return (
+      asBoolean(evaluateExpression(node.left, scope), node.at) &&
+      asBoolean(evaluateExpression(node.right, scope), node.at)
+    );
+  if (node.op === '||')
+    return (
+      asBoolean(evaluateExpression(node.left, scope), node.at) ||
+      asBoolean(evaluateExpression(node.right, scope), node.at)
+    );
   const l = evaluateExpression(node.left, scope);
   const r = evaluateExpression(node.right, scope);
   if ((node.op === '==' || node.op === '!=') && typeof l === 'boolean' && typeof r === 'boolean') {
@@ -304,23 +346,35 @@ function evaluateBinary(node: Extract<Node, { type: 'binary' }>, scope: Readonly
   const a = asNumber(l, node.at);
   const b = asNumber(r, node.at);
   switch (node.op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
-    case '%': return a % b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '==': return a === b;
-    case '!=': return a !== b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '%':
+      return a % b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
   }
 }
 
 /** Evaluates a condition that must give true or false. */
 export function evaluateCondition(node: Node, scope: Readonly<Record<string, Value>>): boolean {
   const v = evaluateExpression(node, scope);
-  if (typeof v !== 'boolean') throw new ExpressionError('the condition gives a number, not true/false (compare it, e.g. result < 0.05)');
+  if (typeof v !== 'boolean')
+    throw new ExpressionError('the condition gives a number, not true/false (compare it, e.g. result < 0.05)');
   return v;
 }

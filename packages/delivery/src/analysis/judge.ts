@@ -58,8 +58,13 @@ function quantileSorted(sorted: readonly number[], q: number): number {
 }
 
 /** Cleans one sample: NaN strategy, ±Inf dropped, IQR outliers removed. */
-export function cleanSample(values: readonly number[], options: Pick<CompareOptions, 'nanStrategy' | 'outlierFactor'>): number[] {
-  const replaced = values.map((v) => (Number.isNaN(v) && options.nanStrategy === 'replace' ? 0 : v)).filter(Number.isFinite);
+export function cleanSample(
+  values: readonly number[],
+  options: Pick<CompareOptions, 'nanStrategy' | 'outlierFactor'>,
+): number[] {
+  const replaced = values
+    .map((v) => (Number.isNaN(v) && options.nanStrategy === 'replace' ? 0 : v))
+    .filter(Number.isFinite);
   const factor = options.outlierFactor ?? 3;
   if (factor <= 0 || replaced.length < 4) return replaced;
   const sorted = [...replaced].sort((a, b) => a - b);
@@ -80,20 +85,35 @@ function stats(values: readonly number[]): SampleStats {
   return { n: values.length, mean, median: values.length ? medianOfSorted(sorted) : Number.NaN };
 }
 
-export function compareSamples(canaryIn: readonly number[], baselineIn: readonly number[], options: CompareOptions): Comparison {
+export function compareSamples(
+  canaryIn: readonly number[],
+  baselineIn: readonly number[],
+  options: CompareOptions,
+): Comparison {
   const canaryValues = cleanSample(canaryIn, options);
   const baselineValues = cleanSample(baselineIn, options);
   const canary = stats(canaryValues);
   const baseline = stats(baselineValues);
   const minSamples = options.minSamples ?? 3;
   if (canary.n < minSamples || baseline.n < minSamples) {
-    return { classification: 'NoData', failed: false, reason: `too few values to compare (canary ${canary.n}, baseline ${baseline.n}; need ${minSamples} each)`, canary, baseline };
+    return {
+      classification: 'NoData',
+      failed: false,
+      reason: `too few values to compare (canary ${canary.n}, baseline ${baseline.n}; need ${minSamples} each)`,
+      canary,
+      baseline,
+    };
   }
   const confidence = options.confidence ?? 0.98;
   const allowedIncrease = options.allowedIncrease ?? 1;
   const allowedDecrease = options.allowedDecrease ?? 1;
   const test = shiftTest(canaryValues, baselineValues, confidence);
-  const effectSize = baseline.mean === 0 ? (canary.mean === 0 ? 1 : Math.sign(canary.mean) * Number.POSITIVE_INFINITY) : canary.mean / baseline.mean;
+  const effectSize =
+    baseline.mean === 0
+      ? canary.mean === 0
+        ? 1
+        : Math.sign(canary.mean) * Number.POSITIVE_INFINITY
+      : canary.mean / baseline.mean;
   const [lo, hi] = test.interval;
   let classification: Classification = 'Pass';
   let why = `the ${Math.round(confidence * 100)}% interval [${fmt(lo)}, ${fmt(hi)}] of the shift contains 0`;
@@ -109,8 +129,19 @@ export function compareSamples(canaryIn: readonly number[], baselineIn: readonly
     } else why = `lower but within the allowed decrease (mean ratio ${fmt(effectSize)} ≥ ${allowedDecrease})`;
   }
   const failed =
-    (classification === 'High' && options.direction !== 'decrease') || (classification === 'Low' && options.direction !== 'increase');
-  return { classification, failed, reason: why, pValue: test.pValue, estimate: test.estimate, interval: test.interval, effectSize, canary, baseline };
+    (classification === 'High' && options.direction !== 'decrease') ||
+    (classification === 'Low' && options.direction !== 'increase');
+  return {
+    classification,
+    failed,
+    reason: why,
+    pValue: test.pValue,
+    estimate: test.estimate,
+    interval: test.interval,
+    effectSize,
+    canary,
+    baseline,
+  };
 }
 
 function fmt(v: number): string {
@@ -134,7 +165,10 @@ export interface JudgeScore {
 }
 
 /** Kayenta's scoring: pass / (pass + high + low) × 100; a critical failure gives 0; compared with pass and marginal bounds. */
-export function scoreMetrics(metrics: readonly ScoredMetric[], thresholds: { pass: number; marginal: number } = { pass: 95, marginal: 75 }): JudgeScore {
+export function scoreMetrics(
+  metrics: readonly ScoredMetric[],
+  thresholds: { pass: number; marginal: number } = { pass: 95, marginal: 75 },
+): JudgeScore {
   const judged = metrics.filter((m) => !m.reportOnly && m.comparison.classification !== 'NoData');
   if (judged.length === 0) return { score: 0, classification: 'NoData', reason: 'no metric had enough data to judge' };
   const criticalFailure = judged.find((m) => m.critical && m.comparison.failed);

@@ -39,7 +39,8 @@ export class PrometheusClient {
     } catch {
       throw new PrometheusError(`Prometheus address is not a URL: ${redact(options.address)}`, 'config');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrometheusError(`Prometheus address must be http(s), got ${url.protocol}`, 'config');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new PrometheusError(`Prometheus address must be http(s), got ${url.protocol}`, 'config');
     this.secrets = [];
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (url.username || url.password) {
@@ -74,8 +75,15 @@ export class PrometheusClient {
   }
 
   /** Range query: every series from start to end at the given step (for statistical comparisons). */
-  async range(query: string, startMs: number, endMs: number, stepMs: number, options: { signal?: AbortSignal } = {}): Promise<QueryResult> {
-    if (!(endMs >= startMs) || !(stepMs > 0)) throw new PrometheusError('range query needs start <= end and a positive step', 'config');
+  async range(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<QueryResult> {
+    if (!(endMs >= startMs) || !(stepMs > 0))
+      throw new PrometheusError('range query needs start <= end and a positive step', 'config');
     const form = new URLSearchParams({
       query,
       start: (startMs / 1000).toFixed(3),
@@ -109,14 +117,19 @@ export class PrometheusClient {
     } catch (error) {
       if (error instanceof HttpError) {
         const detail = error.body ? `: ${error.body.slice(0, 300)}` : '';
-        throw new PrometheusError(`${error.message}${detail}`, error.status === undefined ? 'unreachable' : 'server_error', error.status);
+        throw new PrometheusError(
+          `${error.message}${detail}`,
+          error.status === undefined ? 'unreachable' : 'server_error',
+          error.status,
+        );
       }
       throw error;
     }
     try {
       return parseQueryResponse(response.status, response.text());
     } catch (error) {
-      if (error instanceof PrometheusError) throw new PrometheusError(redact(error.message, this.secrets), error.errorType, error.status);
+      if (error instanceof PrometheusError)
+        throw new PrometheusError(redact(error.message, this.secrets), error.errorType, error.status);
       throw error;
     }
   }

@@ -34,12 +34,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Prometheus writes sample values as strings: "0.1", "NaN", "+Inf", "-Inf". */
 export function parseSampleValue(raw: unknown): number {
-  if (typeof raw !== 'string') throw new PrometheusError(`sample value is not a string: ${JSON.stringify(raw)}`, 'bad_response');
+  if (typeof raw !== 'string')
+    throw new PrometheusError(`sample value is not a string: ${JSON.stringify(raw)}`, 'bad_response');
   if (raw === 'NaN') return Number.NaN;
   if (raw === '+Inf' || raw === 'Inf') return Number.POSITIVE_INFINITY;
   if (raw === '-Inf') return Number.NEGATIVE_INFINITY;
   const n = Number(raw);
-  if (raw.trim() === '' || Number.isNaN(n)) throw new PrometheusError(`sample value is not a number: ${JSON.stringify(raw)}`, 'bad_response');
+  if (raw.trim() === '' || Number.isNaN(n))
+    throw new PrometheusError(`sample value is not a number: ${JSON.stringify(raw)}`, 'bad_response');
   return n;
 }
 
@@ -68,17 +70,27 @@ export function parseQueryResponse(status: number, body: string): QueryResult {
   } catch {
     const head = body.slice(0, 200).replace(/\s+/g, ' ');
     if (status === 401 || status === 403) {
-      throw new PrometheusError(`HTTP ${status}: Prometheus (or its proxy) refused the credentials (${head || 'empty body'})`, 'unauthorized', status);
+      throw new PrometheusError(
+        `HTTP ${status}: Prometheus (or its proxy) refused the credentials (${head || 'empty body'})`,
+        'unauthorized',
+        status,
+      );
     }
-    throw new PrometheusError(`HTTP ${status}: the answer is not Prometheus JSON (${head || 'empty body'})`, 'bad_response', status);
+    throw new PrometheusError(
+      `HTTP ${status}: the answer is not Prometheus JSON (${head || 'empty body'})`,
+      'bad_response',
+      status,
+    );
   }
-  if (!isRecord(json)) throw new PrometheusError(`HTTP ${status}: the answer is not a JSON object`, 'bad_response', status);
+  if (!isRecord(json))
+    throw new PrometheusError(`HTTP ${status}: the answer is not a JSON object`, 'bad_response', status);
   if (json['status'] !== 'success') {
     const errorType = typeof json['errorType'] === 'string' ? json['errorType'] : 'error';
     const message = typeof json['error'] === 'string' ? json['error'] : 'no error message';
     throw new PrometheusError(`Prometheus ${errorType} (HTTP ${status}): ${message}`, errorType, status);
   }
-  if (status < 200 || status >= 300) throw new PrometheusError(`HTTP ${status} with a success body`, 'bad_response', status);
+  if (status < 200 || status >= 300)
+    throw new PrometheusError(`HTTP ${status} with a success body`, 'bad_response', status);
   const data = json['data'];
   if (!isRecord(data)) throw new PrometheusError('answer has no data object', 'bad_response', status);
   const result = data['result'];
@@ -99,7 +111,8 @@ export function parseQueryResponse(status: number, body: string): QueryResult {
       return {
         resultType: 'matrix',
         series: result.map((s: unknown) => {
-          if (!isRecord(s) || !Array.isArray(s['values'])) throw new PrometheusError('matrix series has no values', 'bad_response', status);
+          if (!isRecord(s) || !Array.isArray(s['values']))
+            throw new PrometheusError('matrix series has no values', 'bad_response', status);
           return { labels: labelsOf(s['metric']), points: s['values'].map(pair) };
         }),
       };

@@ -38,10 +38,24 @@ export function metricRows(result: AnalysisResult): string[][] {
 export const MEASUREMENT_TABLE_HEADERS = ['#', 'Time (UTC)', 'Values', 'Verdict', 'Reason'];
 
 export function measurementRows(metric: MetricResult): string[][] {
-  return metric.measurements.map((m) => [String(m.index), new Date(m.at).toISOString(), measurementValues(m), m.verdict, m.reason]);
+  return metric.measurements.map((m) => [
+    String(m.index),
+    new Date(m.at).toISOString(),
+    measurementValues(m),
+    m.verdict,
+    m.reason,
+  ]);
 }
 
-export const JUDGE_TABLE_HEADERS = ['Metric', 'Classification', 'Canary (n / mean)', 'Baseline (n / mean)', 'Mean ratio', 'p-value', 'Reason'];
+export const JUDGE_TABLE_HEADERS = [
+  'Metric',
+  'Classification',
+  'Canary (n / mean)',
+  'Baseline (n / mean)',
+  'Mean ratio',
+  'p-value',
+  'Reason',
+];
 
 export function judgeRows(report: JudgeReport): string[][] {
   return report.metrics.map((m) => {

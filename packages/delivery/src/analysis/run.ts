@@ -61,7 +61,15 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function measure(spec: MetricSpec, query: string, index: number, scheduledAt: number, ctx: RunContext, clock: Clock, signal: AbortSignal): Promise<Measurement> {
+async function measure(
+  spec: MetricSpec,
+  query: string,
+  index: number,
+  scheduledAt: number,
+  ctx: RunContext,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<Measurement> {
   const at = clock.pinsQueryTime ? scheduledAt : clock.now();
   try {
     const result = await ctx.source.instant(query, { ...(clock.pinsQueryTime ? { timeMs: at } : {}), signal });
@@ -78,14 +86,18 @@ function finalVerdict(spec: MetricSpec, r: MetricResult, complete: boolean): { v
   const { successful, failed, inconclusive, error } = r.counts;
   const last = r.measurements.at(-1);
   if (!complete) {
-    return { verdict: 'Inconclusive', reason: `stopped after ${r.measurements.length} of ${spec.count} measurement(s)` };
+    return {
+      verdict: 'Inconclusive',
+      reason: `stopped after ${r.measurements.length} of ${spec.count} measurement(s)`,
+    };
   }
   // Stricter than Argo (issue argo-rollouts#4479): no success without evidence of success, and an
   // error on the last measurement means the current state is unknown.
   if (last?.verdict === 'Error') return { verdict: 'Error', reason: `the last measurement errored: ${last.reason}` };
   if (successful === 0) {
     if (failed > 0) return { verdict: 'Failed', reason: `no successful measurement (${failed} failed)` };
-    if (inconclusive > 0) return { verdict: 'Inconclusive', reason: `no successful measurement (${inconclusive} inconclusive)` };
+    if (inconclusive > 0)
+      return { verdict: 'Inconclusive', reason: `no successful measurement (${inconclusive} inconclusive)` };
     return { verdict: 'Error', reason: `every measurement errored (${error})` };
   }
   return {
@@ -97,18 +109,29 @@ function finalVerdict(spec: MetricSpec, r: MetricResult, complete: boolean): { v
 /** Limits are checked after every measurement, as in Argo: exceeding one ends the metric at once. */
 function limitVerdict(spec: MetricSpec, r: MetricResult): { verdict: Verdict; reason: string } | undefined {
   const c = r.counts;
-  if (c.failed > spec.failureLimit) return { verdict: 'Failed', reason: `${c.failed} failed measurement(s) exceed failure-limit ${spec.failureLimit}` };
+  if (c.failed > spec.failureLimit)
+    return { verdict: 'Failed', reason: `${c.failed} failed measurement(s) exceed failure-limit ${spec.failureLimit}` };
   if (c.inconclusive > spec.inconclusiveLimit) {
-    return { verdict: 'Inconclusive', reason: `${c.inconclusive} inconclusive measurement(s) exceed inconclusive-limit ${spec.inconclusiveLimit}` };
+    return {
+      verdict: 'Inconclusive',
+      reason: `${c.inconclusive} inconclusive measurement(s) exceed inconclusive-limit ${spec.inconclusiveLimit}`,
+    };
   }
   if (c.consecutiveErrors > spec.consecutiveErrorLimit) {
-    return { verdict: 'Error', reason: `${c.consecutiveErrors} consecutive errors exceed consecutive-error-limit ${spec.consecutiveErrorLimit}` };
+    return {
+      verdict: 'Error',
+      reason: `${c.consecutiveErrors} consecutive errors exceed consecutive-error-limit ${spec.consecutiveErrorLimit}`,
+    };
   }
   return undefined;
 }
 
 /** Runs one metric: initial delay, then `count` measurements `interval` apart, stopping at a limit. */
-export async function runMetric(spec: MetricSpec, ctx: RunContext, signal: AbortSignal = ctx.signal ?? new AbortController().signal): Promise<MetricResult> {
+export async function runMetric(
+  spec: MetricSpec,
+  ctx: RunContext,
+  signal: AbortSignal = ctx.signal ?? new AbortController().signal,
+): Promise<MetricResult> {
   const clock = ctx.clock ?? realClock;
   const result: MetricResult = {
     name: spec.name,
@@ -132,10 +155,22 @@ export async function runMetric(spec: MetricSpec, ctx: RunContext, signal: Abort
   for (let i = 1; i <= spec.count && !signal.aborted; i++) {
     if (i > 1) {
       await clock.sleep(spec.intervalMs, signal);
+      // The signal can abort during the sleep; TS keeps the narrowing of the loop condition.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (signal.aborted) break;
     }
-    const m = await measure(spec, query, i, start + spec.initialDelayMs + (i - 1) * spec.intervalMs, ctx, clock, signal);
-    // A measurement cut short by our own abort is not evidence of anything.
+    const m = await measure(
+      spec,
+      query,
+      i,
+      start + spec.initialDelayMs + (i - 1) * spec.intervalMs,
+      ctx,
+      clock,
+      signal,
+    );
+    // A measurement cut short by our own abort is not evidence of anything (the signal can abort
+    // during the measurement; TS keeps the narrowing of the loop condition).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (signal.aborted && m.verdict === 'Error') break;
     result.measurements.push(m);
     const c = result.counts;
@@ -152,10 +187,16 @@ export async function runMetric(spec: MetricSpec, ctx: RunContext, signal: Abort
 }
 
 /** The run's verdict from its metrics': Failed > Error (through on-error) > Inconclusive > Successful. */
-export function combineVerdicts(spec: Pick<AnalysisSpec, 'onError'>, metrics: readonly MetricResult[]): Pick<AnalysisResult, 'verdict' | 'reason'> {
+export function combineVerdicts(
+  spec: Pick<AnalysisSpec, 'onError'>,
+  metrics: readonly MetricResult[],
+): Pick<AnalysisResult, 'verdict' | 'reason'> {
   if (metrics.length === 0) return { verdict: 'Inconclusive', reason: 'the analysis has no metrics' };
   const worst = PHASE_ORDER.find((phase) => metrics.some((m) => m.verdict === phase)) ?? 'Inconclusive';
-  const names = metrics.filter((m) => m.verdict === worst).map((m) => m.name).join(', ');
+  const names = metrics
+    .filter((m) => m.verdict === worst)
+    .map((m) => m.name)
+    .join(', ');
   switch (worst) {
     case 'Failed':
       return { verdict: 'Failed', reason: `failed: ${names}` };

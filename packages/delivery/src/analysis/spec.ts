@@ -35,10 +35,30 @@ export type ParsedAnalysis = { ok: true; value: AnalysisSpec } | { ok: false; pr
 export const RUN_VARIABLES: readonly string[] = ['namespace', 'service', 'stable', 'canary'];
 
 const METRIC_KEYS = [
-  'name', 'description', 'query', 'args', 'success', 'failure', 'interval', 'count', 'initial-delay',
-  'failure-limit', 'inconclusive-limit', 'consecutive-error-limit', 'on-no-data', 'enabled',
+  'name',
+  'description',
+  'query',
+  'args',
+  'success',
+  'failure',
+  'interval',
+  'count',
+  'initial-delay',
+  'failure-limit',
+  'inconclusive-limit',
+  'consecutive-error-limit',
+  'on-no-data',
+  'enabled',
 ] as const;
-const DEFAULTABLE_KEYS = ['interval', 'count', 'initial-delay', 'failure-limit', 'inconclusive-limit', 'consecutive-error-limit', 'on-no-data'];
+const DEFAULTABLE_KEYS = [
+  'interval',
+  'count',
+  'initial-delay',
+  'failure-limit',
+  'inconclusive-limit',
+  'consecutive-error-limit',
+  'on-no-data',
+];
 const TOP_KEYS = ['metrics', 'on-error', 'metric-defaults'];
 const NO_DATA: readonly NoDataPolicy[] = ['fail', 'inconclusive', 'pass'];
 const ON_ERROR: readonly ErrorPolicy[] = ['fail', 'inconclusive'];
@@ -58,6 +78,8 @@ const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 
 /** A YAML value for a message: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON, bounded. */
 function shown(v: unknown): string {
+  // JSON.stringify gives undefined for undefined, functions and symbols, whatever its type says.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   const text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
@@ -65,7 +87,9 @@ function shown(v: unknown): string {
 /** The problems of an analysis as one bounded line: the first `max`, then how many more. */
 export function problemsText(problems: readonly string[], max = 10): string {
   const first = problems.slice(0, max).map((p) => (p.length > 300 ? `${p.slice(0, 300)}…` : p));
-  return problems.length > max ? `${first.join('; ')}; … and ${problems.length - max} more problem(s)` : first.join('; ');
+  return problems.length > max
+    ? `${first.join('; ')}; … and ${problems.length - max} more problem(s)`
+    : first.join('; ');
 }
 
 function scalarText(v: unknown): string | undefined {
@@ -79,7 +103,9 @@ export function parseCondition(raw: unknown, where: string, problems: string[]):
       const ast = parseExpression(raw);
       const unknown = [...namesIn(ast)].filter((n) => n !== 'result');
       if (unknown.length > 0) {
-        problems.push(`${where}: unknown name(s) ${unknown.join(', ')} in ${JSON.stringify(raw)} (a condition reads "result")`);
+        problems.push(
+          `${where}: unknown name(s) ${unknown.join(', ')} in ${JSON.stringify(raw)} (a condition reads "result")`,
+        );
         return undefined;
       }
       return { kind: 'expression', ast, source: raw };
@@ -93,7 +119,8 @@ export function parseCondition(raw: unknown, where: string, problems: string[]):
   }
   if (isRecord(raw)) {
     const extra = Object.keys(raw).filter((k) => k !== 'min' && k !== 'max');
-    if (extra.length > 0) problems.push(`${where}: unknown key(s) ${extra.join(', ')} (a threshold has min and/or max)`);
+    if (extra.length > 0)
+      problems.push(`${where}: unknown key(s) ${extra.join(', ')} (a threshold has min and/or max)`);
     const bound = (key: 'min' | 'max'): number | undefined => {
       const v = raw[key];
       if (v === undefined) return undefined;
@@ -104,12 +131,21 @@ export function parseCondition(raw: unknown, where: string, problems: string[]):
     const min = bound('min');
     const max = bound('max');
     if (min === undefined && max === undefined) {
-      if (extra.length === 0 && raw['min'] === undefined && raw['max'] === undefined) problems.push(`${where}: a threshold needs min and/or max`);
+      if (extra.length === 0 && raw['min'] === undefined && raw['max'] === undefined)
+        problems.push(`${where}: a threshold needs min and/or max`);
       return undefined;
     }
-    if (min !== undefined && max !== undefined && min > max) problems.push(`${where}: min ${min} is greater than max ${max}`);
-    const source = [min !== undefined ? `min ${min}` : '', max !== undefined ? `max ${max}` : ''].filter(Boolean).join(', ');
-    return { kind: 'threshold', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), source: `{${source}}` };
+    if (min !== undefined && max !== undefined && min > max)
+      problems.push(`${where}: min ${min} is greater than max ${max}`);
+    const source = [min !== undefined ? `min ${min}` : '', max !== undefined ? `max ${max}` : '']
+      .filter(Boolean)
+      .join(', ');
+    return {
+      kind: 'threshold',
+      ...(min !== undefined ? { min } : {}),
+      ...(max !== undefined ? { max } : {}),
+      source: `{${source}}`,
+    };
   }
   problems.push(`${where}: expected an expression string or { min, max }, got ${JSON.stringify(raw)}`);
   return undefined;
@@ -119,7 +155,7 @@ function readDuration(v: unknown, where: string, problems: string[]): number | u
   const text = scalarText(v);
   const parsed = text === undefined ? undefined : parseDuration(text);
   if (parsed?.ok) return parsed.value;
-  problems.push(`${where}: ${parsed && !parsed.ok ? parsed.problem : `expected a duration like 30s, got ${shown(v)}`}`);
+  problems.push(`${where}: ${parsed ? parsed.problem : `expected a duration like 30s, got ${shown(v)}`}`);
   return undefined;
 }
 
@@ -133,7 +169,8 @@ function readCount(v: unknown, where: string, min: number, problems: string[]): 
 /** Applies the fields present in `raw` onto `into` (a default metric or a fresh one). */
 function applyFields(into: MetricSpec, raw: Raw, where: string, problems: string[]): void {
   for (const key of Object.keys(raw)) {
-    if (!(METRIC_KEYS as readonly string[]).includes(key)) problems.push(`${where}: unknown key ${key} (known: ${METRIC_KEYS.join(', ')})`);
+    if (!(METRIC_KEYS as readonly string[]).includes(key))
+      problems.push(`${where}: unknown key ${key} (known: ${METRIC_KEYS.join(', ')})`);
   }
   const at = (key: string): string => `${where}.${key}`;
   if (raw['query'] !== undefined) {
@@ -197,7 +234,9 @@ export function checkMetric(metric: MetricSpec, where: string, problems: string[
   if (!metric.success && !metric.failure) problems.push(`${where}: needs a success and/or a failure condition`);
   const unknown = templateNames(metric.query).filter((n) => !RUN_VARIABLES.includes(n) && metric.args[n] === undefined);
   if (unknown.length > 0) {
-    problems.push(`${where}: the query uses {{ ${unknown.join(' }}, {{ ')} }}, which is neither a run value (${RUN_VARIABLES.join(', ')}) nor in args`);
+    problems.push(
+      `${where}: the query uses {{ ${unknown.join(' }}, {{ ')} }}, which is neither a run value (${RUN_VARIABLES.join(', ')}) nor in args`,
+    );
   }
 }
 
@@ -208,7 +247,8 @@ export function parseAnalysis(raw: unknown, base: readonly MetricSpec[] = []): P
   if (!Array.isArray(raw) && !isRecord(raw) && raw !== undefined && raw !== null) {
     return { ok: false, problems: ['analysis: expected a map with metrics, or a list of metrics'] };
   }
-  for (const key of Object.keys(top)) if (!TOP_KEYS.includes(key)) problems.push(`analysis: unknown key ${key} (known: ${TOP_KEYS.join(', ')})`);
+  for (const key of Object.keys(top))
+    if (!TOP_KEYS.includes(key)) problems.push(`analysis: unknown key ${key} (known: ${TOP_KEYS.join(', ')})`);
   let onError: ErrorPolicy = 'fail';
   if (top['on-error'] !== undefined) {
     const v = ON_ERROR.find((p) => p === top['on-error']);
@@ -221,12 +261,14 @@ export function parseAnalysis(raw: unknown, base: readonly MetricSpec[] = []): P
     else {
       for (const [k, v] of Object.entries(top['metric-defaults'])) {
         if (DEFAULTABLE_KEYS.includes(k)) defaults[k] = v;
-        else problems.push(`analysis.metric-defaults: ${k} cannot be defaulted (allowed: ${DEFAULTABLE_KEYS.join(', ')})`);
+        else
+          problems.push(`analysis.metric-defaults: ${k} cannot be defaulted (allowed: ${DEFAULTABLE_KEYS.join(', ')})`);
       }
     }
   }
   const metrics: MetricSpec[] = base.map((m) => ({ ...m, args: { ...m.args } }));
-  if (Object.keys(defaults).length > 0) metrics.forEach((m, i) => applyFields(m, defaults, `analysis.metric-defaults (on ${m.name || i})`, problems));
+  if (Object.keys(defaults).length > 0)
+    metrics.forEach((m, i) => applyFields(m, defaults, `analysis.metric-defaults (on ${m.name || i})`, problems));
   const rawMetrics = top['metrics'] ?? [];
   if (!Array.isArray(rawMetrics)) problems.push('analysis.metrics: expected a list');
   const dropped = new Set<string>();
@@ -244,7 +286,8 @@ export function parseAnalysis(raw: unknown, base: readonly MetricSpec[] = []): P
     }
     if (seen.has(name)) problems.push(`${where}: metric ${name} is defined twice`);
     seen.add(name);
-    if (item['enabled'] !== undefined && typeof item['enabled'] !== 'boolean') problems.push(`${where}.enabled: expected true or false`);
+    if (item['enabled'] !== undefined && typeof item['enabled'] !== 'boolean')
+      problems.push(`${where}.enabled: expected true or false`);
     let target = metrics.find((m) => m.name === name);
     if (!target) {
       target = { name, query: '', args: {}, ...METRIC_DEFAULTS };

@@ -31,7 +31,9 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
   if (leftover) throw new TemplateError(`malformed placeholder ${leftover[0]} (expected {{ name }})`);
   const missing = templateNames(template).filter((n) => vars[n] === undefined);
   if (missing.length > 0) {
-    throw new TemplateError(`query uses {{ ${missing.join(' }}, {{ ')} }} but no value was given (known: ${Object.keys(vars).sort().join(', ') || 'none'})`);
+    throw new TemplateError(
+      `query uses {{ ${missing.join(' }}, {{ ')} }} but no value was given (known: ${Object.keys(vars).sort().join(', ') || 'none'})`,
+    );
   }
   return template.replace(PLACEHOLDER, (_, name: string) => escapePromQlString(vars[name] ?? ''));
 }

@@ -15,8 +15,7 @@ export type ErrorPolicy = 'fail' | 'inconclusive';
  * `expression`: a condition in the safe expression language over `result`.
  */
 export type Condition =
-  | { kind: 'threshold'; min?: number; max?: number; source: string }
-  | { kind: 'expression'; ast: Node; source: string };
+  { kind: 'threshold'; min?: number; max?: number; source: string } | { kind: 'expression'; ast: Node; source: string };
 
 export interface MetricSpec {
   name: string;

@@ -1,6 +1,14 @@
 import { UserError } from '@spikeformer-actions/core';
 import { type Kubectl, type KubeObject, updateObject } from '../kube/index.js';
-import { atWeight, checkedText, flagProblem, type FlagDocument, parseFlagDocument, restoredText, serving } from './document.js';
+import {
+  atWeight,
+  checkedText,
+  flagProblem,
+  type FlagDocument,
+  parseFlagDocument,
+  restoredText,
+  serving,
+} from './document.js';
 import { type FlagSnapshot, type FlagTarget, MAX_FLAG_DOCUMENT_BYTES } from './target.js';
 
 interface ConfigMap extends KubeObject {
@@ -13,7 +21,10 @@ function shown(configMap: string, dataKey: string): string {
 
 function flagDocumentIn(text: string, target: FlagTarget, dataKey: string): FlagDocument {
   const where = shown(target.configMap, dataKey);
-  if (Buffer.byteLength(text, 'utf8') > MAX_FLAG_DOCUMENT_BYTES) throw new UserError(`${where}: ${Buffer.byteLength(text, 'utf8')} bytes, more than the ${MAX_FLAG_DOCUMENT_BYTES} this action changes`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_FLAG_DOCUMENT_BYTES)
+    throw new UserError(
+      `${where}: ${Buffer.byteLength(text, 'utf8')} bytes, more than the ${MAX_FLAG_DOCUMENT_BYTES} this action changes`,
+    );
   const doc = parseFlagDocument(text, where);
   const problem = flagProblem(doc, target);
   if (problem) throw new UserError(`${where} ${problem}`);
@@ -24,13 +35,19 @@ function flagDocumentIn(text: string, target: FlagTarget, dataKey: string): Flag
 function dataKeyFor(map: ConfigMap, target: FlagTarget): string {
   const data = map.data ?? {};
   if (target.dataKey) {
-    if (!Object.hasOwn(data, target.dataKey)) throw new UserError(`configmap/${target.configMap} has no data key ${JSON.stringify(target.dataKey)}`);
+    if (!Object.hasOwn(data, target.dataKey))
+      throw new UserError(`configmap/${target.configMap} has no data key ${JSON.stringify(target.dataKey)}`);
     return target.dataKey;
   }
   const holding = Object.keys(data).filter((k) => (data[k] ?? '').includes(JSON.stringify(target.flagKey)));
   if (holding.length === 1 && holding[0] !== undefined) return holding[0];
-  const found = holding.length === 0 ? 'no data key mentions it' : `data keys ${holding.map((k) => JSON.stringify(k)).join(', ')} mention it`;
-  throw new UserError(`configmap/${target.configMap}: cannot tell which data key holds flag ${JSON.stringify(target.flagKey)} (${found}); name it as flag-configmap: ${target.configMap}/<key>`);
+  const found =
+    holding.length === 0
+      ? 'no data key mentions it'
+      : `data keys ${holding.map((k) => JSON.stringify(k)).join(', ')} mention it`;
+  throw new UserError(
+    `configmap/${target.configMap}: cannot tell which data key holds flag ${JSON.stringify(target.flagKey)} (${found}); name it as flag-configmap: ${target.configMap}/<key>`,
+  );
 }
 
 /**
@@ -47,7 +64,10 @@ export class FlagMover {
   /** Reads and checks the flag; the snapshot is what rollback restores. Changes nothing. */
   static async capture(kubectl: Kubectl, target: FlagTarget): Promise<FlagMover> {
     const map = await kubectl.get<ConfigMap>('configmap', target.configMap);
-    if (!map) throw new UserError(`configmap/${target.configMap} (flag-configmap) not found${kubectl.namespace ? ` in namespace ${kubectl.namespace}` : ''}`);
+    if (!map)
+      throw new UserError(
+        `configmap/${target.configMap} (flag-configmap) not found${kubectl.namespace ? ` in namespace ${kubectl.namespace}` : ''}`,
+      );
     const dataKey = dataKeyFor(map, target);
     const previous = map.data?.[dataKey] ?? '';
     flagDocumentIn(previous, target, dataKey);
@@ -65,16 +85,24 @@ export class FlagMover {
 
   private async write(change: (currentText: string) => string): Promise<boolean> {
     const { configMap, dataKey } = this.snapshot;
-    const result = await updateObject<ConfigMap>(this.kubectl, 'configmap', configMap, (map) => {
-      const text = change(map.data?.[dataKey] ?? '');
-      map.data = { ...(map.data ?? {}), [dataKey]: text };
-      return map;
-    }, { conflictRetries: 3 });
+    const result = await updateObject<ConfigMap>(
+      this.kubectl,
+      'configmap',
+      configMap,
+      (map) => {
+        const text = change(map.data?.[dataKey] ?? '');
+        map.data = { ...(map.data ?? {}), [dataKey]: text };
+        return map;
+      },
+      { conflictRetries: 3 },
+    );
     return result.changed;
   }
 
   private edit(transform: (doc: FlagDocument) => FlagDocument): Promise<boolean> {
-    return this.write((text) => checkedText(transform(flagDocumentIn(text, this.snapshot, this.snapshot.dataKey)), this.where));
+    return this.write((text) =>
+      checkedText(transform(flagDocumentIn(text, this.snapshot, this.snapshot.dataKey)), this.where),
+    );
   }
 
   /** The new variant for `weight` % of the targeting keys, the stable one for the rest. */

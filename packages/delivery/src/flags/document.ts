@@ -24,9 +24,13 @@ export function parseFlagDocument(text: string, shownAs: string): FlagDocument {
     throw error instanceof FileError ? new UserError(error.message) : error;
   }
   const duplicate = duplicateJsonKey(text);
-  if (duplicate) throw new UserError(`${shownAs}:${duplicate.line}: key ${safeInline(JSON.stringify(duplicate.key))} appears twice in one object`);
+  if (duplicate)
+    throw new UserError(
+      `${shownAs}:${duplicate.line}: key ${safeInline(JSON.stringify(duplicate.key))} appears twice in one object`,
+    );
   const problems = flagSchemaProblems(value);
-  if (problems.length > 0) throw new UserError(`${shownAs}: not a valid flagd flag configuration: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new UserError(`${shownAs}: not a valid flagd flag configuration: ${problems.join('; ')}`);
   return value as FlagDocument;
 }
 
@@ -36,7 +40,10 @@ export function flagProblem(doc: FlagDocument, target: FlagTarget): string | und
   if (!flag) return `has no flag ${JSON.stringify(target.flagKey)}`;
   const variants = isObject(flag['variants']) ? flag['variants'] : {};
   for (const v of [target.newVariant, target.stableVariant]) {
-    if (!Object.hasOwn(variants, v)) return `flag ${JSON.stringify(target.flagKey)} has no variant ${JSON.stringify(v)} (it has ${Object.keys(variants).map((k) => JSON.stringify(k)).join(', ')})`;
+    if (!Object.hasOwn(variants, v))
+      return `flag ${JSON.stringify(target.flagKey)} has no variant ${JSON.stringify(v)} (it has ${Object.keys(variants)
+        .map((k) => JSON.stringify(k))
+        .join(', ')})`;
   }
   return undefined;
 }
@@ -57,7 +64,12 @@ export function atWeight(doc: FlagDocument, target: FlagTarget, weight: number):
   const w = Math.max(0, Math.min(100, Math.round(weight)));
   return withFlag(doc, target.flagKey, (flag) => {
     flag['state'] = 'ENABLED';
-    flag['targeting'] = { fractional: [[target.newVariant, w], [target.stableVariant, 100 - w]] };
+    flag['targeting'] = {
+      fractional: [
+        [target.newVariant, w],
+        [target.stableVariant, 100 - w],
+      ],
+    };
   });
 }
 
@@ -81,7 +93,12 @@ export function flagText(doc: FlagDocument): string {
  * What a rollback writes: the exact text from before the first change, unless someone changed
  * another flag of the same document since; then only this flag goes back (their change stays).
  */
-export function restoredText(currentText: string, previousText: string, flagKey: string, shownAs: string): { text: string; exact: boolean } {
+export function restoredText(
+  currentText: string,
+  previousText: string,
+  flagKey: string,
+  shownAs: string,
+): { text: string; exact: boolean } {
   const previous = parseFlagDocument(previousText, `${shownAs} (saved)`);
   let current: FlagDocument;
   try {
@@ -90,7 +107,10 @@ export function restoredText(currentText: string, previousText: string, flagKey:
     // A broken document now: the saved one is the last good state.
     return { text: previousText, exact: true };
   }
-  const others = (d: FlagDocument): unknown => ({ ...d, flags: Object.fromEntries(Object.entries(d.flags).filter(([k]) => k !== flagKey)) });
+  const others = (d: FlagDocument): unknown => ({
+    ...d,
+    flags: Object.fromEntries(Object.entries(d.flags).filter(([k]) => k !== flagKey)),
+  });
   if (isDeepStrictEqual(others(current), others(previous))) return { text: previousText, exact: true };
   const merged = structuredClone(current);
   const flag = previous.flags[flagKey];
@@ -102,6 +122,7 @@ export function restoredText(currentText: string, previousText: string, flagKey:
 /** Checks a document before it is written: flagd must accept it. */
 export function checkedText(doc: FlagDocument, shownAs: string): string {
   const problems = flagSchemaProblems(doc);
-  if (problems.length > 0) throw new UserError(`${shownAs}: the changed flag configuration is not valid for flagd: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new UserError(`${shownAs}: the changed flag configuration is not valid for flagd: ${problems.join('; ')}`);
   return flagText(doc);
 }

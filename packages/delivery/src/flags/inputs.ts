@@ -28,16 +28,28 @@ export function readFlagInputs(): FlagTarget | undefined {
   const slash = configMapInput.indexOf('/');
   const configMap = slash < 0 ? configMapInput : configMapInput.slice(0, slash);
   const dataKey = slash < 0 ? '' : configMapInput.slice(slash + 1);
-  if (!configMap) throw new InputError('flag-configmap', `expected a ConfigMap name, or name/data-key (got ${JSON.stringify(configMapInput)})`);
+  if (!configMap)
+    throw new InputError(
+      'flag-configmap',
+      `expected a ConfigMap name, or name/data-key (got ${JSON.stringify(configMapInput)})`,
+    );
   checkObjectName('flag-configmap', configMap);
   if (slash >= 0 && (!DATA_KEY.test(dataKey) || dataKey.length > 253 || dataKey === '.' || dataKey === '..')) {
-    throw new InputError('flag-configmap', `${JSON.stringify(dataKey)} is not a valid ConfigMap data key (letters, digits, -, _ and ., at most 253)`);
+    throw new InputError(
+      'flag-configmap',
+      `${JSON.stringify(dataKey)} is not a valid ConfigMap data key (letters, digits, -, _ and ., at most 253)`,
+    );
   }
   checkText('flag-key', flagKey, 'the flag key');
   checkText('flag-variants', variants, 'the value');
   const parts = variants.split('/').map((p) => p.trim());
   const [newVariant, stableVariant] = parts;
-  if (parts.length !== 2 || !newVariant || !stableVariant) throw new InputError('flag-variants', `expected <new variant>/<stable variant>, e.g. on/off (got ${JSON.stringify(variants)})`);
-  if (newVariant === stableVariant) throw new InputError('flag-variants', `the new and the stable variant are both ${JSON.stringify(newVariant)}`);
+  if (parts.length !== 2 || !newVariant || !stableVariant)
+    throw new InputError(
+      'flag-variants',
+      `expected <new variant>/<stable variant>, e.g. on/off (got ${JSON.stringify(variants)})`,
+    );
+  if (newVariant === stableVariant)
+    throw new InputError('flag-variants', `the new and the stable variant are both ${JSON.stringify(newVariant)}`);
   return { configMap, dataKey, flagKey, newVariant, stableVariant };
 }

@@ -41,14 +41,22 @@ export function looksInline(value: string): string | undefined {
  * content has its credentials masked and is written to a private file under `dir`
  * (default RUNNER_TEMP or the OS temp dir).
  */
-export function resolveKubeconfig(value: string, dir: string = process.env['RUNNER_TEMP'] || tmpdir(), input = 'kubeconfig'): ResolvedKubeconfig {
+export function resolveKubeconfig(
+  value: string,
+  dir: string = process.env['RUNNER_TEMP'] || tmpdir(),
+  input = 'kubeconfig',
+): ResolvedKubeconfig {
   const content = looksInline(value);
   if (content === undefined) return { path: value.trim(), inline: false, contexts: [] };
   // The whole value of a one-token form (base64, wrapped or not) is the secret; YAML/JSON
   // content has its credential fields masked below.
   if (content !== value.trim()) maskSecret(value.trim());
   const parsed = inputs.parseYamlInput(input, content);
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as Record<string, unknown>)['clusters'])) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !Array.isArray((parsed as Record<string, unknown>)['clusters'])
+  ) {
     throw new InputError(input, 'is neither a file path nor a kubeconfig (no clusters)');
   }
   const config = parsed as { users?: { user?: Record<string, unknown> }[]; contexts?: { name?: string }[] };
@@ -60,5 +68,9 @@ export function resolveKubeconfig(value: string, dir: string = process.env['RUNN
   }
   const file = path.join(mkdtempSync(path.join(dir, 'kubeconfig-')), 'config');
   writeFileSync(file, content, { mode: 0o600 });
-  return { path: file, inline: true, contexts: (config.contexts ?? []).map((c) => c.name ?? '').filter((n) => n !== '') };
+  return {
+    path: file,
+    inline: true,
+    contexts: (config.contexts ?? []).map((c) => c.name ?? '').filter((n) => n !== ''),
+  };
 }

@@ -99,17 +99,28 @@ export class Kubectl {
       if (result.exitCode === 0 && !result.timedOut) return result;
       const failure = classifyFailure(result.stderr, result.timedOut);
       record.kind = failure.kind;
-      const message = result.timedOut ? `timed out after ${formatDuration(options.timeoutMs ?? this.options.commandTimeoutMs ?? 120_000)}` : summariseStderr(result.stderr);
+      const message = result.timedOut
+        ? `timed out after ${formatDuration(options.timeoutMs ?? this.options.commandTimeoutMs ?? 120_000)}`
+        : summariseStderr(result.stderr);
       if (options.retry !== false && shouldRetry(failure.kind, attempt, this.policy)) {
         const delay = retryDelay(attempt, this.policy, this.random);
         record.delayMs = delay;
-        debug(`${shown}: attempt ${attempt}/${this.policy.attempts} failed (${failure.reason ?? failure.kind}); retrying in ${delay} ms`);
+        debug(
+          `${shown}: attempt ${attempt}/${this.policy.attempts} failed (${failure.reason ?? failure.kind}); retrying in ${delay} ms`,
+        );
         await this.sleep(delay);
         continue;
       }
       const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-      if (failure.kind === 'conflict') throw new ConflictError(`${shown} failed${tries}: ${message}`, shown, undefined, attempt, result.stderr);
-      throw new KubectlError(`${shown} failed${tries}: ${message}`, failure.kind, attempt, result.stderr, failure.status);
+      if (failure.kind === 'conflict')
+        throw new ConflictError(`${shown} failed${tries}: ${message}`, shown, undefined, attempt, result.stderr);
+      throw new KubectlError(
+        `${shown} failed${tries}: ${message}`,
+        failure.kind,
+        attempt,
+        result.stderr,
+        failure.status,
+      );
     }
   }
 
@@ -119,7 +130,12 @@ export class Kubectl {
     try {
       return JSON.parse(result.stdout) as T;
     } catch {
-      throw new KubectlError(`kubectl ${args.join(' ')} printed no valid JSON: ${result.stdout.slice(0, 200)}`, 'other', 1, result.stderr);
+      throw new KubectlError(
+        `kubectl ${args.join(' ')} printed no valid JSON: ${result.stdout.slice(0, 200)}`,
+        'other',
+        1,
+        result.stderr,
+      );
     }
   }
 
@@ -135,11 +151,21 @@ export class Kubectl {
 
   async mustGet<T extends KubeObject>(resource: string, name: string): Promise<T> {
     const found = await this.get<T>(resource, name);
-    if (!found) throw new KubectlError(`${objectRef(resource, name)} not found${this.namespace ? ` in namespace ${this.namespace}` : ''}`, 'not-found', 1, '', 404);
+    if (!found)
+      throw new KubectlError(
+        `${objectRef(resource, name)} not found${this.namespace ? ` in namespace ${this.namespace}` : ''}`,
+        'not-found',
+        1,
+        '',
+        404,
+      );
     return found;
   }
 
-  async list<T extends KubeObject>(resource: string, options: { labelSelector?: string; fieldSelector?: string; allNamespaces?: boolean } = {}): Promise<KubeList<T>> {
+  async list<T extends KubeObject>(
+    resource: string,
+    options: { labelSelector?: string; fieldSelector?: string; allNamespaces?: boolean } = {},
+  ): Promise<KubeList<T>> {
     const args = ['get', resource];
     if (options.labelSelector) args.push('-l', options.labelSelector);
     if (options.fieldSelector) args.push('--field-selector', options.fieldSelector);
@@ -159,7 +185,10 @@ export class Kubectl {
   }
 
   /** `kubectl apply` of one or more objects (client- or server-side); returns what the server stored. */
-  async apply(objects: readonly KubeObject[], options: { serverSide?: boolean; fieldManager?: string; forceConflicts?: boolean; dryRun?: boolean } = {}): Promise<KubeObject[]> {
+  async apply(
+    objects: readonly KubeObject[],
+    options: { serverSide?: boolean; fieldManager?: string; forceConflicts?: boolean; dryRun?: boolean } = {},
+  ): Promise<KubeObject[]> {
     const args = ['apply', '-f', '-'];
     if (options.serverSide) args.push('--server-side');
     if (options.fieldManager) args.push(`--field-manager=${options.fieldManager}`);
@@ -169,7 +198,7 @@ export class Kubectl {
     // a `List` would make kubectl look for OpenAPI v2 to validate it
     const input = `---\n${objects.map((o) => JSON.stringify(o)).join('\n---\n')}\n`;
     const result = await this.json<KubeObject | KubeList>(args, { input });
-    return 'items' in result && Array.isArray(result.items) ? result.items : [result as KubeObject];
+    return 'items' in result && Array.isArray(result.items) ? (result.items as KubeObject[]) : [result as KubeObject];
   }
 
   /**
@@ -179,12 +208,24 @@ export class Kubectl {
   async replace<T extends KubeObject>(object: T): Promise<T> {
     const rv = object.metadata.resourceVersion;
     const ref = objectRef(object.kind.toLowerCase(), object.metadata.name);
-    if (!rv) throw new KubectlError(`refusing to replace ${ref} without a resourceVersion: that would overwrite concurrent changes`, 'other', 0, '');
+    if (!rv)
+      throw new KubectlError(
+        `refusing to replace ${ref} without a resourceVersion: that would overwrite concurrent changes`,
+        'other',
+        0,
+        '',
+      );
     try {
       return await this.json<T>(['replace', '-f', '-'], { input: JSON.stringify(object) });
     } catch (error) {
       if (error instanceof ConflictError) {
-        throw new ConflictError(`${ref} was changed by someone else since resourceVersion ${rv} was read; not overwriting it (${error.message})`, ref, rv, error.attempts, error.stderr);
+        throw new ConflictError(
+          `${ref} was changed by someone else since resourceVersion ${rv} was read; not overwriting it (${error.message})`,
+          ref,
+          rv,
+          error.attempts,
+          error.stderr,
+        );
       }
       throw error;
     }
@@ -194,16 +235,28 @@ export class Kubectl {
    * Patches an object. With `resourceVersion` the patch only applies to that version (409 →
    * ConflictError otherwise): merge/strategic patches carry it in metadata, JSON patches replace it.
    */
-  async patch<T extends KubeObject>(resource: string, name: string, patch: unknown, options: { type?: PatchType; resourceVersion?: string; subresource?: 'status' | 'scale' } = {}): Promise<T> {
+  async patch<T extends KubeObject>(
+    resource: string,
+    name: string,
+    patch: unknown,
+    options: { type?: PatchType; resourceVersion?: string; subresource?: 'status' | 'scale' } = {},
+  ): Promise<T> {
     const type = options.type ?? 'strategic';
     let body = patch;
     if (options.resourceVersion) {
       if (type === 'json') {
-        if (!Array.isArray(patch)) throw new KubectlError('a JSON patch must be an array of operations', 'bad-request', 0, '');
-        body = [{ op: 'replace', path: '/metadata/resourceVersion', value: options.resourceVersion }, ...patch];
+        if (!Array.isArray(patch))
+          throw new KubectlError('a JSON patch must be an array of operations', 'bad-request', 0, '');
+        body = [
+          { op: 'replace', path: '/metadata/resourceVersion', value: options.resourceVersion },
+          ...(patch as unknown[]),
+        ];
       } else {
         const p = (typeof patch === 'object' && patch !== null ? patch : {}) as Record<string, unknown>;
-        const meta = (typeof p['metadata'] === 'object' && p['metadata'] !== null ? p['metadata'] : {}) as Record<string, unknown>;
+        const meta = (typeof p['metadata'] === 'object' && p['metadata'] !== null ? p['metadata'] : {}) as Record<
+          string,
+          unknown
+        >;
         body = { ...p, metadata: { ...meta, resourceVersion: options.resourceVersion } };
       }
     }
@@ -214,14 +267,25 @@ export class Kubectl {
     } catch (error) {
       if (error instanceof ConflictError) {
         const ref = objectRef(resource, name);
-        throw new ConflictError(`${ref} was changed by someone else since resourceVersion ${options.resourceVersion ?? '?'} was read; not patching it (${error.message})`, ref, options.resourceVersion, error.attempts, error.stderr);
+        throw new ConflictError(
+          `${ref} was changed by someone else since resourceVersion ${options.resourceVersion ?? '?'} was read; not patching it (${error.message})`,
+          ref,
+          options.resourceVersion,
+          error.attempts,
+          error.stderr,
+        );
       }
       throw error;
     }
   }
 
   /** Sets replicas through the scale subresource; with `resourceVersion` only on that version. */
-  async scale(resource: string, name: string, replicas: number, options: { resourceVersion?: string } = {}): Promise<void> {
+  async scale(
+    resource: string,
+    name: string,
+    replicas: number,
+    options: { resourceVersion?: string } = {},
+  ): Promise<void> {
     const args = ['scale', resource, name, `--replicas=${replicas}`];
     if (options.resourceVersion) args.push(`--resource-version=${options.resourceVersion}`);
     try {
@@ -229,7 +293,13 @@ export class Kubectl {
     } catch (error) {
       if (error instanceof KubectlError && options.resourceVersion && error.kind === 'conflict') {
         const ref = objectRef(resource, name);
-        throw new ConflictError(`${ref} was changed by someone else since resourceVersion ${options.resourceVersion} was read; not scaling it (${error.message})`, ref, options.resourceVersion, error.attempts, error.stderr);
+        throw new ConflictError(
+          `${ref} was changed by someone else since resourceVersion ${options.resourceVersion} was read; not scaling it (${error.message})`,
+          ref,
+          options.resourceVersion,
+          error.attempts,
+          error.stderr,
+        );
       }
       throw error;
     }
@@ -237,13 +307,24 @@ export class Kubectl {
 
   /** The API server's version (`kubectl version`), e.g. `{ major: '1', minor: '32', gitVersion: 'v1.32.0' }`. */
   async serverVersion(): Promise<{ major: string; minor: string; gitVersion: string }> {
-    const v = await this.json<{ serverVersion?: { major: string; minor: string; gitVersion: string } }>(['version'], { noNamespace: true });
+    const v = await this.json<{ serverVersion?: { major: string; minor: string; gitVersion: string } }>(['version'], {
+      noNamespace: true,
+    });
     if (!v.serverVersion) throw new KubectlError('kubectl version printed no server version', 'other', 1, '');
     return v.serverVersion;
   }
 
   /** Deletes an object; missing is fine with `ignoreNotFound`. `wait` blocks until it is gone. */
-  async delete(resource: string, name: string, options: { ignoreNotFound?: boolean; wait?: boolean; timeoutMs?: number; cascade?: 'background' | 'foreground' | 'orphan' } = {}): Promise<boolean> {
+  async delete(
+    resource: string,
+    name: string,
+    options: {
+      ignoreNotFound?: boolean;
+      wait?: boolean;
+      timeoutMs?: number;
+      cascade?: 'background' | 'foreground' | 'orphan';
+    } = {},
+  ): Promise<boolean> {
     const args = ['delete', resource, name, `--wait=${options.wait === true}`];
     if (options.cascade) args.push(`--cascade=${options.cascade}`);
     if (options.wait && options.timeoutMs) args.push(`--timeout=${Math.ceil(options.timeoutMs / 1000)}s`);

@@ -4,7 +4,9 @@ import type { LabelSelector } from './types.js';
 export function selectorString(selector: LabelSelector | Record<string, string> | undefined): string {
   if (!selector) return '';
   const isLabelSelector = 'matchLabels' in selector || 'matchExpressions' in selector;
-  const matchLabels = isLabelSelector ? ((selector as LabelSelector).matchLabels ?? {}) : (selector as Record<string, string>);
+  const matchLabels = isLabelSelector
+    ? ((selector as LabelSelector).matchLabels ?? {})
+    : (selector as Record<string, string>);
   const parts = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`);
   if (isLabelSelector) {
     for (const e of (selector as LabelSelector).matchExpressions ?? []) {

@@ -87,7 +87,11 @@ export interface ContainerStatus {
   image?: string;
   ready: boolean;
   restartCount: number;
-  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: { exitCode: number; reason?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+    terminated?: { exitCode: number; reason?: string };
+  };
 }
 
 export interface Pod extends KubeObject {
@@ -103,7 +107,13 @@ export interface ServicePort {
 }
 
 export interface Service extends KubeObject {
-  spec: { selector?: Record<string, string>; ports?: ServicePort[]; type?: string; clusterIP?: string; [key: string]: unknown };
+  spec: {
+    selector?: Record<string, string>;
+    ports?: ServicePort[];
+    type?: string;
+    clusterIP?: string;
+    [key: string]: unknown;
+  };
 }
 
 export interface EndpointAddress {
@@ -112,12 +122,20 @@ export interface EndpointAddress {
 }
 
 export interface Endpoints extends KubeObject {
-  subsets?: { addresses?: EndpointAddress[]; notReadyAddresses?: EndpointAddress[]; ports?: { name?: string; port: number; protocol?: string }[] }[];
+  subsets?: {
+    addresses?: EndpointAddress[];
+    notReadyAddresses?: EndpointAddress[];
+    ports?: { name?: string; port: number; protocol?: string }[];
+  }[];
 }
 
 export interface EndpointSlice extends KubeObject {
   addressType: string;
-  endpoints?: { addresses: string[]; conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean }; targetRef?: { kind: string; name: string } }[];
+  endpoints?: {
+    addresses: string[];
+    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+    targetRef?: { kind: string; name: string };
+  }[];
   ports?: { name?: string; port?: number; protocol?: string }[];
 }
 
@@ -132,7 +150,10 @@ export interface Ingress extends KubeObject {
 export interface HttpRoute extends KubeObject {
   spec: {
     parentRefs?: { name: string; namespace?: string; [key: string]: unknown }[];
-    rules?: { backendRefs?: { name: string; port?: number; weight?: number; [key: string]: unknown }[]; [key: string]: unknown }[];
+    rules?: {
+      backendRefs?: { name: string; port?: number; weight?: number; [key: string]: unknown }[];
+      [key: string]: unknown;
+    }[];
     [key: string]: unknown;
   };
 }

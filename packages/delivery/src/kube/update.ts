@@ -24,12 +24,19 @@ export interface UpdateResult<T> {
  * with the resourceVersion that was read as the precondition. `mutate` returns the new object,
  * or undefined for "no change" (then nothing is written).
  */
-export async function updateObject<T extends KubeObject>(kubectl: Kubectl, resource: string, name: string, mutate: (current: T) => T | undefined, options: UpdateOptions = {}): Promise<UpdateResult<T>> {
+export async function updateObject<T extends KubeObject>(
+  kubectl: Kubectl,
+  resource: string,
+  name: string,
+  mutate: (current: T) => T | undefined,
+  options: UpdateOptions = {},
+): Promise<UpdateResult<T>> {
   const retries = options.conflictRetries ?? 0;
   for (let round = 1; ; round++) {
     const current = await kubectl.mustGet<T>(resource, name);
     const next = mutate(structuredClone(current));
-    if (next === undefined || isDeepStrictEqual(next, current)) return { object: current, changed: false, rounds: round };
+    if (next === undefined || isDeepStrictEqual(next, current))
+      return { object: current, changed: false, rounds: round };
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
       return { object: await kubectl.replace(next), changed: true, rounds: round };
@@ -45,7 +52,13 @@ export async function updateObject<T extends KubeObject>(kubectl: Kubectl, resou
  * controller's status writes change a Deployment's resourceVersion all through a rollout, so this
  * re-reads up to 3 times by default; the change is recomputed on the fresh object each time.
  */
-export async function setDeploymentImage(kubectl: Kubectl, deployment: string, container: string, image: string, options: UpdateOptions = { conflictRetries: 3 }): Promise<UpdateResult<Deployment>> {
+export async function setDeploymentImage(
+  kubectl: Kubectl,
+  deployment: string,
+  container: string,
+  image: string,
+  options: UpdateOptions = { conflictRetries: 3 },
+): Promise<UpdateResult<Deployment>> {
   return updateObject<Deployment>(
     kubectl,
     'deployment',
@@ -68,8 +81,14 @@ export async function setDeploymentImage(kubectl: Kubectl, deployment: string, c
  * Points a Service at new pods by replacing its selector. An empty selector is refused: it
  * would detach the Service from every pod (Argo Rollouts #4750).
  */
-export async function setServiceSelector(kubectl: Kubectl, service: string, selector: Record<string, string>, options: UpdateOptions & { expectedResourceVersion?: string } = {}): Promise<UpdateResult<Service>> {
-  if (Object.keys(selector).length === 0) throw new UserError(`refusing to give service/${service} an empty selector: it would select no pods`);
+export async function setServiceSelector(
+  kubectl: Kubectl,
+  service: string,
+  selector: Record<string, string>,
+  options: UpdateOptions & { expectedResourceVersion?: string } = {},
+): Promise<UpdateResult<Service>> {
+  if (Object.keys(selector).length === 0)
+    throw new UserError(`refusing to give service/${service} an empty selector: it would select no pods`);
   return updateObject<Service>(
     kubectl,
     'service',

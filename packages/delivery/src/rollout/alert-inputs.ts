@@ -24,8 +24,13 @@ export function readAlertInputs(): AlertInputs {
     if (!parsed.ok) throw new InputError('alert-matchers', parsed.problem);
     alertMatchers = parsed.value;
   }
-  if (alertMatchers.length > 0 && !alertmanagerUrl) throw new InputError('alertmanager-url', 'alert-matchers needs the Alertmanager to ask');
-  if (alertmanagerUrl && alertMatchers.length === 0) throw new InputError('alert-matchers', 'alertmanager-url needs alert-matchers: which firing alerts stop the rollout (e.g. severity="critical")');
+  if (alertMatchers.length > 0 && !alertmanagerUrl)
+    throw new InputError('alertmanager-url', 'alert-matchers needs the Alertmanager to ask');
+  if (alertmanagerUrl && alertMatchers.length === 0)
+    throw new InputError(
+      'alert-matchers',
+      'alertmanager-url needs alert-matchers: which firing alerts stop the rollout (e.g. severity="critical")',
+    );
   const alertRulesFile = inputs.getString('alert-rules-file') === '' ? '' : readOutputFileInput('alert-rules-file', '');
   return { alertmanagerUrl, alertMatchers, alertRulesFile, pushgatewayUrl };
 }

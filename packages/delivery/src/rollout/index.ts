@@ -8,5 +8,21 @@ export { checkNamespace, checkObjectName, checkOneLine, checkServiceName, isDepl
 export { checkHttpUrl, httpUrlProblem, maskUserInfo, shownUrl } from './url-input.js';
 export { readOutputFileInput, writeOutputFile } from './output-file.js';
 export { sleep, TIMER_PIECE_MS } from '../sleep.js';
-export { type DeploymentMetrics, deploymentMetricsText, pushDeploymentMetrics, pushDeploymentMetricsOrWarn, pushUrl } from './pushgateway.js';
+export {
+  type DeploymentMetrics,
+  deploymentMetricsText,
+  pushDeploymentMetrics,
+  pushDeploymentMetricsOrWarn,
+  pushUrl,
+} from './pushgateway.js';
 export { type AlertInputs, readAlertInputs } from './alert-inputs.js';
+export {
+  checkEnvironmentName,
+  checkGitHubToken,
+  type DeploymentAudit,
+  type DeploymentState,
+  digestsOf,
+  GitHubDeployment,
+  type GitHubDeploymentOptions,
+  runUrlOf,
+} from './github-deployment.js';

@@ -18,6 +18,10 @@ export function readKubeconfigInput(name = 'kubeconfig'): string {
   const resolved = resolveKubeconfig(raw, undefined, name);
   if (resolved.inline) return resolved.path;
   const file = path.resolve(workspaceRoot(), resolved.path);
-  if (!existsSync(file)) throw new InputError(name, 'is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)');
+  if (!existsSync(file))
+    throw new InputError(
+      name,
+      'is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)',
+    );
   return file;
 }

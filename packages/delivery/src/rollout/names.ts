@@ -21,7 +21,11 @@ function room(max: number, suffix: string | undefined): string {
 
 export function checkNamespace(input: string, value: string): void {
   if (value === '') return;
-  if (!LABEL.test(value) || value.length > 63) throw new InputError(input, `${show(value)} is not a valid namespace (lower-case letters, digits and -, at most 63 characters)`);
+  if (!LABEL.test(value) || value.length > 63)
+    throw new InputError(
+      input,
+      `${show(value)} is not a valid namespace (lower-case letters, digits and -, at most 63 characters)`,
+    );
 }
 
 /** A Service name; `suffix` is what the action appends for an object it creates (`-canary`). */
@@ -29,7 +33,10 @@ export function checkServiceName(input: string, value: string, suffix?: string):
   if (value === '') return;
   const max = 63 - (suffix?.length ?? 0);
   if (!SERVICE.test(value) || value.length > max) {
-    throw new InputError(input, `${show(value)} is not a valid Service name (lower-case letters, digits and -, starting with a letter, ${room(max, suffix)})`);
+    throw new InputError(
+      input,
+      `${show(value)} is not a valid Service name (lower-case letters, digits and -, starting with a letter, ${room(max, suffix)})`,
+    );
   }
 }
 
@@ -38,7 +45,10 @@ export function checkObjectName(input: string, value: string, suffix?: string): 
   if (value === '') return;
   const max = 253 - (suffix?.length ?? 0);
   if (!SUBDOMAIN.test(value) || value.length > max) {
-    throw new InputError(input, `${show(value)} is not a valid Kubernetes name (lower-case letters, digits, - and ., ${room(max, suffix)})`);
+    throw new InputError(
+      input,
+      `${show(value)} is not a valid Kubernetes name (lower-case letters, digits, - and ., ${room(max, suffix)})`,
+    );
   }
 }
 
@@ -50,5 +60,6 @@ export function isDeploymentBase(value: string, suffix: string): boolean {
 /** Free text that becomes a kubectl argument or an output (a context name): one line, no controls. */
 export function checkOneLine(input: string, value: string): void {
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) throw new InputError(input, 'contains a line break or control character');
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+    throw new InputError(input, 'contains a line break or control character');
 }

@@ -10,7 +10,8 @@ import { InputError, inputs } from '@spikeformer-actions/core';
 export function readOutputFileInput(name: string, fallback: string): string {
   const value = inputs.getString(name, fallback);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) throw new InputError(name, 'contains a line break or control character: the path could not be given as an output');
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+    throw new InputError(name, 'contains a line break or control character: the path could not be given as an output');
   const resolved = inputs.resolvePath(name, value);
   let isDirectory = false;
   try {

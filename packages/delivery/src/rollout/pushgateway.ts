@@ -1,4 +1,14 @@
-import { errorMessage, HttpError, httpRequest, info, maskSecret, redact, redactUrl, safeInline, warning } from '@spikeformer-actions/core';
+import {
+  errorMessage,
+  HttpError,
+  httpRequest,
+  info,
+  maskSecret,
+  redact,
+  redactUrl,
+  safeInline,
+  warning,
+} from '@spikeformer-actions/core';
 
 /**
  * Deployment metrics pushed to a Prometheus Pushgateway after a run, so dashboards and alerts
@@ -31,7 +41,9 @@ function labelValue(text: string): string {
 function gauge(lines: string[], name: string, help: string, samples: Array<[Record<string, string>, number]>): void {
   lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
   for (const [labels, value] of samples) {
-    const shown = Object.entries(labels).map(([k, v]) => `${k}="${labelValue(v)}"`).join(',');
+    const shown = Object.entries(labels)
+      .map(([k, v]) => `${k}="${labelValue(v)}"`)
+      .join(',');
     lines.push(`${name}${shown ? `{${shown}}` : ''} ${Number.isFinite(value) ? String(value) : 'NaN'}`);
   }
 }
@@ -39,14 +51,34 @@ function gauge(lines: string[], name: string, help: string, samples: Array<[Reco
 /** The metrics in Prometheus' text exposition format (what the Pushgateway takes). */
 export function deploymentMetricsText(m: DeploymentMetrics): string {
   const lines: string[] = [];
-  gauge(lines, 'spikeformer_deployment_duration_seconds', 'How long the deployment run took.', [[{}, Math.round(m.durationSeconds * 1000) / 1000]]);
+  gauge(lines, 'spikeformer_deployment_duration_seconds', 'How long the deployment run took.', [
+    [{}, Math.round(m.durationSeconds * 1000) / 1000],
+  ]);
   const outcomes = [...new Set([...m.outcomes, m.outcome])];
-  gauge(lines, 'spikeformer_deployment_outcome', 'The outcome of the last run: 1 for its status, 0 for the others.', outcomes.map((o) => [{ status: o }, o === m.outcome ? 1 : 0]));
-  gauge(lines, 'spikeformer_deployment_success', 'Whether the last run succeeded (1) or not (0).', [[{}, m.succeeded ? 1 : 0]]);
-  if (m.stepReached !== undefined) gauge(lines, 'spikeformer_deployment_step_reached', 'The last step the run reached (1-based; 0 before the first).', [[{}, m.stepReached]]);
+  gauge(
+    lines,
+    'spikeformer_deployment_outcome',
+    'The outcome of the last run: 1 for its status, 0 for the others.',
+    outcomes.map((o) => [{ status: o }, o === m.outcome ? 1 : 0]),
+  );
+  gauge(lines, 'spikeformer_deployment_success', 'Whether the last run succeeded (1) or not (0).', [
+    [{}, m.succeeded ? 1 : 0],
+  ]);
+  if (m.stepReached !== undefined)
+    gauge(
+      lines,
+      'spikeformer_deployment_step_reached',
+      'The last step the run reached (1-based; 0 before the first).',
+      [[{}, m.stepReached]],
+    );
   if (m.steps !== undefined) gauge(lines, 'spikeformer_deployment_steps', 'Steps in the plan.', [[{}, m.steps]]);
-  if (m.badRequests !== undefined) gauge(lines, 'spikeformer_deployment_bad_requests', 'Requests the new version answered with 5xx during the run.', [[{}, Math.round(m.badRequests * 1000) / 1000]]);
-  gauge(lines, 'spikeformer_deployment_finished_timestamp_seconds', 'When the run ended (Unix seconds).', [[{}, Math.floor(m.finishedAt.getTime() / 1000)]]);
+  if (m.badRequests !== undefined)
+    gauge(lines, 'spikeformer_deployment_bad_requests', 'Requests the new version answered with 5xx during the run.', [
+      [{}, Math.round(m.badRequests * 1000) / 1000],
+    ]);
+  gauge(lines, 'spikeformer_deployment_finished_timestamp_seconds', 'When the run ended (Unix seconds).', [
+    [{}, Math.floor(m.finishedAt.getTime() / 1000)],
+  ]);
   return `${lines.join('\n')}\n`;
 }
 
@@ -71,7 +103,9 @@ export async function pushDeploymentMetrics(base: string, m: DeploymentMetrics, 
   const headers: Record<string, string> = { 'content-type': 'text/plain; version=0.0.4' };
   const secrets: string[] = [];
   if (url.username || url.password) {
-    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString(
+      'base64',
+    );
     headers['authorization'] = `Basic ${basic}`;
     secrets.push(basic, url.password, decodeURIComponent(url.password));
     maskSecret(basic);
@@ -79,13 +113,26 @@ export async function pushDeploymentMetrics(base: string, m: DeploymentMetrics, 
   const target = pushUrl(base, m);
   let response;
   try {
-    response = await httpRequest(target, { method: 'PUT', headers, body: deploymentMetricsText(m), attempts: 3, connectTimeoutMs: timeoutMs, readTimeoutMs: timeoutMs, maxResponseBytes: 64 * 1024, secrets });
+    response = await httpRequest(target, {
+      method: 'PUT',
+      headers,
+      body: deploymentMetricsText(m),
+      attempts: 3,
+      connectTimeoutMs: timeoutMs,
+      readTimeoutMs: timeoutMs,
+      maxResponseBytes: 64 * 1024,
+      secrets,
+    });
   } catch (error) {
     if (error instanceof HttpError) throw new HttpError(redact(error.message, secrets), error.status, error.attempts);
     throw error;
   }
   if (response.status < 200 || response.status >= 300) {
-    throw new HttpError(`PUT ${redactUrl(target)}: HTTP ${response.status}: ${redact(response.text().slice(0, 200), secrets).trim()}`, response.status, response.attempts);
+    throw new HttpError(
+      `PUT ${redactUrl(target)}: HTTP ${response.status}: ${redact(response.text().slice(0, 200), secrets).trim()}`,
+      response.status,
+      response.attempts,
+    );
   }
 }
 

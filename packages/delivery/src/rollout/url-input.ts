@@ -10,7 +10,8 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#@\s]+)@/i;
 /** The text with any user info replaced by `***`, also where the text is no valid URL. */
 export function shownUrl(text: string): string {
   const redacted = redactUrl(text);
-  const shown = redacted !== text ? redacted : text.replace(USERINFO, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  const shown =
+    redacted !== text ? redacted : text.replace(USERINFO, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
   return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
@@ -42,7 +43,8 @@ export function httpUrlProblem(text: string): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text)) return `expected an http(s) URL, got "${shownUrl(text)}"`;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text))
+    return `expected an http(s) URL, got "${shownUrl(text)}"`;
   return undefined;
 }
 

@@ -1,4 +1,8 @@
-import { alertmanagerAvailable, type RunningAlertmanager, startAlertmanager } from '@spikeformer-actions/testing/alertmanager';
+import {
+  alertmanagerAvailable,
+  type RunningAlertmanager,
+  startAlertmanager,
+} from '@spikeformer-actions/testing/alertmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertmanagerClient, AlertmanagerError, parseAlerts } from '../../src/alerts/alertmanager-client.js';
 import { parseAlertMatchers, type AlertMatcher } from '../../src/alerts/matchers.js';
@@ -33,9 +37,17 @@ describe.runIf(available)('AlertmanagerClient against a real Alertmanager', () =
     ]);
     const client = new AlertmanagerClient({ address: am.url });
     const firing = await client.firing(matchers('severity="critical", service="shop-api"'));
-    expect(firing.map((a) => [a.name, a.labels['severity'], a.labels['service']])).toEqual([['HighErrorRate', 'critical', 'shop-api']]);
+    expect(firing.map((a) => [a.name, a.labels['severity'], a.labels['service']])).toEqual([
+      ['HighErrorRate', 'critical', 'shop-api'],
+    ]);
     expect(await client.firing(matchers('severity="critical", service=~"shop-.*|other"'))).toHaveLength(2);
-    await am.post([{ labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'shop-api' }, startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() - 1_000) }]);
+    await am.post([
+      {
+        labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'shop-api' },
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() - 1_000),
+      },
+    ]);
     expect(await client.firing(matchers('severity="critical", service="shop-api"'))).toEqual([]);
   });
 
@@ -45,7 +57,13 @@ describe.runIf(available)('AlertmanagerClient against a real Alertmanager', () =
     const m = matchers('severity="critical", service="watch-api"');
     const over = new AbortController();
     let fired = '';
-    const watch = watchAlerts({ matchers: m, source: client, intervalMs: 200, signal: over.signal, onFiring: (r) => (fired = r) });
+    const watch = watchAlerts({
+      matchers: m,
+      source: client,
+      intervalMs: 200,
+      signal: over.signal,
+      onFiring: (r) => (fired = r),
+    });
     await new Promise((r) => setTimeout(r, 700));
     await am.post([{ labels: { alertname: 'LatencyHigh', severity: 'critical', service: 'watch-api' } }]);
     const result = await watch;
@@ -58,19 +76,36 @@ describe.runIf(available)('AlertmanagerClient against a real Alertmanager', () =
 
     const down = new AbortController();
     setTimeout(() => down.abort(), 300);
-    const unreachable = await watchAlerts({ matchers: m, source: new AlertmanagerClient({ address: 'http://127.0.0.1:9', attempts: 1 }), intervalMs: 100, signal: down.signal });
+    const unreachable = await watchAlerts({
+      matchers: m,
+      source: new AlertmanagerClient({ address: 'http://127.0.0.1:9', attempts: 1 }),
+      intervalMs: 100,
+      signal: down.signal,
+    });
     expect(unreachable.verdict).toBe('Error');
-    expect(unreachable.reason).toMatch(/^Alertmanager could not be asked: GET http:\/\/127\.0\.0\.1:9\/api\/v2\/alerts\?.* failed after 1 attempt\(s\): /);
+    expect(unreachable.reason).toMatch(
+      /^Alertmanager could not be asked: GET http:\/\/127\.0\.0\.1:9\/api\/v2\/alerts\?.* failed after 1 attempt\(s\): /,
+    );
     expect(unreachable.counts.successful).toBe(0);
   });
 });
 
 describe('parseAlerts', () => {
   it('refuses answers that are not a list of labelled alerts', () => {
-    expect(() => parseAlerts('{"status":"error"}')).toThrow(new AlertmanagerError('Alertmanager answered with JSON that is not a list of alerts'));
-    expect(() => parseAlerts('<html>')).toThrow(new AlertmanagerError('Alertmanager answered with something that is not JSON'));
-    expect(() => parseAlerts('[{"labels":{"a":1}}]')).toThrow(new AlertmanagerError('Alertmanager answered with an alert without string labels (item 0)'));
-    expect(() => parseAlerts(`${'['.repeat(300)}${']'.repeat(300)}`)).toThrow(new AlertmanagerError('Alertmanager answered with something that is not JSON'));
-    expect(parseAlerts('[{"labels":{"alertname":"X"},"startsAt":"2026-01-01T00:00:00Z","fingerprint":"ab"}]')).toEqual([{ name: 'X', labels: { alertname: 'X' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'ab' }]);
+    expect(() => parseAlerts('{"status":"error"}')).toThrow(
+      new AlertmanagerError('Alertmanager answered with JSON that is not a list of alerts'),
+    );
+    expect(() => parseAlerts('<html>')).toThrow(
+      new AlertmanagerError('Alertmanager answered with something that is not JSON'),
+    );
+    expect(() => parseAlerts('[{"labels":{"a":1}}]')).toThrow(
+      new AlertmanagerError('Alertmanager answered with an alert without string labels (item 0)'),
+    );
+    expect(() => parseAlerts(`${'['.repeat(300)}${']'.repeat(300)}`)).toThrow(
+      new AlertmanagerError('Alertmanager answered with something that is not JSON'),
+    );
+    expect(parseAlerts('[{"labels":{"alertname":"X"},"startsAt":"2026-01-01T00:00:00Z","fingerprint":"ab"}]')).toEqual([
+      { name: 'X', labels: { alertname: 'X' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'ab' },
+    ]);
   });
 });

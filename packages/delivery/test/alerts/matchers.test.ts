@@ -4,7 +4,13 @@ import { matchesAll, matchersText, parseAlertMatchers } from '../../src/alerts/m
 describe('parseAlertMatchers', () => {
   it('reads the design example, with and without braces, and prints it back canonically', () => {
     const parsed = parseAlertMatchers('severity="critical", service="spikeformer-api"');
-    expect(parsed).toEqual({ ok: true, value: [{ label: 'severity', op: '=', value: 'critical' }, { label: 'service', op: '=', value: 'spikeformer-api' }] });
+    expect(parsed).toEqual({
+      ok: true,
+      value: [
+        { label: 'severity', op: '=', value: 'critical' },
+        { label: 'service', op: '=', value: 'spikeformer-api' },
+      ],
+    });
     expect(parseAlertMatchers('{ severity = "critical" ,\n service=~"api|web", team!="x", env!~"dev.*", }')).toEqual({
       ok: true,
       value: [
@@ -32,7 +38,10 @@ describe('parseAlertMatchers', () => {
     ['severity="a\nb"', 'severity: a value contains a line break or control character'],
     ['service=~"(api"', 'service: "(api" is not a valid regular expression'],
     ['service=~"(?=api)x"', 'service: look-around and back-references are not RE2 regular expressions'],
-    ['service!="api"', 'every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")'],
+    [
+      'service!="api"',
+      'every matcher also matches an alert without that label: name at least one label value an alert must have (e.g. severity="critical")',
+    ],
     ['{severity="critical"', 'opens { but does not close it'],
     [Array.from({ length: 33 }, (_, i) => `l${i}="v"`).join(','), 'more than 32 matchers'],
     [`x="${'a'.repeat(5000)}"`, 'longer than 4096 characters'],

@@ -1,6 +1,15 @@
-import { pushgatewayAvailable, type RunningPushgateway, startPushgateway } from '@spikeformer-actions/testing/pushgateway';
+import {
+  pushgatewayAvailable,
+  type RunningPushgateway,
+  startPushgateway,
+} from '@spikeformer-actions/testing/pushgateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeploymentMetrics, deploymentMetricsText, pushDeploymentMetrics, pushUrl } from '../../src/rollout/pushgateway.js';
+import {
+  type DeploymentMetrics,
+  deploymentMetricsText,
+  pushDeploymentMetrics,
+  pushUrl,
+} from '../../src/rollout/pushgateway.js';
 
 /* Deployment metrics pushed to Debian's real Pushgateway and read back from its /metrics. */
 
@@ -32,7 +41,9 @@ const METRICS: DeploymentMetrics = {
 describe('deployment metrics', () => {
   it('are gauges in the text format, one outcome series per status', () => {
     const text = deploymentMetricsText(METRICS);
-    expect(text).toContain('# TYPE spikeformer_deployment_duration_seconds gauge\nspikeformer_deployment_duration_seconds 83.25\n');
+    expect(text).toContain(
+      '# TYPE spikeformer_deployment_duration_seconds gauge\nspikeformer_deployment_duration_seconds 83.25\n',
+    );
     expect(text).toContain('spikeformer_deployment_outcome{status="rolled-back"} 1\n');
     expect(text).toContain('spikeformer_deployment_outcome{status="promoted"} 0\n');
     expect(text).toContain('spikeformer_deployment_step_reached 2\n');
@@ -41,7 +52,9 @@ describe('deployment metrics', () => {
   });
 
   it('grouping key segments that are not URL-safe are base64url, and credentials stay out of the URL', () => {
-    expect(pushUrl('http://u:p@gw:9091/base/', { job: 'j', namespace: 'n', instance: 'a/b' })).toBe('http://gw:9091/base/metrics/job/j/namespace/n/instance@base64/YS9i');
+    expect(pushUrl('http://u:p@gw:9091/base/', { job: 'j', namespace: 'n', instance: 'a/b' })).toBe(
+      'http://gw:9091/base/metrics/job/j/namespace/n/instance@base64/YS9i',
+    );
   });
 });
 
@@ -55,7 +68,13 @@ describe.runIf(available)('against a real Pushgateway', () => {
     expect(text).toContain(`spikeformer_deployment_outcome{${key},status="rolled-back"} 1`);
     expect(text).toContain(`spikeformer_deployment_step_reached{${key}} 2`);
     expect(text).toContain(`spikeformer_deployment_bad_requests{${key}} 17`);
-    await pushDeploymentMetrics(gateway.url, { ...METRICS, outcome: 'promoted', succeeded: true, stepReached: 3, badRequests: 0 });
+    await pushDeploymentMetrics(gateway.url, {
+      ...METRICS,
+      outcome: 'promoted',
+      succeeded: true,
+      stepReached: 3,
+      badRequests: 0,
+    });
     text = await gateway.metrics();
     expect(text).toContain(`spikeformer_deployment_outcome{${key},status="promoted"} 1`);
     expect(text).toContain(`spikeformer_deployment_outcome{${key},status="rolled-back"} 0`);
@@ -63,7 +82,11 @@ describe.runIf(available)('against a real Pushgateway', () => {
   });
 
   it('a refused push is an error without credentials', async () => {
-    await expect(pushDeploymentMetrics('http://user:pa55word-x@127.0.0.1:9/', METRICS, 1_000)).rejects.toThrow(/^PUT http:\/\/127\.0\.0\.1:9\/metrics\/job\/spikeformer-canary\/namespace\/shop\/instance\/shop-api failed after 3 attempt\(s\)/);
-    await expect(pushDeploymentMetrics('http://user:pa55word-x@127.0.0.1:9/', METRICS, 1_000)).rejects.not.toThrow(/pa55word/);
+    await expect(pushDeploymentMetrics('http://user:pa55word-x@127.0.0.1:9/', METRICS, 1_000)).rejects.toThrow(
+      /^PUT http:\/\/127\.0\.0\.1:9\/metrics\/job\/spikeformer-canary\/namespace\/shop\/instance\/shop-api failed after 3 attempt\(s\)/,
+    );
+    await expect(pushDeploymentMetrics('http://user:pa55word-x@127.0.0.1:9/', METRICS, 1_000)).rejects.not.toThrow(
+      /pa55word/,
+    );
   });
 });

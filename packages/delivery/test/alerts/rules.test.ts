@@ -16,7 +16,12 @@ import { rollbackRules, rollbackRulesYaml } from '../../src/alerts/rules.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sf-rules-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const OPTIONS = { namespace: 'shop', workload: 'api', group: 'spikeformer-api-rollback-triggers', labels: { deployment: 'api' } };
+const OPTIONS = {
+  namespace: 'shop',
+  workload: 'api',
+  group: 'spikeformer-api-rollback-triggers',
+  labels: { deployment: 'api' },
+};
 const labels = (trigger: string, service = 'api'): string =>
   `{ severity: critical, namespace: shop, service: ${service}, deployment: api, trigger: ${trigger} }`;
 
@@ -85,7 +90,11 @@ describe.runIf(prometheusAvailable())('rollback triggers as Prometheus rules (re
   it('use the default analysis queries, filled with the serving workload', () => {
     const rules = rollbackRules(OPTIONS);
     const vars = { namespace: 'shop', canary: 'api' };
-    expect(rules.map((r) => [r.alert, r.for])).toEqual([['SpikeformerErrorRateHigh', '5m'], ['SpikeformerLatencyAboveBaseline', '10m'], ['SpikeformerHealthChecksFailing', '1m']]);
+    expect(rules.map((r) => [r.alert, r.for])).toEqual([
+      ['SpikeformerErrorRateHigh', '5m'],
+      ['SpikeformerLatencyAboveBaseline', '10m'],
+      ['SpikeformerHealthChecksFailing', '1m'],
+    ]);
     expect(rules[0]?.expr).toBe(`(${renderTemplate(ERROR_RATE_QUERY, { ...vars, window: '5m' })}) > 0.05`);
     expect(rules[1]?.expr).toBe(
       '(histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="shop",service="api"}[10m])))' +

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, evaluateExpression, ExpressionError, namesIn, parseExpression } from '../../src/analysis/expression.js';
+import {
+  evaluateCondition,
+  evaluateExpression,
+  ExpressionError,
+  namesIn,
+  parseExpression,
+} from '../../src/analysis/expression.js';
 
-const run = (source: string, result: readonly number[]): boolean => evaluateCondition(parseExpression(source), { result });
+const run = (source: string, result: readonly number[]): boolean =>
+  evaluateCondition(parseExpression(source), { result });
 
 describe('expression language', () => {
   it('evaluates Argo-style conditions over result', () => {
@@ -32,7 +39,9 @@ describe('expression language', () => {
   });
 
   it('reports syntax errors with the column', () => {
-    expect(() => parseExpression('result[0] >= ')).toThrow(/expected a value but found the end of the expression \(at column 14\)/);
+    expect(() => parseExpression('result[0] >= ')).toThrow(
+      /expected a value but found the end of the expression \(at column 14\)/,
+    );
     expect(() => parseExpression('result[0] => 1')).toThrow(/unexpected character "=" \(at column 11\)/);
     expect(() => parseExpression('result[0] < 1)')).toThrow(/unexpected "\)"/);
     expect(() => parseExpression('result.length')).toThrow(ExpressionError);
@@ -42,7 +51,9 @@ describe('expression language', () => {
   it('refuses anything that is not part of the language (no eval, no property access, no unknown calls)', () => {
     expect(() => parseExpression('constructor(1)')).toThrow(/unknown function constructor/);
     expect(() => parseExpression('toString(result) > 1')).toThrow(/unknown function toString/);
-    expect(() => evaluateExpression(parseExpression('constructor > 1 || __proto__ > 1'), {})).toThrow(/unknown name constructor/);
+    expect(() => evaluateExpression(parseExpression('constructor > 1 || __proto__ > 1'), {})).toThrow(
+      /unknown name constructor/,
+    );
     expect(() => parseExpression('process.exit(1)')).toThrow(ExpressionError);
     expect(() => parseExpression('len(result, 2)')).toThrow(/takes 1 argument/);
     expect(() => parseExpression('('.repeat(100) + '1' + ')'.repeat(100))).toThrow(/nested too deeply/);

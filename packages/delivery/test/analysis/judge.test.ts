@@ -64,18 +64,31 @@ describe('compareSamples (Kayenta-like judge)', () => {
   });
 
   it('classifies a decrease as Low, which fails only for direction decrease or either', () => {
-    expect(compareSamples(shifted(0.5), baseline, { direction: 'increase', allowedDecrease: 0.8 })).toMatchObject({ classification: 'Low', failed: false });
-    expect(compareSamples(shifted(0.5), baseline, { direction: 'either', allowedDecrease: 0.8 })).toMatchObject({ classification: 'Low', failed: true });
+    expect(compareSamples(shifted(0.5), baseline, { direction: 'increase', allowedDecrease: 0.8 })).toMatchObject({
+      classification: 'Low',
+      failed: false,
+    });
+    expect(compareSamples(shifted(0.5), baseline, { direction: 'either', allowedDecrease: 0.8 })).toMatchObject({
+      classification: 'Low',
+      failed: true,
+    });
   });
 
   it('passes samples from the same distribution', () => {
     const other = Array.from({ length: 30 }, (_, i) => 100 + ((i * 5) % 11));
-    expect(compareSamples(other, baseline, { direction: 'either' })).toMatchObject({ classification: 'Pass', failed: false });
+    expect(compareSamples(other, baseline, { direction: 'either' })).toMatchObject({
+      classification: 'Pass',
+      failed: false,
+    });
   });
 
   it('reports NoData when too few values remain after NaN removal', () => {
-    expect(compareSamples([Number.NaN, Number.NaN, 1], baseline, { direction: 'increase' }).classification).toBe('NoData');
-    expect(compareSamples([Number.NaN, Number.NaN, 1], baseline, { direction: 'increase', nanStrategy: 'replace' }).canary.n).toBe(3);
+    expect(compareSamples([Number.NaN, Number.NaN, 1], baseline, { direction: 'increase' }).classification).toBe(
+      'NoData',
+    );
+    expect(
+      compareSamples([Number.NaN, Number.NaN, 1], baseline, { direction: 'increase', nanStrategy: 'replace' }).canary.n,
+    ).toBe(3);
   });
 
   it('removes outliers beyond 3 IQR (Kayenta default)', () => {
@@ -86,17 +99,37 @@ describe('compareSamples (Kayenta-like judge)', () => {
 
 describe('scoreMetrics', () => {
   const c = (failed: boolean, classification: Comparison['classification'] = failed ? 'High' : 'Pass'): Comparison => ({
-    classification, failed, reason: '', canary: { n: 10, mean: 1, median: 1 }, baseline: { n: 10, mean: 1, median: 1 },
+    classification,
+    failed,
+    reason: '',
+    canary: { n: 10, mean: 1, median: 1 },
+    baseline: { n: 10, mean: 1, median: 1 },
   });
   it('scores pass/(pass+high+low)×100 and classifies against pass and marginal', () => {
-    expect(scoreMetrics([{ name: 'a', comparison: c(false) }, { name: 'b', comparison: c(false) }])).toMatchObject({ score: 100, classification: 'Pass' });
+    expect(
+      scoreMetrics([
+        { name: 'a', comparison: c(false) },
+        { name: 'b', comparison: c(false) },
+      ]),
+    ).toMatchObject({ score: 100, classification: 'Pass' });
     const four = [c(false), c(false), c(false), c(true)].map((comparison, i) => ({ name: `m${i}`, comparison }));
     expect(scoreMetrics(four)).toMatchObject({ score: 75, classification: 'Marginal' });
     expect(scoreMetrics(four, { pass: 70, marginal: 50 }).classification).toBe('Pass');
   });
   it('a failed critical metric scores 0; report-only and NoData metrics are not scored', () => {
-    expect(scoreMetrics([{ name: 'a', comparison: c(false) }, { name: 'lat', comparison: c(true), critical: true }])).toMatchObject({ score: 0, classification: 'Fail' });
-    expect(scoreMetrics([{ name: 'a', comparison: c(false) }, { name: 'r', comparison: c(true), reportOnly: true }, { name: 'n', comparison: c(false, 'NoData') }]).score).toBe(100);
+    expect(
+      scoreMetrics([
+        { name: 'a', comparison: c(false) },
+        { name: 'lat', comparison: c(true), critical: true },
+      ]),
+    ).toMatchObject({ score: 0, classification: 'Fail' });
+    expect(
+      scoreMetrics([
+        { name: 'a', comparison: c(false) },
+        { name: 'r', comparison: c(true), reportOnly: true },
+        { name: 'n', comparison: c(false, 'NoData') },
+      ]).score,
+    ).toBe(100);
     expect(scoreMetrics([{ name: 'n', comparison: c(false, 'NoData') }]).classification).toBe('NoData');
   });
 });

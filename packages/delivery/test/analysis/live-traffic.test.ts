@@ -1,5 +1,12 @@
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from '@spikeformer-actions/testing/prometheus';
-import { fixedWeights, startLoad, startTrackServer, type LoadGenerator, type LoadStats, type TrackServer } from '@spikeformer-actions/testing/traffic';
+import {
+  fixedWeights,
+  startLoad,
+  startTrackServer,
+  type LoadGenerator,
+  type LoadStats,
+  type TrackServer,
+} from '@spikeformer-actions/testing/traffic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAnalysis } from '../../src/analysis/default-analysis.js';
 import { PrometheusClient } from '../../src/analysis/prometheus-client.js';
@@ -36,20 +43,41 @@ describe.skipIf(!available)('default analysis on live traffic through a real Pro
       targets: servers.map((s) => ({ address: s.address, labels: { namespace: 'shop', service: s.name } })),
     });
     for (const canary of Object.values(canaries)) {
-      loads.push(startLoad({ targets: { stable: stable.url, canary: canary.url }, weights: fixedWeights(50, 50), ratePerSecond: 40, maxRequests: 3_000, durationMs: 60_000 }));
+      loads.push(
+        startLoad({
+          targets: { stable: stable.url, canary: canary.url },
+          weights: fixedWeights(50, 50),
+          ratePerSecond: 40,
+          maxRequests: 3_000,
+          durationMs: 60_000,
+        }),
+      );
     }
     // Prometheus scrapes first ≈5 s after start; wait until every live canary has request rates.
-    await prometheus.waitFor('count(rate(http_requests_total{namespace="shop"}[5s]) > 0) by (service)', (r) => r.length >= 4, 30_000);
+    await prometheus.waitFor(
+      'count(rate(http_requests_total{namespace="shop"}[5s]) > 0) by (service)',
+      (r) => r.length >= 4,
+      30_000,
+    );
     await prometheus.waitFor('count(up{namespace="shop"} == 0)', (r) => r.length === 1, 30_000);
     // Let the windows fill (8 scrapes), so a ratio is not judged on a handful of requests.
     await prometheus.waitFor('count_over_time(up{service="api-stable"}[15s]) >= 8', (r) => r.length === 1, 30_000);
     const client = new PrometheusClient({ address: prometheus.url, timeoutMs: 5_000 });
     const spec = {
-      metrics: defaultAnalysis({ intervalMs: 2_000, count: 3, errorRateWindowMs: WINDOW_MS, latencyWindowMs: WINDOW_MS, healthWindowMs: WINDOW_MS }),
+      metrics: defaultAnalysis({
+        intervalMs: 2_000,
+        count: 3,
+        errorRateWindowMs: WINDOW_MS,
+        latencyWindowMs: WINDOW_MS,
+        healthWindowMs: WINDOW_MS,
+      }),
       onError: 'fail' as const,
     };
     const runs = Object.entries(canaries).map(async ([name, server]) => {
-      const r = await runAnalysis(spec, { source: client, vars: { namespace: 'shop', service: 'api', stable: stable.name, canary: server.name } });
+      const r = await runAnalysis(spec, {
+        source: client,
+        vars: { namespace: 'shop', service: 'api', stable: stable.name, canary: server.name },
+      });
       results.set(name, r);
     });
     await Promise.all(runs);
@@ -67,7 +95,12 @@ describe.skipIf(!available)('default analysis on live traffic through a real Pro
     if (!m) throw new Error(`no ${name} result for ${canary}: ${JSON.stringify(results.get(canary))}`);
     return m;
   };
-  const show = (canary: string) => JSON.stringify(results.get(canary)?.metrics.map((m) => [m.name, m.verdict, m.measurements.map((x) => x.values.map((v) => v.value))]));
+  const show = (canary: string) =>
+    JSON.stringify(
+      results
+        .get(canary)
+        ?.metrics.map((m) => [m.name, m.verdict, m.measurements.map((x) => x.values.map((v) => v.value))]),
+    );
 
   it('passes a healthy canary (1 % errors, same latency as stable)', () => {
     expect(results.get('healthy')?.verdict, show('healthy')).toBe('Successful');

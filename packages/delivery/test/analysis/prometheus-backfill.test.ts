@@ -38,6 +38,7 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     client = new PrometheusClient({ address: prometheus.url, timeoutMs: 5_000 });
   }, 60_000);
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed
     await prometheus?.close();
   });
 
@@ -86,9 +87,16 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     expect(metric(r, 'health-checks').verdict).toBe('Failed');
   });
 
-  for (const [policy, verdict] of [['inconclusive', 'Inconclusive'], ['fail', 'Failed'], ['pass', 'Successful']] as const) {
+  for (const [policy, verdict] of [
+    ['inconclusive', 'Inconclusive'],
+    ['fail', 'Failed'],
+    ['pass', 'Successful'],
+  ] as const) {
     it(`empty vector (no series for the canary) with on-no-data ${policy} → ${verdict}`, async () => {
-      const r = await analyse('api-canary-missing', { metrics: defaultAnalysis({ ...QUICK, onNoData: policy }), onError: 'fail' });
+      const r = await analyse('api-canary-missing', {
+        metrics: defaultAnalysis({ ...QUICK, onNoData: policy }),
+        onError: 'fail',
+      });
       expect(r.verdict).toBe(verdict);
       // With fail, the first failed metric stops the others, which may not have measured yet.
       const measured = r.metrics.filter((m) => m.measurements.length > 0);
@@ -100,7 +108,10 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     });
 
     it(`NaN (0/0 of an idle canary) with on-no-data ${policy} → ${verdict}`, async () => {
-      const r = await analyse('api-canary-idle', { metrics: defaultAnalysis({ ...QUICK, onNoData: policy }).slice(0, 2), onError: 'fail' });
+      const r = await analyse('api-canary-idle', {
+        metrics: defaultAnalysis({ ...QUICK, onNoData: policy }).slice(0, 2),
+        onError: 'fail',
+      });
       expect(r.verdict).toBe(verdict);
       const measured = r.metrics.filter((m) => m.measurements.length > 0);
       expect(measured.length).toBeGreaterThan(0);
@@ -120,7 +131,16 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     it(`query error (PromQL parse error, HTTP 400): every measurement errors, never success; on-error ${onError}`, async () => {
       const parsed = parseAnalysis({
         'on-error': onError,
-        metrics: [{ name: 'broken', query: 'sum(rate(http_requests_total{service="{{ canary }}"}[5m])', success: { max: 1 }, count: 5, interval: '30s', 'consecutive-error-limit': 2 }],
+        metrics: [
+          {
+            name: 'broken',
+            query: 'sum(rate(http_requests_total{service="{{ canary }}"}[5m])',
+            success: { max: 1 },
+            count: 5,
+            interval: '30s',
+            'consecutive-error-limit': 2,
+          },
+        ],
       });
       if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
       const r = await analyse('api-canary-good', parsed.value);
@@ -128,13 +148,22 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
       expect(broken.verdict).toBe('Error');
       expect(broken.measurements).toHaveLength(3);
       expect(broken.measurements.every((m) => m.verdict === 'Error')).toBe(true);
-      expect(broken.measurements[0]?.reason).toMatch(/^Prometheus bad_data \(HTTP 400\): invalid parameter "query": .*unclosed left parenthesis/);
+      expect(broken.measurements[0]?.reason).toMatch(
+        /^Prometheus bad_data \(HTTP 400\): invalid parameter "query": .*unclosed left parenthesis/,
+      );
       expect(r.verdict).toBe(onError === 'fail' ? 'Failed' : 'Inconclusive');
     });
   }
 
   it('a query giving a range vector is an error measurement', async () => {
-    const parsed = parseAnalysis([{ name: 'matrix', query: 'http_requests_total{service="{{ canary }}"}[1m]', success: { max: 1 }, 'consecutive-error-limit': 0 }]);
+    const parsed = parseAnalysis([
+      {
+        name: 'matrix',
+        query: 'http_requests_total{service="{{ canary }}"}[1m]',
+        success: { max: 1 },
+        'consecutive-error-limit': 0,
+      },
+    ]);
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     const r = await analyse('api-canary-good', parsed.value);
     expect(metric(r, 'matrix').measurements[0]?.reason).toMatch(/range vector \(matrix\)/);
@@ -154,7 +183,10 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     const good = await analyse('api-canary-good', parsed.value);
     expect(good.verdict).toBe('Successful');
     const values = metric(good, 'per-code').measurements[0]?.values ?? [];
-    expect(values.map((v) => [v.labels['code'], v.value]).sort()).toEqual([['200', 49.5], ['500', 0.5]]);
+    expect(values.map((v) => [v.labels['code'], v.value]).sort()).toEqual([
+      ['200', 49.5],
+      ['500', 0.5],
+    ]);
   });
 
   it('the client reads instant and range results, and reports Prometheus errors with their type', async () => {
@@ -162,14 +194,21 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
     expect(scalar).toEqual({ resultType: 'scalar', samples: [{ labels: {}, value: 5, time: AT / 1000 }] });
     const range = await client.range('sum(up{namespace="shop"})', AT - 60_000, AT, 30_000);
     expect(range.resultType).toBe('matrix');
-    if (range.resultType === 'matrix') expect(range.series[0]?.points).toEqual([{ time: AT / 1000 - 60, value: 5 }, { time: AT / 1000 - 30, value: 5 }, { time: AT / 1000, value: 5 }]);
-    const err = await client.instant('rate(up[5m]) / on(nonexistent) group_left up', { timeMs: AT }).catch((e: unknown) => e);
+    if (range.resultType === 'matrix')
+      expect(range.series[0]?.points).toEqual([
+        { time: AT / 1000 - 60, value: 5 },
+        { time: AT / 1000 - 30, value: 5 },
+        { time: AT / 1000, value: 5 },
+      ]);
+    const err = await client
+      .instant('rate(up[5m]) / on(nonexistent) group_left up', { timeMs: AT })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PrometheusError);
     expect(err).toMatchObject({ status: 422, errorType: 'execution' });
     expect((err as PrometheusError).message).toMatch(/^Prometheus execution \(HTTP 422\): /);
   });
 
-  it('the Mann-Whitney judge flags the slow canary\'s p99 against the stable baseline and passes the good one', async () => {
+  it("the Mann-Whitney judge flags the slow canary's p99 against the stable baseline and passes the good one", async () => {
     const p99 = (track: string) =>
       `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{ namespace }}",service="{{ ${track} }}"}[2m])))`;
     const spec: ComparisonSpec = {
@@ -181,18 +220,34 @@ describe.skipIf(!available)('analysis against a real Prometheus with backfilled 
       options: { direction: 'increase', allowedIncrease: 1.2 },
       critical: true,
     };
-    const slow = await runComparisons([spec], { source: client, vars: vars('api-canary-slow'), clock: virtualClock(AT) });
+    const slow = await runComparisons([spec], {
+      source: client,
+      vars: vars('api-canary-slow'),
+      clock: virtualClock(AT),
+    });
     expect(slow.metrics[0]?.canaryValues).toHaveLength(11);
     expect(slow.metrics[0]?.canaryQuery).toContain('service="api-canary-slow"');
     expect(slow.metrics[0]?.comparison).toMatchObject({ classification: 'High', failed: true });
     expect(slow.metrics[0]?.comparison.effectSize).toBeCloseTo(0.24775 / 0.049625, 9);
     expect(slow.score).toMatchObject({ score: 0, classification: 'Fail' });
-    const good = await runComparisons([spec], { source: client, vars: vars('api-canary-good'), clock: virtualClock(AT) });
+    const good = await runComparisons([spec], {
+      source: client,
+      vars: vars('api-canary-good'),
+      clock: virtualClock(AT),
+    });
     expect(good.metrics[0]?.comparison).toMatchObject({ classification: 'Pass', failed: false });
     expect(good.score).toMatchObject({ score: 100, classification: 'Pass' });
-    const missing = await runComparisons([spec], { source: client, vars: vars('api-canary-missing'), clock: virtualClock(AT) });
+    const missing = await runComparisons([spec], {
+      source: client,
+      vars: vars('api-canary-missing'),
+      clock: virtualClock(AT),
+    });
     expect(missing.score.classification).toBe('NoData');
-    const broken = await runComparisons([{ ...spec, canaryQuery: 'rate(' }], { source: client, vars: vars('api-canary-good'), clock: virtualClock(AT) });
+    const broken = await runComparisons([{ ...spec, canaryQuery: 'rate(' }], {
+      source: client,
+      vars: vars('api-canary-good'),
+      clock: virtualClock(AT),
+    });
     expect(broken.metrics[0]?.error).toMatch(/bad_data/);
     expect(broken.score.classification).toBe('NoData');
   });

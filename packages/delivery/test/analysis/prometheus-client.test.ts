@@ -41,20 +41,36 @@ async function serve(handler: (seen: Seen, res: http.ServerResponse) => void): P
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-const VECTOR = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { service: 'a' }, value: [1700000000.5, '0.25'] }] } });
+const VECTOR = JSON.stringify({
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: { service: 'a' }, value: [1700000000.5, '0.25'] }] },
+});
 
 describe('PrometheusClient transport', () => {
   it('POSTs the query form with time and a server-side timeout, and sends the bearer token', async () => {
-    const { url, seen } = await serve((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(VECTOR));
+    const { url, seen } = await serve((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(VECTOR),
+    );
     const client = new PrometheusClient({ address: `${url}/prom/`, bearerToken: 'tok-123456', timeoutMs: 2_000 });
     const r = await client.instant('up{a="b"}', { timeMs: 1_700_000_000_500 });
-    expect(r).toEqual({ resultType: 'vector', samples: [{ labels: { service: 'a' }, value: 0.25, time: 1700000000.5 }] });
+    expect(r).toEqual({
+      resultType: 'vector',
+      samples: [{ labels: { service: 'a' }, value: 0.25, time: 1700000000.5 }],
+    });
     expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.url).toBe('/prom/api/v1/query');
-    expect(Object.fromEntries(new URLSearchParams(seen[0]?.body))).toEqual({ query: 'up{a="b"}', time: '1700000000.500', timeout: '1.800' });
+    expect(Object.fromEntries(new URLSearchParams(seen[0]?.body))).toEqual({
+      query: 'up{a="b"}',
+      time: '1700000000.500',
+      timeout: '1.800',
+    });
     expect(seen[0]?.headers['authorization']).toBe('Bearer tok-123456');
     await client.range('up', 1_700_000_000_000, 1_700_000_060_000, 15_000);
-    expect(Object.fromEntries(new URLSearchParams(seen[1]?.body))).toMatchObject({ start: '1700000000.000', end: '1700000060.000', step: '15' });
+    expect(Object.fromEntries(new URLSearchParams(seen[1]?.body))).toMatchObject({
+      start: '1700000000.000',
+      end: '1700000060.000',
+      step: '15',
+    });
   });
 
   it('sends basic auth (also from credentials in the URL) and never shows a secret in errors', async () => {
@@ -79,9 +95,13 @@ describe('PrometheusClient transport', () => {
 
   it('retries 5xx within its attempts, then reports the server error', async () => {
     const { url, seen } = await serve((_, res) =>
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'TSDB not ready' })),
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'TSDB not ready' })),
     );
-    const error = await new PrometheusClient({ address: url, attempts: 3, backoffMs: 1 }).instant('up').catch((e: unknown) => e);
+    const error = await new PrometheusClient({ address: url, attempts: 3, backoffMs: 1 })
+      .instant('up')
+      .catch((e: unknown) => e);
     expect(seen).toHaveLength(3);
     expect(error).toMatchObject({ errorType: 'server_error', status: 503 });
     expect((error as Error).message).toMatch(/failed after 3 attempt\(s\): HTTP 503: .*TSDB not ready/);
@@ -89,7 +109,9 @@ describe('PrometheusClient transport', () => {
 
   it('gives up on a silent server after its timeout', async () => {
     const { url } = await serve(() => undefined);
-    const error = await new PrometheusClient({ address: url, timeoutMs: 300, attempts: 1 }).instant('up').catch((e: unknown) => e);
+    const error = await new PrometheusClient({ address: url, timeoutMs: 300, attempts: 1 })
+      .instant('up')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ errorType: 'unreachable' });
     expect((error as Error).message).toMatch(/no response data for 300 ms/);
   });
@@ -102,14 +124,42 @@ describe('PrometheusClient transport', () => {
 
 describe('parseQueryResponse', () => {
   it('reads NaN and ±Inf sample strings, scalar and matrix results', () => {
-    const v = parseQueryResponse(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [
-      { metric: {}, value: [1, 'NaN'] }, { metric: {}, value: [1, '+Inf'] }, { metric: {}, value: [1, '-Inf'] }, { metric: {}, value: [1, '1e-3'] },
-    ] } }));
-    expect(v.resultType === 'vector' && v.samples.map((s) => s.value)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.001]);
-    expect(parseQueryResponse(200, JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [2, '7'] } }))).toEqual({
-      resultType: 'scalar', samples: [{ labels: {}, time: 2, value: 7 }],
+    const v = parseQueryResponse(
+      200,
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [
+            { metric: {}, value: [1, 'NaN'] },
+            { metric: {}, value: [1, '+Inf'] },
+            { metric: {}, value: [1, '-Inf'] },
+            { metric: {}, value: [1, '1e-3'] },
+          ],
+        },
+      }),
+    );
+    expect(v.resultType === 'vector' && v.samples.map((s) => s.value)).toEqual([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      0.001,
+    ]);
+    expect(
+      parseQueryResponse(200, JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [2, '7'] } })),
+    ).toEqual({
+      resultType: 'scalar',
+      samples: [{ labels: {}, time: 2, value: 7 }],
     });
-    expect(() => parseQueryResponse(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'abc'] }] } }))).toThrow(/not a number/);
+    expect(() =>
+      parseQueryResponse(
+        200,
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'abc'] }] },
+        }),
+      ),
+    ).toThrow(/not a number/);
     expect(() => parseQueryResponse(200, '<html>')).toThrow(/not Prometheus JSON/);
   });
 });

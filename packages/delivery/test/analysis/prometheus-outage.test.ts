@@ -26,11 +26,26 @@ describe.skipIf(!available)('Prometheus stopped mid-analysis', { timeout: 60_000
     prometheus = undefined;
   });
 
-  async function analyseWithOutage(options: { onError: ErrorPolicy; count: number; consecutiveErrorLimit: number; timeoutMs?: number; outage: (p: RunningPrometheus) => Promise<void> | void }) {
+  async function analyseWithOutage(options: {
+    onError: ErrorPolicy;
+    count: number;
+    consecutiveErrorLimit: number;
+    timeoutMs?: number;
+    outage: (p: RunningPrometheus) => Promise<void> | void;
+  }) {
     prometheus = await startPrometheus({ openMetrics: [readFileSync(FIXTURE, 'utf8')] });
     const p = prometheus;
-    const client = new PrometheusClient({ address: p.url, timeoutMs: options.timeoutMs ?? 5_000, attempts: 2, backoffMs: 10 });
-    const [errorRate] = defaultAnalysis({ intervalMs: 30_000, count: options.count, consecutiveErrorLimit: options.consecutiveErrorLimit });
+    const client = new PrometheusClient({
+      address: p.url,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      attempts: 2,
+      backoffMs: 10,
+    });
+    const [errorRate] = defaultAnalysis({
+      intervalMs: 30_000,
+      count: options.count,
+      consecutiveErrorLimit: options.consecutiveErrorLimit,
+    });
     if (!errorRate) throw new Error('no error-rate metric');
     return runAnalysis(
       { metrics: [errorRate], onError: options.onError },
@@ -57,13 +72,24 @@ describe.skipIf(!available)('Prometheus stopped mid-analysis', { timeout: 60_000
   });
 
   it('stopped (SIGTERM): on-error inconclusive → Inconclusive', async () => {
-    const r = await analyseWithOutage({ onError: 'inconclusive', count: 8, consecutiveErrorLimit: 1, outage: (p) => p.stop() });
+    const r = await analyseWithOutage({
+      onError: 'inconclusive',
+      count: 8,
+      consecutiveErrorLimit: 1,
+      outage: (p) => p.stop(),
+    });
     expect(r.metrics[0]?.measurements.map((x) => x.verdict)).toEqual(['Successful', 'Successful', 'Error', 'Error']);
     expect(r.verdict).toBe('Inconclusive');
   });
 
   it('hung (SIGSTOP): queries time out; the count ends within the error budget yet the run is not a success', async () => {
-    const r = await analyseWithOutage({ onError: 'fail', count: 3, consecutiveErrorLimit: 4, timeoutMs: 700, outage: (p) => p.pause() });
+    const r = await analyseWithOutage({
+      onError: 'fail',
+      count: 3,
+      consecutiveErrorLimit: 4,
+      timeoutMs: 700,
+      outage: (p) => p.pause(),
+    });
     const [m] = r.metrics;
     expect(m?.measurements.map((x) => x.verdict)).toEqual(['Successful', 'Successful', 'Error']);
     expect(m?.measurements[2]?.reason).toMatch(/no response data for 700 ms|connection not established/);

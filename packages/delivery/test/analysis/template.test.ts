@@ -4,7 +4,9 @@ import { escapePromQlString, renderTemplate, templateNames } from '../../src/ana
 describe('query templates', () => {
   it('fills run values and args, with or without the args. prefix and spaces', () => {
     const q = 'rate(x{namespace="{{namespace}}",service="{{ canary }}"}[{{ args.window }}])';
-    expect(renderTemplate(q, { namespace: 'shop', canary: 'api-canary', window: '5m' })).toBe('rate(x{namespace="shop",service="api-canary"}[5m])');
+    expect(renderTemplate(q, { namespace: 'shop', canary: 'api-canary', window: '5m' })).toBe(
+      'rate(x{namespace="shop",service="api-canary"}[5m])',
+    );
     expect(templateNames(q)).toEqual(['namespace', 'canary', 'window']);
   });
 
@@ -15,7 +17,9 @@ describe('query templates', () => {
   });
 
   it('refuses unknown and malformed placeholders instead of leaving them in', () => {
-    expect(() => renderTemplate('up{service="{{ canry }}"}', { canary: 'x' })).toThrow(/uses \{\{ canry \}\} but no value was given \(known: canary\)/);
+    expect(() => renderTemplate('up{service="{{ canry }}"}', { canary: 'x' })).toThrow(
+      /uses \{\{ canry \}\} but no value was given \(known: canary\)/,
+    );
     expect(() => renderTemplate('up{service="{{ canary }"}', { canary: 'x' })).toThrow(/malformed placeholder/);
     expect(() => renderTemplate('up{service="{{ 1x }}"}', { canary: 'x' })).toThrow(/malformed placeholder/);
   });

@@ -1,8 +1,22 @@
 import { FlagdCore } from '@openfeature/flagd-core';
 import { describe, expect, it } from 'vitest';
-import { atWeight, flagSchemaProblems, type FlagTarget, parseFlagDocument, restoredText, serving, checkedText } from '../../src/flags/index.js';
+import {
+  atWeight,
+  flagSchemaProblems,
+  type FlagTarget,
+  parseFlagDocument,
+  restoredText,
+  serving,
+  checkedText,
+} from '../../src/flags/index.js';
 
-const TARGET: FlagTarget = { configMap: 'flags', dataKey: 'flags.json', flagKey: 'new-checkout', newVariant: 'on', stableVariant: 'off' };
+const TARGET: FlagTarget = {
+  configMap: 'flags',
+  dataKey: 'flags.json',
+  flagKey: 'new-checkout',
+  newVariant: 'on',
+  stableVariant: 'off',
+};
 
 /** Hand-formatted on purpose: a restore must give back these bytes, not a re-serialisation. */
 const ORIGINAL = `{
@@ -19,15 +33,19 @@ function servedShare(text: string, flagKey = TARGET.flagKey): number {
   const core = new FlagdCore();
   core.setConfigurations(text);
   let on = 0;
-  for (let i = 0; i < 10_000; i++) if (core.resolveBooleanEvaluation(flagKey, false, { targetingKey: `user-${i}` }).value) on++;
+  for (let i = 0; i < 10_000; i++)
+    if (core.resolveBooleanEvaluation(flagKey, false, { targetingKey: `user-${i}` }).value) on++;
   return on / 10_000;
 }
 
 describe('flag document', () => {
-  it.each([1, 5, 10, 25, 50, 75, 90, 100])('serves the new variant to %i %% of 10,000 keys (±3 %%) under flagd-core', (weight) => {
-    const text = checkedText(atWeight(parseFlagDocument(ORIGINAL, 'x'), TARGET, weight), 'x');
-    expect(Math.abs(servedShare(text) - weight / 100)).toBeLessThanOrEqual(0.03);
-  });
+  it.each([1, 5, 10, 25, 50, 75, 90, 100])(
+    'serves the new variant to %i %% of 10,000 keys (±3 %%) under flagd-core',
+    (weight) => {
+      const text = checkedText(atWeight(parseFlagDocument(ORIGINAL, 'x'), TARGET, weight), 'x');
+      expect(Math.abs(servedShare(text) - weight / 100)).toBeLessThanOrEqual(0.03);
+    },
+  );
 
   it('keeps a key on the new variant as the weight grows (bucketing by targetingKey)', () => {
     const doc = parseFlagDocument(ORIGINAL, 'x');
@@ -38,12 +56,18 @@ describe('flag document', () => {
     };
     const low = at(10);
     const high = at(50);
-    const moved = Array.from({ length: 2000 }, (_, i) => `k${i}`).filter((k) => low.resolveBooleanEvaluation(TARGET.flagKey, false, { targetingKey: k }).value && !high.resolveBooleanEvaluation(TARGET.flagKey, false, { targetingKey: k }).value);
+    const moved = Array.from({ length: 2000 }, (_, i) => `k${i}`).filter(
+      (k) =>
+        low.resolveBooleanEvaluation(TARGET.flagKey, false, { targetingKey: k }).value &&
+        !high.resolveBooleanEvaluation(TARGET.flagKey, false, { targetingKey: k }).value,
+    );
     expect(moved).toEqual([]);
   });
 
   it('serving() gives everyone the variant', () => {
-    expect(servedShare(checkedText(serving(parseFlagDocument(ORIGINAL, 'x'), TARGET.flagKey, 'on', false), 'x'))).toBe(1);
+    expect(servedShare(checkedText(serving(parseFlagDocument(ORIGINAL, 'x'), TARGET.flagKey, 'on', false), 'x'))).toBe(
+      1,
+    );
     expect(servedShare(ORIGINAL)).toBe(0);
   });
 
@@ -60,18 +84,41 @@ describe('flag document', () => {
     expect(restored.exact).toBe(false);
     const doc = JSON.parse(restored.text) as { flags: Record<string, Record<string, unknown>> };
     expect(doc.flags['banner']?.['defaultVariant']).toBe('blue');
-    expect(doc.flags['new-checkout']).toEqual({ state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' });
+    expect(doc.flags['new-checkout']).toEqual({
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+    });
   });
 
   it('validates against flagd schema', () => {
     expect(flagSchemaProblems(JSON.parse(ORIGINAL))).toEqual([]);
-    expect(flagSchemaProblems({ flags: { f: { variants: { on: true } } } })).toEqual(["/flags/f must have required property 'state'", '/flags/f must match a schema in anyOf']);
-    expect(flagSchemaProblems({ flags: { f: { state: 'ENABLED', variants: { on: true }, targeting: { fractional: [['on', -1]] } } } }).length).toBeGreaterThan(0);
-    expect(() => parseFlagDocument('{"flags": []}', 'configmap/flags key f.json')).toThrow(/^configmap\/flags key f\.json: not a valid flagd flag configuration: \/flags must be object$/);
+    expect(flagSchemaProblems({ flags: { f: { variants: { on: true } } } })).toEqual([
+      "/flags/f must have required property 'state'",
+      '/flags/f must match a schema in anyOf',
+    ]);
+    expect(
+      flagSchemaProblems({
+        flags: { f: { state: 'ENABLED', variants: { on: true }, targeting: { fractional: [['on', -1]] } } },
+      }).length,
+    ).toBeGreaterThan(0);
+    expect(() => parseFlagDocument('{"flags": []}', 'configmap/flags key f.json')).toThrow(
+      /^configmap\/flags key f\.json: not a valid flagd flag configuration: \/flags must be object$/,
+    );
   });
 
   it('refuses a key twice in one object, and names its line', () => {
-    expect(() => parseFlagDocument('{\n "flags": {\n  "a": {"state": "ENABLED", "variants": {"x": 1}},\n  "a": {"state": "DISABLED", "variants": {"x": 1}}\n }\n}', 'configmap/f key k')).toThrow(/^configmap\/f key k:4: key "a" appears twice in one object$/);
-    expect(parseFlagDocument('{"flags": {"a": {"state": "ENABLED", "variants": {"x": {"k": [{"k": 1}, {"k": 2}]}, "y": {"k": 1}}}}}', 'x').flags['a']?.['state']).toBe('ENABLED');
+    expect(() =>
+      parseFlagDocument(
+        '{\n "flags": {\n  "a": {"state": "ENABLED", "variants": {"x": 1}},\n  "a": {"state": "DISABLED", "variants": {"x": 1}}\n }\n}',
+        'configmap/f key k',
+      ),
+    ).toThrow(/^configmap\/f key k:4: key "a" appears twice in one object$/);
+    expect(
+      parseFlagDocument(
+        '{"flags": {"a": {"state": "ENABLED", "variants": {"x": {"k": [{"k": 1}, {"k": 2}]}, "y": {"k": 1}}}}}',
+        'x',
+      ).flags['a']?.['state'],
+    ).toBe('ENABLED');
   });
 });

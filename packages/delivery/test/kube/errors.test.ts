@@ -13,9 +13,11 @@ const REAL = {
   exists: 'Error from server (AlreadyExists): error when creating "STDIN": configmaps "cm" already exists\n',
   invalid: `The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'\n`,
   strict: 'Error from server (BadRequest): error when creating "STDIN": strict decoding error: unknown field "dtaa"\n',
-  applyConflict: 'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas\nPlease review the fields above--they currently have other managers.\n',
+  applyConflict:
+    'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas\nPlease review the fields above--they currently have other managers.\n',
   scalePrecondition: 'error: Expected resource version to be 1016, was 1023\n',
-  timeout: 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)\n',
+  timeout:
+    'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)\n',
   refused: [
     'E1127 21:13:27.638723   24087 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://127.0.0.1:1/api?timeout=32s\\": dial tcp 127.0.0.1:1: connect: connection refused"',
     'E1127 21:13:27.643673   24087 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://127.0.0.1:1/api?timeout=32s\\": dial tcp 127.0.0.1:1: connect: connection refused"',
@@ -46,15 +48,21 @@ describe('classifyFailure', () => {
   });
 
   test('connection resets and EOFs are transient; unknown text is not', () => {
-    expect(classifyFailure('error: read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer').kind).toBe('transient');
+    expect(classifyFailure('error: read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer').kind).toBe(
+      'transient',
+    );
     expect(classifyFailure('Get "http://x/api": unexpected EOF').kind).toBe('transient');
-    expect(classifyFailure('Error from server (Forbidden): pods is forbidden: User "x" cannot list').kind).toBe('unauthorized');
+    expect(classifyFailure('Error from server (Forbidden): pods is forbidden: User "x" cannot list').kind).toBe(
+      'unauthorized',
+    );
     expect(classifyFailure('error: the server doesn\'t have a resource type "widgets"').kind).toBe('other');
     expect(classifyFailure('', true).kind).toBe('timeout');
   });
 
   test('summariseStderr drops client-go log lines and keeps the message', () => {
-    expect(summariseStderr(REAL.refused)).toBe('The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?');
+    expect(summariseStderr(REAL.refused)).toBe(
+      'The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?',
+    );
   });
 });
 
@@ -62,7 +70,16 @@ describe('retry policy', () => {
   test('only transient failures are retried, and only within the attempt budget', () => {
     expect(shouldRetry('transient', 1, DEFAULT_RETRY)).toBe(true);
     expect(shouldRetry('transient', DEFAULT_RETRY.attempts, DEFAULT_RETRY)).toBe(false);
-    for (const kind of ['conflict', 'already-exists', 'not-found', 'invalid', 'bad-request', 'unauthorized', 'timeout', 'other'] as const) {
+    for (const kind of [
+      'conflict',
+      'already-exists',
+      'not-found',
+      'invalid',
+      'bad-request',
+      'unauthorized',
+      'timeout',
+      'other',
+    ] as const) {
       expect(shouldRetry(kind, 1, DEFAULT_RETRY)).toBe(false);
     }
   });

@@ -11,7 +11,11 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('the kubeconfig input', () => {
   test('a path passes through untouched', () => {
-    expect(resolveKubeconfig(' /home/runner/.kube/config ')).toEqual({ path: '/home/runner/.kube/config', inline: false, contexts: [] });
+    expect(resolveKubeconfig(' /home/runner/.kube/config ')).toEqual({
+      path: '/home/runner/.kube/config',
+      inline: false,
+      contexts: [],
+    });
     expect(looksInline('kubeconfig.yaml')).toBeUndefined();
   });
 
@@ -47,7 +51,8 @@ describe('the kubeconfig input', () => {
 });
 
 describe('the kubeconfig input, hostile or awkward', () => {
-  const yaml = 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: wrapped-secret-token}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n';
+  const yaml =
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: wrapped-secret-token}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n';
 
   function captured(fn: () => unknown): { writes: string; error: unknown } {
     const writes: string[] = [];
@@ -69,7 +74,11 @@ describe('the kubeconfig input, hostile or awkward', () => {
   test('base64 wrapped at 76 columns (GNU base64) is read as the kubeconfig it encodes', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kc-test-'));
     try {
-      const wrapped = (Buffer.from(yaml).toString('base64').match(/.{1,76}/g) ?? []).join('\n');
+      const wrapped = (
+        Buffer.from(yaml)
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\n');
       expect(wrapped.split('\n').length).toBeGreaterThan(2);
       const { writes, error } = captured(() => resolveKubeconfig(`${wrapped}\n`, dir));
       expect(error).toBeUndefined();
@@ -77,7 +86,7 @@ describe('the kubeconfig input, hostile or awkward', () => {
       const resolved = resolveKubeconfig(wrapped.replace(/\n/g, '\r\n'), dir);
       expect(resolved).toMatchObject({ inline: true, contexts: ['c'] });
       expect(readFileSync(resolved.path, 'utf8')).toBe(yaml);
-      const unpadded = `${Buffer.from(yaml).toString('base64').replace(/=+$/, '')}`;
+      const unpadded = Buffer.from(yaml).toString('base64').replace(/=+$/, '');
       expect(resolveKubeconfig(unpadded, dir)).toMatchObject({ inline: true, contexts: ['c'] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -90,9 +99,16 @@ describe('the kubeconfig input, hostile or awkward', () => {
       const { writes, error } = captured(() => readKubeconfigInput('kubeconfig'));
       delete process.env['INPUT_KUBECONFIG'];
       expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe("Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)");
+      expect((error as Error).message).toBe(
+        "Input 'kubeconfig': is neither a kubeconfig (YAML, JSON or base64 of either) nor the path of an existing file (the value is not shown: it may be a secret)",
+      );
       expect(writes.split('\n')[0]).toBe(`::add-mask::${value}`);
-      expect(writes.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(value);
+      expect(
+        writes
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+      ).not.toContain(value);
     }
   });
 });

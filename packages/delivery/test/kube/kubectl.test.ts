@@ -1,6 +1,16 @@
 import { startKubeDouble, type KubeClientEnv, type KubeDouble } from '@spikeformer-actions/testing/kube';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { ConflictError, Kubectl, KubectlError, setDeploymentImage, setServiceSelector, updateObject, type ConfigMap, type Deployment, type KubeObject, type Service } from '../../src/kube/index.js';
+import {
+  ConflictError,
+  Kubectl,
+  KubectlError,
+  setDeploymentImage,
+  setServiceSelector,
+  updateObject,
+  type ConfigMap,
+  type Deployment,
+  type KubeObject,
+} from '../../src/kube/index.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });
 let kube: KubeDouble;
@@ -29,7 +39,10 @@ function deployment(name: string, image: string, replicas = 2): Deployment {
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }] },
+      },
     },
   };
 }
@@ -55,30 +68,50 @@ describe('reads and writes through the real kubectl', () => {
     const k = kubectl();
     kube.create({ ...configMap('l1', {}), metadata: { name: 'l1', labels: { tier: 'web' } } });
     kube.create({ ...configMap('l2', {}), metadata: { name: 'l2', labels: { tier: 'db' } } });
-    kube.create({ ...configMap('l3', {}, 'staging'), metadata: { name: 'l3', namespace: 'staging', labels: { tier: 'web' } } });
+    kube.create({
+      ...configMap('l3', {}, 'staging'),
+      metadata: { name: 'l3', namespace: 'staging', labels: { tier: 'web' } },
+    });
     const local = await k.list<ConfigMap>('configmaps', { labelSelector: 'tier=web' });
     expect(local.items.map((c) => c.metadata.name)).toEqual(['l1']);
     const all = await k.list<ConfigMap>('configmaps', { labelSelector: 'tier in (web)', allNamespaces: true });
-    expect(all.items.map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort()).toEqual(['default/l1', 'staging/l3']);
+    expect(all.items.map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort()).toEqual([
+      'default/l1',
+      'staging/l3',
+    ]);
   });
 
   test('context and namespace choose where commands go', async () => {
     kube.create(configMap('only-in-staging', { x: '1' }, 'staging'));
-    expect(await kubectl({ namespace: undefined, context: 'elsewhere' }).get('configmap', 'only-in-staging')).toBeDefined();
-    expect(await kubectl({ namespace: undefined, context: 'double' }).get('configmap', 'only-in-staging')).toBeUndefined();
-    expect(await kubectl({ namespace: 'staging', context: 'double' }).get('configmap', 'only-in-staging')).toBeDefined();
+    expect(
+      await kubectl({ namespace: undefined, context: 'elsewhere' }).get('configmap', 'only-in-staging'),
+    ).toBeDefined();
+    expect(
+      await kubectl({ namespace: undefined, context: 'double' }).get('configmap', 'only-in-staging'),
+    ).toBeUndefined();
+    expect(
+      await kubectl({ namespace: 'staging', context: 'double' }).get('configmap', 'only-in-staging'),
+    ).toBeDefined();
   });
 
   test('create, client-side and server-side apply return what the server stored', async () => {
     const k = kubectl();
     const created = await k.create(configMap('made', { a: '1' }));
     expect(created.metadata.uid).toBeTruthy();
-    await expect(k.create(configMap('made', { a: '1' }))).rejects.toMatchObject({ kind: 'already-exists', attempts: 1 });
+    await expect(k.create(configMap('made', { a: '1' }))).rejects.toMatchObject({
+      kind: 'already-exists',
+      attempts: 1,
+    });
     const [applied] = await k.apply([configMap('applied', { a: '1' })]);
     expect(applied?.metadata.name).toBe('applied');
-    const ssa = await k.apply([configMap('ssa', { a: '1' }), configMap('ssa2', { b: '2' })], { serverSide: true, fieldManager: 'spikeformer-canary' });
+    const ssa = await k.apply([configMap('ssa', { a: '1' }), configMap('ssa2', { b: '2' })], {
+      serverSide: true,
+      fieldManager: 'spikeformer-canary',
+    });
     expect(ssa.map((o) => o.metadata.name)).toEqual(['ssa', 'ssa2']);
-    const managers = (kube.get('configmap', 'ssa')?.metadata['managedFields'] as { manager: string }[]).map((m) => m.manager);
+    const managers = (kube.get('configmap', 'ssa')?.metadata['managedFields'] as { manager: string }[]).map(
+      (m) => m.manager,
+    );
     expect(managers).toContain('spikeformer-canary');
     const dry = await k.apply([configMap('dry-only', { a: '1' })], { serverSide: true, dryRun: true });
     expect(dry[0]?.metadata.name).toBe('dry-only');
@@ -88,7 +121,11 @@ describe('reads and writes through the real kubectl', () => {
   test('an invalid object is a 422 and is not retried', async () => {
     const k = kubectl();
     const before = k.attempts.length;
-    await expect(k.create(configMap('Not_Valid', {}))).rejects.toMatchObject({ kind: 'invalid', status: 422, attempts: 1 });
+    await expect(k.create(configMap('Not_Valid', {}))).rejects.toMatchObject({
+      kind: 'invalid',
+      status: 422,
+      attempts: 1,
+    });
     expect(k.attempts.length - before).toBe(1);
   });
 });
@@ -119,14 +156,24 @@ describe('optimistic concurrency', () => {
     for (const type of ['merge', 'strategic', 'json'] as const) {
       const rv = (await k.get<ConfigMap>('configmap', 'pre'))!.metadata.resourceVersion!;
       const patch = type === 'json' ? [{ op: 'replace', path: '/data/v', value: type }] : { data: { v: type } };
-      kube.patch('configmap', 'pre', { metadata: { annotations: { bump: `${type}` } } });
-      await expect(k.patch('configmap', 'pre', patch, { type, resourceVersion: rv })).rejects.toBeInstanceOf(ConflictError);
+      kube.patch('configmap', 'pre', { metadata: { annotations: { bump: type } } });
+      await expect(k.patch('configmap', 'pre', patch, { type, resourceVersion: rv })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       const fresh = (await k.get<ConfigMap>('configmap', 'pre'))!.metadata.resourceVersion!;
       const patched = await k.patch<ConfigMap>('configmap', 'pre', patch, { type, resourceVersion: fresh });
       expect(patched.data?.['v']).toBe(type);
     }
-    const sent = kube.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/pre') && r.query['fieldManager'] === 'kubectl-patch');
-    expect(sent.map((r) => r.contentType)).toEqual(expect.arrayContaining(['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json']));
+    const sent = kube.requests.filter(
+      (r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/pre') && r.query['fieldManager'] === 'kubectl-patch',
+    );
+    expect(sent.map((r) => r.contentType)).toEqual(
+      expect.arrayContaining([
+        'application/merge-patch+json',
+        'application/strategic-merge-patch+json',
+        'application/json-patch+json',
+      ]),
+    );
     expect(sent.every((r) => r.body.includes('resourceVersion'))).toBe(true);
   });
 
@@ -159,21 +206,34 @@ describe('optimistic concurrency', () => {
     const r = await setDeploymentImage(k, 'imgd', 'app', 'app:2');
     expect(r.changed).toBe(true);
     expect(r.object.spec.template.spec.containers[0]?.image).toBe('app:2');
-    await expect(setDeploymentImage(k, 'imgd', 'sidecar', 'x:1')).rejects.toThrow(/no container 'sidecar' \(containers: app\)/);
-    kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'front' }, spec: { selector: { app: 'blue' }, ports: [{ port: 80 }] } });
+    await expect(setDeploymentImage(k, 'imgd', 'sidecar', 'x:1')).rejects.toThrow(
+      /no container 'sidecar' \(containers: app\)/,
+    );
+    kube.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'front' },
+      spec: { selector: { app: 'blue' }, ports: [{ port: 80 }] },
+    });
     await expect(setServiceSelector(k, 'front', {})).rejects.toThrow(/empty selector/);
     const rv = kube.get('service', 'front')!.metadata['resourceVersion'] as string;
     kube.patch('service', 'front', { metadata: { labels: { touched: 'yes' } } });
-    await expect(setServiceSelector(k, 'front', { app: 'green' }, { expectedResourceVersion: rv })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      setServiceSelector(k, 'front', { app: 'green' }, { expectedResourceVersion: rv }),
+    ).rejects.toBeInstanceOf(ConflictError);
     const switched = await setServiceSelector(k, 'front', { app: 'green' });
-    expect((switched.object as Service).spec.selector).toEqual({ app: 'green' });
+    expect(switched.object.spec.selector).toEqual({ app: 'green' });
   });
 
   test('scale with a stale resourceVersion is refused', async () => {
     const k = kubectl();
     kube.create(deployment('scaled', 'app:1', 1));
     // the controller writes status while pods start; read the version once it is quiet
-    await kube.until(() => (kube.get('deployment', 'scaled')?.['status'] as { availableReplicas?: number } | undefined)?.availableReplicas === 1);
+    await kube.until(
+      () =>
+        (kube.get('deployment', 'scaled')?.['status'] as { availableReplicas?: number } | undefined)
+          ?.availableReplicas === 1,
+    );
     const rv = (await k.get<Deployment>('deployment', 'scaled'))!.metadata.resourceVersion!;
     await k.scale('deployment', 'scaled', 3, { resourceVersion: rv });
     expect((kube.get('deployment', 'scaled')?.['spec'] as { replicas: number }).replicas).toBe(3);
@@ -246,7 +306,12 @@ describe('retries', () => {
   });
 
   test('a connection refused is transient and named in the error', async () => {
-    const k = new Kubectl({ kubeconfig: client.kubeconfig, cacheDir: client.cacheDir, env: client.env, retry: { attempts: 2, baseMs: 10, capMs: 10 } });
+    const k = new Kubectl({
+      kubeconfig: client.kubeconfig,
+      cacheDir: client.cacheDir,
+      env: client.env,
+      retry: { attempts: 2, baseMs: 10, capMs: 10 },
+    });
     const error = await k.run(['get', 'configmaps', '--server', 'http://127.0.0.1:1']).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'transient', attempts: 2 });
     expect((error as Error).message).toContain('was refused');

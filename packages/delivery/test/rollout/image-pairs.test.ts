@@ -5,7 +5,10 @@ describe('parseImagePairs', () => {
   it('reads container=image entries, digests included', () => {
     expect(parseImagePairs(['api=ghcr.io/o/api@sha256:abc', 'sidecar=envoy:1.30'])).toEqual({
       ok: true,
-      value: [{ container: 'api', image: 'ghcr.io/o/api@sha256:abc' }, { container: 'sidecar', image: 'envoy:1.30' }],
+      value: [
+        { container: 'api', image: 'ghcr.io/o/api@sha256:abc' },
+        { container: 'sidecar', image: 'envoy:1.30' },
+      ],
     });
   });
   it.each([

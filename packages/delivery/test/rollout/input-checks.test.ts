@@ -1,7 +1,15 @@
 import { InputError } from '@spikeformer-actions/core';
 import { parseWorkflowCommands } from '@spikeformer-actions/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkHttpUrl, checkNamespace, checkObjectName, checkOneLine, checkServiceName, httpUrlProblem, shownUrl } from '../../src/rollout/index.js';
+import {
+  checkHttpUrl,
+  checkNamespace,
+  checkObjectName,
+  checkOneLine,
+  checkServiceName,
+  httpUrlProblem,
+  shownUrl,
+} from '../../src/rollout/index.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -17,7 +25,9 @@ function masks(fn: () => unknown): string[] {
     // Only the masks matter here.
   }
   vi.restoreAllMocks();
-  return parseWorkflowCommands(writes.join('')).filter((c) => c.command === 'add-mask').map((c) => c.message);
+  return parseWorkflowCommands(writes.join(''))
+    .filter((c) => c.command === 'add-mask')
+    .map((c) => c.message);
 }
 
 describe('URLs from inputs', () => {
@@ -39,7 +49,9 @@ describe('URLs from inputs', () => {
   it('accepts http(s) only, naming the input', () => {
     expect(checkHttpUrl('prometheus-url', 'https://prom.example:9090')).toBe('https://prom.example:9090');
     expect(checkHttpUrl('prometheus-url', '')).toBe('');
-    expect(() => checkHttpUrl('prometheus-url', 'file:///etc/passwd')).toThrow(new InputError('prometheus-url', 'expected an http(s) URL, got "file:///etc/passwd"'));
+    expect(() => checkHttpUrl('prometheus-url', 'file:///etc/passwd')).toThrow(
+      new InputError('prometheus-url', 'expected an http(s) URL, got "file:///etc/passwd"'),
+    );
     expect(() => checkHttpUrl('health-url', 'http://a b/')).toThrow(InputError);
   });
 });
@@ -48,13 +60,21 @@ describe('Kubernetes names from inputs', () => {
   it('follows the API server: labels, Services (letter first), subdomains, with room for a suffix', () => {
     expect(() => checkNamespace('namespace', 'prod-1')).not.toThrow();
     expect(() => checkNamespace('namespace', '')).not.toThrow();
-    expect(() => checkNamespace('namespace', 'Prod')).toThrow(`Input 'namespace': "Prod" is not a valid namespace (lower-case letters, digits and -, at most 63 characters)`);
+    expect(() => checkNamespace('namespace', 'Prod')).toThrow(
+      `Input 'namespace': "Prod" is not a valid namespace (lower-case letters, digits and -, at most 63 characters)`,
+    );
     expect(() => checkServiceName('service', '1api')).toThrow(/is not a valid Service name/);
-    expect(() => checkServiceName('service', 'a'.repeat(57), '-canary')).toThrow(/at most 56 characters so -canary fits/);
+    expect(() => checkServiceName('service', 'a'.repeat(57), '-canary')).toThrow(
+      /at most 56 characters so -canary fits/,
+    );
     expect(() => checkServiceName('service', 'a'.repeat(56), '-canary')).not.toThrow();
     expect(() => checkObjectName('ingress', 'web.v1')).not.toThrow();
-    expect(() => checkObjectName('http-route', '-o=yaml')).toThrow(`Input 'http-route': "-o=yaml" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`);
+    expect(() => checkObjectName('http-route', '-o=yaml')).toThrow(
+      `Input 'http-route': "-o=yaml" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253 characters)`,
+    );
     expect(() => checkOneLine('context', 'arn:aws:eks:eu-west-1:1:cluster/x')).not.toThrow();
-    expect(() => checkOneLine('context', 'a\u2028b')).toThrow(`Input 'context': contains a line break or control character`);
+    expect(() => checkOneLine('context', 'a\u2028b')).toThrow(
+      `Input 'context': contains a line break or control character`,
+    );
   });
 });

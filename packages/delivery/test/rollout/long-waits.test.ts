@@ -6,7 +6,10 @@ import { sleep, TIMER_PIECE_MS } from '../../src/sleep.js';
 /** Whether `wait` is still pending after `ms` of real time. */
 async function pendingAfter(wait: Promise<void>, ms: number): Promise<boolean> {
   const marker = Symbol('pending');
-  const first = await Promise.race([wait.then(() => 'resolved' as const), new Promise<symbol>((r) => setTimeout(() => r(marker), ms))]);
+  const first = await Promise.race([
+    wait.then(() => 'resolved' as const),
+    new Promise<symbol>((r) => setTimeout(() => r(marker), ms)),
+  ]);
   return first === marker;
 }
 
