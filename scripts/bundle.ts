@@ -18,7 +18,9 @@ function run(args: string[], cwd: string): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ncc ${args.join(' ')} in ${cwd} failed:\n${log}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ncc ${args.join(' ')} in ${cwd} failed:\n${log}`)),
+    );
   });
 }
 
@@ -27,12 +29,18 @@ function run(args: string[], cwd: string): Promise<void> {
  * as written, and node parses them at run time. Same terser options as ncc uses for the entry.
  */
 async function minifyChunks(dir: string): Promise<void> {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) await minifyChunks(file);
     else if (/^\d+\.index\.js$/.test(entry.name)) {
-      const result = await minify(readFileSync(file, 'utf8'), { module: true, compress: false, mangle: { keep_classnames: true, keep_fnames: true } });
+      const result = await minify(readFileSync(file, 'utf8'), {
+        module: true,
+        compress: false,
+        mangle: { keep_classnames: true, keep_fnames: true },
+      });
       if (result.code === undefined) throw new Error(`terser produced no output for ${file}`);
       writeFileSync(file, result.code);
     }
@@ -51,11 +59,13 @@ export async function bundleAction(name: string, out = path.join(actionsDir, nam
     // --no-cache: every bundle is a full build from the sources, never a cache's copy.
     const common = ['--license', 'licenses.txt', '--minify', '--target', 'es2023', '--no-cache', '--quiet'];
     await run(['build', 'src/index.ts', '-o', building, ...common], dir);
-    if (existsSync(path.join(dir, 'src/post.ts'))) await run(['build', 'src/post.ts', '-o', path.join(building, 'post'), ...common], dir);
+    if (existsSync(path.join(dir, 'src/post.ts')))
+      await run(['build', 'src/post.ts', '-o', path.join(building, 'post'), ...common], dir);
     await minifyChunks(building);
     // ncc writes dist/package.json for ESM output; make sure of it, the runner's node needs it.
     for (const sub of ['.', 'post']) {
-      if (existsSync(path.join(building, sub, 'index.js'))) writeFileSync(path.join(building, sub, 'package.json'), '{\n  "type": "module"\n}\n');
+      if (existsSync(path.join(building, sub, 'index.js')))
+        writeFileSync(path.join(building, sub, 'package.json'), '{\n  "type": "module"\n}\n');
     }
     rmSync(out, { recursive: true, force: true });
     renameSync(building, out);
@@ -65,7 +75,10 @@ export async function bundleAction(name: string, out = path.join(actionsDir, nam
 }
 
 /** The named actions, two at a time (ncc is CPU-bound and the machines have two cores). */
-export async function bundleActions(names: string[], outOf: (name: string) => string = (n) => path.join(actionsDir, n, 'dist')): Promise<string[]> {
+export async function bundleActions(
+  names: string[],
+  outOf: (name: string) => string = (n) => path.join(actionsDir, n, 'dist'),
+): Promise<string[]> {
   const queue = [...names];
   const failures: string[] = [];
   await Promise.all(

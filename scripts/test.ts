@@ -117,5 +117,13 @@ try {
 } catch {
   line = '0 passed, 1 failed';
 }
+// The whole tree under typescript-eslint and Prettier (pnpm lint), on full runs: a finding fails
+// the run as one more failed check.
+if (projects === undefined && rest.length === 0) {
+  const lint =
+    step('lint (eslint)', bin('eslint'), ['.']) === 0 &&
+    step('format (prettier --check)', bin('prettier'), ['--check', '.']) === 0;
+  if (!lint) line = line.replace(/(\d+) failed/, (_m, n: string) => `${Number(n) + 1} failed`);
+}
 console.log(line);
 process.exit(code === 0 && / 0 failed/.test(line) ? 0 : 1);

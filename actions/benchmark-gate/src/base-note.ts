@@ -36,7 +36,10 @@ export function baseNote(base: DiffBase | undefined, runs: readonly Run[]): stri
       `${runs.length - 1 - index} newer run(s) are of other commits.`
     );
   }
-  const where = newest.commit === undefined ? 'records no commit' : `is of commit ${short(newest.commit)}${newest.ref ? ` on ${clip(newest.ref, 100)}` : ''}`;
+  const where =
+    newest.commit === undefined
+      ? 'records no commit'
+      : `is of commit ${short(newest.commit)}${newest.ref ? ` on ${clip(newest.ref, 100)}` : ''}`;
   return (
     `No baseline run measured ${what}, commit ${short(base.base)}; the newest (${clip(newest.id, 100)}) ${where}: ` +
     'changes between the two count as this change.'

@@ -3,7 +3,14 @@ import { SAMPLE_RUNS, storedToMeasurement, type Run, type StoredBenchmark } from
 import { type Direction, type Measurement, type Metric, metricValue, summarise } from './model.js';
 import { logNoise, NOISE_MIN_RUNS, outlierRuns, PRIOR_RUN_NOISE, rollingReference } from './noise.js';
 import { movesWithMachine, runShifts } from './run-shift.js';
-import { hodgesLehmann, holmAdjust, mannWhitney, predictionTest, studentTQuantile, welch } from '@spikeformer-actions/core/stats';
+import {
+  hodgesLehmann,
+  holmAdjust,
+  mannWhitney,
+  predictionTest,
+  studentTQuantile,
+  welch,
+} from '@spikeformer-actions/core/stats';
 
 /**
  * The judge. Per benchmark: a significance test (Mann-Whitney U on raw samples, Welch's t on
@@ -82,7 +89,9 @@ export interface Comparison {
 }
 
 /** A stored measurement with every value multiplied by factor (sd included). */
-function scaled<T extends Pick<StoredBenchmark, 'mean'> & Partial<Pick<StoredBenchmark, 'samples' | 'sd' | 'median' | 'min' | 'max'>>>(m: T, factor: number): T {
+function scaled<
+  T extends Pick<StoredBenchmark, 'mean'> & Partial<Pick<StoredBenchmark, 'samples' | 'sd' | 'median' | 'min' | 'max'>>,
+>(m: T, factor: number): T {
   if (factor === 1) return m;
   const out: T = { ...m, mean: m.mean * factor };
   if (m.samples !== undefined) out.samples = m.samples.map((v) => v * factor);
@@ -150,7 +159,12 @@ function pooledLogs(arrays: ReadonlyArray<readonly number[]>): Float64Array | un
  * response times): a slowdown of all of them is the service's, so no machine-wide move is
  * measured over them or taken out of them.
  */
-export function compare(history: readonly Run[], current: readonly Measurement[], options: CompareOptions, service: ReadonlySet<string> = new Set()): Comparison {
+export function compare(
+  history: readonly Run[],
+  current: readonly Measurement[],
+  options: CompareOptions,
+  service: ReadonlySet<string> = new Set(),
+): Comparison {
   const confidence = 1 - options.alpha;
   const pending: Pending[] = [];
   const done: BenchmarkComparison[] = [];
@@ -158,13 +172,23 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   const currentNames = new Set(current.map((m) => m.name));
 
   // The machine-wide move of each run, and whether this run's is beyond what the history's allow.
-  const shifts = options.sameRunner ? runShifts([], [], options.metric) : runShifts(history, current, options.metric, service);
+  const shifts = options.sameRunner
+    ? runShifts([], [], options.metric)
+    : runShifts(history, current, options.metric, service);
   const floorAny = Math.log1p(options.minRegression);
   const shiftNoise = shifts.benchmarks > 0 ? logNoise(history.map((r) => shifts.history.get(r.id) ?? 0)) : undefined;
-  const shiftThreshold = Math.max(floorAny, options.noiseFactor * (shiftNoise ?? 0) * Math.sqrt(1 + 1 / Math.max(1, Math.min(history.length, 10))));
+  const shiftThreshold = Math.max(
+    floorAny,
+    options.noiseFactor * (shiftNoise ?? 0) * Math.sqrt(1 + 1 / Math.max(1, Math.min(history.length, 10))),
+  );
   const runMove: RunMove | undefined =
     shifts.benchmarks > 0
-      ? { change: Math.expm1(shifts.current), benchmarks: shifts.benchmarks, threshold: Math.expm1(shiftThreshold), beyond: Math.abs(shifts.current) > shiftThreshold }
+      ? {
+          change: Math.expm1(shifts.current),
+          benchmarks: shifts.benchmarks,
+          threshold: Math.expm1(shiftThreshold),
+          beyond: Math.abs(shifts.current) > shiftThreshold,
+        }
       : undefined;
 
   for (const cur0 of current) {
@@ -172,15 +196,28 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     const baseRun = runs[runs.length - 1];
     if (!baseRun) {
       const value = metricValue(cur0.samples ? { ...cur0, ...summarise(cur0.samples) } : cur0, options.metric);
-      done.push({ name: cur0.name, unit: cur0.unit, direction: cur0.direction, verdict: 'new', method: 'none', current: value, nCurrent: cur0.n, reason: 'not in the baseline' });
+      done.push({
+        name: cur0.name,
+        unit: cur0.unit,
+        direction: cur0.direction,
+        verdict: 'new',
+        method: 'none',
+        current: value,
+        nCurrent: cur0.n,
+        reason: 'not in the baseline',
+      });
       continue;
     }
     const stored = baseRun.benchmarks[cur0.name]!;
     if (stored.unit !== cur0.unit) {
-      throw new UserError(`benchmark ${quote(cur0.name)}: unit ${quote(cur0.unit)} does not match the baseline's ${quote(stored.unit)} (run ${quote(baseRun.id)}); rename the benchmark or start a new history`);
+      throw new UserError(
+        `benchmark ${quote(cur0.name)}: unit ${quote(cur0.unit)} does not match the baseline's ${quote(stored.unit)} (run ${quote(baseRun.id)}); rename the benchmark or start a new history`,
+      );
     }
     if (stored.direction !== cur0.direction) {
-      throw new UserError(`benchmark ${quote(cur0.name)}: this run says ${cur0.direction}, the baseline (run ${quote(baseRun.id)}) says ${stored.direction}`);
+      throw new UserError(
+        `benchmark ${quote(cur0.name)}: this run says ${cur0.direction}, the baseline (run ${quote(baseRun.id)}) says ${stored.direction}`,
+      );
     }
     const direction = cur0.direction;
     const sign = direction === 'smaller-is-better' ? 1 : -1;
@@ -206,7 +243,10 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     const skip = noiseKnown ? outlierRuns(logs) : new Set<number>();
     const reference = allPositive ? rollingReference(logs, noise, options.noiseFactor, skip) : undefined;
     const offset = reference === undefined || !(baseValue > 0) ? 0 : Math.log(baseValue) - reference.level;
-    const thresholdLog = reference === undefined ? floor : Math.max(floor, options.noiseFactor * noise * Math.sqrt(1 + 1 / reference.runs));
+    const thresholdLog =
+      reference === undefined
+        ? floor
+        : Math.max(floor, options.noiseFactor * noise * Math.sqrt(1 + 1 / reference.runs));
     const result: BenchmarkComparison = {
       name: cur.name,
       unit: cur.unit,
@@ -235,7 +275,10 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
 
     // The baseline's samples: those of the newest runs in the reference window that kept them.
     const windowRuns = reference === undefined ? [baseRun] : reference.indices.map((i) => runs[i]!);
-    const sampleRuns = windowRuns.filter((r) => r.benchmarks[cur.name]!.samples !== undefined).slice(-SAMPLE_RUNS).map(storedOf);
+    const sampleRuns = windowRuns
+      .filter((r) => r.benchmarks[cur.name]!.samples !== undefined)
+      .slice(-SAMPLE_RUNS)
+      .map(storedOf);
     const pooledCount = sampleRuns.reduce((a, r) => a + r.samples!.length, 0);
     if (pooledCount >= 2 && cur.samples && cur.samples.length >= 2) {
       // Ranks do not change under log, so the test and the log-shift estimate agree.
@@ -246,7 +289,8 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
         continue;
       }
       // Re-base from the sampled runs' level to the reference level (0 without a history).
-      const sampledLevel = sampleRuns.reduce((a, r) => a + Math.log(metricValue(r, options.metric)), 0) / sampleRuns.length;
+      const sampledLevel =
+        sampleRuns.reduce((a, r) => a + Math.log(metricValue(r, options.metric)), 0) / sampleRuns.length;
       const shiftOffset = reference === undefined ? 0 : sampledLevel - reference.level;
       const test = mannWhitney(bl, cl);
       const shift = hodgesLehmann(bl, cl, test, confidence);
@@ -277,7 +321,11 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
         inconclusive('means must be positive to compare ratios');
         continue;
       }
-      const w = welch({ mean: baseSummary.mean, sd: baseSummary.sd, n: baseSummary.n }, { mean: curSummary.mean, sd: curSummary.sd, n: curSummary.n }, confidence);
+      const w = welch(
+        { mean: baseSummary.mean, sd: baseSummary.sd, n: baseSummary.n },
+        { mean: curSummary.mean, sd: curSummary.sd, n: curSummary.n },
+        confidence,
+      );
       result.method = 'welch';
       result.change = Math.expm1(Math.log1p(w.change) + offset);
       result.lower = Math.expm1(Math.log1p(w.lower) + offset);
@@ -343,7 +391,8 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   const adjBetter = holmAdjust(pending.map((p) => p.pBetter));
   const family = pending.length;
   const floorOf = (direction: Direction): number => minThresholdLog(direction, options.minRegression);
-  const runsOf = (r: BenchmarkComparison): number => history.filter((run) => run.benchmarks[r.name] !== undefined).length;
+  const runsOf = (r: BenchmarkComparison): number =>
+    history.filter((run) => run.benchmarks[r.name] !== undefined).length;
   pending.forEach((p, i) => {
     const r = p.result;
     r.pWorse = p.pWorse;
@@ -352,7 +401,10 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
     const betterAdj = adjBetter[i]!;
     const better = -p.worse;
     const limit = pct(r.threshold ?? 0);
-    const noiseNote = r.noise !== undefined && p.thresholdLog > minThresholdLog(r.direction, options.minRegression) ? ` (widened by run-to-run noise ${pct(r.noise)})` : '';
+    const noiseNote =
+      r.noise !== undefined && p.thresholdLog > minThresholdLog(r.direction, options.minRegression)
+        ? ` (widened by run-to-run noise ${pct(r.noise)})`
+        : '';
     if (worseAdj <= options.alpha && p.worse > p.thresholdLog) {
       r.verdict = 'regression';
       r.pAdjusted = worseAdj;
@@ -373,7 +425,11 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
       } else if (powerless && p.worseBound > p.thresholdLog) {
         r.verdict = 'inconclusive';
         r.reason = `${r.nBaseline} vs ${r.nCurrent} samples cannot reach significance for ${family} benchmarks at alpha ${options.alpha}, and the interval reaches beyond the ${limit} threshold: collect more samples`;
-      } else if (!p.noiseKnown && Math.max(worseAdj <= options.alpha ? p.worse : 0, betterAdj <= options.alpha ? better : 0) > floorOf(r.direction)) {
+      } else if (
+        !p.noiseKnown &&
+        Math.max(worseAdj <= options.alpha ? p.worse : 0, betterAdj <= options.alpha ? better : 0) >
+          floorOf(r.direction)
+      ) {
         // Significant and beyond min-regression, but the history is too short to tell it from
         // a runner that drifted: no verdict either way.
         r.verdict = 'inconclusive';
@@ -395,12 +451,25 @@ export function compare(history: readonly Run[], current: readonly Measurement[]
   for (const name of Object.keys(latest?.benchmarks ?? {})) {
     if (currentNames.has(name)) continue;
     const b = latest!.benchmarks[name]!;
-    done.push({ name, unit: b.unit, direction: b.direction, verdict: 'missing', method: 'none', baseline: metricValue(b, options.metric), nBaseline: b.n, reason: `in the baseline run ${latest!.id} but not in this run` });
+    done.push({
+      name,
+      unit: b.unit,
+      direction: b.direction,
+      verdict: 'missing',
+      method: 'none',
+      baseline: metricValue(b, options.metric),
+      nBaseline: b.n,
+      reason: `in the baseline run ${latest!.id} but not in this run`,
+    });
   }
 
   const severity = (r: BenchmarkComparison): number => VERDICTS.indexOf(r.verdict);
-  const worseness = (r: BenchmarkComparison): number => (r.change === undefined ? 0 : (r.direction === 'smaller-is-better' ? 1 : -1) * Math.log1p(r.change));
-  done.sort((a, b) => severity(a) - severity(b) || worseness(b) - worseness(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const worseness = (r: BenchmarkComparison): number =>
+    r.change === undefined ? 0 : (r.direction === 'smaller-is-better' ? 1 : -1) * Math.log1p(r.change);
+  done.sort(
+    (a, b) =>
+      severity(a) - severity(b) || worseness(b) - worseness(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of done) counts[r.verdict]++;
   return runMove === undefined ? { results: done, counts } : { results: done, counts, runMove };

@@ -38,7 +38,9 @@ export interface HistoryDocument {
 }
 
 /** A name → benchmark table without a prototype: a benchmark may be called `constructor` or `__proto__`. */
-export function benchmarkTable(entries: Iterable<readonly [string, StoredBenchmark]> = []): Record<string, StoredBenchmark> {
+export function benchmarkTable(
+  entries: Iterable<readonly [string, StoredBenchmark]> = [],
+): Record<string, StoredBenchmark> {
   const table = Object.create(null) as Record<string, StoredBenchmark>;
   for (const [name, b] of entries) table[name] = b;
   return table;
@@ -68,7 +70,8 @@ function optionalNumber(value: unknown, file: string, where: string): number | u
 function readBenchmark(value: unknown, file: string, where: string): StoredBenchmark {
   if (!isObject(value)) throw bad(file, `${where} is not an object`);
   if (typeof value.unit !== 'string') throw bad(file, `${where}.unit is missing`);
-  if (value.direction !== 'smaller-is-better' && value.direction !== 'bigger-is-better') throw bad(file, `${where}.direction is not smaller-is-better or bigger-is-better`);
+  if (value.direction !== 'smaller-is-better' && value.direction !== 'bigger-is-better')
+    throw bad(file, `${where}.direction is not smaller-is-better or bigger-is-better`);
   const n = optionalNumber(value.n, file, `${where}.n`);
   const mean = optionalNumber(value.mean, file, `${where}.mean`);
   if (n === undefined || !Number.isInteger(n) || n < 1) throw bad(file, `${where}.n is not a positive whole number`);
@@ -79,9 +82,11 @@ function readBenchmark(value: unknown, file: string, where: string): StoredBench
     if (v !== undefined) out[key] = v;
   }
   if (value.samples !== undefined) {
-    if (!Array.isArray(value.samples) || value.samples.length === 0) throw bad(file, `${where}.samples is not a non-empty array`);
+    if (!Array.isArray(value.samples) || value.samples.length === 0)
+      throw bad(file, `${where}.samples is not a non-empty array`);
     out.samples = value.samples.map((s, i) => {
-      if (typeof s !== 'number' || !Number.isFinite(s)) throw bad(file, `${where}.samples[${i}] is not a finite number`);
+      if (typeof s !== 'number' || !Number.isFinite(s))
+        throw bad(file, `${where}.samples[${i}] is not a finite number`);
       if (s < 0) throw bad(file, `${where}.samples[${i}] is negative`);
       return s;
     });
@@ -93,18 +98,24 @@ function readBenchmark(value: unknown, file: string, where: string): StoredBench
 export function readHistory(value: unknown, file: string): HistoryDocument {
   if (!isObject(value)) throw bad(file, 'not a JSON object');
   if (value.schema !== SCHEMA) {
-    throw bad(file, `schema is ${shown(value.schema)}, expected "${SCHEMA}" (pass this action's json-file output as the baseline)`);
+    throw bad(
+      file,
+      `schema is ${shown(value.schema)}, expected "${SCHEMA}" (pass this action's json-file output as the baseline)`,
+    );
   }
-  if (value.version !== VERSION) throw bad(file, `version ${shown(value.version)} is not supported (this action reads version ${VERSION})`);
+  if (value.version !== VERSION)
+    throw bad(file, `version ${shown(value.version)} is not supported (this action reads version ${VERSION})`);
   if (!Array.isArray(value.runs)) throw bad(file, '"runs" is not an array');
   const runs = value.runs.map((r, i): Run => {
     const where = `runs[${i}]`;
     if (!isObject(r)) throw bad(file, `${where} is not an object`);
     if (typeof r.id !== 'string' || r.id === '') throw bad(file, `${where}.id is missing`);
-    if (typeof r.timestamp !== 'string' || Number.isNaN(Date.parse(r.timestamp))) throw bad(file, `${where}.timestamp is not a date`);
+    if (typeof r.timestamp !== 'string' || Number.isNaN(Date.parse(r.timestamp)))
+      throw bad(file, `${where}.timestamp is not a date`);
     if (!isObject(r.benchmarks)) throw bad(file, `${where}.benchmarks is not an object`);
     const benchmarks = benchmarkTable();
-    for (const [name, b] of Object.entries(r.benchmarks)) benchmarks[name] = readBenchmark(b, file, `${where}.benchmarks[${JSON.stringify(clip(name))}]`);
+    for (const [name, b] of Object.entries(r.benchmarks))
+      benchmarks[name] = readBenchmark(b, file, `${where}.benchmarks[${JSON.stringify(clip(name))}]`);
     const run: Run = { id: r.id, timestamp: r.timestamp, benchmarks };
     if (typeof r.commit === 'string') run.commit = r.commit;
     if (typeof r.ref === 'string') run.ref = r.ref;
@@ -140,7 +151,8 @@ export function mergeHistories(docs: ReadonlyArray<{ file: string; doc: HistoryD
         byId.set(run.id, { run, file });
         continue;
       }
-      if (runKey(known.run) !== runKey(run)) throw new FileError(file, `run ${quote(run.id)} differs from the run with the same id in ${known.file}`);
+      if (runKey(known.run) !== runKey(run))
+        throw new FileError(file, `run ${quote(run.id)} differs from the run with the same id in ${known.file}`);
       // Prefer the copy that still has its samples.
       const hasSamples = (r: Run): boolean => Object.values(r.benchmarks).some((b) => b.samples);
       if (!hasSamples(known.run) && hasSamples(run)) byId.set(run.id, { run, file });
@@ -186,20 +198,31 @@ export function storedToMeasurement(name: string, b: StoredBenchmark): Measureme
  */
 export function appendRun(history: HistoryDocument, run: Run, size: number): HistoryDocument {
   if (history.runs.some((r) => r.id === run.id)) {
-    throw new FileError('baseline', `already holds a run with id ${quote(run.id)}; a re-run must use a new id (the run attempt is part of the default id)`);
+    throw new FileError(
+      'baseline',
+      `already holds a run with id ${quote(run.id)}; a re-run must use a new id (the run attempt is part of the default id)`,
+    );
   }
   const runs = [...history.runs, run].sort(byTime).slice(-size);
   const keep = new Set(runs.slice(-SAMPLE_RUNS));
   const trimmed = runs.map((r) =>
     keep.has(r)
       ? r
-      : { ...r, benchmarks: benchmarkTable(Object.entries(r.benchmarks).map(([name, { samples: _samples, ...rest }]) => [name, rest] as const)) },
+      : {
+          ...r,
+          benchmarks: benchmarkTable(
+            Object.entries(r.benchmarks).map(([name, { samples: _samples, ...rest }]) => [name, rest] as const),
+          ),
+        },
   );
   return { schema: SCHEMA, version: VERSION, runs: trimmed };
 }
 
 /** A history run from this run's measurements. */
-export function buildRun(measurements: readonly Measurement[], meta: { id: string; timestamp: string; commit?: string; ref?: string }): Run {
+export function buildRun(
+  measurements: readonly Measurement[],
+  meta: { id: string; timestamp: string; commit?: string; ref?: string },
+): Run {
   const run: Run = { id: meta.id, timestamp: meta.timestamp, benchmarks: benchmarkTable() };
   if (meta.commit) run.commit = meta.commit;
   if (meta.ref) run.ref = meta.ref;

@@ -32,12 +32,17 @@ export interface Inputs {
 
 /** Cross-field and range checks that the single readers cannot make. */
 export function validate(i: Inputs): void {
-  const bigger = i.direction === 'bigger-is-better' || (i.direction === undefined && i.format === 'custom-bigger-is-better');
+  const bigger =
+    i.direction === 'bigger-is-better' || (i.direction === undefined && i.format === 'custom-bigger-is-better');
   if (i.minRegression >= 1 && bigger) {
-    throw new InputError('min-regression', 'must be below 100% when bigger is better (a drop of 100% or more is impossible)');
+    throw new InputError(
+      'min-regression',
+      'must be below 100% when bigger is better (a drop of 100% or more is impossible)',
+    );
   }
   if (!/^[\w.:/-]{1,100}$/.test(i.runId)) throw new InputError('run-id', 'use 1–100 letters, digits and . _ : / -');
-  if (/\s/.test(i.githubToken) || CONTROL.test(i.githubToken)) throw new InputError('github-token', 'contains whitespace or a control character');
+  if (/\s/.test(i.githubToken) || CONTROL.test(i.githubToken))
+    throw new InputError('github-token', 'contains whitespace or a control character');
   if (!/^[\w.-]{1,50}$/.test(i.commentTag)) throw new InputError('comment-tag', 'use 1–50 letters, digits and . _ -');
 }
 
@@ -56,7 +61,10 @@ async function baselineFiles(): Promise<{ found: string[]; missing: string[] }> 
     try {
       abs = resolveInWorkspace(p, "Input 'baseline'");
     } catch (error) {
-      throw new InputError('baseline', error instanceof Error ? error.message.replace(/^Input 'baseline':\s*/, '') : String(error));
+      throw new InputError(
+        'baseline',
+        error instanceof Error ? error.message.replace(/^Input 'baseline':\s*/, '') : String(error),
+      );
     }
     if (existsSync(abs)) found.push(abs);
     else missing.push(p);
@@ -65,7 +73,10 @@ async function baselineFiles(): Promise<{ found: string[]; missing: string[] }> 
     try {
       found.push(...(await expandGlobs(globs, "Input 'baseline'")));
     } catch (error) {
-      throw new InputError('baseline', error instanceof Error ? error.message.replace(/^Input 'baseline':\s*/, '') : String(error));
+      throw new InputError(
+        'baseline',
+        error instanceof Error ? error.message.replace(/^Input 'baseline':\s*/, '') : String(error),
+      );
     }
   }
   return { found: [...new Set(found)], missing };

@@ -2,7 +2,15 @@
 
 export type Direction = 'smaller-is-better' | 'bigger-is-better';
 
-export const FORMATS = ['pytest-benchmark', 'google-benchmark', 'hyperfine', 'custom-smaller-is-better', 'custom-bigger-is-better', 'locust', 'k6'] as const;
+export const FORMATS = [
+  'pytest-benchmark',
+  'google-benchmark',
+  'hyperfine',
+  'custom-smaller-is-better',
+  'custom-bigger-is-better',
+  'locust',
+  'k6',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const METRICS = ['median', 'mean', 'min'] as const;
@@ -34,14 +42,22 @@ export function metricValue(m: Pick<Measurement, 'mean' | 'median' | 'min'>, met
 }
 
 /** Summary statistics of raw samples (sd with n − 1). */
-export function summarise(samples: readonly number[]): Pick<Measurement, 'n' | 'mean' | 'sd' | 'median' | 'min' | 'max'> {
+export function summarise(
+  samples: readonly number[],
+): Pick<Measurement, 'n' | 'mean' | 'sd' | 'median' | 'min' | 'max'> {
   const n = samples.length;
   const sorted = Float64Array.from(samples).sort();
   const mean = samples.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : undefined;
   const mid = Math.floor(n / 2);
   const median = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const out: Pick<Measurement, 'n' | 'mean' | 'sd' | 'median' | 'min' | 'max'> = { n, mean, median, min: sorted[0]!, max: sorted[n - 1]! };
+  const out: Pick<Measurement, 'n' | 'mean' | 'sd' | 'median' | 'min' | 'max'> = {
+    n,
+    mean,
+    median,
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
+  };
   if (sd !== undefined) out.sd = sd;
   return out;
 }

@@ -44,7 +44,8 @@ export function outlierRuns(logs: readonly number[]): Set<number> {
   const out = new Set<number>();
   if (logs.length < NOISE_MIN_RUNS) return out;
   const nearest: number[] = [];
-  for (let i = 1; i < logs.length - 1; i++) nearest.push(Math.min(Math.abs(logs[i]! - logs[i - 1]!), Math.abs(logs[i]! - logs[i + 1]!)));
+  for (let i = 1; i < logs.length - 1; i++)
+    nearest.push(Math.min(Math.abs(logs[i]! - logs[i - 1]!), Math.abs(logs[i]! - logs[i + 1]!)));
   const sigma = median(nearest) / MIN_NEIGHBOUR_MEDIAN;
   nearest.forEach((d, j) => {
     if (d > OUTLIER_SIGMAS * sigma) out.add(j + 1);
@@ -85,7 +86,12 @@ export function logNoise(logs: readonly number[]): number | undefined {
  * from σ to σ/√k, which is what makes a 10 % change visible on runners whose runs differ by
  * 1–2 %. `indices` are the positions in `logs` that the level averages.
  */
-export function rollingReference(logs: readonly number[], noise: number, factor: number, skip: ReadonlySet<number> = new Set()): { level: number; runs: number; indices: number[] } {
+export function rollingReference(
+  logs: readonly number[],
+  noise: number,
+  factor: number,
+  skip: ReadonlySet<number> = new Set(),
+): { level: number; runs: number; indices: number[] } {
   let last = logs.length - 1;
   while (last > 0 && skip.has(last)) last--;
   let sum = logs[last]!;

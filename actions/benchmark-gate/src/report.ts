@@ -79,7 +79,9 @@ function methodText(options: CompareOptions, comparison: Comparison): string {
     move === undefined
       ? ''
       : `This run as a whole is ${(Math.abs(move.change) * 100).toFixed(1)}% ${move.change >= 0 ? 'slower' : 'faster'} than its history (median of ${move.benchmarks} timed benchmarks); that move is taken out before each benchmark is judged` +
-        (move.beyond ? `, and since it is beyond the ${(move.threshold * 100).toFixed(1)}% the history allows, benchmarks unchanged against the rest of the run are inconclusive. ` : '. ');
+        (move.beyond
+          ? `, and since it is beyond the ${(move.threshold * 100).toFixed(1)}% the history allows, benchmarks unchanged against the rest of the run are inconclusive. `
+          : '. ');
   return (
     `A regression needs a one-sided test significant at family-wise alpha ${options.alpha} (Holm–Bonferroni over the benchmarks) ` +
     `and an estimated slowdown beyond ${(options.minRegression * 100).toFixed(1)}%` +
@@ -92,21 +94,27 @@ function methodText(options: CompareOptions, comparison: Comparison): string {
 }
 
 export function tableRows(comparison: Comparison): string[][] {
-  return comparison.results.slice(0, MAX_TABLE_ROWS).map((r) => [
-    clip(r.name, NAME_MAX),
-    valueText(r.baseline, r.unit),
-    valueText(r.current, r.unit),
-    changeText(r),
-    pText(r),
-    r.threshold === undefined ? '' : `${(r.threshold * 100).toFixed(1)}%`,
-    LABEL[r.verdict],
-  ]);
+  return comparison.results
+    .slice(0, MAX_TABLE_ROWS)
+    .map((r) => [
+      clip(r.name, NAME_MAX),
+      valueText(r.baseline, r.unit),
+      valueText(r.current, r.unit),
+      changeText(r),
+      pText(r),
+      r.threshold === undefined ? '' : `${(r.threshold * 100).toFixed(1)}%`,
+      LABEL[r.verdict],
+    ]);
 }
 
 const HEADERS = ['Benchmark', 'Baseline', 'Current', 'Change [interval]', 'p (Holm)', 'Threshold', 'Verdict'];
 
 /** The metric of one benchmark over the history runs plus this run, for the chart. */
-export function historySeries(runs: readonly Run[], name: string, options: CompareOptions): { labels: string[]; values: number[] } {
+export function historySeries(
+  runs: readonly Run[],
+  name: string,
+  options: CompareOptions,
+): { labels: string[]; values: number[] } {
   const labels: string[] = [];
   const values: number[] = [];
   for (const run of runs) {
@@ -140,18 +148,30 @@ export function buildSummary(
     if (values.length < 2) continue;
     const scale = chartScale(values, r.unit);
     // Mermaid labels are plain ASCII: µs is written us.
-    summary.lineChart(`${r.name} (${options.metric})`, labels, [{ name: r.name, values: values.map((v) => v * scale.factor) }], scale.label.replace('µ', 'u'));
+    summary.lineChart(
+      `${r.name} (${options.metric})`,
+      labels,
+      [{ name: r.name, values: values.map((v) => v * scale.factor) }],
+      scale.label.replace('µ', 'u'),
+    );
   }
-  const reasons = comparison.results.filter((r) => r.verdict === 'regression' || r.verdict === 'inconclusive' || r.verdict === 'missing');
+  const reasons = comparison.results.filter(
+    (r) => r.verdict === 'regression' || r.verdict === 'inconclusive' || r.verdict === 'missing',
+  );
   if (reasons.length > 0) {
-    summary.details('Why', new Summary().list(reasons.slice(0, MAX_TABLE_ROWS).map((r) => `${clip(r.name, NAME_MAX)}: ${r.reason}`)));
+    summary.details(
+      'Why',
+      new Summary().list(reasons.slice(0, MAX_TABLE_ROWS).map((r) => `${clip(r.name, NAME_MAX)}: ${r.reason}`)),
+    );
   }
   return summary;
 }
 
 /** A Markdown table cell from untrusted text: HTML escaped, pipes and line breaks neutralised. */
 function cell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '&#124;').replace(/[\r\n]+/g, ' ');
+  return escapeHtml(text)
+    .replace(/\|/g, '&#124;')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 export function commentMarker(tag: string): string {
@@ -159,7 +179,15 @@ export function commentMarker(tag: string): string {
 }
 
 /** The PR comment (Markdown); its first line is the marker used to find and update it. */
-export function commentBody(comparison: Comparison, options: CompareOptions, status: Status, tag: string, runUrl?: string, baseNote?: string, slos: readonly SloResult[] = []): string {
+export function commentBody(
+  comparison: Comparison,
+  options: CompareOptions,
+  status: Status,
+  tag: string,
+  runUrl?: string,
+  baseNote?: string,
+  slos: readonly SloResult[] = [],
+): string {
   const lines = [commentMarker(tag), `### Benchmark gate: ${cell(headline(status, comparison, slos))}`, ''];
   if (baseNote !== undefined) lines.push(cell(baseNote), '');
   if (slos.length > 0) {
@@ -181,7 +209,8 @@ export function commentBody(comparison: Comparison, options: CompareOptions, sta
       length += line.length + 1;
       written++;
     }
-    if (written < shown.length) lines.push('', `${shown.length - written} more row(s) are in the job summary and the JSON output.`);
+    if (written < shown.length)
+      lines.push('', `${shown.length - written} more row(s) are in the job summary and the JSON output.`);
   }
   if (comparison.counts.unchanged > 0) lines.push('', `${comparison.counts.unchanged} benchmark(s) unchanged.`);
   if (runUrl && /^https:\/\/[^\s"'<>]+$/.test(runUrl)) lines.push('', `[Details in the job summary](${runUrl})`);

@@ -43,7 +43,12 @@ function sharedMove(offsets: readonly number[]): number {
 }
 
 /** `service`: benchmarks that time a service (load tests), which a slower runner does not slow; left out. */
-export function runShifts(history: readonly Run[], current: readonly Measurement[], metric: Metric, service: ReadonlySet<string> = new Set()): RunShifts {
+export function runShifts(
+  history: readonly Run[],
+  current: readonly Measurement[],
+  metric: Metric,
+  service: ReadonlySet<string> = new Set(),
+): RunShifts {
   const series: Series[] = [];
   for (const m of current) {
     if (!movesWithMachine(m.unit) || service.has(m.name)) continue;

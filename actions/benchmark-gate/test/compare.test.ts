@@ -8,7 +8,14 @@ import { DEFAULTS } from './helpers.js';
 
 const at = (i: number): string => new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString();
 
-function sampled(name: string, level: number, rand: () => number, n = 20, spread = 0.01, direction: Direction = 'smaller-is-better'): Measurement {
+function sampled(
+  name: string,
+  level: number,
+  rand: () => number,
+  n = 20,
+  spread = 0.01,
+  direction: Direction = 'smaller-is-better',
+): Measurement {
   const samples = Array.from({ length: n }, () => level * (1 + spread * (rand() * 2 - 1)));
   return { name, unit: 's', direction, samples, n, mean: samples.reduce((a, b) => a + b, 0) / n };
 }
@@ -20,7 +27,14 @@ function single(name: string, value: number, unit = 's'): Measurement {
 function history(levels: number[][], make: (name: string, level: number, i: number) => Measurement): HistoryDocument {
   let doc = emptyHistory();
   levels.forEach((row, i) => {
-    doc = appendRun(doc, buildRun(row.map((level, k) => make(`b${k}`, level, i)), { id: `r${i}`, timestamp: at(i) }), 50);
+    doc = appendRun(
+      doc,
+      buildRun(
+        row.map((level, k) => make(`b${k}`, level, i)),
+        { id: `r${i}`, timestamp: at(i) },
+      ),
+      50,
+    );
   });
   return doc;
 }
@@ -58,7 +72,11 @@ describe('compare', () => {
   });
 
   it('one value per run (custom format): inconclusive without a history, a prediction test with one', () => {
-    const first = compare([buildRun([single('lat', 0.01)], { id: 'r0', timestamp: at(0) })], [single('lat', 0.02)], DEFAULTS);
+    const first = compare(
+      [buildRun([single('lat', 0.01)], { id: 'r0', timestamp: at(0) })],
+      [single('lat', 0.02)],
+      DEFAULTS,
+    );
     expect(first.results[0]).toMatchObject({ verdict: 'inconclusive', method: 'none' });
     expect(first.results[0]!.reason).toMatch(/one value per run/);
 
@@ -74,8 +92,18 @@ describe('compare', () => {
   });
 
   it('summaries only: Welch on mean, sd and n', () => {
-    const s = (name: string, mean: number): Measurement => ({ name, unit: 's', direction: 'smaller-is-better', n: 30, mean, sd: mean * 0.02 });
-    const c = compare([buildRun([s('a', 1), s('b', 1)], { id: 'r0', timestamp: at(0) })], [s('a', 1.2), s('b', 1.01)], { ...DEFAULTS, sameRunner: true });
+    const s = (name: string, mean: number): Measurement => ({
+      name,
+      unit: 's',
+      direction: 'smaller-is-better',
+      n: 30,
+      mean,
+      sd: mean * 0.02,
+    });
+    const c = compare([buildRun([s('a', 1), s('b', 1)], { id: 'r0', timestamp: at(0) })], [s('a', 1.2), s('b', 1.01)], {
+      ...DEFAULTS,
+      sameRunner: true,
+    });
     expect(c.results.map((r) => [r.name, r.verdict, r.method])).toEqual([
       ['a', 'regression', 'welch'],
       ['b', 'unchanged', 'welch'],
@@ -85,10 +113,17 @@ describe('compare', () => {
   it('bigger is better: a 20% throughput drop regresses, a 20% rise improves', () => {
     const rand = rng(3);
     const base = buildRun(
-      [sampled('down', 100, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 100, rand, 20, 0.01, 'bigger-is-better')],
+      [
+        sampled('down', 100, rand, 20, 0.01, 'bigger-is-better'),
+        sampled('up', 100, rand, 20, 0.01, 'bigger-is-better'),
+      ],
       { id: 'r0', timestamp: at(0) },
     );
-    const c = compare([base], [sampled('down', 80, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 120, rand, 20, 0.01, 'bigger-is-better')], { ...DEFAULTS, sameRunner: true });
+    const c = compare(
+      [base],
+      [sampled('down', 80, rand, 20, 0.01, 'bigger-is-better'), sampled('up', 120, rand, 20, 0.01, 'bigger-is-better')],
+      { ...DEFAULTS, sameRunner: true },
+    );
     expect(c.results.map((r) => [r.name, r.verdict])).toEqual([
       ['down', 'regression'],
       ['up', 'improvement'],
@@ -105,7 +140,9 @@ describe('compare', () => {
       ['fresh', 'new'],
       ['kept', 'unchanged'],
     ]);
-    expect(() => compare([base], [single('kept', 1, 'ops/s')], DEFAULTS)).toThrow(/benchmark 'kept': unit 'ops\/s' does not match the baseline's 's'/);
+    expect(() => compare([base], [single('kept', 1, 'ops/s')], DEFAULTS)).toThrow(
+      /benchmark 'kept': unit 'ops\/s' does not match the baseline's 's'/,
+    );
   });
 
   it('run-to-run noise: robust to one step, consistent on normal data', () => {
@@ -125,7 +162,9 @@ describe('compare', () => {
     const c = compare([base], [sampled('a', 1.2, rand), sampled('b', 3, rand)], DEFAULTS);
     const a = c.results.find((r) => r.name === 'a')!;
     expect(a.verdict).toBe('inconclusive');
-    expect(a.reason).toMatch(/^worse by 2\d\.\d%, beyond the 5\.0% minimum, but within the 7\d\.\d% a shared runner can drift between runs; 1 earlier run\(s\), the history measures this benchmark's own noise from 5$/);
+    expect(a.reason).toMatch(
+      /^worse by 2\d\.\d%, beyond the 5\.0% minimum, but within the 7\d\.\d% a shared runner can drift between runs; 1 earlier run\(s\), the history measures this benchmark's own noise from 5$/,
+    );
     expect(c.results.find((r) => r.name === 'b')!.verdict).toBe('regression');
     // The same 20% better is not called an improvement either.
     const better = compare([base], [sampled('a', 0.8, rand), sampled('b', 1, rand)], DEFAULTS);
@@ -137,12 +176,20 @@ describe('compare', () => {
     const names = ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'];
     const doc = history([names.map(() => 1), names.map(() => 1)], (name, level) => sampled(name, level, rand));
     // Every benchmark 65% slower (the runner), and 'b5' three times slower on top of it.
-    const slow = compare(doc.runs, names.map((n) => sampled(n, n === 'b5' ? 1.65 * 3 : 1.65, rand)), DEFAULTS);
+    const slow = compare(
+      doc.runs,
+      names.map((n) => sampled(n, n === 'b5' ? 1.65 * 3 : 1.65, rand)),
+      DEFAULTS,
+    );
     expect(slow.runMove).toMatchObject({ benchmarks: 6, beyond: true });
     expect(slow.runMove!.change).toBeCloseTo(0.65, 1);
     expect(slow.results.filter((r) => r.verdict === 'regression').map((r) => r.name)).toEqual(['b5']);
     const rest = slow.results.filter((r) => r.name !== 'b5');
-    expect(rest.every((r) => r.verdict === 'inconclusive' && /the whole run is 6\d\.\d% slower \(6 timed benchmarks\)/.test(r.reason))).toBe(true);
+    expect(
+      rest.every(
+        (r) => r.verdict === 'inconclusive' && /the whole run is 6\d\.\d% slower \(6 timed benchmarks\)/.test(r.reason),
+      ),
+    ).toBe(true);
     // b5's change is against the rest of its run: three times, not five.
     expect(slow.results.find((r) => r.name === 'b5')!.change!).toBeCloseTo(2, 0);
   });

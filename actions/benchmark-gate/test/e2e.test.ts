@@ -2,7 +2,13 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBundled, fixturePath, GitHubApiDouble, runBundledAction, sampleEvent } from '@spikeformer-actions/testing';
+import {
+  ensureBundled,
+  fixturePath,
+  GitHubApiDouble,
+  runBundledAction,
+  sampleEvent,
+} from '@spikeformer-actions/testing';
 
 // The bundled action run as the runner runs it, on the real pytest-benchmark fixtures, with the
 // PR comment posted to the local GitHub API double, which checks every request and response
@@ -22,7 +28,8 @@ beforeAll(async () => {
   double = new GitHubApiDouble();
   await double.start();
   workspace = mkdtempSync(path.join(tmpdir(), 'benchmark-gate-e2e-'));
-  for (const name of ['base.json', 'base-rerun.json', 'slow.json']) copyFileSync(fixturePath(`reports/pytest-benchmark/${name}`), path.join(workspace, name));
+  for (const name of ['base.json', 'base-rerun.json', 'slow.json'])
+    copyFileSync(fixturePath(`reports/pytest-benchmark/${name}`), path.join(workspace, name));
 }, 240_000);
 
 afterAll(async () => {
@@ -54,21 +61,37 @@ describe('benchmark-gate bundled, end to end', () => {
   it('first run without a baseline file starts the history; rerun of the same code passes; slow fails with exactly the slower benchmarks; a re-run updates the PR comment in place', async () => {
     const first = await runBundledAction('actions/benchmark-gate', {
       workspace,
-      inputs: { results: 'base.json', baseline: 'history/benchmark-gate.json', 'json-file': 'history/benchmark-gate.json' },
+      inputs: {
+        results: 'base.json',
+        baseline: 'history/benchmark-gate.json',
+        'json-file': 'history/benchmark-gate.json',
+      },
       env: { GITHUB_RUN_ID: '101', GITHUB_SHA: BASE_SHA },
       timeoutMs: 60_000,
     });
     expect(first.exitCode, first.stdout).toBe(0);
     expect(first.outputs.status).toBe('passed');
     expect(first.outputs['json-file']).toBe('history/benchmark-gate.json');
-    expect(first.annotations.some((a) => a.level === 'notice' && a.message.includes('history/benchmark-gate.json not found'))).toBe(true);
-    const history = JSON.parse(readFileSync(path.join(workspace, 'history/benchmark-gate.json'), 'utf8')) as { schema: string; version: number; runs: Array<{ id: string }> };
+    expect(
+      first.annotations.some(
+        (a) => a.level === 'notice' && a.message.includes('history/benchmark-gate.json not found'),
+      ),
+    ).toBe(true);
+    const history = JSON.parse(readFileSync(path.join(workspace, 'history/benchmark-gate.json'), 'utf8')) as {
+      schema: string;
+      version: number;
+      runs: Array<{ id: string }>;
+    };
     expect(history.schema).toBe('spikeformer-actions/benchmark-gate/history');
     expect(history.runs.map((r) => r.id)).toEqual(['101.1']);
 
     const rerun = await runBundledAction('actions/benchmark-gate', {
       workspace,
-      inputs: { results: 'base-rerun.json', baseline: 'history/benchmark-gate.json', 'json-file': 'history/benchmark-gate.json' },
+      inputs: {
+        results: 'base-rerun.json',
+        baseline: 'history/benchmark-gate.json',
+        'json-file': 'history/benchmark-gate.json',
+      },
       env: { GITHUB_RUN_ID: '102', GITHUB_SHA: RERUN_SHA },
       timeoutMs: 60_000,
     });
@@ -89,7 +112,9 @@ describe('benchmark-gate bundled, end to end', () => {
     expect(slow.outputs.regressions).toBe('2');
     const errors = slow.annotations.filter((a) => a.level === 'error');
     // The log neutralises '::' in untrusted text with a zero-width space; names are compared without it.
-    const named = errors.filter((a) => a.title === 'Benchmark regression').map((a) => a.message.replace(/\u200b/g, '').split(': worse by')[0]);
+    const named = errors
+      .filter((a) => a.title === 'Benchmark regression')
+      .map((a) => a.message.replace(/\u200b/g, '').split(': worse by')[0]);
     expect(named.sort()).toEqual([
       'test_bench_bottle.py::test_route_lookup',
       'test_bench_bottle.py::test_template_render',
@@ -112,7 +137,9 @@ describe('benchmark-gate bundled, end to end', () => {
     const comments = () => double.state.commentsOn(OWNER, REPO, 7);
     expect(comments()).toHaveLength(1);
     const created = comments()[0]!;
-    expect(slow.stdout).toContain(`PR comment created: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
+    expect(slow.stdout).toContain(
+      `PR comment created: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`,
+    );
     expect(created.body.startsWith(`${MARKER}\n### Benchmark gate: Failed: 2 regression(s), `)).toBe(true);
     expect(created.body).toContain(`\n${shownNote}\n`);
     expect(created.body).toContain('route&#95;lookup | 8.757 µs | 34.72 µs');
@@ -131,8 +158,14 @@ describe('benchmark-gate bundled, end to end', () => {
     expect(comments()).toHaveLength(1);
     const updated = comments()[0]!;
     expect(updated.id).toBe(created.id);
-    expect(again.stdout).toContain(`PR comment updated: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
-    expect(updated.body.startsWith(`${MARKER}\n### Benchmark gate: Passed: 0 regression(s), 0 inconclusive, 0 improvement(s), 6 unchanged.\n`)).toBe(true);
+    expect(again.stdout).toContain(
+      `PR comment updated: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`,
+    );
+    expect(
+      updated.body.startsWith(
+        `${MARKER}\n### Benchmark gate: Passed: 0 regression(s), 0 inconclusive, 0 improvement(s), 6 unchanged.\n`,
+      ),
+    ).toBe(true);
     expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
       'issues/list-comments 200',
       'issues/create-comment 201',
@@ -146,7 +179,10 @@ describe('benchmark-gate bundled, end to end', () => {
   }, 240_000);
 
   it('a corrupt or foreign-schema baseline is an error naming the file, not a reset', async () => {
-    writeFileSync(path.join(workspace, 'corrupt.json'), '{"schema": "spikeformer-actions/benchmark-gate/history", "version": 1, "runs": [');
+    writeFileSync(
+      path.join(workspace, 'corrupt.json'),
+      '{"schema": "spikeformer-actions/benchmark-gate/history", "version": 1, "runs": [',
+    );
     const corrupt = await runBundledAction('actions/benchmark-gate', {
       workspace,
       inputs: { results: 'base.json', baseline: 'corrupt.json', 'json-file': 'out/corrupt.json' },
@@ -164,7 +200,9 @@ describe('benchmark-gate bundled, end to end', () => {
       timeoutMs: 60_000,
     });
     expect(foreign.exitCode).toBe(1);
-    expect(foreign.annotations.find((a) => a.level === 'error')?.message).toMatch(/base\.json.*not a usable benchmark-gate history.*schema/);
+    expect(foreign.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /base\.json.*not a usable benchmark-gate history.*schema/,
+    );
 
     // A report without benchmarks means they did not run: an error, not a pass.
     writeFileSync(path.join(workspace, 'empty.json'), JSON.stringify({ results: [] }));
@@ -180,10 +218,19 @@ describe('benchmark-gate bundled, end to end', () => {
 });
 
 describe('benchmark-gate PR comment and base note', () => {
-  const gate = (inputs: Record<string, string>, event: { eventName: string; event: Record<string, unknown> }, env: Record<string, string> = {}) =>
+  const gate = (
+    inputs: Record<string, string>,
+    event: { eventName: string; event: Record<string, unknown> },
+    env: Record<string, string> = {},
+  ) =>
     runBundledAction('actions/benchmark-gate', {
       workspace,
-      inputs: { results: 'base-rerun.json', baseline: 'history/benchmark-gate.json', 'json-file': 'out/comment.json', ...inputs },
+      inputs: {
+        results: 'base-rerun.json',
+        baseline: 'history/benchmark-gate.json',
+        'json-file': 'out/comment.json',
+        ...inputs,
+      },
       env: { GITHUB_RUN_ID: '301', GITHUB_API_URL: double.url, GITHUB_TOKEN: TOKEN, ...env },
       ...event,
       timeoutMs: 60_000,
@@ -206,7 +253,10 @@ describe('benchmark-gate PR comment and base note', () => {
     ]);
     expect(r.annotations.filter((a) => a.level === 'warning' || a.level === 'error')).toEqual([]);
     expect(double.state.commentsOn(OWNER, REPO, 8)).toEqual([]);
-    expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual(['issues/list-comments 200', 'issues/create-comment 403']);
+    expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
+      'issues/list-comments 200',
+      'issues/create-comment 403',
+    ]);
     expect(unmasked(r.stdout)).not.toContain(TOKEN);
     double.assertNoViolations();
   }, 90_000);
@@ -214,7 +264,12 @@ describe('benchmark-gate PR comment and base note', () => {
   it('an empty token leaves a notice and calls nothing; comment: false stays silent; a push calls nothing', async () => {
     const noToken = await gate({ 'github-token': '' }, pullRequest(9));
     expect(noToken.exitCode).toBe(0);
-    expect(commentNotes(noToken)).toEqual([['notice', 'No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)']]);
+    expect(commentNotes(noToken)).toEqual([
+      [
+        'notice',
+        'No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)',
+      ],
+    ]);
     const off = await gate({ comment: 'false' }, pullRequest(9));
     expect(off.exitCode).toBe(0);
     expect(commentNotes(off)).toEqual([]);
@@ -230,7 +285,12 @@ describe('benchmark-gate PR comment and base note', () => {
     const groupBase = 'e'.repeat(40);
     const event = sampleEvent('merge_group', {
       action: 'checks_requested',
-      merge_group: { base_sha: groupBase, head_sha: 'f'.repeat(40), base_ref: 'refs/heads/main', head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${'f'.repeat(40)}` },
+      merge_group: {
+        base_sha: groupBase,
+        head_sha: 'f'.repeat(40),
+        base_ref: 'refs/heads/main',
+        head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${'f'.repeat(40)}`,
+      },
     });
     const r = await gate({}, { eventName: 'merge_group', event });
     expect(r.exitCode, r.stdout).toBe(0);
@@ -244,7 +304,9 @@ describe('benchmark-gate PR comment and base note', () => {
   it('refuses a token with a line break before any side effect', async () => {
     const r = await gate({ 'github-token': 'ghs_a\nghs_b', 'json-file': 'out/refused.json' }, pullRequest(10));
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual(["benchmark-gate: Input 'github-token': contains whitespace or a control character"]);
+    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      "benchmark-gate: Input 'github-token': contains whitespace or a control character",
+    ]);
     expect(unmasked(r.stdout)).not.toContain('ghs_a');
     expect(double.requests).toEqual([]);
   }, 60_000);

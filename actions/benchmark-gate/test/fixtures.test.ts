@@ -26,7 +26,12 @@ describe('pytest-benchmark fixtures', () => {
   it('base vs slow: exactly test_route_lookup and test_template_render regress', () => {
     const c = compareFiles('reports/pytest-benchmark/base.json', 'reports/pytest-benchmark/slow.json');
     expect(namesWith(c, 'regression')).toEqual([p('test_route_lookup'), p('test_template_render')]);
-    expect(namesWith(c, 'unchanged')).toEqual([p('test_cookie_roundtrip'), p('test_formsdict_decode'), p('test_html_escape'), p('test_parse_date')]);
+    expect(namesWith(c, 'unchanged')).toEqual([
+      p('test_cookie_roundtrip'),
+      p('test_formsdict_decode'),
+      p('test_html_escape'),
+      p('test_parse_date'),
+    ]);
     const route = c.results.find((r) => r.name === p('test_route_lookup'))!;
     expect(route.method).toBe('mann-whitney');
     expect(route.change!).toBeGreaterThan(2.8);
@@ -39,23 +44,47 @@ describe('pytest-benchmark fixtures', () => {
 
 describe('Google Benchmark fixtures (5 repetitions)', () => {
   it('base vs itself: nothing flagged', () => {
-    const c = compareFiles('reports/google-benchmark/repetitions-base.json', 'reports/google-benchmark/repetitions-base.json');
+    const c = compareFiles(
+      'reports/google-benchmark/repetitions-base.json',
+      'reports/google-benchmark/repetitions-base.json',
+    );
     expect(c.counts.regression).toBe(0);
     expect(c.counts.improvement).toBe(0);
   });
 
   it('base vs slow at alpha 0.01: 5 vs 5 repetitions cannot reach significance for 8 benchmarks, so the slower ones are inconclusive, never a silent pass', () => {
-    const c = compareFiles('reports/google-benchmark/repetitions-base.json', 'reports/google-benchmark/repetitions-slow.json');
+    const c = compareFiles(
+      'reports/google-benchmark/repetitions-base.json',
+      'reports/google-benchmark/repetitions-slow.json',
+    );
     expect(c.counts.regression).toBe(0);
     const inconclusive = namesWith(c, 'inconclusive');
-    for (const name of ['BM_VectorSort/64', 'BM_VectorSort/512', 'BM_VectorSort/4096', 'BM_MapInsert', 'BM_VectorSort/32768']) expect(inconclusive).toContain(name);
-    expect(c.results.find((r) => r.name === 'BM_VectorSort/64')?.reason).toMatch(/5 vs 5 samples cannot reach significance/);
+    for (const name of [
+      'BM_VectorSort/64',
+      'BM_VectorSort/512',
+      'BM_VectorSort/4096',
+      'BM_MapInsert',
+      'BM_VectorSort/32768',
+    ])
+      expect(inconclusive).toContain(name);
+    expect(c.results.find((r) => r.name === 'BM_VectorSort/64')?.reason).toMatch(
+      /5 vs 5 samples cannot reach significance/,
+    );
     expect(namesWith(c, 'unchanged')).toEqual(['BM_Accumulate']);
   });
 
   it('base vs slow at alpha 0.05: exactly the four fully separated slowdowns regress', () => {
-    const c = compareFiles('reports/google-benchmark/repetitions-base.json', 'reports/google-benchmark/repetitions-slow.json', { alpha: 0.05 });
-    expect(namesWith(c, 'regression')).toEqual(['BM_MapInsert', 'BM_VectorSort/4096', 'BM_VectorSort/512', 'BM_VectorSort/64']);
+    const c = compareFiles(
+      'reports/google-benchmark/repetitions-base.json',
+      'reports/google-benchmark/repetitions-slow.json',
+      { alpha: 0.05 },
+    );
+    expect(namesWith(c, 'regression')).toEqual([
+      'BM_MapInsert',
+      'BM_VectorSort/4096',
+      'BM_VectorSort/512',
+      'BM_VectorSort/64',
+    ]);
     // Overlapping repetitions: beyond the threshold but not significant → inconclusive.
     expect(namesWith(c, 'inconclusive')).toEqual(['BM_StringConcat/1024', 'BM_VectorSort/32768']);
     expect(namesWith(c, 'unchanged')).toEqual(['BM_Accumulate', 'BM_StringConcat/16384']);

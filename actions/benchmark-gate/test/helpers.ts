@@ -7,8 +7,18 @@ import { parseReport } from '../src/parsers/index.js';
 
 export const DEFAULTS: CompareOptions = { alpha: 0.01, minRegression: 0.05, noiseFactor: 4, metric: 'median' };
 
-export function loadFixture(relative: string, format: Format | 'auto' = 'auto', warn?: (m: string) => void): Measurement[] {
-  return parseReport(JSON.parse(readFileSync(fixturePath(relative), 'utf8')) as unknown, relative, format, undefined, warn).measurements;
+export function loadFixture(
+  relative: string,
+  format: Format | 'auto' = 'auto',
+  warn?: (m: string) => void,
+): Measurement[] {
+  return parseReport(
+    JSON.parse(readFileSync(fixturePath(relative), 'utf8')) as unknown,
+    relative,
+    format,
+    undefined,
+    warn,
+  ).measurements;
 }
 
 /**
@@ -22,5 +32,8 @@ export function compareFiles(base: string, current: string, options: Partial<Com
 }
 
 export function namesWith(c: Comparison, verdict: string): string[] {
-  return c.results.filter((r) => r.verdict === verdict).map((r) => r.name).sort();
+  return c.results
+    .filter((r) => r.verdict === verdict)
+    .map((r) => r.name)
+    .sort();
 }

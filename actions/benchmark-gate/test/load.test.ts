@@ -49,14 +49,16 @@ describe('locust CSV', () => {
   });
 
   it('the first interval mean equals (n₂·avg₂ − n₁·avg₁)/(n₂ − n₁) of the history rows', () => {
-    const rows = parseCsv(text('reports/locust/healthy_stats_history.csv'), 'h.csv').filter((r) => r.cells[3] === 'Aggregated');
+    const rows = parseCsv(text('reports/locust/healthy_stats_history.csv'), 'h.csv').filter(
+      (r) => r.cells[3] === 'Aggregated',
+    );
     const n = (k: number) => Number(rows[k]!.cells[17]);
     const avg = (k: number) => Number(rows[k]!.cells[20]);
     const { measurements } = locust('healthy');
     const agg = measurements.find((m) => m.name === 'Aggregated')!;
     // rows[0] is the start (0 requests): its first interval is rows[1]'s own average.
-    expect(agg.samples![0]).toBeCloseTo(((n(1) * avg(1) - n(0) * avg(0)) / (n(1) - n(0))) / 1000, 12);
-    expect(agg.samples![1]).toBeCloseTo(((n(2) * avg(2) - n(1) * avg(1)) / (n(2) - n(1))) / 1000, 12);
+    expect(agg.samples![0]).toBeCloseTo((n(1) * avg(1) - n(0) * avg(0)) / (n(1) - n(0)) / 1000, 12);
+    expect(agg.samples![1]).toBeCloseTo((n(2) * avg(2) - n(1) * avg(1)) / (n(2) - n(1)) / 1000, 12);
   });
 
   it('lists the failures of the erroring run', () => {
@@ -65,7 +67,9 @@ describe('locust CSV', () => {
       ['GET /api/users', 42],
       ['GET /api/items', 75],
     ]);
-    expect(load.failures[0]!.error).toMatch(/^HTTPError\('500 Server Error: Internal Server Error for url: http:\/\/127\.0\.0\.1:\d+\/api\/users'\)$/);
+    expect(load.failures[0]!.error).toMatch(
+      /^HTTPError\('500 Server Error: Internal Server Error for url: http:\/\/127\.0\.0\.1:\d+\/api\/users'\)$/,
+    );
     expect(load.entries.find((e) => e.aggregated)!.failureRate).toBeCloseTo(117 / 585, 12);
   });
 
@@ -89,16 +93,25 @@ describe('locust CSV', () => {
 
   it('refuses malformed CSV with the file and line', () => {
     const bad = (stats: string) => () => parseLocust({ stats: { text: stats, file: 's.csv' } });
-    const header = 'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%';
+    const header =
+      'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%';
     expect(bad('')).toThrow('s.csv: is empty, expected a CSV header');
     expect(bad('Name,Count\n')).toThrow('s.csv: line 1: the header lacks "Type", "Request Count"');
     expect(bad(`${header}\nGET,/a,5,0,1,1,1,1,1,1,0,1,1\n`)).toThrow('s.csv: has no "Aggregated" row');
-    expect(bad(`${header}\nGET,/a,5,0,1,-1,1,1,1,1,0,1,1\n,Aggregated,5,0,1,1,1,1,1,1,0,1,1\n`)).toThrow(`s.csv: line 2: "Average Response Time" is not a non-negative number: '-1'`);
-    expect(bad(`${header}\nGET,/a,5,0,1,NaN,1,1,1,1,0,1,1\n`)).toThrow(`s.csv: line 2: "Average Response Time" is not a non-negative number: 'NaN'`);
-    expect(bad(`${header}\nGET,/a,5,9,1,1,1,1,1,1,0,1,1\n`)).toThrow('s.csv: line 2: more failures (9) than requests (5)');
+    expect(bad(`${header}\nGET,/a,5,0,1,-1,1,1,1,1,0,1,1\n,Aggregated,5,0,1,1,1,1,1,1,0,1,1\n`)).toThrow(
+      `s.csv: line 2: "Average Response Time" is not a non-negative number: '-1'`,
+    );
+    expect(bad(`${header}\nGET,/a,5,0,1,NaN,1,1,1,1,0,1,1\n`)).toThrow(
+      `s.csv: line 2: "Average Response Time" is not a non-negative number: 'NaN'`,
+    );
+    expect(bad(`${header}\nGET,/a,5,9,1,1,1,1,1,1,0,1,1\n`)).toThrow(
+      's.csv: line 2: more failures (9) than requests (5)',
+    );
     expect(bad(`${header}\nGET,"/a,5,0\n`)).toThrow('s.csv: line 2: a quoted field is not closed');
     expect(bad(`${header}\nGET,/a,5\n`)).toThrow('s.csv: line 2: 3 fields, the header has 13');
-    expect(bad(`${header}\nGET,/a,5,0,1,1,1,1,1,1,0,1,1\nGET,/a,5,0,1,1,1,1,1,1,0,1,1\n`)).toThrow(`s.csv: line 3: 'GET /a' appears twice`);
+    expect(bad(`${header}\nGET,/a,5,0,1,1,1,1,1,1,0,1,1\nGET,/a,5,0,1,1,1,1,1,1,0,1,1\n`)).toThrow(
+      `s.csv: line 3: 'GET /a' appears twice`,
+    );
   });
 
   it('reads quoted names with commas, quotes and line breaks (Python csv module quoting)', () => {
@@ -116,14 +129,34 @@ describe('k6 summary export', () => {
     expect(detectFormat(doc)).toBe('k6');
     const parsed = parseReport(doc, 'k6.json', 'auto');
     expect(parsed.format).toBe('k6');
-    expect(parsed.load?.entries.map((e) => [e.name, e.requests, e.failures, e.failureRate])).toEqual([['Aggregated', 1597, 0, 0]]);
+    expect(parsed.load?.entries.map((e) => [e.name, e.requests, e.failures, e.failureRate])).toEqual([
+      ['Aggregated', 1597, 0, 0],
+    ]);
     const t = parsed.load!.entries[0]!.times;
     expect(Object.keys(t).sort()).toEqual(['max', 'mean', 'median', 'min', 'p90', 'p95']);
     expect(t['p95']).toBeCloseTo(0.0113877108, 12);
     expect(parsed.load!.entries[0]!.rps).toBeCloseTo(531.6526933019591, 9);
-    expect(parsed.measurements).toEqual([{ name: 'Aggregated', unit: 's', direction: 'smaller-is-better', n: 1, mean: t['mean'], median: t['median'], min: t['min'], max: t['max'] }]);
-    expect(k6('crush-test-deploy-k6.json').load.entries[0]).toMatchObject({ requests: 1587, rps: 528.3735309289374, failureRate: 0 });
-    expect(k6('crush-test-deploy-packaged-k6.json').load.entries[0]!.times['p95']).toBeCloseTo(0.005036289399999999, 12);
+    expect(parsed.measurements).toEqual([
+      {
+        name: 'Aggregated',
+        unit: 's',
+        direction: 'smaller-is-better',
+        n: 1,
+        mean: t['mean'],
+        median: t['median'],
+        min: t['min'],
+        max: t['max'],
+      },
+    ]);
+    expect(k6('crush-test-deploy-k6.json').load.entries[0]).toMatchObject({
+      requests: 1587,
+      rps: 528.3735309289374,
+      failureRate: 0,
+    });
+    expect(k6('crush-test-deploy-packaged-k6.json').load.entries[0]!.times['p95']).toBeCloseTo(
+      0.005036289399999999,
+      12,
+    );
   });
 
   it('reads name-tagged sub-metrics as endpoints, and handleSummary data with nested values', () => {
@@ -145,9 +178,15 @@ describe('k6 summary export', () => {
   });
 
   it('refuses what is not an HTTP load test or has impossible values', () => {
-    expect(() => parseK6({ metrics: { vus: { value: 1 } } }, 'v.json')).toThrow('v.json: has no http_req_duration, http_reqs or http_req_failed metric: not an HTTP load test');
-    expect(() => parseK6({ metrics: { http_req_duration: { 'p(95)': -1 } } }, 'n.json')).toThrow(`n.json: metrics.'http_req_duration'.'p(95)' is not a non-negative finite number`);
-    expect(() => parseK6({ metrics: { http_req_failed: { value: 2 } } }, 'r.json')).toThrow(`r.json: metrics.'http_req_failed'.value is above 1`);
+    expect(() => parseK6({ metrics: { vus: { value: 1 } } }, 'v.json')).toThrow(
+      'v.json: has no http_req_duration, http_reqs or http_req_failed metric: not an HTTP load test',
+    );
+    expect(() => parseK6({ metrics: { http_req_duration: { 'p(95)': -1 } } }, 'n.json')).toThrow(
+      `n.json: metrics.'http_req_duration'.'p(95)' is not a non-negative finite number`,
+    );
+    expect(() => parseK6({ metrics: { http_req_failed: { value: 2 } } }, 'r.json')).toThrow(
+      `r.json: metrics.'http_req_failed'.value is above 1`,
+    );
   });
 });
 
@@ -155,29 +194,79 @@ describe('SLOs', () => {
   const reports = (): LoadReport[] => [locust('erroring').load];
 
   it('parses objectives with units, endpoints and comments', () => {
-    expect(parseSlos(['p95 < 500ms', '# a comment', '', 'failure-rate < 1%', 'GET /api/users: p99.9 <= 1.5s', '*: rps >= 5/s', 'requests > 100', 'avg < 200us'])).toEqual([
-      { text: 'p95 < 500ms', line: 1, endpoint: 'Aggregated', metric: { kind: 'time', stat: 'p95' }, op: '<', value: 0.5 },
-      { text: 'failure-rate < 1%', line: 4, endpoint: 'Aggregated', metric: { kind: 'failure-rate' }, op: '<', value: 0.01 },
-      { text: 'GET /api/users: p99.9 <= 1.5s', line: 5, endpoint: 'GET /api/users', metric: { kind: 'time', stat: 'p99.9' }, op: '<=', value: 1.5 },
+    expect(
+      parseSlos([
+        'p95 < 500ms',
+        '# a comment',
+        '',
+        'failure-rate < 1%',
+        'GET /api/users: p99.9 <= 1.5s',
+        '*: rps >= 5/s',
+        'requests > 100',
+        'avg < 200us',
+      ]),
+    ).toEqual([
+      {
+        text: 'p95 < 500ms',
+        line: 1,
+        endpoint: 'Aggregated',
+        metric: { kind: 'time', stat: 'p95' },
+        op: '<',
+        value: 0.5,
+      },
+      {
+        text: 'failure-rate < 1%',
+        line: 4,
+        endpoint: 'Aggregated',
+        metric: { kind: 'failure-rate' },
+        op: '<',
+        value: 0.01,
+      },
+      {
+        text: 'GET /api/users: p99.9 <= 1.5s',
+        line: 5,
+        endpoint: 'GET /api/users',
+        metric: { kind: 'time', stat: 'p99.9' },
+        op: '<=',
+        value: 1.5,
+      },
       { text: '*: rps >= 5/s', line: 6, endpoint: '*', metric: { kind: 'rps' }, op: '>=', value: 5 },
       { text: 'requests > 100', line: 7, endpoint: 'Aggregated', metric: { kind: 'requests' }, op: '>', value: 100 },
-      { text: 'avg < 200us', line: 8, endpoint: 'Aggregated', metric: { kind: 'time', stat: 'mean' }, op: '<', value: 200 * 1e-6 },
+      {
+        text: 'avg < 200us',
+        line: 8,
+        endpoint: 'Aggregated',
+        metric: { kind: 'time', stat: 'mean' },
+        op: '<',
+        value: 200 * 1e-6,
+      },
     ]);
   });
 
   it('refuses objectives it cannot read, naming the line', () => {
-    expect(() => parseSlos(['p95 < 500'])).toThrow("Input 'slo': line 1: p95 needs a time unit (us, ms, s or m), e.g. \"p95 < 500ms\"");
-    expect(() => parseSlos(['', 'failure-rate < 0.01'])).toThrow("Input 'slo': line 2: failure-rate needs a percentage");
+    expect(() => parseSlos(['p95 < 500'])).toThrow(
+      'Input \'slo\': line 1: p95 needs a time unit (us, ms, s or m), e.g. "p95 < 500ms"',
+    );
+    expect(() => parseSlos(['', 'failure-rate < 0.01'])).toThrow(
+      "Input 'slo': line 2: failure-rate needs a percentage",
+    );
     expect(() => parseSlos(['failure-rate < 101%'])).toThrow("Input 'slo': line 1: failure-rate cannot be above 100%");
     expect(() => parseSlos(['p101 < 1s'])).toThrow("Input 'slo': line 1: p101 is not a percentile between 0 and 100");
-    expect(() => parseSlos(['p95 = 1s'])).toThrow(`Input 'slo': line 1: 'p95 = 1s' is not "[endpoint:] metric op value"`);
+    expect(() => parseSlos(['p95 = 1s'])).toThrow(
+      `Input 'slo': line 1: 'p95 = 1s' is not "[endpoint:] metric op value"`,
+    );
     expect(() => parseSlos(['rps > 5ms'])).toThrow("Input 'slo': line 1: rps takes a plain number, not 'ms'");
     expect(() => parseSlos(['p95 < -1ms'])).toThrow(`Input 'slo': line 1: 'p95 < -1ms' is not`);
-    expect(() => parseSlos(Array.from({ length: 101 }, () => 'rps > 1'))).toThrow("Input 'slo': 101 objectives; at most 100");
+    expect(() => parseSlos(Array.from({ length: 101 }, () => 'rps > 1'))).toThrow(
+      "Input 'slo': 101 objectives; at most 100",
+    );
   });
 
   it('evaluates per endpoint and aggregated on the erroring run: the failure rate fails, p95 holds', () => {
-    const results = evaluateSlos(parseSlos(['p95 < 250ms', 'failure-rate < 1%', 'rps > 5', '/api/users: failure-rate < 50%', '*: p95 < 250ms']), reports());
+    const results = evaluateSlos(
+      parseSlos(['p95 < 250ms', 'failure-rate < 1%', 'rps > 5', '/api/users: failure-rate < 50%', '*: p95 < 250ms']),
+      reports(),
+    );
     expect(results.map((r) => [r.slo, r.endpoint, r.passed])).toEqual([
       ['p95 < 250ms', 'Aggregated', true],
       ['failure-rate < 1%', 'Aggregated', false],
@@ -199,6 +288,8 @@ describe('SLOs', () => {
     expect(() => evaluateSlos(parseSlos(['p99 < 1s']), [k6('crush-test-sample.json').load])).toThrow(
       "Input 'slo' line 1: crush-test-sample.json has no p99 for 'Aggregated' (it has mean, min, median, max, p90, p95; k6 exports the statistics in --summary-trend-stats)",
     );
-    expect(() => evaluateSlos(parseSlos(['p95 < 1s']), [])).toThrow("Input 'slo': objectives apply to locust and k6 results, and none of the results is one");
+    expect(() => evaluateSlos(parseSlos(['p95 < 1s']), [])).toThrow(
+      "Input 'slo': objectives apply to locust and k6 results, and none of the results is one",
+    );
   });
 });

@@ -45,7 +45,10 @@ const gate = (prefix: string, runId: string, baseline: string, jsonFile: string)
     timeoutMs: 60_000,
   });
 
-const sloErrors = (r: RunResult): string[] => r.annotations.filter((a) => a.level === 'error' && a.title?.startsWith('SLO failed')).map((a) => `${a.title} | ${a.message}`);
+const sloErrors = (r: RunResult): string[] =>
+  r.annotations
+    .filter((a) => a.level === 'error' && a.title?.startsWith('SLO failed'))
+    .map((a) => `${a.title} | ${a.message}`);
 
 describe('benchmark-gate on real locust runs', () => {
   it('healthy passes and starts the history, a healthy re-run passes against it, the slow service fails on p95, the erroring one on its failure rate', async () => {
@@ -64,7 +67,9 @@ describe('benchmark-gate on real locust runs', () => {
     expect(healthy.outputs.status).toBe('passed');
     expect(healthy.outputs['slo-failures']).toBe('0');
     expect(healthy.outputs.regressions).toBe('0');
-    const history = JSON.parse(readFileSync(path.join(ws, 'history.json'), 'utf8')) as { runs: Array<{ id: string; benchmarks: Record<string, { samples?: number[] }> }> };
+    const history = JSON.parse(readFileSync(path.join(ws, 'history.json'), 'utf8')) as {
+      runs: Array<{ id: string; benchmarks: Record<string, { samples?: number[] }> }>;
+    };
     expect(history.runs.map((r) => r.id)).toEqual(['1.1', '2.1']);
     expect(Object.keys(history.runs[1]!.benchmarks).sort()).toEqual(['Aggregated', 'GET /api/items', 'GET /api/users']);
     expect(history.runs[1]!.benchmarks['Aggregated']!.samples!.length).toBeGreaterThanOrEqual(5);
@@ -80,8 +85,12 @@ describe('benchmark-gate on real locust runs', () => {
       'SLO failed: *: p95 < 250ms | GET /api/users: p95 N ms, objective < 250 ms (load/slow_stats.csv)',
     ]);
     // The service answers after 400 ms: every p95 is at least that.
-    const slowJson = JSON.parse(readFileSync(path.join(ws, 'out/slow.json'), 'utf8')) as { comparison: { slos: Array<{ slo: string; endpoint: string; actual: number; passed: boolean }> } };
-    expect(slowJson.comparison.slos.filter((s) => s.slo.includes('p95')).every((s) => s.actual >= 0.4 && !s.passed)).toBe(true);
+    const slowJson = JSON.parse(readFileSync(path.join(ws, 'out/slow.json'), 'utf8')) as {
+      comparison: { slos: Array<{ slo: string; endpoint: string; actual: number; passed: boolean }> };
+    };
+    expect(
+      slowJson.comparison.slos.filter((s) => s.slo.includes('p95')).every((s) => s.actual >= 0.4 && !s.passed),
+    ).toBe(true);
     expect(slowJson.comparison.slos.filter((s) => !s.slo.includes('p95')).map((s) => [s.slo, s.passed])).toEqual([
       ['failure-rate < 1%', true],
       ['rps > 5', true],
@@ -90,7 +99,9 @@ describe('benchmark-gate on real locust runs', () => {
     expect(slow.outputs.regressions).toBe('3');
     const failure = slow.annotations.filter((a) => a.level === 'error' && a.message.startsWith('benchmark-gate: '));
     expect(failure.map((a) => a.message)).toEqual([
-      expect.stringMatching(/^benchmark-gate: Failed: 3 of 5 SLO check\(s\) failed, 3 regression\(s\), .* SLO failed: p95 < 250ms \(Aggregated\), \*: p95 < 250ms \(GET \/api\/items\), \*: p95 < 250ms \(GET \/api\/users\)\. Regressed: /),
+      expect.stringMatching(
+        /^benchmark-gate: Failed: 3 of 5 SLO check\(s\) failed, 3 regression\(s\), .* SLO failed: p95 < 250ms \(Aggregated\), \*: p95 < 250ms \(GET \/api\/items\), \*: p95 < 250ms \(GET \/api\/users\)\. Regressed: /,
+      ),
     ]);
     expect(slow.summary).toContain('<h3>Service-level objectives</h3>');
     expect(slow.summary).toContain('3 of 5 objective check(s) failed.');
@@ -101,10 +112,16 @@ describe('benchmark-gate on real locust runs', () => {
     expect(erroring.exitCode, erroring.stdout).toBe(1);
     expect(erroring.outputs.status).toBe('failed');
     expect(erroring.outputs['slo-failures']).toBe('1');
-    expect(sloErrors(erroring)).toEqual([expect.stringMatching(/^SLO failed: failure-rate < 1% \| Aggregated: failure-rate (1[5-9]|2[0-5])(\.\d+)?%, objective < 1% \(load\/err_stats\.csv\)$/)]);
+    expect(sloErrors(erroring)).toEqual([
+      expect.stringMatching(
+        /^SLO failed: failure-rate < 1% \| Aggregated: failure-rate (1[5-9]|2[0-5])(\.\d+)?%, objective < 1% \(load\/err_stats\.csv\)$/,
+      ),
+    ]);
     expect(erroring.outputs.regressions).toBe('0');
     // What failed, from locust's failures file, escaped in the summary.
     expect(erroring.summary).toContain('Request failures in load/err&#95;stats.csv');
-    expect(erroring.summary).toMatch(/HTTPError\(&#39;500 Server Error: Internal Server Error for url: http:\/\/127\.0\.0\.1:\d+\/api\/items&#39;\)/);
+    expect(erroring.summary).toMatch(
+      /HTTPError\(&#39;500 Server Error: Internal Server Error for url: http:\/\/127\.0\.0\.1:\d+\/api\/items&#39;\)/,
+    );
   }, 240_000);
 });

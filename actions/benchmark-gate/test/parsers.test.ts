@@ -36,10 +36,41 @@ describe('parsers on the real fixtures', () => {
     const doc = {
       context: { date: 'x' },
       benchmarks: [
-        { name: 'BM_X_mean', run_name: 'BM_X', run_type: 'aggregate', aggregate_name: 'mean', repetitions: 9, real_time: 120, time_unit: 'ns' },
-        { name: 'BM_X_median', run_name: 'BM_X', run_type: 'aggregate', aggregate_name: 'median', repetitions: 9, real_time: 118, time_unit: 'ns' },
-        { name: 'BM_X_stddev', run_name: 'BM_X', run_type: 'aggregate', aggregate_name: 'stddev', repetitions: 9, real_time: 4, time_unit: 'ns' },
-        { name: 'BM_Err', run_name: 'BM_Err', run_type: 'iteration', error_occurred: true, real_time: 0, time_unit: 'ns' },
+        {
+          name: 'BM_X_mean',
+          run_name: 'BM_X',
+          run_type: 'aggregate',
+          aggregate_name: 'mean',
+          repetitions: 9,
+          real_time: 120,
+          time_unit: 'ns',
+        },
+        {
+          name: 'BM_X_median',
+          run_name: 'BM_X',
+          run_type: 'aggregate',
+          aggregate_name: 'median',
+          repetitions: 9,
+          real_time: 118,
+          time_unit: 'ns',
+        },
+        {
+          name: 'BM_X_stddev',
+          run_name: 'BM_X',
+          run_type: 'aggregate',
+          aggregate_name: 'stddev',
+          repetitions: 9,
+          real_time: 4,
+          time_unit: 'ns',
+        },
+        {
+          name: 'BM_Err',
+          run_name: 'BM_Err',
+          run_type: 'iteration',
+          error_occurred: true,
+          real_time: 0,
+          time_unit: 'ns',
+        },
       ],
     };
     const [x, ...rest] = parseReport(doc, 'gb.json', 'auto').measurements;
@@ -64,7 +95,13 @@ describe('parsers on the real fixtures', () => {
   it("github-action-benchmark's custom format (its README example), both directions", () => {
     const doc = [
       { name: 'My Custom Smaller Is Better Benchmark - CPU Load', unit: 'Percent', value: 50 },
-      { name: 'My Custom Smaller Is Better Benchmark - Memory Used', unit: 'Megabytes', value: 100, range: '3', extra: 'Value for Tooltip: 25\nOptional Num #2: 100' },
+      {
+        name: 'My Custom Smaller Is Better Benchmark - Memory Used',
+        unit: 'Megabytes',
+        value: 100,
+        range: '3',
+        extra: 'Value for Tooltip: 25\nOptional Num #2: 100',
+      },
       { name: 'latency', unit: 'ms', value: 12.5 },
     ];
     expect(detectFormat(doc)).toBe('custom');
@@ -80,14 +117,23 @@ describe('parsers on the real fixtures', () => {
   });
 
   it('errors name the file and the field', () => {
-    expect(() => parseReport({ results: [{ command: 'x', times: [1, 'a'] }] }, 'h.json', 'hyperfine')).toThrow(/h\.json: results\[0\]\.times\[1\] is missing or not a finite number/);
+    expect(() => parseReport({ results: [{ command: 'x', times: [1, 'a'] }] }, 'h.json', 'hyperfine')).toThrow(
+      /h\.json: results\[0\]\.times\[1\] is missing or not a finite number/,
+    );
     expect(() => parseReport({ foo: 1 }, 'u.json', 'auto')).toThrow(/u\.json: is not a pytest-benchmark/);
-    expect(() => parseReport([{ name: 'a', unit: 's' }], 'c.json', 'custom-smaller-is-better')).toThrow(/c\.json: \[0\]\.value/);
+    expect(() => parseReport([{ name: 'a', unit: 's' }], 'c.json', 'custom-smaller-is-better')).toThrow(
+      /c\.json: \[0\]\.value/,
+    );
   });
 
   it('the same benchmark in two files is an error naming both', () => {
     const m = loadFixture('reports/hyperfine/base.json');
-    expect(() => mergeReports([{ file: 'a.json', measurements: m }, { file: 'b.json', measurements: m }])).toThrow(/b\.json: benchmark 'import-bottle' is also in a\.json/);
+    expect(() =>
+      mergeReports([
+        { file: 'a.json', measurements: m },
+        { file: 'b.json', measurements: m },
+      ]),
+    ).toThrow(/b\.json: benchmark 'import-bottle' is also in a\.json/);
   });
 });
 

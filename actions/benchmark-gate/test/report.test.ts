@@ -17,9 +17,14 @@ describe('report', () => {
   it('status: failed on a regression, passed when only undecided ones remain (unless fail-on-inconclusive), the headline says which', () => {
     const slow = compareFiles('reports/pytest-benchmark/base.json', 'reports/pytest-benchmark/slow.json');
     expect(decideStatus(slow, { failOnMissing: false, failOnInconclusive: false })).toBe('failed');
-    const gb = compareFiles('reports/google-benchmark/repetitions-base.json', 'reports/google-benchmark/repetitions-slow.json');
+    const gb = compareFiles(
+      'reports/google-benchmark/repetitions-base.json',
+      'reports/google-benchmark/repetitions-slow.json',
+    );
     expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: false })).toBe('passed');
-    expect(headline('passed', gb)).toBe('Passed, inconclusive: 0 regression(s), 7 inconclusive, 0 improvement(s), 1 unchanged.');
+    expect(headline('passed', gb)).toBe(
+      'Passed, inconclusive: 0 regression(s), 7 inconclusive, 0 improvement(s), 1 unchanged.',
+    );
     expect(decideStatus(gb, { failOnMissing: false, failOnInconclusive: true })).toBe('failed');
     const same = compareFiles('reports/pytest-benchmark/base.json', 'reports/pytest-benchmark/base-rerun.json');
     expect(decideStatus(same, { failOnMissing: true, failOnInconclusive: true })).toBe('passed');
@@ -27,10 +32,30 @@ describe('report', () => {
   });
 
   it('change with its interval, signed', () => {
-    expect(changeText({ name: 'a', unit: 's', direction: 'smaller-is-better', verdict: 'regression', method: 'welch', change: 0.123, lower: 0.1, upper: 0.15, reason: '' })).toBe(
-      '+12.3% [+10.0%, +15.0%]',
-    );
-    expect(changeText({ name: 'a', unit: 's', direction: 'smaller-is-better', verdict: 'improvement', method: 'welch', change: -0.05, reason: '' })).toBe('−5.0%');
+    expect(
+      changeText({
+        name: 'a',
+        unit: 's',
+        direction: 'smaller-is-better',
+        verdict: 'regression',
+        method: 'welch',
+        change: 0.123,
+        lower: 0.1,
+        upper: 0.15,
+        reason: '',
+      }),
+    ).toBe('+12.3% [+10.0%, +15.0%]');
+    expect(
+      changeText({
+        name: 'a',
+        unit: 's',
+        direction: 'smaller-is-better',
+        verdict: 'improvement',
+        method: 'welch',
+        change: -0.05,
+        reason: '',
+      }),
+    ).toBe('−5.0%');
   });
 
   it('a hostile benchmark name cannot inject markup, table rows or workflow commands into the summary or the comment', () => {
@@ -52,7 +77,10 @@ describe('report', () => {
 
   it('the comment stays under GitHub’s size limit with thousands of rows', () => {
     const c = withHostileName();
-    const many = Array.from({ length: 5000 }, (_, i) => ({ ...c.results[0]!, name: `benchmark_number_${i}_with_a_long_name` }));
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      ...c.results[0]!,
+      name: `benchmark_number_${i}_with_a_long_name`,
+    }));
     const body = commentBody({ ...c, results: many }, DEFAULTS, 'failed', 'bench');
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body).toMatch(/\d+ more row\(s\) are in the job summary/);

@@ -28,7 +28,11 @@ const SCENARIOS: Scenario[] = [
   { label: 'one odd run (machine +60–70%) in 8 runs', options: { oddRun: true, historyRuns: 8 }, detection: 0.85 },
   { label: 'this run on a machine +60–70%, 20 runs', options: { currentOnSlowMachine: true }, detection: 0.93 },
   { label: '3 runs of history, machine drift σ 5%', options: { historyRuns: 3, machineNoise: 0.05 }, detection: 0 },
-  { label: '1 run of history, this run on a machine +60–70%', options: { historyRuns: 1, currentOnSlowMachine: true }, detection: 0 },
+  {
+    label: '1 run of history, this run on a machine +60–70%',
+    options: { historyRuns: 1, currentOnSlowMachine: true },
+    detection: 0,
+  },
 ];
 
 const rate = (k: number, r: SimulationResult): string => `${((100 * k) / r.trials).toFixed(1)}%`;
@@ -49,21 +53,25 @@ describe('seeded simulation of CI benchmark noise: A/A false alarms and detectio
     '|---|---|---|---|---|---|---|',
   ];
 
-  it.each(SCENARIOS)('$label', ({ label, options, detection }) => {
-    const aa = simulate({ ...base, ...options, seed: 20261127, slowdown: 0 });
-    const ab = simulate({ ...base, ...options, seed: 424242, slowdown: 0.1 });
-    lines.push(row(label, aa, ab));
-    // Never more than alpha of the runs page on a benchmark that did not change, whatever the
-    // machine did; an improvement that is not there is reported in at most 2.5% of runs.
-    expect(aa.falseAlarmTrials / aa.trials).toBeLessThanOrEqual(base.gate.alpha);
-    expect(ab.falseAlarmTrials / ab.trials).toBeLessThanOrEqual(base.gate.alpha);
-    expect(aa.falseImprovementTrials / aa.trials).toBeLessThanOrEqual(0.025);
-    if (detection > 0) expect(ab.detected / ab.trials).toBeGreaterThanOrEqual(detection);
-    // Too short a history: no verdict on the slowed benchmark, never a false one.
-    else expect(ab.inconclusiveTrials / ab.trials).toBeGreaterThanOrEqual(0.95);
-    // On a steady machine the ratio rule at its default 200% never sees a 10% slowdown.
-    if (!options.currentOnSlowMachine) expect(ab.ratio[0]!.detected).toBe(0);
-  }, TIMEOUT);
+  it.each(SCENARIOS)(
+    '$label',
+    ({ label, options, detection }) => {
+      const aa = simulate({ ...base, ...options, seed: 20261127, slowdown: 0 });
+      const ab = simulate({ ...base, ...options, seed: 424242, slowdown: 0.1 });
+      lines.push(row(label, aa, ab));
+      // Never more than alpha of the runs page on a benchmark that did not change, whatever the
+      // machine did; an improvement that is not there is reported in at most 2.5% of runs.
+      expect(aa.falseAlarmTrials / aa.trials).toBeLessThanOrEqual(base.gate.alpha);
+      expect(ab.falseAlarmTrials / ab.trials).toBeLessThanOrEqual(base.gate.alpha);
+      expect(aa.falseImprovementTrials / aa.trials).toBeLessThanOrEqual(0.025);
+      if (detection > 0) expect(ab.detected / ab.trials).toBeGreaterThanOrEqual(detection);
+      // Too short a history: no verdict on the slowed benchmark, never a false one.
+      else expect(ab.inconclusiveTrials / ab.trials).toBeGreaterThanOrEqual(0.95);
+      // On a steady machine the ratio rule at its default 200% never sees a 10% slowdown.
+      if (!options.currentOnSlowMachine) expect(ab.ratio[0]!.detected).toBe(0);
+    },
+    TIMEOUT,
+  );
 
   it('prints the table', () => {
     console.log(lines.join('\n'));

@@ -98,7 +98,14 @@ export function simulate(options: SimulationOptions): SimulationResult {
           const v = location * Math.exp(m.within * normal());
           return rand() < 0.03 ? v * (1 + Math.abs(0.5 * normal())) : v;
         });
-        return { name: m.name, unit: 's', direction: 'smaller-is-better', samples, n: samples.length, mean: mean(samples) } satisfies Measurement;
+        return {
+          name: m.name,
+          unit: 's',
+          direction: 'smaller-is-better',
+          samples,
+          n: samples.length,
+          mean: mean(samples),
+        } satisfies Measurement;
       });
     };
     // The history as the action keeps it: built once, then appendRun trims older runs' samples.
@@ -106,7 +113,12 @@ export function simulate(options: SimulationOptions): SimulationResult {
     const runs = [];
     const odd = options.oddRun && options.historyRuns > 2 ? 1 + Math.floor(rand() * (options.historyRuns - 2)) : -1;
     for (let h = 0; h < options.historyRuns - 1; h++) {
-      runs.push(buildRun(run(() => 1, h === odd ? slowMachine() : 1), { id: `t${trial}-r${h}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, h)).toISOString() }));
+      runs.push(
+        buildRun(
+          run(() => 1, h === odd ? slowMachine() : 1),
+          { id: `t${trial}-r${h}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, h)).toISOString() },
+        ),
+      );
     }
     previous = run(() => 1);
     const history: HistoryDocument = appendRun(
@@ -114,13 +126,17 @@ export function simulate(options: SimulationOptions): SimulationResult {
       buildRun(previous, { id: `t${trial}-last`, timestamp: new Date(Date.UTC(2026, 0, 2)).toISOString() }),
       50,
     );
-    const current = run((i) => (i === slowed ? 1 + options.slowdown : 1), options.currentOnSlowMachine ? slowMachine() : 1);
+    const current = run(
+      (i) => (i === slowed ? 1 + options.slowdown : 1),
+      options.currentOnSlowMachine ? slowMachine() : 1,
+    );
     const comparison = compare(history.runs, current, options.gate);
     const flagged = new Set(comparison.results.filter((r) => r.verdict === 'regression').map((r) => r.name));
     if ([...flagged].some((name) => name !== models[slowed]?.name)) result.falseAlarmTrials++;
     if (slowed >= 0 && flagged.has(models[slowed]!.name)) result.detected++;
     if (comparison.counts.inconclusive > 0) result.inconclusiveTrials++;
-    if (comparison.results.some((r) => r.verdict === 'improvement' && r.name !== models[slowed]?.name)) result.falseImprovementTrials++;
+    if (comparison.results.some((r) => r.verdict === 'improvement' && r.name !== models[slowed]?.name))
+      result.falseImprovementTrials++;
     for (const r of result.ratio) {
       const alerts = current.map((c, i) => c.mean / previous[i]!.mean >= r.threshold);
       if (alerts.some((alert, i) => alert && i !== slowed)) r.falseAlarmTrials++;

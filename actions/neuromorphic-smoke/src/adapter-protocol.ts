@@ -40,7 +40,8 @@ export function parseStatus(text: string | undefined): AdapterStatus | undefined
   if (typeof o.allocation === 'string' || typeof o.allocation === 'number') status.allocation = String(o.allocation);
   if (o.error_kind === 'infrastructure' || o.error_kind === 'user') status.error_kind = o.error_kind;
   if (typeof o.message === 'string') status.message = o.message.slice(0, 2000);
-  if (typeof o.execution_time_s === 'number' && Number.isFinite(o.execution_time_s)) status.execution_time_s = o.execution_time_s;
+  if (typeof o.execution_time_s === 'number' && Number.isFinite(o.execution_time_s))
+    status.execution_time_s = o.execution_time_s;
   if (typeof o.energy_j === 'number' && Number.isFinite(o.energy_j)) status.energy_j = o.energy_j;
   return status;
 }
@@ -50,19 +51,32 @@ export function parseStatus(text: string | undefined): AdapterStatus | undefined
  * "unavailable"; a run that hangs is an infrastructure error (retried). Only infrastructure
  * errors are ever retried; a non-zero exit without a status is the adapter's own failure.
  */
-export function classify(phase: Phase, exit: { exitCode: number | null; timedOut: boolean; timeoutMs: number }, status: AdapterStatus | undefined): Outcome {
+export function classify(
+  phase: Phase,
+  exit: { exitCode: number | null; timedOut: boolean; timeoutMs: number },
+  status: AdapterStatus | undefined,
+): Outcome {
   const seconds = Math.round(exit.timeoutMs / 1000);
   if (exit.timedOut) {
-    return phase === 'allocate' ? { kind: 'unavailable', reason: `no allocation within ${seconds} s` } : { kind: 'infrastructure', reason: `${phase} did not finish within ${seconds} s` };
+    return phase === 'allocate'
+      ? { kind: 'unavailable', reason: `no allocation within ${seconds} s` }
+      : { kind: 'infrastructure', reason: `${phase} did not finish within ${seconds} s` };
   }
-  if (status?.state === 'unavailable') return { kind: 'unavailable', reason: status.message ?? 'the adapter reports no hardware available' };
+  if (status?.state === 'unavailable')
+    return { kind: 'unavailable', reason: status.message ?? 'the adapter reports no hardware available' };
   if (status?.state === 'error') {
     const reason = status.message ?? `${phase} failed`;
     return status.error_kind === 'infrastructure' ? { kind: 'infrastructure', reason } : { kind: 'error', reason };
   }
-  if (exit.exitCode !== 0) return { kind: 'error', reason: `${phase} exited with ${exit.exitCode ?? 'a signal'}${status ? '' : ' and wrote no status'}` };
-  if (phase === 'allocate' && (status?.state !== 'allocated' || !status.allocation)) return { kind: 'error', reason: 'allocate succeeded but reported no allocation id' };
-  if (phase === 'run' && status?.state !== 'ok') return { kind: 'error', reason: "run exited 0 but its status is not 'ok'" };
+  if (exit.exitCode !== 0)
+    return {
+      kind: 'error',
+      reason: `${phase} exited with ${exit.exitCode ?? 'a signal'}${status ? '' : ' and wrote no status'}`,
+    };
+  if (phase === 'allocate' && (status?.state !== 'allocated' || !status.allocation))
+    return { kind: 'error', reason: 'allocate succeeded but reported no allocation id' };
+  if (phase === 'run' && status?.state !== 'ok')
+    return { kind: 'error', reason: "run exited 0 but its status is not 'ok'" };
   return { kind: 'ok', status: status ?? { state: 'released' } };
 }
 

@@ -21,7 +21,14 @@ export interface SpikeComparison {
  * Compares two spike rasters [sample][step][neuron] with a greedy in-order match per
  * neuron: two spikes pair up when they are within ±k steps.
  */
-export function compareSpikes(a: ArrayLike<number>, b: ArrayLike<number>, samples: number, steps: number, neurons: number, k: number): SpikeComparison {
+export function compareSpikes(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  samples: number,
+  steps: number,
+  neurons: number,
+  k: number,
+): SpikeComparison {
   let countA = 0;
   let countB = 0;
   let maxShift = 0;
@@ -61,7 +68,15 @@ export function compareSpikes(a: ArrayLike<number>, b: ArrayLike<number>, sample
       }
     }
   }
-  return { countA, countB, countRelErr: Math.abs(countA - countB) / Math.max(countB, 1), maxShift, unmatched, rateCosine: cosine(rateA, rateB), ...(firstMismatch ? { firstMismatch } : {}) };
+  return {
+    countA,
+    countB,
+    countRelErr: Math.abs(countA - countB) / Math.max(countB, 1),
+    maxShift,
+    unmatched,
+    rateCosine: cosine(rateA, rateB),
+    ...(firstMismatch ? { firstMismatch } : {}),
+  };
 }
 
 /** Cosine similarity; null when both vectors are all zero (undefined), 0 when only one is. */
@@ -99,7 +114,9 @@ export function predictions(outputs: ArrayLike<number>, samples: number, steps: 
   const out: number[] = [];
   for (let s = 0; s < samples; s++) {
     const counts = new Float64Array(neurons);
-    for (let t = 0; t < steps; t++) for (let i = 0; i < neurons; i++) counts[i] = (counts[i] as number) + ((outputs[(s * steps + t) * neurons + i] as number) !== 0 ? 1 : 0);
+    for (let t = 0; t < steps; t++)
+      for (let i = 0; i < neurons; i++)
+        counts[i] = (counts[i] as number) + ((outputs[(s * steps + t) * neurons + i] as number) !== 0 ? 1 : 0);
     let best = -1;
     let bestCount = 0;
     counts.forEach((c, i) => {
@@ -121,7 +138,12 @@ export function agreement(a: readonly number[], b: readonly number[]): number {
 }
 
 /** First step with any spike, over all samples (null when silent). */
-export function firstSpikeStep(values: ArrayLike<number>, samples: number, steps: number, neurons: number): number | null {
+export function firstSpikeStep(
+  values: ArrayLike<number>,
+  samples: number,
+  steps: number,
+  neurons: number,
+): number | null {
   let first: number | null = null;
   for (let s = 0; s < samples; s++) {
     for (let t = 0; t < steps && (first === null || t < first); t++) {

@@ -60,7 +60,12 @@ export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profi
   for (const node of graph.nodes.values()) {
     if (!profile.supported.includes(node.type)) {
       rows.push({ rule: 'node-type', node: node.name, value: node.type, limit: 'supported types', verdict: 'exceeds' });
-      findings.push({ level: 'error', node: node.name, rule: 'node-type', detail: `${node.type} is not supported on ${profile.name}` });
+      findings.push({
+        level: 'error',
+        node: node.name,
+        rule: 'node-type',
+        detail: `${node.type} is not supported on ${profile.name}`,
+      });
     }
   }
   let synapses = 0;
@@ -104,10 +109,28 @@ export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profi
       limit: `SNR ≥ ${profile.minWeightSnrDb} dB`,
       verdict: isLossy ? 'lossy' : 'ok',
     });
-    if (isLossy) findings.push({ level: 'warning', node: node.name, rule: 'weight-quantization', detail: `SNR ${q.snrDb.toFixed(1)} dB at ${profile.weightBits} bits` });
+    if (isLossy)
+      findings.push({
+        level: 'warning',
+        node: node.name,
+        rule: 'weight-quantization',
+        detail: `SNR ${q.snrDb.toFixed(1)} dB at ${profile.weightBits} bits`,
+      });
   }
-  rows.push({ rule: 'fan-in', node: worstFanIn.node || undefined, value: worstFanIn.value, limit: profile.maxFanIn, verdict: worstFanIn.value <= profile.maxFanIn ? 'ok' : 'exceeds' });
-  rows.push({ rule: 'fan-out', node: worstFanOut.node || undefined, value: worstFanOut.value, limit: profile.maxFanOut, verdict: worstFanOut.value <= profile.maxFanOut ? 'ok' : 'exceeds' });
+  rows.push({
+    rule: 'fan-in',
+    node: worstFanIn.node || undefined,
+    value: worstFanIn.value,
+    limit: profile.maxFanIn,
+    verdict: worstFanIn.value <= profile.maxFanIn ? 'ok' : 'exceeds',
+  });
+  rows.push({
+    rule: 'fan-out',
+    node: worstFanOut.node || undefined,
+    value: worstFanOut.value,
+    limit: profile.maxFanOut,
+    verdict: worstFanOut.value <= profile.maxFanOut ? 'ok' : 'exceeds',
+  });
   // A neuron node needs enough cores for its neurons and for the synapses that feed it.
   let neurons = 0;
   let cores = 0;
@@ -123,21 +146,59 @@ export function lintConstraints(graph: NirGraph, info: GraphInfo, profile: Profi
   }
   rows.unshift(
     { rule: 'cores', value: cores, limit: profile.cores, verdict: cores <= profile.cores ? 'ok' : 'exceeds' },
-    { rule: 'neurons', value: neurons, limit: profile.neuronsPerCore * profile.cores, verdict: neurons <= profile.neuronsPerCore * profile.cores ? 'ok' : 'exceeds' },
+    {
+      rule: 'neurons',
+      value: neurons,
+      limit: profile.neuronsPerCore * profile.cores,
+      verdict: neurons <= profile.neuronsPerCore * profile.cores ? 'ok' : 'exceeds',
+    },
   );
-  rows.push({ rule: 'synapse-memory-per-core', value: worstBytesPerCore, limit: profile.synapseMemoryBytesPerCore, verdict: worstBytesPerCore <= profile.synapseMemoryBytesPerCore ? 'ok' : 'exceeds' });
+  rows.push({
+    rule: 'synapse-memory-per-core',
+    value: worstBytesPerCore,
+    limit: profile.synapseMemoryBytesPerCore,
+    verdict: worstBytesPerCore <= profile.synapseMemoryBytesPerCore ? 'ok' : 'exceeds',
+  });
   for (const r of rows) {
-    if (r.verdict === 'exceeds' && r.rule !== 'node-type') findings.push({ level: 'error', ...(r.node ? { node: r.node } : {}), rule: r.rule, detail: `${r.value} exceeds ${r.limit}` });
+    if (r.verdict === 'exceeds' && r.rule !== 'node-type')
+      findings.push({
+        level: 'error',
+        ...(r.node ? { node: r.node } : {}),
+        rule: r.rule,
+        detail: `${r.value} exceeds ${r.limit}`,
+      });
   }
   const resourcesFit = rows.every((r) => r.verdict !== 'exceeds');
   const zeroed = dt === undefined ? [] : zeroedLayers(graph, info, profile, dt);
   for (const f of zeroed) {
-    rows.push({ rule: 'weights-zeroed', ...(f.node ? { node: f.node } : {}), value: f.detail, limit: 'some weight ≠ 0 after quantisation', verdict: 'zeroed' });
+    rows.push({
+      rule: 'weights-zeroed',
+      ...(f.node ? { node: f.node } : {}),
+      value: f.detail,
+      limit: 'some weight ≠ 0 after quantisation',
+      verdict: 'zeroed',
+    });
     findings.push(f);
   }
   const fits = resourcesFit && zeroed.length === 0;
-  const verdict: Verdict = !resourcesFit ? 'does not fit' : zeroed.length > 0 ? 'weights zeroed' : lossy ? 'lossy' : 'fits';
-  return { profile: profile.name, source: profile.source, verdict, fits, coresEstimate: cores, neurons, synapses, rows, findings };
+  const verdict: Verdict = !resourcesFit
+    ? 'does not fit'
+    : zeroed.length > 0
+      ? 'weights zeroed'
+      : lossy
+        ? 'lossy'
+        : 'fits';
+  return {
+    profile: profile.name,
+    source: profile.source,
+    verdict,
+    fits,
+    coresEstimate: cores,
+    neurons,
+    synapses,
+    rows,
+    findings,
+  };
 }
 
 const PASS_THROUGH = new Set(['Flatten', 'SumPool2d', 'AvgPool2d', 'Scale', 'Delay', 'Output', 'Input']);

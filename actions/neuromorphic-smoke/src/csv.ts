@@ -38,7 +38,8 @@ export function parseCsv(text: string, maxRows = Number.POSITIVE_INFINITY): Csv 
     }
     if (width === -1) width = nums.length;
     else if (nums.length !== width) throw new CsvError(i + 1, `has ${nums.length} columns, expected ${width}`);
-    if (rows.length === maxRows) throw new CsvError(i + 1, `has more than ${maxRows} steps (rows); the limit is ${maxRows}`);
+    if (rows.length === maxRows)
+      throw new CsvError(i + 1, `has more than ${maxRows} steps (rows); the limit is ${maxRows}`);
     rows.push(nums);
   }
   return { header, rows };
@@ -48,6 +49,10 @@ export function parseCsv(text: string, maxRows = Number.POSITIVE_INFINITY): Csv 
 export function column(csv: Csv, spec: string, line = 1): Float64Array {
   const index = /^\d+$/.test(spec) ? Number(spec) : (csv.header?.indexOf(spec) ?? -1);
   const width = csv.rows[0]?.length ?? 0;
-  if (index < 0 || index >= width) throw new CsvError(line, `no column ${quote(spec)} (${width} columns${csv.header ? `: ${quoteList(csv.header)}` : ''})`);
+  if (index < 0 || index >= width)
+    throw new CsvError(
+      line,
+      `no column ${quote(spec)} (${width} columns${csv.header ? `: ${quoteList(csv.header)}` : ''})`,
+    );
   return Float64Array.from(csv.rows, (r) => r[index] as number);
 }

@@ -29,7 +29,10 @@ export interface ActivityData {
 }
 
 export class DataError extends Error {
-  constructor(problem: string, readonly line?: number) {
+  constructor(
+    problem: string,
+    readonly line?: number,
+  ) {
     super(problem);
     this.name = 'DataError';
   }
@@ -40,23 +43,31 @@ const V_NAMES = ['v', 'voltage', 'membrane_voltage', 'vmem'];
 
 /** Refuses sizes past the limits before anything of that size is allocated. */
 export function checkActivitySize(where: string, samples: number, steps: number, neurons: number): void {
-  if (!Number.isSafeInteger(steps) || steps < 0 || steps > MAX_STEPS) throw new DataError(`${where}: has ${steps} steps; the limit is ${MAX_STEPS}`);
-  if (!Number.isSafeInteger(samples) || samples < 0 || samples > MAX_SAMPLES) throw new DataError(`${where}: has ${samples} samples; the limit is ${MAX_SAMPLES}`);
+  if (!Number.isSafeInteger(steps) || steps < 0 || steps > MAX_STEPS)
+    throw new DataError(`${where}: has ${steps} steps; the limit is ${MAX_STEPS}`);
+  if (!Number.isSafeInteger(samples) || samples < 0 || samples > MAX_SAMPLES)
+    throw new DataError(`${where}: has ${samples} samples; the limit is ${MAX_SAMPLES}`);
   if (!Number.isSafeInteger(neurons) || neurons < 0) throw new DataError(`${where}: has ${neurons} neurons`);
-  if (samples * steps * neurons > MAX_VALUES) throw new DataError(`${where}: holds ${samples} × ${steps} × ${neurons} values; the limit is ${MAX_VALUES}`);
+  if (samples * steps * neurons > MAX_VALUES)
+    throw new DataError(`${where}: holds ${samples} × ${steps} × ${neurons} values; the limit is ${MAX_VALUES}`);
 }
 
 function attrNumber(node: H5Group | H5Dataset, name: string): number | undefined {
   const a = node.attrs[name];
   const v = a?.[0];
-  return typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
+  return typeof v === 'number'
+    ? v
+    : typeof v === 'string' && v !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : undefined;
 }
 
 /** The dt attribute, if any: one that is there but not a number is refused, not ignored. */
 function attrDt(node: H5Group | H5Dataset, where: string): number | undefined {
   if (node.attrs.dt === undefined) return undefined;
   const dt = attrNumber(node, 'dt');
-  if (dt === undefined) throw new DataError(`${where}: attribute dt ${quote(String(node.attrs.dt[0]))} is not a number of seconds`);
+  if (dt === undefined)
+    throw new DataError(`${where}: attribute dt ${quote(String(node.attrs.dt[0]))} is not a number of seconds`);
   return dt;
 }
 
@@ -73,13 +84,22 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
   if (data?.kind === 'dataset') {
     if (data.dtype === 'string') throw new DataError(`${where}: 'data' holds strings`);
     const shape = data.shape;
-    if (shape.length < 2) throw new DataError(`${where}: data has shape [${shape.join(',')}], expected (samples, steps, neurons...) or (steps, neurons)`);
+    if (shape.length < 2)
+      throw new DataError(
+        `${where}: data has shape [${shape.join(',')}], expected (samples, steps, neurons...) or (steps, neurons)`,
+      );
     const samples = shape.length >= 3 ? (shape[0] as number) : 1;
     const steps = shape.length >= 3 ? (shape[1] as number) : (shape[0] as number);
     const neurons = shape.slice(shape.length >= 3 ? 2 : 1).reduce((a, b) => a * b, 1);
     checkActivitySize(where, samples, steps, neurons);
     const dt = attrDt(data, where) ?? (obs.kind === 'group' ? attrDt(obs, where) : undefined);
-    return { samples, steps, neurons, values: Float64Array.from(data.value as number[]), ...(dt !== undefined ? { dt } : {}) };
+    return {
+      samples,
+      steps,
+      neurons,
+      values: Float64Array.from(data.value as number[]),
+      ...(dt !== undefined ? { dt } : {}),
+    };
   }
   if (obs.kind === 'group') {
     const idx = child(obs, 'idx');
@@ -88,7 +108,8 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
       const neurons = attrNumber(obs, 'n_neurons');
       const tMax = attrNumber(obs, 't_max');
       const dt = dtHint ?? attrNumber(obs, 'dt');
-      if (neurons === undefined || tMax === undefined) throw new DataError(`${where}: EventData needs attributes n_neurons and t_max`);
+      if (neurons === undefined || tMax === undefined)
+        throw new DataError(`${where}: EventData needs attributes n_neurons and t_max`);
       if (dt === undefined) throw new DataError(`${where}: EventData times need dt to become steps`);
       const steps = Math.round(tMax / dt);
       const samples = idx.shape.length === 2 ? (idx.shape[0] as number) : 1;
@@ -114,7 +135,10 @@ function readObservable(obs: H5Group | H5Dataset, where: string, dtHint: number 
 export function readGraphData(root: H5Group, dtHint: number | undefined): ActivityData {
   const type = root.attrs.__type__?.[0];
   const nodes = child(root, 'nodes');
-  if (nodes?.kind !== 'group') throw new DataError(`not NIRGraphData: no '/nodes' group${type === undefined ? '' : ` (__type__ ${quote(String(type))})`}`);
+  if (nodes?.kind !== 'group')
+    throw new DataError(
+      `not NIRGraphData: no '/nodes' group${type === undefined ? '' : ` (__type__ ${quote(String(type))})`}`,
+    );
   const out: ActivityData = { samples: 0, steps: 0, nodes: new Map() };
   for (const [name, node] of Object.entries(nodes.children)) {
     if (node.kind !== 'group') continue;
@@ -130,7 +154,9 @@ export function readGraphData(root: H5Group, dtHint: number | undefined): Activi
         out.samples = o.samples;
         out.steps = o.steps;
       } else if (o.samples !== out.samples || o.steps !== out.steps) {
-        throw new DataError(`/nodes/${clip(name)}/${obsName}: ${o.samples} samples x ${o.steps} steps, others have ${out.samples} x ${out.steps}`);
+        throw new DataError(
+          `/nodes/${clip(name)}/${obsName}: ${o.samples} samples x ${o.steps} steps, others have ${out.samples} x ${out.steps}`,
+        );
       }
       if (o.dt !== undefined) out.dt = o.dt;
       trace.neurons = o.neurons;
@@ -152,7 +178,10 @@ export function graphDataTree(data: ActivityData, extraAttrs: Record<string, str
     const observables: Record<string, H5Group> = {};
     const add = (obs: string, values: Float64Array): void => {
       const ds = dataset(Array.from(values), [data.samples, data.steps, trace.neurons], 'float');
-      observables[obs] = group({ data: ds }, { __type__: ['TimeGriddedData'], ...(data.dt !== undefined ? { dt: [data.dt] } : {}) });
+      observables[obs] = group(
+        { data: ds },
+        { __type__: ['TimeGriddedData'], ...(data.dt !== undefined ? { dt: [data.dt] } : {}) },
+      );
     };
     if (trace.spikes) add('spikes', trace.spikes);
     if (trace.v) add('v', trace.v);
@@ -175,7 +204,8 @@ export function splitColumnSpec(spec: string): { path: string; columns: Map<stri
   for (const part of spec.slice(hash + 1).split(',')) {
     const [k, v] = part.split('=').map((s) => s.trim());
     if (!k || v === undefined || v === '') throw new DataError(`column spec ${quote(part)} is not name=column`);
-    if (k !== 'spikes' && k !== 'v' && k !== 'label') throw new DataError(`column spec ${quote(k)} must be spikes, v or label`);
+    if (k !== 'spikes' && k !== 'v' && k !== 'label')
+      throw new DataError(`column spec ${quote(k)} must be spikes, v or label`);
     columns.set(k, v);
   }
   return { path: spec.slice(0, hash), columns };
@@ -183,7 +213,8 @@ export function splitColumnSpec(spec: string): { path: string; columns: Map<stri
 
 /** A single-sample CSV (rows = steps) for one node, columns chosen by the spec (`spikes=0`, `v=1`). */
 export function csvActivity(csv: Csv, columns: Map<string, string>, node: string): ActivityData {
-  if (!columns.has('spikes') && !columns.has('v')) throw new DataError("a CSV needs a column spec after '#', e.g. file.csv#spikes=2,v=1");
+  if (!columns.has('spikes') && !columns.has('v'))
+    throw new DataError("a CSV needs a column spec after '#', e.g. file.csv#spikes=2,v=1");
   const steps = csv.rows.length;
   checkActivitySize('the CSV', 1, steps, 1);
   const trace: NodeTrace = { neurons: 1 };
@@ -194,20 +225,30 @@ export function csvActivity(csv: Csv, columns: Map<string, string>, node: string
   return { samples: 1, steps, nodes: new Map([[node, trace]]) };
 }
 
-function flatten3(value: unknown, where: string): { samples: number; steps: number; neurons: number; values: Float64Array } {
+function flatten3(
+  value: unknown,
+  where: string,
+): { samples: number; steps: number; neurons: number; values: Float64Array } {
   if (!Array.isArray(value) || value.length === 0) throw new DataError(`${where}: expected a non-empty array`);
   const three = Array.isArray(value[0]) && Array.isArray((value[0] as unknown[])[0]);
   const samplesArr = (three ? value : [value]) as unknown[][];
   const steps = samplesArr[0]?.length ?? 0;
-  const neurons = Array.isArray(samplesArr[0]?.[0]) ? (samplesArr[0]?.[0] as unknown[]).length : 0;
+  const neurons = Array.isArray(samplesArr[0]?.[0]) ? (samplesArr[0][0] as unknown[]).length : 0;
   checkActivitySize(where, samplesArr.length, steps, neurons);
   const values = new Float64Array(samplesArr.length * steps * neurons);
   samplesArr.forEach((sample, s) => {
-    if (!Array.isArray(sample) || sample.length !== steps) throw new DataError(`${where}: sample ${s} has ${Array.isArray(sample) ? sample.length : 0} steps, expected ${steps}`);
+    if (!Array.isArray(sample) || sample.length !== steps)
+      throw new DataError(
+        `${where}: sample ${s} has ${Array.isArray(sample) ? sample.length : 0} steps, expected ${steps}`,
+      );
     sample.forEach((row, t) => {
-      if (!Array.isArray(row) || row.length !== neurons) throw new DataError(`${where}: sample ${s} step ${t} has ${Array.isArray(row) ? row.length : 0} values, expected ${neurons}`);
+      if (!Array.isArray(row) || row.length !== neurons)
+        throw new DataError(
+          `${where}: sample ${s} step ${t} has ${Array.isArray(row) ? row.length : 0} values, expected ${neurons}`,
+        );
       row.forEach((x, i) => {
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw new DataError(`${where}: sample ${s} step ${t} neuron ${i} is not a finite number`);
+        if (typeof x !== 'number' || !Number.isFinite(x))
+          throw new DataError(`${where}: sample ${s} step ${t} neuron ${i} is not a finite number`);
         values[(s * steps + t) * neurons + i] = x;
       });
     });
@@ -217,19 +258,22 @@ function flatten3(value: unknown, where: string): { samples: number; steps: numb
 
 /** JSON: {"dt"?, "labels"?, "nodes": {"<node>": {"spikes": [steps][neurons] or [samples][steps][neurons], "v"?: ...}}}. */
 export function jsonActivity(value: unknown): ActivityData {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DataError('expected a JSON object with "nodes"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DataError('expected a JSON object with "nodes"');
   const obj = value as Record<string, unknown>;
   const nodes = obj.nodes;
-  if (typeof nodes !== 'object' || nodes === null || Array.isArray(nodes)) throw new DataError('"nodes" must be an object of node name → {spikes, v}');
+  if (typeof nodes !== 'object' || nodes === null || Array.isArray(nodes))
+    throw new DataError('"nodes" must be an object of node name → {spikes, v}');
   const out: ActivityData = { samples: 0, steps: 0, nodes: new Map() };
   if (obj.dt !== undefined && obj.dt !== null) {
     if (typeof obj.dt !== 'number') throw new DataError('"dt" must be a number of seconds');
     out.dt = obj.dt;
   }
-  if (Array.isArray(obj.labels)) out.labels = obj.labels.map((l, i) => {
-    if (typeof l !== 'number' || !Number.isInteger(l)) throw new DataError(`labels[${i}] is not an integer`);
-    return l;
-  });
+  if (Array.isArray(obj.labels))
+    out.labels = obj.labels.map((l, i) => {
+      if (typeof l !== 'number' || !Number.isInteger(l)) throw new DataError(`labels[${i}] is not an integer`);
+      return l;
+    });
   for (const [name, entry] of Object.entries(nodes as Record<string, unknown>)) {
     if (typeof entry !== 'object' || entry === null) throw new DataError(`nodes.${clip(name)}: expected {spikes, v}`);
     const e = entry as Record<string, unknown>;
@@ -240,7 +284,8 @@ export function jsonActivity(value: unknown): ActivityData {
       if (out.samples === 0) {
         out.samples = f.samples;
         out.steps = f.steps;
-      } else if (f.samples !== out.samples || f.steps !== out.steps) throw new DataError(`nodes.${clip(name)}.${key}: ${f.samples}x${f.steps}, others ${out.samples}x${out.steps}`);
+      } else if (f.samples !== out.samples || f.steps !== out.steps)
+        throw new DataError(`nodes.${clip(name)}.${key}: ${f.samples}x${f.steps}, others ${out.samples}x${out.steps}`);
       trace.neurons = f.neurons;
       trace[key] = f.values;
     }
@@ -254,7 +299,13 @@ export function jsonActivity(value: unknown): ActivityData {
 export const mulberry32 = seededRandom;
 
 /** Bernoulli spike trains for every Input node: `rate` spikes per neuron per step. */
-export function generateStimulus(inputs: Array<{ name: string; neurons: number }>, steps: number, samples: number, rate: number, seed: number): ActivityData {
+export function generateStimulus(
+  inputs: Array<{ name: string; neurons: number }>,
+  steps: number,
+  samples: number,
+  rate: number,
+  seed: number,
+): ActivityData {
   const rand = mulberry32(seed);
   const nodes = new Map<string, NodeTrace>();
   for (const input of inputs) {
@@ -266,7 +317,13 @@ export function generateStimulus(inputs: Array<{ name: string; neurons: number }
 }
 
 /** One sample's [step][neuron] slice of a trace, cut or zero-padded to `steps`. */
-export function sampleSlice(values: Float64Array, data: ActivityData, neurons: number, sample: number, steps: number): Float64Array {
+export function sampleSlice(
+  values: Float64Array,
+  data: ActivityData,
+  neurons: number,
+  sample: number,
+  steps: number,
+): Float64Array {
   const out = new Float64Array(steps * neurons);
   const n = Math.min(steps, data.steps);
   out.set(values.subarray(sample * data.steps * neurons, (sample * data.steps + n) * neurons));

@@ -30,8 +30,21 @@ export interface EnergyEstimate {
   source: string;
 }
 
-export function estimateEnergy(model: EnergyModel | undefined, synops: number, neuronUpdates: number, spikes: number): EnergyEstimate {
-  if (!model) return { synops, neuron_updates: neuronUpdates, spikes, joules_est: null, model: 'none', source: 'energy-model: none' };
+export function estimateEnergy(
+  model: EnergyModel | undefined,
+  synops: number,
+  neuronUpdates: number,
+  spikes: number,
+): EnergyEstimate {
+  if (!model)
+    return {
+      synops,
+      neuron_updates: neuronUpdates,
+      spikes,
+      joules_est: null,
+      model: 'none',
+      source: 'energy-model: none',
+    };
   return {
     synops,
     neuron_updates: neuronUpdates,
@@ -44,7 +57,8 @@ export function estimateEnergy(model: EnergyModel | undefined, synops: number, n
 
 /** A JSON energy table: {"name", "source", "synop_j", "neuron_update_j", "spike_j"?}. */
 export function parseEnergyModel(value: unknown): { ok: true; model: EnergyModel } | { ok: false; problem: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'an energy model must be a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problem: 'an energy model must be a JSON object' };
   const o = value as Record<string, unknown>;
   const num = (k: string, required: boolean): number | undefined | string => {
     const v = o[k];
@@ -56,9 +70,16 @@ export function parseEnergyModel(value: unknown): { ok: true; model: EnergyModel
   const update = num('neuron_update_j', true);
   const spike = num('spike_j', false);
   for (const v of [synop, update, spike]) if (typeof v === 'string') return { ok: false, problem: v };
-  if (typeof o.source !== 'string' || o.source.trim() === '') return { ok: false, problem: "'source' must say where the numbers come from" };
+  if (typeof o.source !== 'string' || o.source.trim() === '')
+    return { ok: false, problem: "'source' must say where the numbers come from" };
   return {
     ok: true,
-    model: { name: typeof o.name === 'string' ? o.name : 'custom', source: `Estimate: ${o.source}`, synopJ: synop as number, neuronUpdateJ: update as number, spikeJ: (spike as number | undefined) ?? 0 },
+    model: {
+      name: typeof o.name === 'string' ? o.name : 'custom',
+      source: `Estimate: ${o.source}`,
+      synopJ: synop as number,
+      neuronUpdateJ: update as number,
+      spikeJ: (spike as number | undefined) ?? 0,
+    },
   };
 }

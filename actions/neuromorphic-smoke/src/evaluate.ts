@@ -28,7 +28,13 @@ export interface BackendRun {
 }
 
 /** Runs a simulator over every sample of the stimulus; Output nodes are recorded as spike rasters too. */
-export function runSimulator(backend: Backend, graph: NirGraph, info: GraphInfo, stimulus: ActivityData, config: SimConfig): BackendRun {
+export function runSimulator(
+  backend: Backend,
+  graph: NirGraph,
+  info: GraphInfo,
+  stimulus: ActivityData,
+  config: SimConfig,
+): BackendRun {
   const prepared = backend.prepare(graph, info, config);
   const samples = Math.max(1, stimulus.samples);
   const spikes = new Map<string, { neurons: number; values: Float64Array }>();
@@ -45,7 +51,11 @@ export function runSimulator(backend: Backend, graph: NirGraph, info: GraphInfo,
       if (values) stim.set(name, sampleSlice(values, stimulus, n, s, config.steps));
     }
     const rec = simulate(graph, info, prepared, stim, config);
-    const put = (target: Map<string, { neurons: number; values: Float64Array }>, name: string, values: ArrayLike<number>): void => {
+    const put = (
+      target: Map<string, { neurons: number; values: Float64Array }>,
+      name: string,
+      values: ArrayLike<number>,
+    ): void => {
       const n = size(info.shapes.get(name) ?? []);
       let entry = target.get(name);
       if (!entry) {
@@ -62,8 +72,22 @@ export function runSimulator(backend: Backend, graph: NirGraph, info: GraphInfo,
     wallMs += rec.wallMs;
   }
   let spikeCount = 0;
-  for (const [name, { values }] of spikes) if (!info.outputs.includes(name)) for (const x of values) if (x !== 0) spikeCount++;
-  return { name: backend.name, kind: 'simulator', samples, steps: config.steps, spikes, voltages, voltageUnits: prepared.voltageUnits, synapticEvents, neuronUpdates, spikeCount, wallMs, findings: prepared.findings };
+  for (const [name, { values }] of spikes)
+    if (!info.outputs.includes(name)) for (const x of values) if (x !== 0) spikeCount++;
+  return {
+    name: backend.name,
+    kind: 'simulator',
+    samples,
+    steps: config.steps,
+    spikes,
+    voltages,
+    voltageUnits: prepared.voltageUnits,
+    synapticEvents,
+    neuronUpdates,
+    spikeCount,
+    wallMs,
+    findings: prepared.findings,
+  };
 }
 
 export interface Metrics {
@@ -147,7 +171,14 @@ function worseCosine(a: number | null, b: number | null): number | null {
  * cosine and spike count, gated by the *_vs_ref tolerances unless they are null). Hardware
  * uses the *_hw limits against a golden.
  */
-export function assess(run: BackendRun, reference: BackendRun | undefined, golden: Golden | undefined, info: GraphInfo, tol: Tolerances, energyModel: EnergyModel | undefined): Assessment {
+export function assess(
+  run: BackendRun,
+  reference: BackendRun | undefined,
+  golden: Golden | undefined,
+  info: GraphInfo,
+  tol: Tolerances,
+  energyModel: EnergyModel | undefined,
+): Assessment {
   const problems: string[] = [];
   const findings: Finding[] = [];
   const mismatches: Mismatch[] = [];
@@ -176,10 +207,16 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
   };
   const cosMin = hw ? tol.rate_cosine_min_hw : tol.rate_cosine_min;
   const firstOf = (node: string, what: string, c: SpikeComparison): void => {
-    if (c.firstMismatch) mismatches.push({ node, what, ...c.firstMismatch, detail: `no partner within ±${tol.spike_time_steps} steps` });
+    if (c.firstMismatch)
+      mismatches.push({ node, what, ...c.firstMismatch, detail: `no partner within ±${tol.spike_time_steps} steps` });
   };
   const notComparable = (node: string | undefined, against: string): void => {
-    findings.push({ level: 'warning', ...(node ? { node } : {}), rule: 'rate-cosine', detail: `rate cosine vs ${against} not comparable: no spikes on either side` });
+    findings.push({
+      level: 'warning',
+      ...(node ? { node } : {}),
+      rule: 'rate-cosine',
+      detail: `rate cosine vs ${against} not comparable: no spikes on either side`,
+    });
   };
 
   if (golden) {
@@ -206,8 +243,14 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
         const a = new Float64Array(samples * steps * ours.neurons);
         const b = new Float64Array(samples * steps * ours.neurons);
         for (let s = 0; s < samples; s++) {
-          a.set(ours.values.subarray(s * run.steps * ours.neurons, (s * run.steps + steps) * ours.neurons), s * steps * ours.neurons);
-          b.set(trace.spikes.subarray(s * golden.data.steps * ours.neurons, (s * golden.data.steps + steps) * ours.neurons), s * steps * ours.neurons);
+          a.set(
+            ours.values.subarray(s * run.steps * ours.neurons, (s * run.steps + steps) * ours.neurons),
+            s * steps * ours.neurons,
+          );
+          b.set(
+            trace.spikes.subarray(s * golden.data.steps * ours.neurons, (s * golden.data.steps + steps) * ours.neurons),
+            s * steps * ours.neurons,
+          );
         }
         const c = compareSpikes(a, b, samples, steps, ours.neurons, tol.spike_time_steps);
         compared++;
@@ -220,26 +263,42 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
       }
       const vOurs = run.voltages.get(node);
       const compareV = trace.v && vOurs && (golden.specific || run.name === 'float-ref');
-      if (compareV && trace.v && vOurs) {
+      if (compareV && trace.v) {
         const exact = tol.bitexact.includes(run.name) && golden.specific;
         const limit = exact ? 0 : tol.voltage_abs;
         let worst = 0;
         for (let s = 0; s < samples; s++) {
-          const e = maxAbsError(vOurs.values.subarray(s * run.steps * vOurs.neurons), trace.v.subarray(s * golden.data.steps * vOurs.neurons), steps * vOurs.neurons);
+          const e = maxAbsError(
+            vOurs.values.subarray(s * run.steps * vOurs.neurons),
+            trace.v.subarray(s * golden.data.steps * vOurs.neurons),
+            steps * vOurs.neurons,
+          );
           if (e.max > worst || Number.isNaN(e.max)) worst = e.max;
           // The first step beyond the limit is the useful pointer, not the largest error.
           const n = vOurs.neurons;
           for (let k = 0; k < steps * n; k++) {
-            const d = Math.abs((vOurs.values[s * run.steps * n + k] as number) - (trace.v[s * golden.data.steps * n + k] as number));
+            const d = Math.abs(
+              (vOurs.values[s * run.steps * n + k] as number) - (trace.v[s * golden.data.steps * n + k] as number),
+            );
             if (!(d <= limit)) {
-              mismatches.push({ node, what: 'v', sample: s, neuron: k % n, step: Math.floor(k / n), detail: `|Δv| = ${d} (${run.voltageUnits})` });
+              mismatches.push({
+                node,
+                what: 'v',
+                sample: s,
+                neuron: k % n,
+                step: Math.floor(k / n),
+                detail: `|Δv| = ${d} (${run.voltageUnits})`,
+              });
               break;
             }
           }
         }
         metrics.v_max_abs_err = worst;
         metrics.v_units = run.voltageUnits;
-        if (!(worst <= limit)) problems.push(`voltage of '${node}' differs by up to ${worst} ${exact ? '(bit-exact required)' : `(limit ${tol.voltage_abs})`}`);
+        if (!(worst <= limit))
+          problems.push(
+            `voltage of '${node}' differs by up to ${worst} ${exact ? '(bit-exact required)' : `(limit ${tol.voltage_abs})`}`,
+          );
       }
     }
     if (compared > 0) {
@@ -249,10 +308,16 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
       metrics.spike_time_max_shift = worstShift;
       metrics.spikes_unmatched = unmatched;
       metrics.rate_cosine = worstCos;
-      if (worstCos === null) notComparable(golden.data.nodes.size === 1 ? [...golden.data.nodes.keys()][0] : undefined, 'golden');
-      if (metrics.spike_count_rel_err > tol.spike_count_rel) problems.push(`spike count ${totalA} vs ${totalB} expected (rel. error ${metrics.spike_count_rel_err.toFixed(3)} > ${tol.spike_count_rel})`);
+      if (worstCos === null)
+        notComparable(golden.data.nodes.size === 1 ? [...golden.data.nodes.keys()][0] : undefined, 'golden');
+      if (metrics.spike_count_rel_err > tol.spike_count_rel)
+        problems.push(
+          `spike count ${totalA} vs ${totalB} expected (rel. error ${metrics.spike_count_rel_err.toFixed(3)} > ${tol.spike_count_rel})`,
+        );
       if (unmatched > tol.spike_unmatched_rel * totalB) {
-        problems.push(`${unmatched} spikes have no partner within ±${tol.spike_time_steps} steps${tol.spike_unmatched_rel > 0 ? ` (allowed ${Math.floor(tol.spike_unmatched_rel * totalB)})` : ''}`);
+        problems.push(
+          `${unmatched} spikes have no partner within ±${tol.spike_time_steps} steps${tol.spike_unmatched_rel > 0 ? ` (allowed ${Math.floor(tol.spike_unmatched_rel * totalB)})` : ''}`,
+        );
       }
       if (worstCos !== null && worstCos < cosMin) problems.push(`rate cosine ${worstCos.toFixed(4)} < ${cosMin}`);
     }
@@ -271,7 +336,14 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
       const ours = run.spikes.get(node);
       if (!ours || ours.neurons !== ref.neurons) continue;
       common.push(node);
-      const c = compareSpikes(ours.values, ref.values, Math.min(run.samples, reference.samples), Math.min(run.steps, reference.steps), ref.neurons, tol.spike_time_steps);
+      const c = compareSpikes(
+        ours.values,
+        ref.values,
+        Math.min(run.samples, reference.samples),
+        Math.min(run.steps, reference.steps),
+        ref.neurons,
+        tol.spike_time_steps,
+      );
       if (c.rateCosine !== null && (worst === null || c.rateCosine < worst)) worstNode = node;
       worst = worseCosine(worst, c.rateCosine);
     }
@@ -281,9 +353,19 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
     if (common.length > 0 && theirs > 0) metrics.spike_count_ratio_vs_ref = ours / theirs;
     const refOut = reference.spikes.get(outputNode);
     if (refOut && output) {
-      metrics.agreement_vs_ref = agreement(predictions(output.values, run.samples, run.steps, output.neurons), predictions(refOut.values, reference.samples, reference.steps, refOut.neurons));
+      metrics.agreement_vs_ref = agreement(
+        predictions(output.values, run.samples, run.steps, output.neurons),
+        predictions(refOut.values, reference.samples, reference.steps, refOut.neurons),
+      );
       if (!golden) {
-        const c = compareSpikes(output.values, refOut.values, run.samples, run.steps, output.neurons, tol.spike_time_steps);
+        const c = compareSpikes(
+          output.values,
+          refOut.values,
+          run.samples,
+          run.steps,
+          output.neurons,
+          tol.spike_time_steps,
+        );
         metrics.compared_with = 'float-ref';
         metrics.spike_count_expected = c.countB;
         metrics.spike_count_rel_err = c.countRelErr;
@@ -295,21 +377,27 @@ export function assess(run: BackendRun, reference: BackendRun | undefined, golde
       }
     }
     if (tol.rate_cosine_min_vs_ref !== null && worst !== null && worst < tol.rate_cosine_min_vs_ref) {
-      problems.push(`rate cosine vs float-ref ${worst.toFixed(4)} < ${tol.rate_cosine_min_vs_ref} (node ${quote(worstNode)})`);
+      problems.push(
+        `rate cosine vs float-ref ${worst.toFixed(4)} < ${tol.rate_cosine_min_vs_ref} (node ${quote(worstNode)})`,
+      );
     }
     const band = tol.spike_count_ratio_vs_ref;
     // Both silent is the silent-network condition's to judge, not a count mismatch.
     if (band !== null && common.length > 0 && ours + theirs > 0) {
       const ratio = metrics.spike_count_ratio_vs_ref;
       if (ratio === null || ratio === 0 || ratio > band || ratio < 1 / band) {
-        const how = ratio === null ? 'float-ref has none' : `ratio ${ratio.toFixed(2)}, allowed ${(1 / band).toFixed(2)}–${band}`;
+        const how =
+          ratio === null ? 'float-ref has none' : `ratio ${ratio.toFixed(2)}, allowed ${(1 / band).toFixed(2)}–${band}`;
         problems.push(`spikes vs float-ref: ${ours} vs ${theirs} (${how})`);
       }
     }
     if (golden?.data.labels && metrics.accuracy !== null) {
       const refAcc = assessAccuracy(reference, golden, outputNode);
       const drop = hw ? tol.accuracy_drop_max_hw : tol.accuracy_drop_max;
-      if (refAcc !== null && refAcc - metrics.accuracy > drop) problems.push(`accuracy ${metrics.accuracy.toFixed(3)} is ${(refAcc - metrics.accuracy).toFixed(3)} below float-ref (limit ${drop})`);
+      if (refAcc !== null && refAcc - metrics.accuracy > drop)
+        problems.push(
+          `accuracy ${metrics.accuracy.toFixed(3)} is ${(refAcc - metrics.accuracy).toFixed(3)} below float-ref (limit ${drop})`,
+        );
     }
   }
   const energy = estimateEnergy(energyModel, run.synapticEvents, run.neuronUpdates, run.spikeCount);

@@ -32,7 +32,14 @@ export function dataset(value: H5Value | number | string, shape?: number[], dtyp
   const list: H5Value = typeof value === 'number' ? [value] : typeof value === 'string' ? [value] : value;
   const isScalar = typeof value === 'number' || typeof value === 'string';
   const kind = dtype ?? (typeof list[0] === 'string' ? 'string' : 'float');
-  return { kind: 'dataset', shape: shape ?? (isScalar ? [] : [list.length]), dtype: kind, value: list, filters: [], attrs: {} };
+  return {
+    kind: 'dataset',
+    shape: shape ?? (isScalar ? [] : [list.length]),
+    dtype: kind,
+    value: list,
+    filters: [],
+    attrs: {},
+  };
 }
 
 export function child(node: H5Group, name: string): H5Node | undefined {

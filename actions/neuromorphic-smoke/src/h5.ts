@@ -50,7 +50,7 @@ function toValue(raw: unknown, what: string): { value: H5Value; dtype: H5Dataset
     return { value: Array.from(raw as unknown as ArrayLike<number>), dtype: 'int' };
   if (Array.isArray(raw)) {
     const flat = (raw as unknown[]).flat(Infinity);
-    if (flat.every((x) => typeof x === 'string')) return { value: flat as string[], dtype: 'string' };
+    if (flat.every((x) => typeof x === 'string')) return { value: flat, dtype: 'string' };
     if (flat.every((x) => typeof x === 'number' || typeof x === 'bigint'))
       return { value: flat.map(Number), dtype: 'float' };
   }
@@ -156,7 +156,7 @@ export async function readH5(file: string, shownAs = file): Promise<H5Group> {
 function writeAttrs(target: Group | Dataset, attrs: Record<string, H5Value>): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (value.length === 1) target.create_attribute(name, value[0] as number | string);
-    else target.create_attribute(name, value as number[] | string[]);
+    else target.create_attribute(name, value);
   }
 }
 

@@ -9,8 +9,7 @@ export type UnavailablePolicy = 'skip' | 'fallback' | 'fail';
 export type ConstraintsGate = 'does-not-fit' | 'lossy' | 'never';
 
 export type StimulusSpec =
-  | { kind: 'generate'; rate: number; seed: number; samples: number }
-  | { kind: 'file'; spec: string };
+  { kind: 'generate'; rate: number; seed: number; samples: number } | { kind: 'file'; spec: string };
 
 export interface Inputs {
   graph: string;
@@ -62,8 +61,10 @@ export function parseGolden(lines: string[], backends: readonly string[]): Map<s
     const key = m && (BACKENDS as readonly string[]).includes(m[1] as string) ? (m[1] as string) : '*';
     const file = key === '*' ? line : (m?.[2] as string).trim();
     // With hardware requested, any simulator may run as its fallback and use its golden.
-    if (key !== '*' && !backends.includes(key) && !backends.includes('hardware')) return `names backend ${quote(key)}, which is not in 'backends'`;
-    if (out.has(key)) return key === '*' ? 'gives more than one golden for all backends' : `gives two goldens for ${key}`;
+    if (key !== '*' && !backends.includes(key) && !backends.includes('hardware'))
+      return `names backend ${quote(key)}, which is not in 'backends'`;
+    if (out.has(key))
+      return key === '*' ? 'gives more than one golden for all backends' : `gives two goldens for ${key}`;
     out.set(key, file);
   }
   return out;
@@ -72,7 +73,9 @@ export function parseGolden(lines: string[], backends: readonly string[]): Map<s
 export function readInputs(): Inputs {
   const backends = inputs.getList('backends').map((b) => b.toLowerCase());
   if (backends.length === 0) throw new InputError('backends', 'is empty');
-  for (const b of backends) if (!(BACKENDS as readonly string[]).includes(b)) throw new InputError('backends', `${quote(b)} is not one of ${BACKENDS.join(', ')}`);
+  for (const b of backends)
+    if (!(BACKENDS as readonly string[]).includes(b))
+      throw new InputError('backends', `${quote(b)} is not one of ${BACKENDS.join(', ')}`);
   const stimulus = parseStimulus(inputs.getString('stimulus'));
   if (typeof stimulus === 'string') throw new InputError('stimulus', stimulus);
   const golden = parseGolden(inputs.getList('golden', { commas: false }), backends);
@@ -80,10 +83,15 @@ export function readInputs(): Inputs {
   const tolerances = parseTolerances(inputs.getObject('tolerances'));
   if (!tolerances.ok) throw new InputError('tolerances', tolerances.problem);
   const dt = inputs.getFloat('dt', undefined, { min: 0 });
-  if (dt === undefined || dt <= 0) throw new InputError('dt', 'is required and must be > 0 (seconds per step; NIR graphs carry no dt)');
+  if (dt === undefined || dt <= 0)
+    throw new InputError('dt', 'is required and must be > 0 (seconds per step; NIR graphs carry no dt)');
   const hardwareCommand = inputs.getList('hardware-command', { commas: false });
   return {
-    graph: inputs.getPath('graph') || (() => { throw new InputError('graph', 'is required'); })(),
+    graph:
+      inputs.getPath('graph') ||
+      (() => {
+        throw new InputError('graph', 'is required');
+      })(),
     stimulus,
     golden,
     goldenNode: inputs.getString('golden-node'),

@@ -46,7 +46,10 @@ function readNode(name: string, group: H5Group, prefix: string, out: NirGraph, s
     const before = new Set(out.nodes.keys());
     readGraphInto(group, `${qualified}.`, out, qualified, subgraphs);
     const added = [...out.nodes.values()].filter((n) => !before.has(n.name) && n.name.startsWith(`${qualified}.`));
-    const direct = (n: NirNode): boolean => ![...subgraphs.keys()].some((g) => g !== qualified && g.startsWith(`${qualified}.`) && n.name.startsWith(`${g}.`));
+    const direct = (n: NirNode): boolean =>
+      ![...subgraphs.keys()].some(
+        (g) => g !== qualified && g.startsWith(`${qualified}.`) && n.name.startsWith(`${g}.`),
+      );
     subgraphs.set(qualified, {
       inputs: added.filter((n) => n.type === 'Input' && direct(n)).map((n) => n.name),
       outputs: added.filter((n) => n.type === 'Output' && direct(n)).map((n) => n.name),
@@ -54,7 +57,10 @@ function readNode(name: string, group: H5Group, prefix: string, out: NirGraph, s
     return;
   }
   if (!(NODE_TYPES as readonly string[]).includes(rawType)) {
-    throw new NirError(qualified, `unknown node type ${quote(rawType)} (NIR primitives: ${NODE_TYPES.join(', ')}, NIRGraph)`);
+    throw new NirError(
+      qualified,
+      `unknown node type ${quote(rawType)} (NIR primitives: ${NODE_TYPES.join(', ')}, NIRGraph)`,
+    );
   }
   const type = rawType as NodeType;
   const node: NirNode = { name: qualified, type, params: {}, strings: {} };
@@ -87,7 +93,13 @@ function readNode(name: string, group: H5Group, prefix: string, out: NirGraph, s
  * edges into the subgraph go to its Input nodes and edges out of it leave from its Output
  * nodes, which then act as identities (as NIR defines them).
  */
-function readGraphInto(graph: H5Group, prefix: string, out: NirGraph, graphName: string | undefined, subgraphs: Subgraphs): void {
+function readGraphInto(
+  graph: H5Group,
+  prefix: string,
+  out: NirGraph,
+  graphName: string | undefined,
+  subgraphs: Subgraphs,
+): void {
   const nodes = child(graph, 'nodes');
   if (nodes?.kind !== 'group') throw new NirError(graphName, "graph has no 'nodes' group");
   for (const [name, g] of Object.entries(nodes.children)) {
@@ -96,7 +108,8 @@ function readGraphInto(graph: H5Group, prefix: string, out: NirGraph, graphName:
   }
   const edges = child(graph, 'edges');
   if (edges === undefined) return;
-  if (edges.kind !== 'dataset' || edges.dtype !== 'string') throw new NirError(graphName, "'edges' is not a string dataset");
+  if (edges.kind !== 'dataset' || edges.dtype !== 'string')
+    throw new NirError(graphName, "'edges' is not a string dataset");
   const flat = edges.value as string[];
   if (flat.length % 2 !== 0) throw new NirError(graphName, `'edges' has ${flat.length} names, expected pairs`);
   for (let i = 0; i < flat.length; i += 2) out.edges.push([prefix + String(flat[i]), prefix + String(flat[i + 1])]);
@@ -125,7 +138,8 @@ export function readNirTree(root: H5Group): NirGraph {
   const top = child(root, 'node');
   if (top?.kind !== 'group') throw new NirError(undefined, "no '/node' group: not a NIR file");
   const type = stringOf(child(top, 'type'));
-  if (type !== undefined && type !== 'NIRGraph') throw new NirError(undefined, `top node is ${quote(type)}, expected NIRGraph`);
+  if (type !== undefined && type !== 'NIRGraph')
+    throw new NirError(undefined, `top node is ${quote(type)}, expected NIRGraph`);
   const graph: NirGraph = { version, nodes: new Map(), edges: [] };
   const subgraphs: Subgraphs = new Map();
   readGraphInto(top, '', graph, undefined, subgraphs);

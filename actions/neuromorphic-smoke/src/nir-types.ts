@@ -5,15 +5,45 @@ export interface Tensor {
 }
 
 export const NODE_TYPES = [
-  'Input', 'Output', 'Affine', 'Linear', 'Scale', 'Conv1d', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'Flatten',
-  'Delay', 'Threshold', 'I', 'IF', 'LI', 'LIF', 'CubaLI', 'CubaLIF',
+  'Input',
+  'Output',
+  'Affine',
+  'Linear',
+  'Scale',
+  'Conv1d',
+  'Conv2d',
+  'SumPool2d',
+  'AvgPool2d',
+  'Flatten',
+  'Delay',
+  'Threshold',
+  'I',
+  'IF',
+  'LI',
+  'LIF',
+  'CubaLI',
+  'CubaLIF',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 /** Types the three simulators execute (the rest validate but cannot be simulated). */
 export const SIMULATED_TYPES: readonly NodeType[] = [
-  'Input', 'Output', 'Affine', 'Linear', 'Scale', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'Flatten', 'Delay',
-  'Threshold', 'IF', 'LI', 'LIF', 'CubaLI', 'CubaLIF',
+  'Input',
+  'Output',
+  'Affine',
+  'Linear',
+  'Scale',
+  'Conv2d',
+  'SumPool2d',
+  'AvgPool2d',
+  'Flatten',
+  'Delay',
+  'Threshold',
+  'IF',
+  'LI',
+  'LIF',
+  'CubaLI',
+  'CubaLIF',
 ];
 
 export const NEURON_TYPES: readonly NodeType[] = ['IF', 'LI', 'LIF', 'CubaLI', 'CubaLIF', 'I'];

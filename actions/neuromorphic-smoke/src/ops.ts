@@ -44,7 +44,8 @@ function denseOp(outSize: number, inSize: number): LinearOp {
     },
     fanIn(w) {
       const f = new Int32Array(outSize);
-      for (let k = 0; k < w.length; k++) if (w[k] !== 0) f[Math.floor(k / inSize)] = (f[Math.floor(k / inSize)] as number) + 1;
+      for (let k = 0; k < w.length; k++)
+        if (w[k] !== 0) f[Math.floor(k / inSize)] = (f[Math.floor(k / inSize)] as number) + 1;
       return f;
     },
   };

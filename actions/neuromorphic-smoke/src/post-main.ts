@@ -25,11 +25,13 @@ export async function runPost(): Promise<void> {
     command = undefined;
   }
   if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
-    warning(`hardware: allocation ${clip(allocation)} is still held but the adapter command was not saved; release it by hand`);
+    warning(
+      `hardware: allocation ${clip(allocation)} is still held but the adapter command was not saved; release it by hand`,
+    );
     return;
   }
   info(`hardware: releasing allocation ${clip(allocation)} left by the main step`);
-  const outcome = await releaseAllocation(command as string[], allocation, path.dirname(file), 120_000);
+  const outcome = await releaseAllocation(command, allocation, path.dirname(file), 120_000);
   if (outcome.kind === 'ok') {
     await rm(file, { force: true });
     info(`hardware: allocation ${clip(allocation)} released`);

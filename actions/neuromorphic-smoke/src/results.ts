@@ -75,14 +75,21 @@ export interface Results {
   accuracy: number | null;
 }
 
-export function graphFacts(graph: NirGraph, info: GraphInfo, file: string, sha256: string, synapses: number): Results['graph'] {
+export function graphFacts(
+  graph: NirGraph,
+  info: GraphInfo,
+  file: string,
+  sha256: string,
+  synapses: number,
+): Results['graph'] {
   const types: Record<string, number> = {};
   let neurons = 0;
   for (const n of graph.nodes.values()) {
     types[n.type] = (types[n.type] ?? 0) + 1;
     if (NEURON_TYPES.includes(n.type)) neurons += size(info.shapes.get(n.name) ?? []);
   }
-  const shapesOf = (names: string[]): Record<string, number[]> => Object.fromEntries(names.map((n) => [n, info.shapes.get(n) ?? []]));
+  const shapesOf = (names: string[]): Record<string, number[]> =>
+    Object.fromEntries(names.map((n) => [n, info.shapes.get(n) ?? []]));
   return {
     path: file,
     sha256,
@@ -116,7 +123,11 @@ export interface SilentNetwork {
  * A network whose output stays silent on every backend passes every comparison (0 spikes
  * match 0 spikes) while proving nothing, so it is a condition of its own.
  */
-export function silentNetwork(backends: readonly BackendResult[], output: string, allowed: boolean): SilentNetwork | null {
+export function silentNetwork(
+  backends: readonly BackendResult[],
+  output: string,
+  allowed: boolean,
+): SilentNetwork | null {
   const ran = backends.filter((b) => b.metrics !== null && (b.status === 'passed' || b.status === 'failed'));
   if (ran.length === 0) return null;
   // A recording without the Output node (an adapter's) counts by what it did record.
@@ -136,17 +147,26 @@ export function silentNetwork(backends: readonly BackendResult[], output: string
 export function describeSilence(s: SilentNetwork): string {
   const names = s.backends.join(', ');
   if (s.scope === 'network') return `silent network: no node spikes on any backend (${names})`;
-  const spiking = s.backends.find((b) => b === 'float-ref' && (s.network_spikes[b] ?? 0) > 0) ?? s.backends.find((b) => (s.network_spikes[b] ?? 0) > 0) ?? '';
+  const spiking =
+    s.backends.find((b) => b === 'float-ref' && (s.network_spikes[b] ?? 0) > 0) ??
+    s.backends.find((b) => (s.network_spikes[b] ?? 0) > 0) ??
+    '';
   const n = s.network_spikes[spiking] ?? 0;
   return `silent network: output ${quote(s.output)} has no spikes on any backend (${names}; the network spikes ${n} time${n === 1 ? '' : 's'} on ${spiking})`;
 }
 
 export function rateCosineMin(backends: readonly BackendResult[]): number | null {
-  const values = backends.flatMap((b) => (b.metrics?.rate_cosine !== null && b.metrics?.rate_cosine !== undefined ? [b.metrics.rate_cosine] : []));
+  const values = backends.flatMap((b) =>
+    b.metrics?.rate_cosine !== null && b.metrics?.rate_cosine !== undefined ? [b.metrics.rate_cosine] : [],
+  );
   return values.length === 0 ? null : Math.min(...values);
 }
 
 export function accuracyOf(backends: readonly BackendResult[]): number | null {
-  const values = backends.flatMap((b) => (b.status !== 'skipped' && b.metrics?.accuracy !== null && b.metrics?.accuracy !== undefined ? [b.metrics.accuracy] : []));
+  const values = backends.flatMap((b) =>
+    b.status !== 'skipped' && b.metrics?.accuracy !== null && b.metrics?.accuracy !== undefined
+      ? [b.metrics.accuracy]
+      : [],
+  );
   return values.length === 0 ? null : Math.min(...values);
 }

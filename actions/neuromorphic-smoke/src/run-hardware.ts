@@ -63,7 +63,15 @@ export async function runHardwareBackend(o: HardwareBackendOptions): Promise<Bac
     if (policy === 'fallback') {
       const sim = o.fallback(o.profile.fallback);
       warning(`hardware (${target}) unavailable: ${clip(reason)} → fallback ${sim.name}`);
-      return { ...sim, fallback_for: `hardware (${target})`, target, attempt_log: attempts, attempts: new Set(attempts.map((a) => a.attempt)).size, retried: new Set(attempts.map((a) => a.attempt)).size > 1, reason };
+      return {
+        ...sim,
+        fallback_for: `hardware (${target})`,
+        target,
+        attempt_log: attempts,
+        attempts: new Set(attempts.map((a) => a.attempt)).size,
+        retried: new Set(attempts.map((a) => a.attempt)).size > 1,
+        reason,
+      };
     }
     const r = base('hardware', target, attempts);
     r.reason = reason;
@@ -77,7 +85,9 @@ export async function runHardwareBackend(o: HardwareBackendOptions): Promise<Bac
 
   await mkdir(o.workDir, { recursive: true });
   const stimulusFile = path.join(o.workDir, 'stimulus.h5');
-  await writeH5(stimulusFile, graphDataTree({ ...o.stimulus, steps: o.stimulus.steps, dt: o.config.dt }), { compress: true });
+  await writeH5(stimulusFile, graphDataTree({ ...o.stimulus, steps: o.stimulus.steps, dt: o.config.dt }), {
+    compress: true,
+  });
   const hw = await runOnHardware({
     command: o.inputs.hardwareCommand,
     target,
@@ -99,12 +109,16 @@ export async function runHardwareBackend(o: HardwareBackendOptions): Promise<Bac
     result.reason = hw.reason;
     return result;
   }
-  if (result.retried) warning(`hardware (${target}) needed ${result.attempts} attempts (infrastructure errors); flagged in the results`);
+  if (result.retried)
+    warning(`hardware (${target}) needed ${result.attempts} attempts (infrastructure errors); flagged in the results`);
   let data: ActivityData;
   try {
     data = readGraphData(await readH5(hw.output, 'hardware output'), o.config.dt);
   } catch (error) {
-    result.reason = error instanceof FileError || error instanceof DataError ? `adapter output unusable: ${error.message}` : String(error);
+    result.reason =
+      error instanceof FileError || error instanceof DataError
+        ? `adapter output unusable: ${error.message}`
+        : String(error);
     return result;
   }
   const spikes = new Map<string, { neurons: number; values: Float64Array }>();

@@ -18,7 +18,14 @@ export function recordedNeurons(graph: NirGraph, info: GraphInfo, recordVoltageM
 }
 
 /** Refuses a run whose recordings would pass MAX_RUN_VALUES, before anything is simulated or written. */
-export function checkRunSize(graph: NirGraph, info: GraphInfo, steps: number, samples: number, recordVoltageMaxNeurons: number, stepsGiven: boolean): void {
+export function checkRunSize(
+  graph: NirGraph,
+  info: GraphInfo,
+  steps: number,
+  samples: number,
+  recordVoltageMaxNeurons: number,
+  stepsGiven: boolean,
+): void {
   const neurons = recordedNeurons(graph, info, recordVoltageMaxNeurons);
   const values = steps * samples * neurons;
   if (values <= MAX_RUN_VALUES) return;

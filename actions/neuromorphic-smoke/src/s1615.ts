@@ -30,7 +30,11 @@ export function mul(a: number, b: number): number {
  * chosen from the largest |w| so it fits, which costs small weights their precision.
  * Returns the weights as raw s16.15 values and the number of fraction bits kept.
  */
-export function quantiseWeights16(weights: Float64Array): { raw: Float64Array; fractionBits: number; maxRelError: number } {
+export function quantiseWeights16(weights: Float64Array): {
+  raw: Float64Array;
+  fractionBits: number;
+  maxRelError: number;
+} {
   let max = 0;
   for (const w of weights) max = Math.max(max, Math.abs(w));
   let fractionBits = 15;

@@ -51,7 +51,8 @@ export interface SampleRecord {
 
 export function checkSimulatable(graph: NirGraph, backend: string): void {
   for (const node of graph.nodes.values()) {
-    if (!SIMULATED_TYPES.includes(node.type)) throw new NirError(node.name, `${node.type} is not supported by the ${backend} simulator`);
+    if (!SIMULATED_TYPES.includes(node.type))
+      throw new NirError(node.name, `${node.type} is not supported by the ${backend} simulator`);
   }
 }
 
@@ -63,7 +64,9 @@ export function identityRuntime(): NodeRuntime {
 /** NIR Delay: y(t) = x(t - d), d a multiple of dt (validated). */
 export function delayRuntime(node: NirNode, n: number, dt: number): NodeRuntime {
   const d = node.params.delay?.data ?? new Float64Array([0]);
-  const steps = Int32Array.from({ length: n }, (_, i) => Math.round((d.length === 1 ? (d[0] as number) : (d[i] as number)) / dt));
+  const steps = Int32Array.from({ length: n }, (_, i) =>
+    Math.round((d.length === 1 ? (d[0] as number) : (d[i] as number)) / dt),
+  );
   const depth = Math.max(1, ...steps) + 1;
   const ring = new Float64Array(depth * n);
   const out = new Float64Array(n);
@@ -86,7 +89,13 @@ export function delayRuntime(node: NirNode, n: number, dt: number): NodeRuntime 
  * Runs one sample: every step, nodes execute in topological order; an edge that closes a
  * cycle delivers its source's output of the previous step. Inputs of a node are summed.
  */
-export function simulate(graph: NirGraph, info: GraphInfo, prepared: PreparedNetwork, stimulus: Map<string, Float64Array>, config: SimConfig): SampleRecord {
+export function simulate(
+  graph: NirGraph,
+  info: GraphInfo,
+  prepared: PreparedNetwork,
+  stimulus: Map<string, Float64Array>,
+  config: SimConfig,
+): SampleRecord {
   const started = performance.now();
   const runtimes = prepared.instantiate();
   const sizes = new Map([...info.shapes].map(([k, s]) => [k, size(s)]));

@@ -18,7 +18,12 @@ function neuron(node: NirNode, n: number, config: SimConfig): NodeRuntime {
   const thr = spiking ? param(node, 'v_threshold', n) : new Float64Array(n);
   const reset = param(node, 'v_reset', n, 0);
   const leak = node.type === 'IF' || node.type === 'I' ? new Float64Array(n) : param(node, 'v_leak', n, 0);
-  const tauMem = node.type === 'LI' || node.type === 'LIF' ? param(node, 'tau', n) : node.type.startsWith('Cuba') ? param(node, 'tau_mem', n) : undefined;
+  const tauMem =
+    node.type === 'LI' || node.type === 'LIF'
+      ? param(node, 'tau', n)
+      : node.type.startsWith('Cuba')
+        ? param(node, 'tau_mem', n)
+        : undefined;
   const tauSyn = node.type.startsWith('Cuba') ? param(node, 'tau_syn', n) : undefined;
   const wIn = node.type.startsWith('Cuba') ? param(node, 'w_in', n, 1) : undefined;
   const subtract = config.resetMode === 'subtract';
@@ -29,7 +34,8 @@ function neuron(node: NirNode, n: number, config: SimConfig): NodeRuntime {
       for (let i = 0; i < n; i++) {
         let input = x[i] as number;
         if (tauSyn && wIn) {
-          cur[i] = (cur[i] as number) + (dt / (tauSyn[i] as number)) * (-(cur[i] as number) + (wIn[i] as number) * input);
+          cur[i] =
+            (cur[i] as number) + (dt / (tauSyn[i] as number)) * (-(cur[i] as number) + (wIn[i] as number) * input);
           input = cur[i] as number;
         }
         let vi = v[i] as number;
@@ -48,7 +54,13 @@ function neuron(node: NirNode, n: number, config: SimConfig): NodeRuntime {
   };
 }
 
-export function linearRuntime(node: NirNode, info: GraphInfo, weights: Float64Array, bias: Float64Array | undefined, round?: (x: number) => number): NodeRuntime {
+export function linearRuntime(
+  node: NirNode,
+  info: GraphInfo,
+  weights: Float64Array,
+  bias: Float64Array | undefined,
+  round?: (x: number) => number,
+): NodeRuntime {
   const op = linearOpOf(node, info.inputShapes.get(node.name) ?? []);
   if (!op) return identityRuntime();
   const out = new Float64Array(op.outSize);
@@ -71,7 +83,8 @@ export function thresholdRuntime(node: NirNode, n: number, inclusive: boolean): 
   return {
     events: 0,
     step(x) {
-      for (let i = 0; i < n; i++) out[i] = (inclusive ? (x[i] as number) >= (thr[i] as number) : (x[i] as number) > (thr[i] as number)) ? 1 : 0;
+      for (let i = 0; i < n; i++)
+        out[i] = (inclusive ? (x[i] as number) >= (thr[i] as number) : (x[i] as number) > (thr[i] as number)) ? 1 : 0;
       return out;
     },
   };
@@ -91,7 +104,8 @@ export const floatRef: Backend = {
           if (['IF', 'LIF', 'LI', 'CubaLIF', 'CubaLI', 'I'].includes(node.type)) rt = neuron(node, n, config);
           else if (node.type === 'Threshold') rt = thresholdRuntime(node, n, false);
           else if (node.type === 'Delay') rt = delayRuntime(node, n, config.dt);
-          else if (linearOpOf(node, info.inputShapes.get(node.name) ?? [])) rt = linearRuntime(node, info, floatWeights(node), biasOf(node, n));
+          else if (linearOpOf(node, info.inputShapes.get(node.name) ?? []))
+            rt = linearRuntime(node, info, floatWeights(node), biasOf(node, n));
           else rt = identityRuntime();
           runtimes.set(node.name, rt);
         }

@@ -2,7 +2,16 @@ import { NirError } from './nir-read.js';
 import type { NirGraph, NirNode } from './nir-types.js';
 import { NEURON_TYPES, size } from './nir-types.js';
 import {
-  ACT_SHIFT, clipV, decayConstant, decayed, quantiseBias, quantiseWeights, thresholdMantissa, V_UNIT, VTH_SHIFT, wrap24,
+  ACT_SHIFT,
+  clipV,
+  decayConstant,
+  decayed,
+  quantiseBias,
+  quantiseWeights,
+  thresholdMantissa,
+  V_UNIT,
+  VTH_SHIFT,
+  wrap24,
 } from './loihi-quant.js';
 import { biasOf, floatWeights, linearOpOf } from './ops.js';
 import { type Backend, delayRuntime, identityRuntime, type NodeRuntime, param, type SimConfig } from './sim-engine.js';
@@ -24,7 +33,8 @@ function gainOf(node: NirNode, n: number, dt: number): Float64Array {
   const r = param(node, 'r', n, 1);
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    if (node.type === 'LIF' || node.type === 'LI') g[i] = (dt / (param(node, 'tau', n)[i] as number)) * (r[i] as number);
+    if (node.type === 'LIF' || node.type === 'LI')
+      g[i] = (dt / (param(node, 'tau', n)[i] as number)) * (r[i] as number);
     else if (node.type === 'IF' || node.type === 'I') g[i] = dt * (r[i] as number);
     else {
       const tm = param(node, 'tau_mem', n)[i] as number;
@@ -48,7 +58,11 @@ function downstreamNeuron(graph: NirGraph, info: GraphInfo, start: string): NirN
     if (NEURON_TYPES.includes(node.type)) found.push(node);
     else if (PASS.has(node.type)) queue.push(...(info.succs.get(name) ?? []));
   }
-  if (found.length > 1) throw new NirError(start, `drives ${found.length} neuron nodes (${found.map((f) => f.name).join(', ')}); the Loihi quantiser needs one gain per weight matrix`);
+  if (found.length > 1)
+    throw new NirError(
+      start,
+      `drives ${found.length} neuron nodes (${found.map((f) => f.name).join(', ')}); the Loihi quantiser needs one gain per weight matrix`,
+    );
   return found[0];
 }
 
@@ -64,7 +78,11 @@ function fedBySynapses(graph: NirGraph, info: GraphInfo, name: string): boolean 
     }
   };
   walk(name, 0);
-  if (kinds.size > 1) throw new NirError(name, 'mixes synaptic input and direct spikes; the Loihi mapping needs a weighted node on every input');
+  if (kinds.size > 1)
+    throw new NirError(
+      name,
+      'mixes synaptic input and direct spikes; the Loihi mapping needs a weighted node on every input',
+    );
   return kinds.has(true);
 }
 
@@ -80,11 +98,13 @@ function effectiveWeights(node: NirNode, w: Float64Array, gainPerOutput: Float64
     const cOut = node.params.weight?.shape[0] ?? 1;
     const per = w.length / cOut;
     const spatial = outSize / cOut;
-    for (let k = 0; k < w.length; k++) eff[k] = (w[k] as number) * (gainPerOutput[Math.floor(k / per) * spatial] as number) * 256;
+    for (let k = 0; k < w.length; k++)
+      eff[k] = (w[k] as number) * (gainPerOutput[Math.floor(k / per) * spatial] as number) * 256;
     // Conv shares a kernel per channel: gains must be uniform within a channel (checked by the caller).
   } else {
     const inSize = w.length / outSize;
-    for (let k = 0; k < w.length; k++) eff[k] = (w[k] as number) * (gainPerOutput[Math.floor(k / inSize)] as number) * 256;
+    for (let k = 0; k < w.length; k++)
+      eff[k] = (w[k] as number) * (gainPerOutput[Math.floor(k / inSize)] as number) * 256;
   }
   return eff;
 }
@@ -111,7 +131,12 @@ function planNeuron(node: NirNode, n: number, config: SimConfig, direct: boolean
   const thr = spiking ? param(node, 'v_threshold', n) : undefined;
   const reset = param(node, 'v_reset', n, 0);
   const leak = node.type === 'IF' || node.type === 'I' ? undefined : param(node, 'v_leak', n, 0);
-  const tauMem = node.type === 'LIF' || node.type === 'LI' ? param(node, 'tau', n) : node.type.startsWith('Cuba') ? param(node, 'tau_mem', n) : undefined;
+  const tauMem =
+    node.type === 'LIF' || node.type === 'LI'
+      ? param(node, 'tau', n)
+      : node.type.startsWith('Cuba')
+        ? param(node, 'tau_mem', n)
+        : undefined;
   const tauSyn = node.type.startsWith('Cuba') ? param(node, 'tau_syn', n) : undefined;
   let vthClipped = 0;
   for (let i = 0; i < n; i++) {
@@ -128,8 +153,21 @@ function planNeuron(node: NirNode, n: number, config: SimConfig, direct: boolean
     if (leak && tauMem) bias[i] = quantiseBias((dt / (tauMem[i] as number)) * (leak[i] as number) * V_UNIT).value;
     resetV[i] = Math.trunc((reset[i] as number) * V_UNIT);
   }
-  if (vthClipped > 0) findings.push({ level: 'warning', node: node.name, rule: 'loihi-threshold-range', detail: `${vthClipped} thresholds outside Lava's 17-bit vth mantissa were clipped` });
-  if (resetV.some((r) => r !== 0)) findings.push({ level: 'warning', node: node.name, rule: 'loihi-reset', detail: "Lava's bit-accurate LIF resets to 0; v_reset ≠ 0 is applied here but needs a custom neuron model on the chip" });
+  if (vthClipped > 0)
+    findings.push({
+      level: 'warning',
+      node: node.name,
+      rule: 'loihi-threshold-range',
+      detail: `${vthClipped} thresholds outside Lava's 17-bit vth mantissa were clipped`,
+    });
+  if (resetV.some((r) => r !== 0))
+    findings.push({
+      level: 'warning',
+      node: node.name,
+      rule: 'loihi-reset',
+      detail:
+        "Lava's bit-accurate LIF resets to 0; v_reset ≠ 0 is applied here but needs a custom neuron model on the chip",
+    });
   const plan: NeuronPlan = { du, dv, vth, bias, resetV, spiking };
   if (direct) {
     const g = gainOf(node, n, dt);
@@ -153,7 +191,10 @@ function neuronRuntime(plan: NeuronPlan, n: number, subtract: boolean): NodeRunt
         let a: number;
         if (pending && plan.directWeight) {
           a = pending[i] as number;
-          pending[i] = Math.max(-A_MAX - 1, Math.min(A_MAX, Math.trunc((x[i] as number) * (plan.directWeight[i] as number))));
+          pending[i] = Math.max(
+            -A_MAX - 1,
+            Math.min(A_MAX, Math.trunc((x[i] as number) * (plan.directWeight[i] as number))),
+          );
         } else a = Math.trunc(x[i] as number);
         let ui = decayed(u[i] as number, (plan.du[i] as number) + 1 > 4096 ? 4096 : (plan.du[i] as number) + 1);
         ui = wrap24(ui + a * 2 ** ACT_SHIFT);
@@ -172,7 +213,13 @@ function neuronRuntime(plan: NeuronPlan, n: number, subtract: boolean): NodeRunt
   };
 }
 
-function weightedRuntime(node: NirNode, info: GraphInfo, weights: Float64Array, bias: Float64Array | undefined, weightExp: number): NodeRuntime {
+function weightedRuntime(
+  node: NirNode,
+  info: GraphInfo,
+  weights: Float64Array,
+  bias: Float64Array | undefined,
+  weightExp: number,
+): NodeRuntime {
   const op = linearOpOf(node, info.inputShapes.get(node.name) ?? []);
   if (!op) return identityRuntime();
   const acc = new Float64Array(op.outSize);
@@ -219,11 +266,19 @@ export const loihi2BitAcc: Backend = {
     const weighted = new Map<string, { weights: Float64Array; bias: Float64Array | undefined; exp: number }>();
     for (const node of graph.nodes.values()) {
       const n = size(info.shapes.get(node.name) ?? []);
-      if (NEURON_TYPES.includes(node.type)) neuronPlans.set(node.name, planNeuron(node, n, config, !fedBySynapses(graph, info, node.name), findings));
+      if (NEURON_TYPES.includes(node.type))
+        neuronPlans.set(node.name, planNeuron(node, n, config, !fedBySynapses(graph, info, node.name), findings));
       if (!WEIGHTED.has(node.type)) continue;
       const target = downstreamNeuron(graph, info, node.name);
-      const gain = expandGain(target ? gainOf(target, size(info.shapes.get(target.name) ?? []), config.dt) : new Float64Array([1]), n);
-      if (target && size(info.shapes.get(target.name) ?? []) !== n) throw new NirError(node.name, `feeds ${target.name} through a pool; the Loihi quantiser needs the weighted node right before the neuron`);
+      const gain = expandGain(
+        target ? gainOf(target, size(info.shapes.get(target.name) ?? []), config.dt) : new Float64Array([1]),
+        n,
+      );
+      if (target && size(info.shapes.get(target.name) ?? []) !== n)
+        throw new NirError(
+          node.name,
+          `feeds ${target.name} through a pool; the Loihi quantiser needs the weighted node right before the neuron`,
+        );
       const q = quantiseWeights(effectiveWeights(node, floatWeights(node), gain, n));
       const b = biasOf(node, n);
       const bias = b ? Float64Array.from(b, (x, i) => Math.trunc(x * (gain[i] as number) * 256)) : undefined;
@@ -244,7 +299,13 @@ export const loihi2BitAcc: Backend = {
         });
       }
     }
-    if (config.resetMode === 'subtract') findings.push({ level: 'warning', rule: 'loihi-reset', detail: "reset-mode subtract: Lava's bit-accurate LIF resets to zero; subtraction is simulated but needs a custom neuron on the chip" });
+    if (config.resetMode === 'subtract')
+      findings.push({
+        level: 'warning',
+        rule: 'loihi-reset',
+        detail:
+          "reset-mode subtract: Lava's bit-accurate LIF resets to zero; subtraction is simulated but needs a custom neuron on the chip",
+      });
     return {
       findings,
       voltageUnits: 'Lava integer state (2^-14 NIR units)',

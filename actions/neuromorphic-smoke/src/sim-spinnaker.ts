@@ -21,7 +21,12 @@ function neuron(node: NirNode, n: number, config: SimConfig): NodeRuntime {
   const thr = spiking ? fx(param(node, 'v_threshold', n)) : new Float64Array(n);
   const reset = fx(param(node, 'v_reset', n, 0));
   const leak = node.type === 'IF' || node.type === 'I' ? new Float64Array(n) : fx(param(node, 'v_leak', n, 0));
-  const tauMem = node.type === 'LI' || node.type === 'LIF' ? param(node, 'tau', n) : node.type.startsWith('Cuba') ? param(node, 'tau_mem', n) : undefined;
+  const tauMem =
+    node.type === 'LI' || node.type === 'LIF'
+      ? param(node, 'tau', n)
+      : node.type.startsWith('Cuba')
+        ? param(node, 'tau_mem', n)
+        : undefined;
   const tauSyn = node.type.startsWith('Cuba') ? param(node, 'tau_syn', n) : undefined;
   const expMem = tauMem ? Float64Array.from(tauMem, (t) => toFixed(Math.exp(-dt / t))) : undefined;
   const expSyn = tauSyn ? Float64Array.from(tauSyn, (t) => toFixed(Math.exp(-dt / t))) : undefined;
@@ -62,7 +67,12 @@ function neuron(node: NirNode, n: number, config: SimConfig): NodeRuntime {
   };
 }
 
-function linear(node: NirNode, info: GraphInfo, weightsRaw: Float64Array, biasRaw: Float64Array | undefined): NodeRuntime {
+function linear(
+  node: NirNode,
+  info: GraphInfo,
+  weightsRaw: Float64Array,
+  biasRaw: Float64Array | undefined,
+): NodeRuntime {
   const op = linearOpOf(node, info.inputShapes.get(node.name) ?? []);
   if (!op) return identityRuntime();
   const acc = new Float64Array(op.outSize);
@@ -73,7 +83,8 @@ function linear(node: NirNode, info: GraphInfo, weightsRaw: Float64Array, biasRa
       acc.fill(0);
       rt.events += op.scatter(x, weightsRaw, acc);
       // acc holds Σ raw_w·x; inputs are spikes or s16.15 reals, so round once to the grid.
-      for (let i = 0; i < acc.length; i++) out[i] = toReal(saturate(Math.round(acc[i] as number) + (biasRaw ? (biasRaw[i] as number) : 0)));
+      for (let i = 0; i < acc.length; i++)
+        out[i] = toReal(saturate(Math.round(acc[i] as number) + (biasRaw ? (biasRaw[i] as number) : 0)));
       return out;
     },
   };

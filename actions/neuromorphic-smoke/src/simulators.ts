@@ -19,7 +19,12 @@ export const SIMULATOR_IMPLS: Record<SimulatorName, Backend> = {
  */
 export function zeroedLayers(graph: NirGraph, info: GraphInfo, profile: Profile, dt: number): Finding[] {
   try {
-    const prepared = SIMULATOR_IMPLS[profile.fallback].prepare(graph, info, { dt, steps: 1, resetMode: 'zero', recordVoltageMaxNeurons: 0 });
+    const prepared = SIMULATOR_IMPLS[profile.fallback].prepare(graph, info, {
+      dt,
+      steps: 1,
+      resetMode: 'zero',
+      recordVoltageMaxNeurons: 0,
+    });
     return prepared.findings.filter((f) => f.rule === 'weights-zeroed');
   } catch (error) {
     if (error instanceof NirError) return [];

@@ -48,21 +48,26 @@ export function parseTolerances(value: unknown): { ok: true; value: Tolerances }
   if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'must be a YAML/JSON mapping' };
   const out: Tolerances = { ...DEFAULT_TOLERANCES, bitexact: [...DEFAULT_TOLERANCES.bitexact] };
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!Object.hasOwn(DEFAULT_TOLERANCES, key)) return { ok: false, problem: `unknown key ${quote(key)} (known: ${Object.keys(DEFAULT_TOLERANCES).join(', ')})` };
+    if (!Object.hasOwn(DEFAULT_TOLERANCES, key))
+      return { ok: false, problem: `unknown key ${quote(key)} (known: ${Object.keys(DEFAULT_TOLERANCES).join(', ')})` };
     if (key === 'bitexact') {
       const list = typeof v === 'boolean' ? (v ? ['loihi2-bitacc'] : []) : v;
-      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return { ok: false, problem: "'bitexact' must be a list of backend names or a boolean" };
-      out.bitexact = list as string[];
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+        return { ok: false, problem: "'bitexact' must be a list of backend names or a boolean" };
+      out.bitexact = list;
       continue;
     }
     if (NULLABLE.has(key) && v === null) {
       (out as unknown as Record<string, null>)[key] = null;
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return { ok: false, problem: `'${key}' must be a non-negative number` };
-    if (key === 'spike_time_steps' && !Number.isInteger(v)) return { ok: false, problem: "'spike_time_steps' must be a whole number of steps" };
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      return { ok: false, problem: `'${key}' must be a non-negative number` };
+    if (key === 'spike_time_steps' && !Number.isInteger(v))
+      return { ok: false, problem: "'spike_time_steps' must be a whole number of steps" };
     if (key.startsWith('rate_cosine') && v > 1) return { ok: false, problem: `'${key}' must be at most 1` };
-    if (key === 'spike_count_ratio_vs_ref' && v < 1) return { ok: false, problem: "'spike_count_ratio_vs_ref' must be at least 1 (a factor either way)" };
+    if (key === 'spike_count_ratio_vs_ref' && v < 1)
+      return { ok: false, problem: "'spike_count_ratio_vs_ref' must be at least 1 (a factor either way)" };
     (out as unknown as Record<string, number>)[key] = v;
   }
   return { ok: true, value: out };

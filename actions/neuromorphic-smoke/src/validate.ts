@@ -40,20 +40,39 @@ function requireParam(node: NirNode, name: string): Tensor {
 export function convPadding(node: NirNode, kernel: [number, number], dilation: [number, number]): [number, number] {
   const s = node.strings.padding;
   if (s === 'valid') return [0, 0];
-  if (s === 'same') return [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)];
+  if (s === 'same')
+    return [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)];
   if (s !== undefined) throw new NirError(node.name, `padding '${s}' is neither a number, 'same' nor 'valid'`);
   return pair(node.params.padding, 0);
 }
 
 export interface Conv2dGeometry {
-  cIn: number; hIn: number; wIn: number; cOut: number; hOut: number; wOut: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; groups: number;
+  cIn: number;
+  hIn: number;
+  wIn: number;
+  cOut: number;
+  hOut: number;
+  wOut: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+  groups: number;
 }
 
 export function conv2dGeometry(node: NirNode, input: number[]): Conv2dGeometry {
   const w = requireParam(node, 'weight');
-  if (w.shape.length !== 4) throw new NirError(node.name, `Conv2d weight has shape [${w.shape.join(',')}], expected 4 dimensions [C_out, C_in/groups, kH, kW]`);
-  if (input.length !== 3) throw new NirError(node.name, `Conv2d input has shape [${input.join(',')}], expected [C, H, W]`);
+  if (w.shape.length !== 4)
+    throw new NirError(
+      node.name,
+      `Conv2d weight has shape [${w.shape.join(',')}], expected 4 dimensions [C_out, C_in/groups, kH, kW]`,
+    );
+  if (input.length !== 3)
+    throw new NirError(node.name, `Conv2d input has shape [${input.join(',')}], expected [C, H, W]`);
   const [cOut, cInPerGroup, kh, kw] = w.shape as [number, number, number, number];
   const [cIn, hIn, wIn] = input as [number, number, number];
   const groups = node.params.groups?.data[0] ?? 1;
@@ -61,22 +80,42 @@ export function conv2dGeometry(node: NirNode, input: number[]): Conv2dGeometry {
   const [dh, dw] = pair(node.params.dilation, 1);
   const [ph, pw] = convPadding(node, [kh, kw], [dh, dw]);
   if (cInPerGroup * groups !== cIn) {
-    throw new NirError(node.name, `shape mismatch: Conv2d expects ${cInPerGroup * groups} input channels (weight [${w.shape.join(',')}], groups ${groups}) but receives [${input.join(',')}]`);
+    throw new NirError(
+      node.name,
+      `shape mismatch: Conv2d expects ${cInPerGroup * groups} input channels (weight [${w.shape.join(',')}], groups ${groups}) but receives [${input.join(',')}]`,
+    );
   }
   const declared = node.params.input_shape;
   if (declared && declared.data.length === 2 && (declared.data[0] !== hIn || declared.data[1] !== wIn)) {
-    throw new NirError(node.name, `shape mismatch: input_shape is [${Array.from(declared.data).join(',')}] but the input is ${hIn}x${wIn}`);
+    throw new NirError(
+      node.name,
+      `shape mismatch: input_shape is [${Array.from(declared.data).join(',')}] but the input is ${hIn}x${wIn}`,
+    );
   }
   const hOut = Math.floor((hIn + 2 * ph - dh * (kh - 1) - 1) / sh + 1);
   const wOut = Math.floor((wIn + 2 * pw - dw * (kw - 1) - 1) / sw + 1);
-  if (hOut <= 0 || wOut <= 0) throw new NirError(node.name, `Conv2d output would be ${hOut}x${wOut} for input [${input.join(',')}]`);
+  if (hOut <= 0 || wOut <= 0)
+    throw new NirError(node.name, `Conv2d output would be ${hOut}x${wOut} for input [${input.join(',')}]`);
   return { cIn, hIn, wIn, cOut, hOut, wOut, kh, kw, sh, sw, ph, pw, dh, dw, groups };
 }
 
-export interface PoolGeometry { c: number; hIn: number; wIn: number; hOut: number; wOut: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number }
+export interface PoolGeometry {
+  c: number;
+  hIn: number;
+  wIn: number;
+  hOut: number;
+  wOut: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+}
 
 export function poolGeometry(node: NirNode, input: number[]): PoolGeometry {
-  if (input.length !== 3) throw new NirError(node.name, `${node.type} input has shape [${input.join(',')}], expected [C, H, W]`);
+  if (input.length !== 3)
+    throw new NirError(node.name, `${node.type} input has shape [${input.join(',')}], expected [C, H, W]`);
   const [kh, kw] = pair(requireParam(node, 'kernel_size'), 1);
   const [sh, sw] = pair(node.params.stride, kh);
   const [ph, pw] = convPadding(node, [kh, kw], [1, 1]);
@@ -106,42 +145,61 @@ function outputShape(node: NirNode, input: number[], hasInput: boolean): number[
   switch (node.type) {
     case 'Input': {
       const shape = Array.from(requireParam(node, 'shape').data);
-      if (hasInput && !sameShape(input, shape)) throw new NirError(node.name, `shape mismatch: Input declares [${shape.join(',')}] but receives [${input.join(',')}]`);
+      if (hasInput && !sameShape(input, shape))
+        throw new NirError(
+          node.name,
+          `shape mismatch: Input declares [${shape.join(',')}] but receives [${input.join(',')}]`,
+        );
       return shape;
     }
     case 'Output': {
       const declared = node.params.shape ? Array.from(node.params.shape.data) : undefined;
       if (declared && declared.length > 0 && hasInput && !sameShape(declared, input)) {
-        throw new NirError(node.name, `shape mismatch: Output declares [${declared.join(',')}] but receives [${input.join(',')}]`);
+        throw new NirError(
+          node.name,
+          `shape mismatch: Output declares [${declared.join(',')}] but receives [${input.join(',')}]`,
+        );
       }
       return hasInput ? input : (declared ?? []);
     }
     case 'Affine':
     case 'Linear': {
       const w = requireParam(node, 'weight');
-      if (w.shape.length !== 2) throw new NirError(node.name, `${node.type} weight has shape [${w.shape.join(',')}], expected [out, in]`);
+      if (w.shape.length !== 2)
+        throw new NirError(node.name, `${node.type} weight has shape [${w.shape.join(',')}], expected [out, in]`);
       const [out, inn] = w.shape as [number, number];
-      if (size(input) !== inn) throw new NirError(node.name, `shape mismatch: weight [${out},${inn}] expects ${inn} inputs but receives [${input.join(',')}] (${size(input)})`);
+      if (size(input) !== inn)
+        throw new NirError(
+          node.name,
+          `shape mismatch: weight [${out},${inn}] expects ${inn} inputs but receives [${input.join(',')}] (${size(input)})`,
+        );
       if (node.type === 'Affine') {
         const b = requireParam(node, 'bias');
-        if (b.data.length !== out && b.data.length !== 1) throw new NirError(node.name, `bias has ${b.data.length} values, expected ${out}`);
+        if (b.data.length !== out && b.data.length !== 1)
+          throw new NirError(node.name, `bias has ${b.data.length} values, expected ${out}`);
       }
       return [out];
     }
     case 'Scale': {
       const s = requireParam(node, 'scale');
-      if (s.data.length !== 1 && s.data.length !== size(input)) throw new NirError(node.name, `shape mismatch: scale has ${s.data.length} values, input [${input.join(',')}]`);
+      if (s.data.length !== 1 && s.data.length !== size(input))
+        throw new NirError(node.name, `shape mismatch: scale has ${s.data.length} values, input [${input.join(',')}]`);
       return input;
     }
     case 'Conv2d': {
       const g = conv2dGeometry(node, input);
       const b = node.params.bias;
-      if (b && b.data.length !== g.cOut && b.data.length !== 1) throw new NirError(node.name, `bias has ${b.data.length} values, expected ${g.cOut}`);
+      if (b && b.data.length !== g.cOut && b.data.length !== 1)
+        throw new NirError(node.name, `bias has ${b.data.length} values, expected ${g.cOut}`);
       return [g.cOut, g.hOut, g.wOut];
     }
     case 'Conv1d': {
       const w = requireParam(node, 'weight');
-      if (w.shape.length !== 3 || input.length !== 2) throw new NirError(node.name, `Conv1d weight [${w.shape.join(',')}] / input [${input.join(',')}] are not [C_out,C_in,k] / [C,L]`);
+      if (w.shape.length !== 3 || input.length !== 2)
+        throw new NirError(
+          node.name,
+          `Conv1d weight [${w.shape.join(',')}] / input [${input.join(',')}] are not [C_out,C_in,k] / [C,L]`,
+        );
       const [cOut, , k] = w.shape as [number, number, number];
       const [s] = pair(node.params.stride, 1);
       const [d] = pair(node.params.dilation, 1);
@@ -155,18 +213,24 @@ function outputShape(node: NirNode, input: number[], hasInput: boolean): number[
     }
     case 'Flatten': {
       const declared = node.params.input_type ? Array.from(node.params.input_type.data) : undefined;
-      if (declared && !sameShape(declared, input)) throw new NirError(node.name, `shape mismatch: Flatten input_type is [${declared.join(',')}] but receives [${input.join(',')}]`);
+      if (declared && !sameShape(declared, input))
+        throw new NirError(
+          node.name,
+          `shape mismatch: Flatten input_type is [${declared.join(',')}] but receives [${input.join(',')}]`,
+        );
       const shape = declared && declared.length === input.length ? declared : input;
       const rank = shape.length;
       const norm = (d: number): number => (d < 0 ? d + rank : d);
       const start = norm(node.params.start_dim?.data[0] ?? 1);
       const end = norm(node.params.end_dim?.data[0] ?? -1);
-      if (start < 0 || end >= rank || start > end) throw new NirError(node.name, `Flatten dims ${start}..${end} do not fit input rank ${rank}`);
+      if (start < 0 || end >= rank || start > end)
+        throw new NirError(node.name, `Flatten dims ${start}..${end} do not fit input rank ${rank}`);
       return [...shape.slice(0, start), size(shape.slice(start, end + 1)), ...shape.slice(end + 1)];
     }
     case 'Delay': {
       const d = requireParam(node, 'delay');
-      if (d.data.length !== 1 && d.data.length !== size(input)) throw new NirError(node.name, `shape mismatch: delay has ${d.data.length} values, input [${input.join(',')}]`);
+      if (d.data.length !== 1 && d.data.length !== size(input))
+        throw new NirError(node.name, `shape mismatch: delay has ${d.data.length} values, input [${input.join(',')}]`);
       return input;
     }
     default: {
@@ -176,9 +240,14 @@ function outputShape(node: NirNode, input: number[], hasInput: boolean): number[
       const pop = first && first.data.length > 1 ? first.shape : input;
       for (const n of [...names, 'v_reset', 'w_in']) {
         const t = node.params[n];
-        if (t && t.data.length !== 1 && t.data.length !== size(pop)) throw new NirError(node.name, `parameter '${n}' has ${t.data.length} values, others have ${size(pop)}`);
+        if (t && t.data.length !== 1 && t.data.length !== size(pop))
+          throw new NirError(node.name, `parameter '${n}' has ${t.data.length} values, others have ${size(pop)}`);
       }
-      if (hasInput && size(input) !== size(pop)) throw new NirError(node.name, `shape mismatch: ${size(pop)} neurons receive [${input.join(',')}] (${size(input)} values)`);
+      if (hasInput && size(input) !== size(pop))
+        throw new NirError(
+          node.name,
+          `shape mismatch: ${size(pop)} neurons receive [${input.join(',')}] (${size(input)} values)`,
+        );
       return pop.length > 0 ? pop : input;
     }
   }
@@ -187,7 +256,8 @@ function outputShape(node: NirNode, input: number[], hasInput: boolean): number[
 function checkParameters(node: NirNode, dt: number, findings: Finding[]): void {
   for (const [name, t] of Object.entries(node.params)) {
     const bad = t.data.findIndex((v) => !Number.isFinite(v));
-    if (bad !== -1) throw new NirError(node.name, `parameter '${name}' has a non-finite value (${t.data[bad]}) at index ${bad}`);
+    if (bad !== -1)
+      throw new NirError(node.name, `parameter '${name}' has a non-finite value (${t.data[bad]}) at index ${bad}`);
   }
   for (const name of ['tau', 'tau_mem', 'tau_syn']) {
     const t = node.params[name];
@@ -195,7 +265,13 @@ function checkParameters(node: NirNode, dt: number, findings: Finding[]): void {
     const bad = t.data.findIndex((v) => v <= 0);
     if (bad !== -1) throw new NirError(node.name, `${name} must be > 0, found ${t.data[bad]} at index ${bad}`);
     const minTau = Math.min(...t.data);
-    if (dt / minTau > 1) findings.push({ level: 'warning', node: node.name, rule: 'dt-over-tau', detail: `dt/${name} = ${(dt / minTau).toPrecision(3)} > 1: forward Euler is unstable` });
+    if (dt / minTau > 1)
+      findings.push({
+        level: 'warning',
+        node: node.name,
+        rule: 'dt-over-tau',
+        detail: `dt/${name} = ${(dt / minTau).toPrecision(3)} > 1: forward Euler is unstable`,
+      });
   }
   if (node.type === 'Delay') {
     const d = requireParam(node, 'delay');
@@ -259,12 +335,22 @@ export function validateGraph(graph: NirGraph, dt: number): GraphInfo {
   for (const i of inputs) if (!state.has(i)) visit(i);
   const unreachable = nodes.filter((n) => !state.has(n.name)).map((n) => n.name);
   if (unreachable.length > 0) {
-    findings.push({ level: 'warning', node: unreachable[0], rule: 'unreachable', detail: `not reachable from any Input: ${unreachable.join(', ')}` });
+    findings.push({
+      level: 'warning',
+      node: unreachable[0],
+      rule: 'unreachable',
+      detail: `not reachable from any Input: ${unreachable.join(', ')}`,
+    });
     for (const u of unreachable) visit(u);
   }
   const order = post.reverse();
   for (const [src, dst] of backEdges) {
-    findings.push({ level: 'info', node: dst, rule: 'cycle', detail: `recurrent edge ${src} -> ${dst}: simulated with a one-step delay; backends without recurrence need a Delay here` });
+    findings.push({
+      level: 'info',
+      node: dst,
+      rule: 'cycle',
+      detail: `recurrent edge ${src} -> ${dst}: simulated with a one-step delay; backends without recurrence need a Delay here`,
+    });
   }
 
   const shapes = new Map<string, number[]>();
@@ -277,7 +363,10 @@ export function validateGraph(graph: NirGraph, dt: number): GraphInfo {
     for (const p of known) {
       const s = shapes.get(p) as number[];
       if (input.length > 0 && size(input) !== size(s)) {
-        throw new NirError(name, `shape mismatch: inputs disagree, [${input.join(',')}] from ${known[0]} and [${s.join(',')}] from ${p}`);
+        throw new NirError(
+          name,
+          `shape mismatch: inputs disagree, [${input.join(',')}] from ${known[0]} and [${s.join(',')}] from ${p}`,
+        );
       }
       if (input.length === 0) input = s;
     }
@@ -289,13 +378,18 @@ export function validateGraph(graph: NirGraph, dt: number): GraphInfo {
   for (const [src, dst] of backEdges) {
     const s = shapes.get(src) as number[];
     const target = inputShapes.get(dst) as number[];
-    if (target.length > 0 && size(s) !== size(target)) throw new NirError(dst, `shape mismatch: recurrent input from ${src} is [${s.join(',')}], expected [${target.join(',')}]`);
+    if (target.length > 0 && size(s) !== size(target))
+      throw new NirError(
+        dst,
+        `shape mismatch: recurrent input from ${src} is [${s.join(',')}], expected [${target.join(',')}]`,
+      );
     if (target.length === 0) {
       inputShapes.set(dst, s);
       shapes.set(dst, outputShape(graph.nodes.get(dst) as NirNode, s, true));
     }
   }
   const neurons = nodes.filter((n) => NEURON_TYPES.includes(n.type));
-  if (neurons.length === 0) findings.push({ level: 'warning', rule: 'no-neurons', detail: 'the graph has no neuron node' });
+  if (neurons.length === 0)
+    findings.push({ level: 'warning', rule: 'no-neurons', detail: 'the graph has no neuron node' });
   return { shapes, inputShapes, order, backEdges, preds, succs, inputs, outputs, findings };
 }

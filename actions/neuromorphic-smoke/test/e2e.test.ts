@@ -20,7 +20,12 @@ function workspace(): string {
   return dir;
 }
 
-const LIF_INPUTS = { graph: 'lif_norse.nir', dt: '1e-4', stimulus: 'lif_norse.csv#spikes=0', results: 'out/results.json' };
+const LIF_INPUTS = {
+  graph: 'lif_norse.nir',
+  dt: '1e-4',
+  stimulus: 'lif_norse.csv#spikes=0',
+  results: 'out/results.json',
+};
 
 /** The summary escapes punctuation as numeric entities (how much is core's choice). */
 function decodeEntities(html: string): string {
@@ -32,7 +37,13 @@ function results(ws: string): Results {
 }
 
 function adapterEnv(ws: string, mode: string): Record<string, string> {
-  return { FAKE_MODE: mode, FAKE_LEDGER: path.join(ws, 'ledger.txt'), FAKE_REPLAY: path.join(ws, 'lif_lava_cpu_fixed.csv'), FAKE_REPLAY_COLUMN: '2', FAKE_NODE: '1' };
+  return {
+    FAKE_MODE: mode,
+    FAKE_LEDGER: path.join(ws, 'ledger.txt'),
+    FAKE_REPLAY: path.join(ws, 'lif_lava_cpu_fixed.csv'),
+    FAKE_REPLAY_COLUMN: '2',
+    FAKE_NODE: '1',
+  };
 }
 
 function ledger(ws: string): string[] {
@@ -59,7 +70,8 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
       stages: ['main'],
       inputs: {
         ...LIF_INPUTS,
-        golden: 'float-ref: lif_norse.csv#spikes=2,v=1\nloihi2-bitacc: lif_lava_cpu_fixed.csv#spikes=2,v=1\nspinnaker-fixed: lif_spinnaker2.csv#spikes=2',
+        golden:
+          'float-ref: lif_norse.csv#spikes=2,v=1\nloihi2-bitacc: lif_lava_cpu_fixed.csv#spikes=2,v=1\nspinnaker-fixed: lif_spinnaker2.csv#spikes=2',
       },
     });
     expect(r.stderr).not.toContain('unexpected');
@@ -90,7 +102,12 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
     const r = await runBundledAction(ACTION, {
       workspace: ws,
       stages: ['main'],
-      inputs: { ...LIF_INPUTS, backends: 'loihi2-bitacc', golden: 'loihi2-bitacc: lif_norse.csv#spikes=2,v=1', tolerances: 'spike_time_steps: 0' },
+      inputs: {
+        ...LIF_INPUTS,
+        backends: 'loihi2-bitacc',
+        golden: 'loihi2-bitacc: lif_norse.csv#spikes=2,v=1',
+        tolerances: 'spike_time_steps: 0',
+      },
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
@@ -113,19 +130,41 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
     expect(hw?.status).toBe('passed');
     expect(hw?.attempts).toBe(3);
     expect(hw?.retried).toBe(true);
-    expect(hw?.attempt_log.filter((a) => a.phase === 'run').map((a) => a.outcome)).toEqual(['infrastructure', 'infrastructure', 'ok']);
+    expect(hw?.attempt_log.filter((a) => a.phase === 'run').map((a) => a.outcome)).toEqual([
+      'infrastructure',
+      'infrastructure',
+      'ok',
+    ]);
     expect(hw?.attempt_log[1]?.reason).toContain('SpinnmanException');
     expect(hw?.measured?.execution_time_s).toBe(0.25);
     expect(hw?.recorded).toBe('out/results.hardware.h5');
-    expect(readGraphData(await readH5(path.join(ws, 'out/results.hardware.h5')), 1e-4).nodes.get('1')?.spikes?.reduce((a, x) => a + x, 0)).toBe(4);
-    expect(ledger(ws).filter((l) => l.startsWith('release'))).toEqual(['release job-1', 'release job-2', 'release job-3']);
-    expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message).join('\n')).toMatch(/needed 3 attempts/);
+    expect(
+      readGraphData(await readH5(path.join(ws, 'out/results.hardware.h5')), 1e-4)
+        .nodes.get('1')
+        ?.spikes?.reduce((a, x) => a + x, 0),
+    ).toBe(4);
+    expect(ledger(ws).filter((l) => l.startsWith('release'))).toEqual([
+      'release job-1',
+      'release job-2',
+      'release job-3',
+    ]);
+    expect(
+      r.annotations
+        .filter((a) => a.level === 'warning')
+        .map((a) => a.message)
+        .join('\n'),
+    ).toMatch(/needed 3 attempts/);
     expect(decodeEntities(r.summary)).toContain('retried');
   }, 120_000);
 
   it('a failing run beyond max-retries is an error, not a skip', async () => {
     const ws = workspace();
-    const r = await runBundledAction(ACTION, { workspace: ws, stages: ['main'], env: adapterEnv(ws, 'flaky'), inputs: HW({ 'max-retries': '1', 'on-hardware-unavailable': 'skip' }) });
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      stages: ['main'],
+      env: adapterEnv(ws, 'flaky'),
+      inputs: HW({ 'max-retries': '1', 'on-hardware-unavailable': 'skip' }),
+    });
     expect(r.exitCode).toBe(1);
     const hw = results(ws).backends[0];
     expect(hw?.status).toBe('error');
@@ -139,13 +178,21 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
       const r = await runBundledAction(ACTION, {
         workspace: ws,
         env: adapterEnv(ws, 'never'),
-        inputs: HW({ 'allocation-timeout': '2s', 'on-hardware-unavailable': policy, golden: 'loihi2-bitacc: lif_lava_cpu_fixed.csv#spikes=2,v=1' }),
+        inputs: HW({
+          'allocation-timeout': '2s',
+          'on-hardware-unavailable': policy,
+          golden: 'loihi2-bitacc: lif_lava_cpu_fixed.csv#spikes=2,v=1',
+        }),
       });
       const res = results(ws);
       const hw = res.backends[0];
       // The queued job is given back either way.
       expect(ledger(ws)).toEqual(['allocate job-1 queued', 'release job-1']);
-      expect(hw?.attempt_log[0]).toMatchObject({ phase: 'allocate', outcome: 'unavailable', reason: 'no allocation within 2 s' });
+      expect(hw?.attempt_log[0]).toMatchObject({
+        phase: 'allocate',
+        outcome: 'unavailable',
+        reason: 'no allocation within 2 s',
+      });
       if (policy === 'skip') {
         expect(r.exitCode).toBe(0);
         expect(hw).toMatchObject({ name: 'hardware', status: 'skipped', reason: 'no allocation within 2 s' });
@@ -159,7 +206,9 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
         expect(r.exitCode).toBe(1);
         expect(res.status).toBe('failed');
         expect(hw).toMatchObject({ name: 'hardware', status: 'error' });
-        expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/hardware error \(no allocation within 2 s\)/);
+        expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+          /hardware error \(no allocation within 2 s\)/,
+        );
       }
     }, 120_000);
   }
@@ -185,36 +234,70 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
 
   it('fails the job when the graph does not fit a JSON profile, naming the rule and node', async () => {
     const ws = workspace();
-    writeFileSync(path.join(ws, 'tiny.json'), JSON.stringify({ name: 'tiny-chip', base: 'spinnaker2', supported: ['Input', 'Output', 'LIF'], source: 'test chip' }));
-    const r = await runBundledAction(ACTION, { workspace: ws, stages: ['main'], inputs: { ...LIF_INPUTS, backends: 'float-ref', profile: 'tiny.json' } });
+    writeFileSync(
+      path.join(ws, 'tiny.json'),
+      JSON.stringify({
+        name: 'tiny-chip',
+        base: 'spinnaker2',
+        supported: ['Input', 'Output', 'LIF'],
+        source: 'test chip',
+      }),
+    );
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      stages: ['main'],
+      inputs: { ...LIF_INPUTS, backends: 'float-ref', profile: 'tiny.json' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.constraints).toBe('does not fit');
     const res = results(ws);
-    expect(res.constraints.findings).toContainEqual({ level: 'error', node: '0', rule: 'node-type', detail: 'Affine is not supported on tiny-chip' });
+    expect(res.constraints.findings).toContainEqual({
+      level: 'error',
+      node: '0',
+      rule: 'node-type',
+      detail: 'Affine is not supported on tiny-chip',
+    });
     expect(res.backends[0]?.status).toBe('passed');
     expect(r.annotations.find((a) => a.level === 'error')?.message).toContain('graph does not fit on tiny-chip');
   }, 120_000);
 
   it('takes NIRGraphData stimuli and goldens with labels (Braille graph, 3 samples): accuracy and agreement', async () => {
     const ws = workspace();
-    copyFileSync(fixturePath('neuromorphic/nir-paper/graphs/braille_noDelay_bias_zero.nir'), path.join(ws, 'braille.nir'));
+    copyFileSync(
+      fixturePath('neuromorphic/nir-paper/graphs/braille_noDelay_bias_zero.nir'),
+      path.join(ws, 'braille.nir'),
+    );
     const stim = generateStimulus([{ name: 'input', neurons: 12 }], 120, 3, 0.2, 11);
     await writeH5(path.join(ws, 'stimulus.h5'), graphDataTree({ ...stim, dt: 1e-4 }), { compress: true });
     const common = { graph: 'braille.nir', dt: '1e-4', stimulus: 'stimulus.h5', results: 'out/results.json' };
     // 1: record float-ref; its recording (NIRGraphData) plus labels becomes the golden.
-    const first = await runBundledAction(ACTION, { workspace: ws, stages: ['main'], inputs: { ...common, backends: 'float-ref' } });
+    const first = await runBundledAction(ACTION, {
+      workspace: ws,
+      stages: ['main'],
+      inputs: { ...common, backends: 'float-ref' },
+    });
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
     const recorded = readGraphData(await readH5(path.join(ws, 'out/results.float-ref.h5')), undefined);
     expect(recorded).toMatchObject({ samples: 3, steps: 120 });
     const out = recorded.nodes.get('output');
     const labels = predictions(out?.spikes ?? [], 3, 120, 7);
-    const golden = { ...recorded, nodes: new Map([['output', { neurons: 7, spikes: out?.spikes ?? new Float64Array() }]]), labels };
+    const golden = {
+      ...recorded,
+      nodes: new Map([['output', { neurons: 7, spikes: out?.spikes ?? new Float64Array() }]]),
+      labels,
+    };
     await writeH5(path.join(ws, 'golden.h5'), graphDataTree(golden));
     // 2: the fixed-point backends against it, with the NIR paper's statistical criteria.
     const r = await runBundledAction(ACTION, {
       workspace: ws,
       stages: ['main'],
-      inputs: { ...common, backends: 'loihi2-bitacc,spinnaker-fixed', golden: 'golden.h5', tolerances: '{spike_time_steps: 5, spike_unmatched_rel: 1, spike_count_rel: 0.5, rate_cosine_min: 0.8, accuracy_drop_max: 0.34}' },
+      inputs: {
+        ...common,
+        backends: 'loihi2-bitacc,spinnaker-fixed',
+        golden: 'golden.h5',
+        tolerances:
+          '{spike_time_steps: 5, spike_unmatched_rel: 1, spike_count_rel: 0.5, rate_cosine_min: 0.8, accuracy_drop_max: 0.34}',
+      },
     });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const res = results(ws);
@@ -230,14 +313,24 @@ describe('neuromorphic-smoke (bundled, as the runner runs it)', () => {
 
   it('reports bad inputs and damaged graphs as one error line naming the input or the file', async () => {
     const ws = workspace();
-    const r = await runBundledAction(ACTION, { workspace: ws, stages: ['main'], inputs: { ...LIF_INPUTS, 'golden-node': 'nope' } });
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      stages: ['main'],
+      inputs: { ...LIF_INPUTS, 'golden-node': 'nope' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.annotations.find((a) => a.level === 'error')?.message).toContain("Input 'golden-node': no node 'nope'");
     writeFileSync(path.join(ws, 'cut.nir'), readFileSync(path.join(ws, 'lif_norse.nir')).subarray(0, 4000));
-    const cut = await runBundledAction(ACTION, { workspace: ws, stages: ['main'], inputs: { ...LIF_INPUTS, graph: 'cut.nir' } });
+    const cut = await runBundledAction(ACTION, {
+      workspace: ws,
+      stages: ['main'],
+      inputs: { ...LIF_INPUTS, graph: 'cut.nir' },
+    });
     expect(cut.exitCode).toBe(1);
     const err = cut.annotations.find((a) => a.level === 'error');
-    expect(err?.message).toBe('neuromorphic-smoke: cut.nir: cannot be opened as HDF5: the file is truncated (4000 bytes, HDF5 superblock says 17584)');
+    expect(err?.message).toBe(
+      'neuromorphic-smoke: cut.nir: cannot be opened as HDF5: the file is truncated (4000 bytes, HDF5 superblock says 17584)',
+    );
     expect(err?.file).toBe('cut.nir');
     expect(cut.stdout).not.toContain('Stack trace');
   }, 120_000);

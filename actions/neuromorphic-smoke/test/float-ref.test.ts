@@ -11,7 +11,13 @@ describe('float-ref', () => {
     const graph = await loadGraph('nir-paper/lif/lif_norse.nir');
     const info = validateGraph(graph, config.dt);
     const norse = trace('lif_norse.csv');
-    const record = simulate(graph, info, floatRef.prepare(graph, info, config), new Map([['input', norse.input]]), config);
+    const record = simulate(
+      graph,
+      info,
+      floatRef.prepare(graph, info, config),
+      new Map([['input', norse.input]]),
+      config,
+    );
     const v = record.voltages.get('1') as Float64Array;
     let maxErr = 0;
     for (let t = 0; t < 1000; t++) maxErr = Math.max(maxErr, Math.abs((v[t] as number) - (norse.v[t] as number)));

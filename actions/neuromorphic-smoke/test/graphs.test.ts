@@ -14,9 +14,36 @@ import { loadGraph } from './helpers.js';
 
 // Sinabs' IF integrates r·I per step: in NIR's continuous form that is dt = 1.
 const CASES = [
-  { file: 'nir-paper/graphs/cnn_sinabs.nir', dt: 1, rate: 0.1, input: [2, 34, 34], output: [10], neurons: 8970, synapses: 838688, cycles: 0 },
-  { file: 'nir-paper/graphs/braille_noDelay_bias_zero.nir', dt: 1e-4, rate: 0.2, input: [12], output: [7], neurons: 45, synapses: 2166, cycles: 1 },
-  { file: 'nir-paper/graphs/braille_noDelay_noBias_subtract.nir', dt: 1e-4, rate: 0.2, input: [12], output: [7], neurons: 47, synapses: 2360, cycles: 1 },
+  {
+    file: 'nir-paper/graphs/cnn_sinabs.nir',
+    dt: 1,
+    rate: 0.1,
+    input: [2, 34, 34],
+    output: [10],
+    neurons: 8970,
+    synapses: 838688,
+    cycles: 0,
+  },
+  {
+    file: 'nir-paper/graphs/braille_noDelay_bias_zero.nir',
+    dt: 1e-4,
+    rate: 0.2,
+    input: [12],
+    output: [7],
+    neurons: 45,
+    synapses: 2166,
+    cycles: 1,
+  },
+  {
+    file: 'nir-paper/graphs/braille_noDelay_noBias_subtract.nir',
+    dt: 1e-4,
+    rate: 0.2,
+    input: [12],
+    output: [7],
+    neurons: 47,
+    synapses: 2360,
+    cycles: 1,
+  },
 ] as const;
 
 // The constraint reports, as the lint states them (cores = neurons and synapse memory per layer).
@@ -50,7 +77,11 @@ describe.each(CASES)('$file', (c) => {
     for (const profile of Object.values(PROFILES)) {
       const report = lintConstraints(graph, info, profile);
       const expected = REPORTS[c.file]?.[profile.name];
-      expect({ verdict: report.verdict, cores: report.coresEstimate, fanIn: report.rows.find((r) => r.rule === 'fan-in')?.value }).toEqual(expected);
+      expect({
+        verdict: report.verdict,
+        cores: report.coresEstimate,
+        fanIn: report.rows.find((r) => r.rule === 'fan-in')?.value,
+      }).toEqual(expected);
       expect(report.neurons).toBe(c.neurons);
       expect(report.synapses).toBe(c.synapses);
     }
@@ -59,8 +90,19 @@ describe.each(CASES)('$file', (c) => {
   it('runs on all three simulators with a generated stimulus, deterministically and close to float-ref', async () => {
     const graph = await loadGraph(c.file);
     const info = validateGraph(graph, c.dt);
-    const config: SimConfig = { dt: c.dt, steps: 100, resetMode: c.file.includes('subtract') ? 'subtract' : 'zero', recordVoltageMaxNeurons: 64 };
-    const stim = generateStimulus(info.inputs.map((name) => ({ name, neurons: size(info.shapes.get(name) ?? []) })), 100, 1, c.rate, 7);
+    const config: SimConfig = {
+      dt: c.dt,
+      steps: 100,
+      resetMode: c.file.includes('subtract') ? 'subtract' : 'zero',
+      recordVoltageMaxNeurons: 64,
+    };
+    const stim = generateStimulus(
+      info.inputs.map((name) => ({ name, neurons: size(info.shapes.get(name) ?? []) })),
+      100,
+      1,
+      c.rate,
+      7,
+    );
     const ref = runSimulator(floatRef, graph, info, stim, config);
     const outName = info.outputs[0] as string;
     for (const backend of [floatRef, loihi2BitAcc, spinnakerFixed]) {

@@ -18,12 +18,29 @@ function lifGraph(overrides: { nodes?: Record<string, H5Group>; edges?: string[]
   const nodes: Record<string, H5Group> = {
     input: group({ type: str('Input'), shape: ints([3]) }),
     lin: group({ type: str('Linear'), weight: floats([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [4, 3]) }),
-    lif: group({ type: str('LIF'), tau: floats([0.01, 0.01, 0.01, 0.01]), r: floats([1, 1, 1, 1]), v_leak: floats([0, 0, 0, 0]), v_threshold: floats([1, 1, 1, 1]) }),
+    lif: group({
+      type: str('LIF'),
+      tau: floats([0.01, 0.01, 0.01, 0.01]),
+      r: floats([1, 1, 1, 1]),
+      v_leak: floats([0, 0, 0, 0]),
+      v_threshold: floats([1, 1, 1, 1]),
+    }),
     output: group({ type: str('Output'), shape: ints([4]) }),
     ...overrides.nodes,
   };
-  const edges = overrides.edges ?? [['input', 'lin'], ['lin', 'lif'], ['lif', 'output']];
-  return group({ version: str('0.2.0'), node: group({ type: str('NIRGraph'), nodes: group(nodes), edges: dataset(edges.flat(), [edges.length, 2], 'string') }) });
+  const edges = overrides.edges ?? [
+    ['input', 'lin'],
+    ['lin', 'lif'],
+    ['lif', 'output'],
+  ];
+  return group({
+    version: str('0.2.0'),
+    node: group({
+      type: str('NIRGraph'),
+      nodes: group(nodes),
+      edges: dataset(edges.flat(), [edges.length, 2], 'string'),
+    }),
+  });
 }
 
 async function write(name: string, tree: H5Group, compress = false): Promise<string> {
@@ -49,14 +66,24 @@ describe('NIR reader', () => {
     expect(lin?.kind === 'dataset' && lin.filters).toContain(1); // deflate
     const graph = readNirTree(tree);
     expect(graph.version).toBe('1.0.0');
-    expect(Array.from(graph.nodes.get('lin')?.params.weight?.data ?? [])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(Array.from(graph.nodes.get('lin')?.params.weight?.data ?? [])).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
     expect(graph.nodes.get('lin')?.params.weight?.shape).toEqual([4, 3]);
     expect(graph.nodes.get('lif')?.params.v_reset?.data[0]).toBe(0);
-    expect(graph.edges).toEqual([['input', 'lin'], ['lin', 'lif'], ['lif', 'output']]);
+    expect(graph.edges).toEqual([
+      ['input', 'lin'],
+      ['lin', 'lif'],
+      ['lif', 'output'],
+    ]);
   });
 
   it('reads NIR 0.1 (float32, no v_reset) and 0.2 (float64) paper files', async () => {
-    const { graph, info } = await loadGraph(fixturePath('neuromorphic/nir-paper/lif/lif_norse.nir'), 1e-4, 'lif_norse.nir');
+    const { graph, info } = await loadGraph(
+      fixturePath('neuromorphic/nir-paper/lif/lif_norse.nir'),
+      1e-4,
+      'lif_norse.nir',
+    );
     expect(graph.version).toBe('0.1.1');
     expect(graph.nodes.get('1')?.params.v_reset).toBeUndefined();
     expect(info.order).toEqual(['input', '0', '1', 'output']);
@@ -69,7 +96,14 @@ describe('NIR reader', () => {
       type: str('NIRGraph'),
       nodes: group({
         input: group({ type: str('Input'), input_type: group({ input: ints([4]) }) }),
-        lif: group({ type: str('LIF'), tau: floats([0.01]), r: floats([1]), v_leak: floats([0]), v_threshold: floats([1]), v_reset: floats([0]) }),
+        lif: group({
+          type: str('LIF'),
+          tau: floats([0.01]),
+          r: floats([1]),
+          v_leak: floats([0]),
+          v_threshold: floats([1]),
+          v_reset: floats([0]),
+        }),
         output: group({ type: str('Output'), output_type: group({ output: ints([4]) }) }),
       }),
       edges: dataset(['input', 'lif', 'lif', 'output'], [2, 2], 'string'),
@@ -89,22 +123,65 @@ describe('NIR reader', () => {
 
 describe('malformed graphs name the node or the file', () => {
   it('a dangling edge', async () => {
-    const file = await write('dangling.nir', lifGraph({ edges: [['input', 'lin'], ['lin', 'lif'], ['lif', 'output'], ['lif', 'ghost']] }));
-    expect(await loadError(file)).toBe("dangling.nir: node 'ghost': edge lif -> ghost ends at a node that does not exist");
+    const file = await write(
+      'dangling.nir',
+      lifGraph({
+        edges: [
+          ['input', 'lin'],
+          ['lin', 'lif'],
+          ['lif', 'output'],
+          ['lif', 'ghost'],
+        ],
+      }),
+    );
+    expect(await loadError(file)).toBe(
+      "dangling.nir: node 'ghost': edge lif -> ghost ends at a node that does not exist",
+    );
   });
 
   it('an unknown node type', async () => {
-    const file = await write('unknown.nir', lifGraph({ nodes: { lif: group({ type: str('SpikingTransformerBlock'), tau: floats([0.01]) }) } }));
+    const file = await write(
+      'unknown.nir',
+      lifGraph({ nodes: { lif: group({ type: str('SpikingTransformerBlock'), tau: floats([0.01]) }) } }),
+    );
     expect(await loadError(file)).toMatch(/^unknown\.nir: node 'lif': unknown node type 'SpikingTransformerBlock'/);
   });
 
   it('a shape mismatch', async () => {
-    const file = await write('mismatch.nir', lifGraph({ nodes: { lin: group({ type: str('Linear'), weight: floats(Array.from({ length: 20 }, (_, i) => i), [4, 5]) }) } }));
-    expect(await loadError(file)).toBe('mismatch.nir: node \'lin\': shape mismatch: weight [4,5] expects 5 inputs but receives [3] (3)');
+    const file = await write(
+      'mismatch.nir',
+      lifGraph({
+        nodes: {
+          lin: group({
+            type: str('Linear'),
+            weight: floats(
+              Array.from({ length: 20 }, (_, i) => i),
+              [4, 5],
+            ),
+          }),
+        },
+      }),
+    );
+    expect(await loadError(file)).toBe(
+      "mismatch.nir: node 'lin': shape mismatch: weight [4,5] expects 5 inputs but receives [3] (3)",
+    );
   });
 
   it('tau <= 0', async () => {
-    const file = await write('tau.nir', lifGraph({ nodes: { lif: group({ type: str('LIF'), tau: floats([0.01, 0, 0.01, 0.01]), r: floats([1]), v_leak: floats([0]), v_threshold: floats([1]) }) } }));
+    const file = await write(
+      'tau.nir',
+      lifGraph({
+        nodes: {
+          lif: group({
+            type: str('LIF'),
+            tau: floats([0.01, 0, 0.01, 0.01]),
+            r: floats([1]),
+            v_leak: floats([0]),
+            v_threshold: floats([1]),
+          }),
+        },
+      }),
+    );
     expect(await loadError(file)).toBe("tau.nir: node 'lif': tau must be > 0, found 0 at index 1");
   });
 
@@ -112,7 +189,9 @@ describe('malformed graphs name the node or the file', () => {
     const file = path.join(dir, 'truncated.nir');
     const bytes = readFileSync(fixturePath('neuromorphic/generated/gzip_linear_lif.nir'));
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expect(await loadError(file)).toMatch(/^truncated\.nir: cannot be opened as HDF5: the file is truncated \(16076 bytes, HDF5 superblock says 32152\)/);
+    expect(await loadError(file)).toMatch(
+      /^truncated\.nir: cannot be opened as HDF5: the file is truncated \(16076 bytes, HDF5 superblock says 32152\)/,
+    );
   });
 
   it('a file that is not HDF5 at all', async () => {

@@ -12,7 +12,13 @@ describe('spinnaker-fixed', () => {
     const graph = await loadGraph('nir-paper/lif/lif_norse.nir');
     const info = validateGraph(graph, config.dt);
     const s2 = trace('lif_spinnaker2.csv');
-    const record = simulate(graph, info, spinnakerFixed.prepare(graph, info, config), new Map([['input', s2.input]]), config);
+    const record = simulate(
+      graph,
+      info,
+      spinnakerFixed.prepare(graph, info, config),
+      new Map([['input', s2.input]]),
+      config,
+    );
     const ours = spikeSteps(record.spikes.get('1') as Uint8Array);
     const reference = spikeSteps(s2.spikes);
     expect(reference).toEqual([460, 510, 710, 760]);

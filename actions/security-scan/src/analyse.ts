@@ -36,7 +36,17 @@ export function analyse(raw: readonly RawFinding[], options: AnalyseOptions): An
   suppression.active.sort(compareFindings);
   const comparison = compareWithBaseline(findings, options.baseline);
   const decision = judge(suppression.active, comparison.state, options.failOn, options.newOnly);
-  const counts: Counts = { total: suppression.active.length, critical: 0, high: 0, medium: 0, low: 0, info: 0, new: 0, fixed: comparison.fixed.length, suppressed: suppression.suppressed.length };
+  const counts: Counts = {
+    total: suppression.active.length,
+    critical: 0,
+    high: 0,
+    medium: 0,
+    low: 0,
+    info: 0,
+    new: 0,
+    fixed: comparison.fixed.length,
+    suppressed: suppression.suppressed.length,
+  };
   const byTool = new Map<string, Record<Severity, number>>();
   for (const f of suppression.active) {
     counts[f.severity]++;
@@ -50,5 +60,14 @@ export function analyse(raw: readonly RawFinding[], options: AnalyseOptions): An
       row[f.severity]++;
     }
   }
-  return { active: suppression.active, suppression, comparison, decision, counts, rawCount: raw.length, merged, byTool };
+  return {
+    active: suppression.active,
+    suppression,
+    comparison,
+    decision,
+    counts,
+    rawCount: raw.length,
+    merged,
+    byTool,
+  };
 }

@@ -20,7 +20,10 @@ export const ANNOTATION_MESSAGE_MAX = 1000;
  * dependency findings have no line to point at and are in the summary and SARIF instead.
  * `active` is in compareFindings order (as the analysis gives it): no sort needed.
  */
-export function planAnnotations(active: readonly Finding[], max: number): { annotations: AnnotationPlan[]; omitted: number } {
+export function planAnnotations(
+  active: readonly Finding[],
+  max: number,
+): { annotations: AnnotationPlan[]; omitted: number } {
   const annotations: AnnotationPlan[] = [];
   let code = 0;
   for (const f of active) {
@@ -28,7 +31,8 @@ export function planAnnotations(active: readonly Finding[], max: number): { anno
     if (f.package !== undefined || loc?.inWorkspace !== true) continue;
     code++;
     if (annotations.length >= max) continue;
-    const level = f.severity === 'critical' || f.severity === 'high' ? 'error' : f.severity === 'medium' ? 'warning' : 'notice';
+    const level =
+      f.severity === 'critical' || f.severity === 'high' ? 'error' : f.severity === 'medium' ? 'warning' : 'notice';
     const plan: AnnotationPlan = {
       level,
       message: `${clip(f.message, ANNOTATION_MESSAGE_MAX)}${f.helpUrl ? `\n${clip(f.helpUrl)}` : ''}`,

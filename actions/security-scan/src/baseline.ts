@@ -41,7 +41,8 @@ function entryOf(value: unknown, ruleIdOf: RuleIdOf): BaselineEntry | undefined 
   };
   if (str(loc?.path)) e.path = str(loc?.path);
   if (typeof loc?.line === 'number') e.line = loc.line;
-  if (pkg) e.package = { ecosystem: str(pkg.ecosystem) ?? '', name: str(pkg.name) ?? '', version: str(pkg.version) ?? '' };
+  if (pkg)
+    e.package = { ecosystem: str(pkg.ecosystem) ?? '', name: str(pkg.name) ?? '', version: str(pkg.version) ?? '' };
   return e;
 }
 
@@ -51,10 +52,16 @@ export function parseBaseline(doc: unknown, file: string): BaselineEntry[] {
     throw new FileError(file, `is not a JSON output of security-scan (expected "schema": "${JSON_SCHEMA_ID}")`);
   }
   if (!READABLE_VERSIONS.includes(doc.version)) {
-    throw new FileError(file, `has security-scan JSON version ${clip(JSON.stringify(doc.version ?? null))}; this action reads versions ${READABLE_VERSIONS.join(' and ')}`);
+    throw new FileError(
+      file,
+      `has security-scan JSON version ${clip(JSON.stringify(doc.version ?? null))}; this action reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
   }
   const rules = arr(doc.rules);
-  const ruleIdOf: RuleIdOf = doc.version === 1 ? (o) => str(o.ruleId) : (o) => (typeof o.rule === 'number' ? str(obj(rules[o.rule])?.id) : undefined);
+  const ruleIdOf: RuleIdOf =
+    doc.version === 1
+      ? (o) => str(o.ruleId)
+      : (o) => (typeof o.rule === 'number' ? str(obj(rules[o.rule])?.id) : undefined);
   // Suppressed findings are part of the accepted state too: un-suppressing one is not "new".
   const out: BaselineEntry[] = [];
   for (const f of arr(doc.findings)) {
@@ -83,19 +90,24 @@ export interface BaselineComparison {
   fixed: BaselineEntry[];
 }
 
-const pkgKey = (p: { ecosystem: string; name: string; version: string }): string => `${p.ecosystem}\u0000${p.name}\u0000${p.version}`;
+const pkgKey = (p: { ecosystem: string; name: string; version: string }): string =>
+  `${p.ecosystem}\u0000${p.name}\u0000${p.version}`;
 
 /**
  * A finding is existing when the baseline has its fingerprint, or (dependencies) the same
  * package and version with any common vulnerability id — so a tool that learns a new alias
  * does not turn an old finding into a new one. Without a baseline everything is new.
  */
-export function compareWithBaseline(current: readonly Finding[], baseline: readonly BaselineEntry[] | undefined): BaselineComparison {
+export function compareWithBaseline(
+  current: readonly Finding[],
+  baseline: readonly BaselineEntry[] | undefined,
+): BaselineComparison {
   if (baseline === undefined) return { state: ALL_NEW, fixed: [] };
   const state = new Map<string, FindingState>();
   const byPrint = new Map(baseline.map((b) => [b.fingerprint, b]));
   const byPackageId = new Map<string, BaselineEntry>();
-  for (const b of baseline) if (b.package) for (const id of b.vulnIds) byPackageId.set(`${pkgKey(b.package)}\u0000${id}`, b);
+  for (const b of baseline)
+    if (b.package) for (const id of b.vulnIds) byPackageId.set(`${pkgKey(b.package)}\u0000${id}`, b);
   const matched = new Set<BaselineEntry>();
   for (const f of current) {
     let hit = byPrint.get(f.fingerprint);

@@ -82,7 +82,9 @@ function findingItem(f: CommentFinding, l: CommentLinks): TrustedHtml {
         : f.package !== undefined
           ? ` — ${code(f.package).html}`
           : '';
-  return new TrustedHtml(`<strong>${f.severity}</strong> ${code(short(f.rule)).html} ${escapeHtml(short(f.message))}${where}`);
+  return new TrustedHtml(
+    `<strong>${f.severity}</strong> ${code(short(f.rule)).html} ${escapeHtml(short(f.message))}${where}`,
+  );
 }
 
 /**

@@ -1,5 +1,10 @@
 import { info, readJsonFile, workspaceRelative } from '@spikeformer-actions/core';
-import { checkResultsCommit, postWorkflowRunComment, readEvent, workflowRunHeadOf } from '@spikeformer-actions/core/github';
+import {
+  checkResultsCommit,
+  postWorkflowRunComment,
+  readEvent,
+  workflowRunHeadOf,
+} from '@spikeformer-actions/core/github';
 import { COMMENT_MARKER, commentBody } from './comment-body.js';
 import { uploadedResults } from './comment-json.js';
 import { linksFrom, reportComment, tokenReady } from './pr-comment.js';
@@ -24,10 +29,19 @@ export async function commentFrom(input: CommentFromInputs): Promise<void> {
   const { data, commit } = uploadedResults(await readJsonFile(input.file, input.maxBytes, shown), shown);
   checkResultsCommit(head, commit);
   const run = (event['workflow_run'] as Record<string, unknown>)['id'];
-  const links = linksFrom(process.env, event, { sha: head.headSha, ...(typeof run === 'number' && Number.isSafeInteger(run) ? { runId: String(run) } : {}) });
+  const links = linksFrom(process.env, event, {
+    sha: head.headSha,
+    ...(typeof run === 'number' && Number.isSafeInteger(run) ? { runId: String(run) } : {}),
+  });
   info(`Comment from ${shown}: ${data.status}, ${data.newTotal} new finding(s), commit ${commit}`);
   if (!tokenReady(input.token)) return;
   await reportComment(input.token, () =>
-    postWorkflowRunComment({ token: input.token, marker: COMMENT_MARKER, body: commentBody(data, links), resultsCommit: commit, event }),
+    postWorkflowRunComment({
+      token: input.token,
+      marker: COMMENT_MARKER,
+      body: commentBody(data, links),
+      resultsCommit: commit,
+      event,
+    }),
   );
 }

@@ -40,7 +40,10 @@ export function uploadedResults(doc: unknown, file: string): UploadedResults {
   if (!isObject(doc) || doc.schema !== JSON_SCHEMA_ID)
     throw new FileError(file, `is not a JSON output of security-scan (expected "schema": "${JSON_SCHEMA_ID}")`);
   if (doc.version !== JSON_VERSION)
-    throw new FileError(file, `has version ${typeof doc.version === 'number' ? doc.version : '(not a number)'}; a comment is built from version ${JSON_VERSION}`);
+    throw new FileError(
+      file,
+      `has version ${typeof doc.version === 'number' ? doc.version : '(not a number)'}; a comment is built from version ${JSON_VERSION}`,
+    );
   const commit = doc.commit;
   if (typeof commit !== 'string' || !COMMIT.test(commit))
     throw new FileError(file, 'names no commit ("commit": the scanned commit, 40 lowercase hex digits)');
@@ -70,8 +73,11 @@ export function uploadedResults(doc: unknown, file: string): UploadedResults {
     newTotal++;
     if (listed.length >= MAX_LISTED) continue;
     const severity = SEVERITIES.find((s) => s === row.severity);
-    if (severity === undefined) throw new FileError(file, `findings[${i}].severity is not one of ${SEVERITIES.join(', ')}`);
-    listed.push(findingOf(row, severity, obj(indexed(rules, row.rule))?.id ?? row.ruleId, indexed(messages, row.message)));
+    if (severity === undefined)
+      throw new FileError(file, `findings[${i}].severity is not one of ${SEVERITIES.join(', ')}`);
+    listed.push(
+      findingOf(row, severity, obj(indexed(rules, row.rule))?.id ?? row.ruleId, indexed(messages, row.message)),
+    );
   }
   return {
     commit,

@@ -80,16 +80,63 @@ export function normalisePackageName(ecosystem: string, name: string): string {
 
 /** Scanner-specific package type words mapped to purl types. */
 const ECOSYSTEMS: Record<string, string> = {
-  pip: 'pypi', pipenv: 'pypi', poetry: 'pypi', uv: 'pypi', 'python-pkg': 'pypi', python: 'pypi', pypi: 'pypi', conda: 'conda',
-  npm: 'npm', yarn: 'npm', pnpm: 'npm', 'node-pkg': 'npm', bun: 'npm',
-  jar: 'maven', pom: 'maven', gradle: 'maven', 'java-archive': 'maven', 'jenkins-plugin': 'maven', maven: 'maven', sbt: 'maven',
-  gobinary: 'golang', gomod: 'golang', 'go-module': 'golang', golang: 'golang',
-  cargo: 'cargo', 'rust-binary': 'cargo', 'rust-crate': 'cargo',
-  composer: 'composer', 'php-composer': 'composer', bundler: 'gem', gemspec: 'gem', gem: 'gem',
-  nuget: 'nuget', dotnet: 'nuget', 'dotnet-core': 'nuget', 'packages-props': 'nuget',
-  alpine: 'apk', apk: 'apk', wolfi: 'apk', chainguard: 'apk',
-  debian: 'deb', ubuntu: 'deb', deb: 'deb', distroless: 'deb',
-  redhat: 'rpm', centos: 'rpm', rocky: 'rpm', alma: 'rpm', fedora: 'rpm', amazon: 'rpm', 'cbl-mariner': 'rpm', oracle: 'rpm', suse: 'rpm', opensuse: 'rpm', 'opensuse.leap': 'rpm', photon: 'rpm', rpm: 'rpm',
+  pip: 'pypi',
+  pipenv: 'pypi',
+  poetry: 'pypi',
+  uv: 'pypi',
+  'python-pkg': 'pypi',
+  python: 'pypi',
+  pypi: 'pypi',
+  conda: 'conda',
+  npm: 'npm',
+  yarn: 'npm',
+  pnpm: 'npm',
+  'node-pkg': 'npm',
+  bun: 'npm',
+  jar: 'maven',
+  pom: 'maven',
+  gradle: 'maven',
+  'java-archive': 'maven',
+  'jenkins-plugin': 'maven',
+  maven: 'maven',
+  sbt: 'maven',
+  gobinary: 'golang',
+  gomod: 'golang',
+  'go-module': 'golang',
+  golang: 'golang',
+  cargo: 'cargo',
+  'rust-binary': 'cargo',
+  'rust-crate': 'cargo',
+  composer: 'composer',
+  'php-composer': 'composer',
+  bundler: 'gem',
+  gemspec: 'gem',
+  gem: 'gem',
+  nuget: 'nuget',
+  dotnet: 'nuget',
+  'dotnet-core': 'nuget',
+  'packages-props': 'nuget',
+  alpine: 'apk',
+  apk: 'apk',
+  wolfi: 'apk',
+  chainguard: 'apk',
+  debian: 'deb',
+  ubuntu: 'deb',
+  deb: 'deb',
+  distroless: 'deb',
+  redhat: 'rpm',
+  centos: 'rpm',
+  rocky: 'rpm',
+  alma: 'rpm',
+  fedora: 'rpm',
+  amazon: 'rpm',
+  'cbl-mariner': 'rpm',
+  oracle: 'rpm',
+  suse: 'rpm',
+  opensuse: 'rpm',
+  'opensuse.leap': 'rpm',
+  photon: 'rpm',
+  rpm: 'rpm',
 };
 
 export function normaliseEcosystem(type: string | undefined): string {
@@ -104,7 +151,9 @@ export function isOsEcosystem(ecosystem: string): boolean {
 }
 
 /** purl `pkg:type/namespace/name@version?…` → its parts (enough for name and ecosystem). */
-export function parsePurl(purl: string | undefined): { type: string; namespace?: string; name: string; version?: string } | undefined {
+export function parsePurl(
+  purl: string | undefined,
+): { type: string; namespace?: string; name: string; version?: string } | undefined {
   if (!purl?.startsWith('pkg:')) return undefined;
   const withoutQualifiers = purl.slice(4).split(/[?#]/)[0] ?? '';
   const at = withoutQualifiers.lastIndexOf('@');
@@ -115,7 +164,12 @@ export function parsePurl(purl: string | undefined): { type: string; namespace?:
   const name = segments.pop();
   if (!type || !name) return undefined;
   const namespace = segments.length > 0 ? segments.join('/') : undefined;
-  return { type, name, ...(namespace === undefined ? {} : { namespace }), ...(version === undefined ? {} : { version }) };
+  return {
+    type,
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 /** A package's display/compare name from a purl: Maven as group:artifact, npm scopes kept. */

@@ -37,14 +37,26 @@ export function parseReportLine(line: string): ReportPattern {
   return { pattern: line.trim() };
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+};
 
 /** `50MB`, `256MiB`, `1g`, `1048576` → bytes. */
 export function parseSize(text: string): { ok: true; value: number } | { ok: false; problem: string } {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const name = (m?.[2] ?? '').toLowerCase() || 'b';
   const unit = Object.hasOwn(UNITS, name) ? UNITS[name] : undefined;
-  if (!m?.[1] || unit === undefined) return { ok: false, problem: `expected a size like 50MB or 256MiB, got ${JSON.stringify(text)}` };
+  if (!m?.[1] || unit === undefined)
+    return { ok: false, problem: `expected a size like 50MB or 256MiB, got ${JSON.stringify(text)}` };
   const value = Math.floor(Number(m[1]) * unit);
   if (value < 1024) return { ok: false, problem: `${JSON.stringify(text)} is below the minimum of 1 KiB` };
   return { ok: true, value };
@@ -55,7 +67,8 @@ const CONTROL = /\p{Cc}|[\u2028\u2029]/u;
 /** The token goes into an HTTP header: one without whitespace or controls, never shown (masked when it is used). */
 function tokenInput(): string {
   const token = inputs.getString('github-token').trim();
-  if (/\s/.test(token) || CONTROL.test(token)) throw new InputError('github-token', 'contains whitespace or a control character');
+  if (/\s/.test(token) || CONTROL.test(token))
+    throw new InputError('github-token', 'contains whitespace or a control character');
   return token;
 }
 
@@ -72,7 +85,8 @@ function maxReportBytes(): number {
 export function readMode(): Mode {
   const from = inputs.getPath('comment-from');
   if (from === '') return { mode: 'scan', inputs: readInputs() };
-  if (!inputs.getBoolean('comment', true)) throw new InputError('comment-from', 'is set but comment is false: there would be nothing to do');
+  if (!inputs.getBoolean('comment', true))
+    throw new InputError('comment-from', 'is set but comment is false: there would be nothing to do');
   return { mode: 'comment-from', inputs: { file: from, token: tokenInput(), maxBytes: maxReportBytes() } };
 }
 
@@ -80,7 +94,11 @@ export function readInputs(): Inputs {
   const lines = inputs.getList('reports', { commas: false });
   const excludes = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
   const reports = lines.filter((l) => !l.startsWith('!')).map(parseReportLine);
-  if (reports.length === 0) throw new InputError('reports', 'is required: give report files or globs, one per line (tool:path forces a format)');
+  if (reports.length === 0)
+    throw new InputError(
+      'reports',
+      'is required: give report files or globs, one per line (tool:path forces a format)',
+    );
   const baseline = inputs.getPath('baseline');
   const maxBytes = maxReportBytes();
   return {

@@ -64,7 +64,13 @@ class Tables {
     const rule: JsonRule = { id: f.ruleId };
     if (f.ruleName !== undefined) rule.name = f.ruleName;
     if (f.helpUrl !== undefined) rule.helpUrl = f.helpUrl;
-    const s: RuleSlot = { index: this.rules.length, name: f.ruleName, helpUrl: f.helpUrl, messageIndex: -1, descriptionIndex: -1 };
+    const s: RuleSlot = {
+      index: this.rules.length,
+      name: f.ruleName,
+      helpUrl: f.helpUrl,
+      messageIndex: -1,
+      descriptionIndex: -1,
+    };
     this.rules.push(rule);
     slots.push(s);
     return s;
@@ -167,15 +173,29 @@ function head(analysis: Analysis, ctx: JsonContext): string {
     generatedAt: ctx.generatedAt,
     commit: ctx.commit ?? null,
     status: analysis.decision.status,
-    gate: { failOn: ctx.failOn, newOnly: ctx.newOnly, reason: analysis.decision.reason, failing: analysis.decision.failing.length },
+    gate: {
+      failOn: ctx.failOn,
+      newOnly: ctx.newOnly,
+      reason: analysis.decision.reason,
+      failing: analysis.decision.failing.length,
+    },
     counts: analysis.counts,
     baseline: ctx.baseline ?? null,
     reports: ctx.reports,
     sarif: ctx.sarif ?? null,
     suppressions: {
-      used: analysis.suppression.used.map((u) => ({ entry: describeSuppression(u.entry), reason: u.entry.reason, count: u.count })),
+      used: analysis.suppression.used.map((u) => ({
+        entry: describeSuppression(u.entry),
+        reason: u.entry.reason,
+        count: u.count,
+      })),
       unused: analysis.suppression.unused.map((s) => ({ entry: describeSuppression(s), reason: s.reason })),
-      expired: analysis.suppression.expired.map((e) => ({ entry: describeSuppression(e.entry), reason: e.entry.reason, expires: e.entry.expires, matched: e.matched })),
+      expired: analysis.suppression.expired.map((e) => ({
+        entry: describeSuppression(e.entry),
+        reason: e.entry.reason,
+        expires: e.entry.expires,
+        matched: e.matched,
+      })),
     },
   };
   return `${JSON.stringify(h).slice(0, -1)},\n`;
@@ -191,7 +211,16 @@ export function* renderJsonBody(analysis: Analysis): Generator<string> {
   const { state } = analysis.comparison;
   const t = new Tables();
   yield* list('findings', analysis.active, (f: Finding) => row(f, t, state.get(f.fingerprint) ?? 'new'), false);
-  yield* list('suppressed', analysis.suppression.suppressed, (s) => ({ reason: s.reason, ...(s.entry === undefined ? {} : { entry: s.entry }), finding: row(s.finding, t, undefined) }), false);
+  yield* list(
+    'suppressed',
+    analysis.suppression.suppressed,
+    (s) => ({
+      reason: s.reason,
+      ...(s.entry === undefined ? {} : { entry: s.entry }),
+      finding: row(s.finding, t, undefined),
+    }),
+    false,
+  );
   yield* list('fixed', analysis.comparison.fixed, (b: BaselineEntry) => b, false);
   yield* list('rules', t.rules, (r) => r, false);
   yield* list('messages', t.messages, (m) => m, true);

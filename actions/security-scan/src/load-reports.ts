@@ -1,6 +1,13 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { expandGlobs, InputError, parseJsonText, readTextFile, workspaceRelative, workspaceRoot } from '@spikeformer-actions/core';
+import {
+  expandGlobs,
+  InputError,
+  parseJsonText,
+  readTextFile,
+  workspaceRelative,
+  workspaceRoot,
+} from '@spikeformer-actions/core';
 import type { ReportPattern } from './inputs.js';
 import type { LineSource } from './fingerprint.js';
 import type { RawFinding, ReportFormat } from './model.js';
@@ -18,19 +25,32 @@ export interface LoadedReports {
  * skipped), reads each report within the size limit and parses it. A file matched by two
  * lines is read once, with the first line's forced format.
  */
-export async function loadReports(patterns: readonly ReportPattern[], excludes: readonly string[], maxBytes: number): Promise<LoadedReports> {
+export async function loadReports(
+  patterns: readonly ReportPattern[],
+  excludes: readonly string[],
+  maxBytes: number,
+): Promise<LoadedReports> {
   const seen = new Set<string>();
   const todo: Array<{ file: string; shown: string; forced?: ReportFormat }> = [];
   const root = workspaceRoot();
   for (const p of patterns) {
-    const files = await expandGlobs([p.pattern, ...excludes.map((e) => `!${e}`)], "Input 'reports'").catch((error: unknown) => {
-      throw new InputError('reports', error instanceof Error ? error.message.replace(/^Input 'reports':\s*/, '') : String(error));
-    });
+    const files = await expandGlobs([p.pattern, ...excludes.map((e) => `!${e}`)], "Input 'reports'").catch(
+      (error: unknown) => {
+        throw new InputError(
+          'reports',
+          error instanceof Error ? error.message.replace(/^Input 'reports':\s*/, '') : String(error),
+        );
+      },
+    );
     if (files.length === 0) throw new InputError('reports', `no file matches ${JSON.stringify(p.pattern)}`);
     for (const file of files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      todo.push({ file, shown: workspaceRelative(file, root), ...(p.forced === undefined ? {} : { forced: p.forced }) });
+      todo.push({
+        file,
+        shown: workspaceRelative(file, root),
+        ...(p.forced === undefined ? {} : { forced: p.forced }),
+      });
     }
   }
   const raw: RawFinding[] = [];
@@ -61,7 +81,9 @@ export async function loadReports(patterns: readonly ReportPattern[], excludes: 
       findings: parsed.findings.length,
       notes: parsed.notes,
       ...(placed.rerootedTo === undefined ? {} : { rerootedTo: placed.rerootedTo }),
-      ...(placed.firstMissing === undefined ? {} : { missingPaths: { count: placed.missing, of: placed.named, first: placed.firstMissing } }),
+      ...(placed.firstMissing === undefined
+        ? {}
+        : { missingPaths: { count: placed.missing, of: placed.named, first: placed.firstMissing } }),
     });
   }
   return { raw, records };

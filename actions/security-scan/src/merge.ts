@@ -97,7 +97,8 @@ function absorb(into: Finding, raw: RawFinding): void {
   if (raw.cvss !== undefined && (into.cvss === undefined || raw.cvss > into.cvss)) into.cvss = raw.cvss;
   if (into.helpUrl === undefined && raw.helpUrl !== undefined) into.helpUrl = withoutCredentials(raw.helpUrl);
   if (into.description === undefined && raw.description !== undefined) into.description = raw.description;
-  if (into.ruleDescription === undefined && raw.ruleDescription !== undefined) into.ruleDescription = raw.ruleDescription;
+  if (into.ruleDescription === undefined && raw.ruleDescription !== undefined)
+    into.ruleDescription = raw.ruleDescription;
   if (into.ruleHelp === undefined && raw.ruleHelp !== undefined) into.ruleHelp = raw.ruleHelp;
   if (into.package && raw.package) {
     into.package.fixedVersions = withUnique(into.package.fixedVersions, raw.package.fixedVersions);
@@ -195,7 +196,8 @@ export function mergeFindings(raw: readonly RawFinding[], lines: LineSource): Me
     const ids = f.vulnIds;
     const canonical = (ids.length === 1 ? ids[0] : canonicalVulnId(ids)) || f.ruleId;
     // Canonical id first; most findings have one id, already in place.
-    if (ids.length !== 1 || ids[0] !== canonical) f.vulnIds = [canonical, ...ids.filter((v) => v !== canonical)].filter((v) => v !== '');
+    if (ids.length !== 1 || ids[0] !== canonical)
+      f.vulnIds = [canonical, ...ids.filter((v) => v !== canonical)].filter((v) => v !== '');
     f.ruleId = canonical;
     const p = f.package;
     f.fingerprint = dependencyFingerprint(p?.ecosystem ?? '', p?.name ?? '', p?.version ?? '', canonical);

@@ -120,4 +120,3 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.fingerprint, b.fingerprint)
   );
 }
-

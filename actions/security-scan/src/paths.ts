@@ -9,10 +9,21 @@ import type { CodeLocation } from './model.js';
  */
 
 // Checkout roots of GitHub-hosted, container and self-hosted runners: /home/runner/work/<repo>/<repo>/, /__w/<repo>/<repo>/, /github/workspace/.
-const CHECKOUT_ROOTS = [/^\/home\/runner\/work\/[^/]+\/[^/]+\//, /^\/__w\/[^/]+\/[^/]+\//, /^\/github\/workspace\//, /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//];
+const CHECKOUT_ROOTS = [
+  /^\/home\/runner\/work\/[^/]+\/[^/]+\//,
+  /^\/__w\/[^/]+\/[^/]+\//,
+  /^\/github\/workspace\//,
+  /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//,
+];
 
 /** A finding's code location; every field present (possibly undefined), so all locations share one shape. */
-export function codeLocation(placed: PlacedPath, line: number | undefined, column: number | undefined, endLine: number | undefined, endColumn: number | undefined): CodeLocation {
+export function codeLocation(
+  placed: PlacedPath,
+  line: number | undefined,
+  column: number | undefined,
+  endLine: number | undefined,
+  endColumn: number | undefined,
+): CodeLocation {
   return { path: placed.path, inWorkspace: placed.inWorkspace, line, column, endLine, endColumn };
 }
 
@@ -57,6 +68,7 @@ export function placePath(reported: string, workspaceRoot: string): PlacedPath {
 
 function relative(p: string): PlacedPath {
   const normal = path.posix.normalize(p).replace(/^(\.\/)+/, '');
-  if (normal === '..' || normal.startsWith('../') || normal === '' || normal === '.') return { path: p, inWorkspace: false };
+  if (normal === '..' || normal.startsWith('../') || normal === '' || normal === '.')
+    return { path: p, inWorkspace: false };
   return { path: normal, inWorkspace: true };
 }

@@ -15,7 +15,8 @@ const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 function serverOrigin(value: string): string {
   try {
     const u = new URL(value);
-    if (u.protocol === 'https:' || u.protocol === 'http:') return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+    if (u.protocol === 'https:' || u.protocol === 'http:')
+      return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
   } catch {
     // not a URL
   }
@@ -27,7 +28,11 @@ function serverOrigin(value: string): string {
  * out. `sha` and `runId` override the event's head and GITHUB_RUN_ID (a workflow_run job links
  * to the pull request run it reports on).
  */
-export function linksFrom(env: NodeJS.ProcessEnv, event: EventPayload, over: { sha?: string; runId?: string } = {}): CommentLinks {
+export function linksFrom(
+  env: NodeJS.ProcessEnv,
+  event: EventPayload,
+  over: { sha?: string; runId?: string } = {},
+): CommentLinks {
   const server = serverOrigin(env.GITHUB_SERVER_URL ?? '');
   const repository = /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY! : '';
   const head = over.sha ?? headShaOf(event, env.GITHUB_SHA ?? '');
@@ -36,14 +41,18 @@ export function linksFrom(env: NodeJS.ProcessEnv, event: EventPayload, over: { s
     server,
     repository,
     sha: COMMIT.test(head) ? head : 'HEAD',
-    ...(/^\d{1,20}$/.test(runId) && repository !== '' ? { runUrl: `${server}/${repository}/actions/runs/${runId}` } : {}),
+    ...(/^\d{1,20}$/.test(runId) && repository !== ''
+      ? { runUrl: `${server}/${repository}/actions/runs/${runId}` }
+      : {}),
   };
 }
 
 /** No token: a notice naming the permission; true when there is one to use (masked from here on). */
 export function tokenReady(token: string): boolean {
   if (token === '') {
-    notice('No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)', { title: TITLE });
+    notice('No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)', {
+      title: TITLE,
+    });
     return false;
   }
   // The runner masks github.token and secrets itself; a token from elsewhere is masked before use.
@@ -58,7 +67,11 @@ export function tokenReady(token: string): boolean {
 export async function reportComment(token: string, post: () => Promise<CommentOutcome>): Promise<void> {
   try {
     const outcome = await post();
-    info(outcome.action === 'skipped' ? `PR comment skipped: ${outcome.reason}` : `PR comment ${outcome.action}: ${outcome.url}`);
+    info(
+      outcome.action === 'skipped'
+        ? `PR comment skipped: ${outcome.reason}`
+        : `PR comment ${outcome.action}: ${outcome.url}`,
+    );
   } catch (error) {
     // A refusal of the input (results for another commit) is the step's error, not the API's.
     if (error instanceof UserError) throw error;

@@ -32,7 +32,8 @@ export async function prepare(input: Inputs, today: string): Promise<Prepared> {
   let baselineMissing = false;
   if (input.baseline !== '') {
     const shown = workspaceRelative(input.baseline);
-    if (existsSync(input.baseline)) baseline = parseBaseline(await readJsonFile(input.baseline, input.maxReportBytes, shown), shown);
+    if (existsSync(input.baseline))
+      baseline = parseBaseline(await readJsonFile(input.baseline, input.maxReportBytes, shown), shown);
     else baselineMissing = true;
   }
   const analysis = analyse(loaded.raw, {
@@ -71,11 +72,16 @@ export interface SarifWritten {
 }
 
 /** Builds the SARIF log (with GitHub's limits; the gzip check runs in the thread pool) and writes it. */
-export async function writeSarif(file: string, p: Prepared, whileCompressing: () => void = () => {}): Promise<SarifWritten> {
+export async function writeSarif(
+  file: string,
+  p: Prepared,
+  whileCompressing: () => void = () => {},
+): Promise<SarifWritten> {
   const { analysis, baseline } = p;
   const state = analysis.comparison.state;
   const entries: SarifEntry[] = [];
-  for (const f of analysis.active) entries.push(baseline === undefined ? { finding: f } : { finding: f, state: state.get(f.fingerprint) ?? 'new' });
+  for (const f of analysis.active)
+    entries.push(baseline === undefined ? { finding: f } : { finding: f, state: state.get(f.fingerprint) ?? 'new' });
   for (const s of analysis.suppression.suppressed) entries.push({ finding: s.finding, suppression: s.reason });
   const sarif = await buildSarifAsync(entries, { toolVersion: VERSION }, whileCompressing);
   const written = writeOutputFile(file, sarif.chunks);

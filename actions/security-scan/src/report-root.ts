@@ -23,7 +23,18 @@ const MAX_PATHS_CHECKED = 20_000;
 // Where a scanner is run from: a directory a few levels down, never inside dependencies or VCS data.
 const MAX_DEPTH = 3;
 const MAX_DIRECTORIES = 2_000;
-const SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', 'dist', 'build']);
+const SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  'dist',
+  'build',
+]);
 
 const exists = (file: string): boolean => statSync(file, { throwIfNoEntry: false }) !== undefined;
 
@@ -73,7 +84,8 @@ export function rootReport(findings: RawFinding[], root: string, directories: ()
       const dir = fits[0] as string;
       for (const f of findings) {
         const loc = f.location;
-        if (loc !== undefined && loc.inWorkspace && f.package === undefined) f.location = { ...loc, path: `${dir}/${loc.path}` };
+        if (loc !== undefined && loc.inWorkspace && f.package === undefined)
+          f.location = { ...loc, path: `${dir}/${loc.path}` };
       }
       return { rerootedTo: dir, missing: 0, named: named.size };
     }

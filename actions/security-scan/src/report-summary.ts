@@ -28,24 +28,40 @@ export interface SummaryContext {
 export function buildSummary(a: Analysis, ctx: SummaryContext): Summary {
   const s = new Summary();
   s.heading(`Security scan: ${a.decision.status}`, 2);
-  s.paragraph(`${a.decision.reason}. ${a.counts.total} finding(s) from ${ctx.reports.length} report(s) (${a.rawCount} reported, ${a.merged} merged as duplicates), ${a.counts.suppressed} suppressed.`);
+  s.paragraph(
+    `${a.decision.reason}. ${a.counts.total} finding(s) from ${ctx.reports.length} report(s) (${a.rawCount} reported, ${a.merged} merged as duplicates), ${a.counts.suppressed} suppressed.`,
+  );
   const newBy = new Map<string, number>();
-  for (const f of a.active) if (a.comparison.state.get(f.fingerprint) === 'new') newBy.set(f.severity, (newBy.get(f.severity) ?? 0) + 1);
+  for (const f of a.active)
+    if (a.comparison.state.get(f.fingerprint) === 'new') newBy.set(f.severity, (newBy.get(f.severity) ?? 0) + 1);
   const headers = ctx.baseline ? ['Severity', 'Findings', 'New'] : ['Severity', 'Findings'];
-  s.table(headers, SEVERITIES.map((sev) => (ctx.baseline ? [sev, a.counts[sev], newBy.get(sev) ?? 0] : [sev, a.counts[sev]])));
-  if (ctx.baseline) s.paragraph(`Against the baseline: ${a.counts.new} new, ${a.active.length - a.counts.new} existing, ${a.counts.fixed} fixed.`);
+  s.table(
+    headers,
+    SEVERITIES.map((sev) => (ctx.baseline ? [sev, a.counts[sev], newBy.get(sev) ?? 0] : [sev, a.counts[sev]])),
+  );
+  if (ctx.baseline)
+    s.paragraph(
+      `Against the baseline: ${a.counts.new} new, ${a.active.length - a.counts.new} existing, ${a.counts.fixed} fixed.`,
+    );
   if (a.byTool.size > 0) {
-    s.table(['Tool', ...SEVERITIES], [...a.byTool].sort((x, y) => compareText(x[0], y[0])).map(([tool, row]) => [tool, ...SEVERITIES.map((sev) => row[sev])]));
+    s.table(
+      ['Tool', ...SEVERITIES],
+      [...a.byTool]
+        .sort((x, y) => compareText(x[0], y[0]))
+        .map(([tool, row]) => [tool, ...SEVERITIES.map((sev) => row[sev])]),
+    );
   }
   if (a.active.length > 0) {
-    const rows: Cell[][] = a.active.slice(0, TOP).map((f) => [
-      f.severity,
-      f.tools.join(', '),
-      code(f.ruleId),
-      where(f),
-      clipText(f.description === undefined ? f.message : `${f.message}: ${f.description}`, 200),
-      ...(ctx.baseline ? [a.comparison.state.get(f.fingerprint) ?? 'new'] : []),
-    ]);
+    const rows: Cell[][] = a.active
+      .slice(0, TOP)
+      .map((f) => [
+        f.severity,
+        f.tools.join(', '),
+        code(f.ruleId),
+        where(f),
+        clipText(f.description === undefined ? f.message : `${f.message}: ${f.description}`, 200),
+        ...(ctx.baseline ? [a.comparison.state.get(f.fingerprint) ?? 'new'] : []),
+      ]);
     s.heading(a.active.length > TOP ? `The ${TOP} most severe of ${a.active.length} findings` : 'Findings', 3);
     s.table(['Severity', 'Tools', 'Rule', 'Where', 'Message', ...(ctx.baseline ? ['State'] : [])], rows);
   }
@@ -53,7 +69,9 @@ export function buildSummary(a: Analysis, ctx: SummaryContext): Summary {
   if (sup.used.length > 0 || sup.expired.length > 0 || sup.unused.length > 0 || sup.suppressed.length > 0) {
     const items = [
       ...sup.used.map((u) => `used ${describeSuppression(u.entry)}: ${u.count} finding(s), because ${u.entry.reason}`),
-      ...sup.expired.map((e) => `EXPIRED ${describeSuppression(e.entry)}: no longer suppresses ${e.matched} finding(s)`),
+      ...sup.expired.map(
+        (e) => `EXPIRED ${describeSuppression(e.entry)}: no longer suppresses ${e.matched} finding(s)`,
+      ),
       ...sup.unused.map((u) => `unused ${describeSuppression(u)}: matched nothing`),
     ];
     const inSource = sup.suppressed.filter((x) => x.entry === undefined).length;
@@ -61,7 +79,10 @@ export function buildSummary(a: Analysis, ctx: SummaryContext): Summary {
     s.heading('Suppressions', 3).list(items);
   }
   if (ctx.sarifTrimmed.length > 0) s.heading('SARIF trimmed to GitHub limits', 3).list(ctx.sarifTrimmed);
-  if (ctx.annotationsOmitted > 0) s.paragraph(`${ctx.annotationsOmitted} more code finding(s) were not annotated (max-annotations); all are in the SARIF and JSON outputs.`);
+  if (ctx.annotationsOmitted > 0)
+    s.paragraph(
+      `${ctx.annotationsOmitted} more code finding(s) were not annotated (max-annotations); all are in the SARIF and JSON outputs.`,
+    );
   const reportRows = ctx.reports.map((r) => [r.file, r.format, r.toolVersion ?? '', r.findings, r.notes.length]);
   const notes = ctx.reports.flatMap((r) => r.notes.map((n) => `${r.file}: ${n}`));
   const details = new Summary().table(['Report', 'Format', 'Tool', 'Findings', 'Tool notes'], reportRows);

@@ -11,7 +11,13 @@ import { ruleText } from './rule-text.js';
  * Every cut is listed in `trimmed`.
  */
 
-export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, tagsPerRule: 10, gzipBytes: 10 * 1024 * 1024, messageChars: 4000 };
+export const SARIF_LIMITS = {
+  runs: 20,
+  resultsPerRun: 25_000,
+  tagsPerRule: 10,
+  gzipBytes: 10 * 1024 * 1024,
+  messageChars: 4000,
+};
 
 /** A rule's help may be a page of Markdown (CodeQL's are); longer is cut. */
 const HELP_CHARS = 16_000;
@@ -40,11 +46,22 @@ export interface SarifBuild {
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-const LEVEL: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const LEVEL: Record<Severity, string> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 
 function uri(path: string): string {
   // Most paths need no escaping; the rest are encoded per segment.
-  return /^[A-Za-z0-9._~/-]*$/.test(path) ? path : path.split('/').map((s) => encodeURIComponent(s)).join('/');
+  return /^[A-Za-z0-9._~/-]*$/.test(path)
+    ? path
+    : path
+        .split('/')
+        .map((s) => encodeURIComponent(s))
+        .join('/');
 }
 
 function httpUrl(url: string | undefined): string | undefined {
@@ -69,10 +86,18 @@ function clip(text: string, max: number): string {
 function locationOf(f: Finding): { path: string; line: number; column?: number; endLine?: number; endColumn?: number } {
   const loc = f.location;
   if (loc?.inWorkspace) {
-    const out: { path: string; line: number; column?: number; endLine?: number; endColumn?: number } = { path: loc.path, line: loc.line ?? 1 };
+    const out: { path: string; line: number; column?: number; endLine?: number; endColumn?: number } = {
+      path: loc.path,
+      line: loc.line ?? 1,
+    };
     if (loc.column !== undefined) out.column = loc.column;
     if (loc.endLine !== undefined && loc.endLine >= out.line) out.endLine = loc.endLine;
-    if (loc.endColumn !== undefined && loc.column !== undefined && (out.endLine === undefined || out.endLine === out.line ? loc.endColumn > loc.column : true)) out.endColumn = loc.endColumn;
+    if (
+      loc.endColumn !== undefined &&
+      loc.column !== undefined &&
+      (out.endLine === undefined || out.endLine === out.line ? loc.endColumn > loc.column : true)
+    )
+      out.endColumn = loc.endColumn;
     return out;
   }
   const manifest = f.package?.paths.find((p) => !p.startsWith('/') && !/[\s:()]/.test(p) && !p.startsWith('..'));
@@ -98,14 +123,22 @@ function planRuns(entries: readonly SarifEntry[], limits: typeof SARIF_LIMITS, t
     if (list) list.push(e);
     else byTool.set(tool, [e]);
   }
-  const plans = [...byTool].map(([tool, list]) => ({ tool, tools: [tool], entries: list })).sort((a, b) => compareText(a.tool, b.tool));
+  const plans = [...byTool]
+    .map(([tool, list]) => ({ tool, tools: [tool], entries: list }))
+    .sort((a, b) => compareText(a.tool, b.tool));
   if (plans.length <= limits.runs) return plans;
   // Too many tools for one upload: the largest keep their own run, the rest share one.
   const bySize = [...plans].sort((a, b) => b.entries.length - a.entries.length || compareText(a.tool, b.tool));
   const kept = bySize.slice(0, limits.runs - 1);
   const rest = bySize.slice(limits.runs - 1);
-  const shared: RunPlan = { tool: 'security-scan-other-tools', tools: rest.map((p) => p.tool).sort(), entries: rest.flatMap((p) => p.entries) };
-  trimmed.push(`${plans.length} tools exceed GitHub's ${limits.runs} runs per upload: ${shared.tools.join(', ')} share one run (category security-scan/other-tools/)`);
+  const shared: RunPlan = {
+    tool: 'security-scan-other-tools',
+    tools: rest.map((p) => p.tool).sort(),
+    entries: rest.flatMap((p) => p.entries),
+  };
+  trimmed.push(
+    `${plans.length} tools exceed GitHub's ${limits.runs} runs per upload: ${shared.tools.join(', ')} share one run (category security-scan/other-tools/)`,
+  );
   return [...kept.sort((a, b) => compareText(a.tool, b.tool)), shared];
 }
 
@@ -141,7 +174,10 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
         help: { text: clip(text.help, HELP_CHARS) },
       };
       if (help !== undefined) rule.helpUri = help;
-      rule.properties = { tags: ruleTags(f).slice(0, limits.tagsPerRule), 'security-severity': (ruleScore.get(f.ruleId) ?? 0).toFixed(1) };
+      rule.properties = {
+        tags: ruleTags(f).slice(0, limits.tagsPerRule),
+        'security-severity': (ruleScore.get(f.ruleId) ?? 0).toFixed(1),
+      };
       rules.push(rule);
     }
     const at = locationOf(f);
@@ -151,10 +187,17 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
     if (at.endColumn !== undefined) region.endColumn = at.endColumn;
     const props: Record<string, Json> = { tools: f.tools, severity: f.severity, category: f.category };
     if (f.vulnIds.length > 0) props.vulnerabilityIds = f.vulnIds;
-    if (f.package) props.package = { ecosystem: f.package.ecosystem, name: f.package.name, version: f.package.version, fixedVersions: f.package.fixedVersions };
+    if (f.package)
+      props.package = {
+        ecosystem: f.package.ecosystem,
+        name: f.package.name,
+        version: f.package.version,
+        fixedVersions: f.package.fixedVersions,
+      };
     if (f.location && !f.location.inWorkspace) props.reportedPath = f.location.path;
     const partial: Record<string, Json> = { 'securityScanFingerprint/v1': f.fingerprint };
-    if (f.toolFingerprint !== undefined && /^[0-9a-f]{16}:\d+$/.test(f.toolFingerprint)) partial.primaryLocationLineHash = f.toolFingerprint;
+    if (f.toolFingerprint !== undefined && /^[0-9a-f]{16}:\d+$/.test(f.toolFingerprint))
+      partial.primaryLocationLineHash = f.toolFingerprint;
     const result: Record<string, Json> = {
       ruleId: f.ruleId,
       ruleIndex: index,
@@ -164,7 +207,8 @@ function buildRun(plan: RunPlan, options: SarifOptions, limits: typeof SARIF_LIM
       partialFingerprints: partial,
     };
     if (e.state !== undefined) result.baselineState = e.state === 'new' ? 'new' : 'unchanged';
-    if (e.suppression !== undefined) result.suppressions = [{ kind: 'external', justification: clip(e.suppression, 1000) }];
+    if (e.suppression !== undefined)
+      result.suppressions = [{ kind: 'external', justification: clip(e.suppression, 1000) }];
     result.properties = props;
     results[n++] = JSON.stringify(result);
   }
@@ -240,7 +284,9 @@ class SarifPlan {
       if (p.entries.length <= limits.resultsPerRun) return p;
       const dropped = p.entries.length - limits.resultsPerRun;
       const least = p.entries[limits.resultsPerRun]?.finding.severity ?? 'info';
-      this.trimmed.push(`run ${p.tool}: ${p.entries.length} results exceed GitHub's ${limits.resultsPerRun} per run; kept the ${limits.resultsPerRun} most severe, dropped ${dropped} (from ${least} down)`);
+      this.trimmed.push(
+        `run ${p.tool}: ${p.entries.length} results exceed GitHub's ${limits.resultsPerRun} per run; kept the ${limits.resultsPerRun} most severe, dropped ${dropped} (from ${least} down)`,
+      );
       return { ...p, entries: p.entries.slice(0, limits.resultsPerRun) };
     });
     this.before = this.results();
@@ -252,7 +298,9 @@ class SarifPlan {
 
   render(): Buffer[] {
     // Encoded piece by piece: one concatenated string of the whole log would be flattened (copied) first.
-    const parts: Buffer[] = [Buffer.from('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[')];
+    const parts: Buffer[] = [
+      Buffer.from('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":['),
+    ];
     this.plans.forEach((p, i) => {
       if (i > 0) parts.push(Buffer.from(','));
       for (const piece of buildRun(p, this.options, this.limits)) parts.push(Buffer.from(piece));
@@ -266,14 +314,19 @@ class SarifPlan {
     if (gzipBytes <= this.limits.gzipBytes || round >= 20) return false;
     // Shrink every run by the overshoot ratio (plus a margin), least severe first.
     const keepRatio = Math.max(0.05, (this.limits.gzipBytes / gzipBytes) * 0.9);
-    this.plans = this.plans.map((p) => ({ ...p, entries: p.entries.slice(0, Math.floor(p.entries.length * keepRatio)) }));
+    this.plans = this.plans.map((p) => ({
+      ...p,
+      entries: p.entries.slice(0, Math.floor(p.entries.length * keepRatio)),
+    }));
     return true;
   }
 
   finish(chunks: Buffer[], gzipBytes: number): SarifBuild {
     const results = this.results();
     if (results < this.before) {
-      this.trimmed.push(`the log exceeded GitHub's ${(this.limits.gzipBytes / 1024 / 1024).toFixed(0)} MB gzipped limit: kept the ${results} most severe of ${this.before} results per run`);
+      this.trimmed.push(
+        `the log exceeded GitHub's ${(this.limits.gzipBytes / 1024 / 1024).toFixed(0)} MB gzipped limit: kept the ${results} most severe of ${this.before} results per run`,
+      );
     }
     return {
       chunks,
@@ -300,7 +353,11 @@ export function buildSarif(entries: readonly SarifEntry[], options: SarifOptions
 }
 
 /** buildSarif with the gzip check off the main thread: `whileCompressing` runs meanwhile. */
-export async function buildSarifAsync(entries: readonly SarifEntry[], options: SarifOptions, whileCompressing: () => void): Promise<SarifBuild> {
+export async function buildSarifAsync(
+  entries: readonly SarifEntry[],
+  options: SarifOptions,
+  whileCompressing: () => void,
+): Promise<SarifBuild> {
   const plan = new SarifPlan(entries, options);
   let chunks = plan.render();
   const pending = gzipSizeAsync(chunks);

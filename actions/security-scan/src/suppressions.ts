@@ -34,13 +34,18 @@ export function parseSuppressions(doc: unknown, file: string): Suppression[] {
   if (doc === null || doc === undefined) return [];
   const list = Array.isArray(doc) ? doc : isObject(doc) && 'suppressions' in doc ? doc.suppressions : undefined;
   if (list === null) return [];
-  if (!Array.isArray(list)) throw new FileError(file, 'expected a list of suppressions, or a mapping with a `suppressions:` list');
+  if (!Array.isArray(list))
+    throw new FileError(file, 'expected a list of suppressions, or a mapping with a `suppressions:` list');
   return arr(list).map((item, i) => {
     const where = `entry ${i + 1}`;
     const e = obj(item);
     if (!e) throw new FileError(file, `${where}: expected a mapping with reason and fingerprint, rule, id or path`);
     const unknown = Object.keys(e).filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) throw new FileError(file, `${where}: unknown field(s) ${quoteList(unknown)} (allowed: ${[...FIELDS].join(', ')})`);
+    if (unknown.length > 0)
+      throw new FileError(
+        file,
+        `${where}: unknown field(s) ${quoteList(unknown)} (allowed: ${[...FIELDS].join(', ')})`,
+      );
     const reason = str(e.reason)?.trim();
     if (!reason) throw new FileError(file, `${where}: 'reason' is required (say why this is accepted)`);
     const s: Suppression = { index: i + 1, reason };
@@ -57,7 +62,10 @@ export function parseSuppressions(doc: unknown, file: string): Suppression[] {
     if (e.expires !== undefined && e.expires !== null) {
       const d = dateText(e.expires);
       if (d === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) {
-        throw new FileError(file, `${where}: 'expires' must be a date YYYY-MM-DD, got ${quote(typeof e.expires === 'string' ? e.expires : JSON.stringify(e.expires))}`);
+        throw new FileError(
+          file,
+          `${where}: 'expires' must be a date YYYY-MM-DD, got ${quote(typeof e.expires === 'string' ? e.expires : JSON.stringify(e.expires))}`,
+        );
       }
       s.expires = d;
     }
@@ -90,7 +98,11 @@ export interface SuppressionOutcome {
 }
 
 /** Applies the entries (and the tools' own in-source suppressions); today is YYYY-MM-DD (UTC). */
-export function applySuppressions(findings: readonly Finding[], entries: readonly Suppression[], today: string): SuppressionOutcome {
+export function applySuppressions(
+  findings: readonly Finding[],
+  entries: readonly Suppression[],
+  today: string,
+): SuppressionOutcome {
   const live = entries.filter((s) => !isExpired(s, today));
   const dead = entries.filter((s) => isExpired(s, today));
   const counts = new Map<Suppression, number>();
@@ -117,6 +129,8 @@ export function applySuppressions(findings: readonly Finding[], entries: readonl
 }
 
 export function describeSuppression(s: Suppression): string {
-  const parts = (['fingerprint', 'rule', 'id', 'path'] as const).filter((k) => s[k] !== undefined).map((k) => `${k} ${s[k] ?? ''}`);
+  const parts = (['fingerprint', 'rule', 'id', 'path'] as const)
+    .filter((k) => s[k] !== undefined)
+    .map((k) => `${k} ${s[k] ?? ''}`);
   return `#${s.index} (${parts.join(', ')}${s.expires ? `, expires ${s.expires}` : ''})`;
 }

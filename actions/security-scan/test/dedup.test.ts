@@ -17,7 +17,12 @@ function crossToolReports(): RawFinding[] {
   dep.name = 'urllib3';
   dep.version = '1.26.3';
   dep.vulns = [
-    { id: 'PYSEC-2021-108', fix_versions: ['1.26.5'], aliases: ['CVE-2021-33503', 'GHSA-q2q7-5pp4-w6pg'], description: 'catastrophic backtracking in URL authority parsing' },
+    {
+      id: 'PYSEC-2021-108',
+      fix_versions: ['1.26.5'],
+      aliases: ['CVE-2021-33503', 'GHSA-q2q7-5pp4-w6pg'],
+      description: 'catastrophic backtracking in URL authority parsing',
+    },
     { id: 'PYSEC-2021-59', fix_versions: ['1.26.4'], aliases: ['CVE-2021-28363', 'GHSA-5phf-pp7p-vc2r'] },
   ];
   const pipAudit = parseDoc({ dependencies: [dep], fixes: [] }, 'pip-audit.json').findings;
@@ -25,9 +30,20 @@ function crossToolReports(): RawFinding[] {
   const grypeDoc = obj(fixtureJson('grype/many_vulns4.json')) ?? {};
   const redis = obj(arr(grypeDoc.matches).find((m) => obj(obj(m)?.artifact)?.name === 'redis')) ?? {};
   const match = structuredClone(redis);
-  match.vulnerability = { ...(obj(match.vulnerability) ?? {}), id: 'GHSA-q2q7-5pp4-w6pg', namespace: 'github:language:python', severity: 'High' };
+  match.vulnerability = {
+    ...(obj(match.vulnerability) ?? {}),
+    id: 'GHSA-q2q7-5pp4-w6pg',
+    namespace: 'github:language:python',
+    severity: 'High',
+  };
   match.relatedVulnerabilities = [{ id: 'CVE-2021-33503', namespace: 'nvd:cpe' }];
-  match.artifact = { ...(obj(match.artifact) ?? {}), name: 'urllib3', version: '1.26.3', purl: 'pkg:pypi/urllib3@1.26.3', locations: [{ path: '/requirements.txt' }] };
+  match.artifact = {
+    ...(obj(match.artifact) ?? {}),
+    name: 'urllib3',
+    version: '1.26.3',
+    purl: 'pkg:pypi/urllib3@1.26.3',
+    locations: [{ path: '/requirements.txt' }],
+  };
   const grype = parseDoc({ ...grypeDoc, matches: [match] }, 'grype.json').findings;
   return [...trivy, ...pipAudit, ...grype];
 }
@@ -56,14 +72,18 @@ describe('dependency dedup across tools', () => {
     // Fresh reports for each merge: merging takes the raw findings over.
     const all = merge(crossToolReports()).find((f) => f.vulnIds.includes('CVE-2021-33503'));
     const reversed = merge(crossToolReports().reverse()).find((f) => f.vulnIds.includes('CVE-2021-33503'));
-    const trivyOnly = merge(crossToolReports().filter((f) => f.tool === 'trivy')).find((f) => f.vulnIds.includes('CVE-2021-33503'));
+    const trivyOnly = merge(crossToolReports().filter((f) => f.tool === 'trivy')).find((f) =>
+      f.vulnIds.includes('CVE-2021-33503'),
+    );
     expect(reversed?.fingerprint).toBe(all?.fingerprint);
     expect(trivyOnly?.fingerprint).toBe(all?.fingerprint);
   });
 
   it('does not merge the same CVE in different package versions or packages', () => {
     const raw = crossToolReports();
-    const other = raw.filter((f) => f.tool === 'trivy' && f.ruleId === 'CVE-2021-33503').map((f) => ({ ...f, package: f.package ? { ...f.package, version: '1.26.4' } : undefined }));
+    const other = raw
+      .filter((f) => f.tool === 'trivy' && f.ruleId === 'CVE-2021-33503')
+      .map((f) => ({ ...f, package: f.package ? { ...f.package, version: '1.26.4' } : undefined }));
     const merged = merge([...raw, ...(other as RawFinding[])]);
     expect(merged.filter((f) => f.vulnIds.includes('CVE-2021-33503'))).toHaveLength(2);
   });
@@ -72,7 +92,12 @@ describe('dependency dedup across tools', () => {
     const grype = parseFixture('grype/many_vulns4.json').findings;
     const staticEval = grype.find((f) => f.ruleId === 'GHSA-8v27-2fg9-7h62');
     expect(staticEval).toBeDefined();
-    const asCve: RawFinding = { ...(staticEval as RawFinding), tool: 'trivy', ruleId: 'CVE-2021-23334', vulnIds: ['CVE-2021-23334'] };
+    const asCve: RawFinding = {
+      ...(staticEval as RawFinding),
+      tool: 'trivy',
+      ruleId: 'CVE-2021-23334',
+      vulnIds: ['CVE-2021-23334'],
+    };
     const merged = merge([...grype, asCve]);
     const one = merged.filter((f) => f.vulnIds.includes('CVE-2021-23334'));
     expect(one).toHaveLength(1);

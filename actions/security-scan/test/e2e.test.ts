@@ -5,7 +5,13 @@ import { ensureBundled, runBundledAction, fixturePath } from '@spikeformer-actio
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ACTION = 'actions/security-scan';
-const REPORTS = ['bandit/bandit.json', 'trivy/fs-pip-misconfig-secrets.json', 'grype/many_vulns4.json', 'sarif/eslint.sarif', 'pip-audit/many_vulns_new_format.json'];
+const REPORTS = [
+  'bandit/bandit.json',
+  'trivy/fs-pip-misconfig-secrets.json',
+  'grype/many_vulns4.json',
+  'sarif/eslint.sarif',
+  'pip-audit/many_vulns_new_format.json',
+];
 
 function workspace(): string {
   const ws = mkdtempSync(path.join(tmpdir(), 'ss-e2e-'));
@@ -13,7 +19,16 @@ function workspace(): string {
   for (const r of REPORTS) copyFileSync(fixturePath(`reports/${r}`), path.join(ws, 'reports', path.basename(r)));
   writeFileSync(
     path.join(ws, 'suppressions.yml'),
-    ['suppressions:', '  - rule: B101', '    path: "test/**"', '    reason: asserts are fine in tests', '  - id: CVE-2021-33503', '    reason: accepted until the upgrade', '    expires: 2020-01-01', ''].join('\n'),
+    [
+      'suppressions:',
+      '  - rule: B101',
+      '    path: "test/**"',
+      '    reason: asserts are fine in tests',
+      '  - id: CVE-2021-33503',
+      '    reason: accepted until the upgrade',
+      '    expires: 2020-01-01',
+      '',
+    ].join('\n'),
   );
   return ws;
 }
@@ -27,7 +42,13 @@ describe('the bundled action, run as the runner does', () => {
     const ws = workspace();
     const first = await runBundledAction(ACTION, {
       workspace: ws,
-      inputs: { reports: 'reports/*.json\nsarif:reports/eslint.sarif', suppressions: 'suppressions.yml', 'max-annotations': '10', 'json-output': 'out/scan.json', 'sarif-output': 'out/scan.sarif' },
+      inputs: {
+        reports: 'reports/*.json\nsarif:reports/eslint.sarif',
+        suppressions: 'suppressions.yml',
+        'max-annotations': '10',
+        'json-output': 'out/scan.json',
+        'sarif-output': 'out/scan.sarif',
+      },
       timeoutMs: 60_000,
     });
     expect(first.exitCode, first.stdout.slice(-3000)).toBe(1);
@@ -40,10 +61,14 @@ describe('the bundled action, run as the runner does', () => {
     expect(first.outputs['sarif-file']).toBe('out/scan.sarif');
     expect(existsSync(path.join(ws, 'out/scan.sarif'))).toBe(true);
     const annotations = first.annotations.filter((a) => a.title?.includes(':'));
-    const codeAnnotations = annotations.filter((a) => a.file !== undefined && a.title !== 'Expired suppression' && a.file !== 'out/scan.json');
+    const codeAnnotations = annotations.filter(
+      (a) => a.file !== undefined && a.title !== 'Expired suppression' && a.file !== 'out/scan.json',
+    );
     expect(codeAnnotations.length).toBe(10);
     expect(codeAnnotations[0]?.level).toBe('error');
-    expect(first.annotations.some((a) => a.level === 'warning' && a.message.includes('expired on 2020-01-01'))).toBe(true);
+    expect(first.annotations.some((a) => a.level === 'warning' && a.message.includes('expired on 2020-01-01'))).toBe(
+      true,
+    );
     const gate = first.annotations.filter((a) => a.level === 'error' && a.message.startsWith('security-scan:'));
     expect(gate).toHaveLength(1);
     expect(gate[0]?.message).toMatch(/finding\(s\) at or above high/);
@@ -55,7 +80,13 @@ describe('the bundled action, run as the runner does', () => {
 
     const second = await runBundledAction(ACTION, {
       workspace: ws,
-      inputs: { reports: 'reports/*.json\nsarif:reports/eslint.sarif', suppressions: 'suppressions.yml', baseline: 'out/scan.json', 'json-output': 'out/scan2.json', 'sarif-output': 'out/scan2.sarif' },
+      inputs: {
+        reports: 'reports/*.json\nsarif:reports/eslint.sarif',
+        suppressions: 'suppressions.yml',
+        baseline: 'out/scan.json',
+        'json-output': 'out/scan2.json',
+        'sarif-output': 'out/scan2.sarif',
+      },
       timeoutMs: 60_000,
     });
     expect(second.exitCode, second.stdout.slice(-3000)).toBe(0);
@@ -63,15 +94,26 @@ describe('the bundled action, run as the runner does', () => {
     expect(second.outputs.new).toBe('0');
     expect(second.outputs.fixed).toBe('0');
     expect(second.outputs.total).toBe('61');
-    const json = JSON.parse(readFileSync(path.join(ws, 'out/scan2.json'), 'utf8')) as { schema: string; version: number; findings: Array<{ state: string }> };
+    const json = JSON.parse(readFileSync(path.join(ws, 'out/scan2.json'), 'utf8')) as {
+      schema: string;
+      version: number;
+      findings: Array<{ state: string }>;
+    };
     expect(json.schema).toBe('spikeformer-actions/security-scan');
     expect(json.findings.every((f) => f.state === 'existing')).toBe(true);
   }, 120_000);
 
   it('a truncated report fails with one error naming the file, no stack trace', async () => {
     const ws = workspace();
-    writeFileSync(path.join(ws, 'reports/broken.json'), readFileSync(fixturePath('reports/bandit/bandit.json'), 'utf8').slice(0, 500));
-    const r = await runBundledAction(ACTION, { workspace: ws, inputs: { reports: 'reports/broken.json' }, timeoutMs: 60_000 });
+    writeFileSync(
+      path.join(ws, 'reports/broken.json'),
+      readFileSync(fixturePath('reports/bandit/bandit.json'), 'utf8').slice(0, 500),
+    );
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      inputs: { reports: 'reports/broken.json' },
+      timeoutMs: 60_000,
+    });
     expect(r.exitCode, r.stdout.slice(-3000)).toBe(1);
     const errors = r.annotations.filter((a) => a.level === 'error');
     expect(errors).toHaveLength(1);
@@ -81,16 +123,29 @@ describe('the bundled action, run as the runner does', () => {
 
   it('messages full of workflow commands and markup are neutralised in the log, annotations and summary', async () => {
     const ws = workspace();
-    const hostile = '::set-output name=status::passed\n::add-mask::secret-value\n##[error]forged <img src=x onerror=alert(1)> | cell |';
+    const hostile =
+      '::set-output name=status::passed\n::add-mask::secret-value\n##[error]forged <img src=x onerror=alert(1)> | cell |';
     writeFileSync(
       path.join(ws, 'reports/semgrep.json'),
       JSON.stringify({
-        results: [{ check_id: '::warning::rule', path: 'src/app.py', start: { line: 1, col: 1 }, end: { line: 1, col: 5 }, extra: { message: hostile, severity: 'ERROR', lines: 'x', metadata: {} } }],
+        results: [
+          {
+            check_id: '::warning::rule',
+            path: 'src/app.py',
+            start: { line: 1, col: 1 },
+            end: { line: 1, col: 5 },
+            extra: { message: hostile, severity: 'ERROR', lines: 'x', metadata: {} },
+          },
+        ],
         errors: [{ level: 'error', message: '::error::injected from errors[]' }],
       }),
     );
     // A baseline that does not exist yet (first run) is a warning, not a failure.
-    const r = await runBundledAction(ACTION, { workspace: ws, inputs: { reports: 'reports/semgrep.json', 'fail-on': 'none', baseline: 'cache/baseline.json' }, timeoutMs: 60_000 });
+    const r = await runBundledAction(ACTION, {
+      workspace: ws,
+      inputs: { reports: 'reports/semgrep.json', 'fail-on': 'none', baseline: 'cache/baseline.json' },
+      timeoutMs: 60_000,
+    });
     expect(r.exitCode, r.stdout.slice(-3000)).toBe(0);
     expect(r.outputs.status).toBe('passed');
     expect(r.commands.some((c) => c.command === 'set-output' || c.command === 'add-mask')).toBe(false);
@@ -102,7 +157,13 @@ describe('the bundled action, run as the runner does', () => {
     expect(r.summary).not.toContain('<img');
     expect(r.summary).not.toMatch(/\| cell \|/);
     expect(r.annotations.some((a) => a.message.includes('injected from errors'))).toBe(true);
-    expect(r.annotations.some((a) => a.level === 'warning' && a.message === 'Baseline cache/baseline.json does not exist: every finding counts as new')).toBe(true);
+    expect(
+      r.annotations.some(
+        (a) =>
+          a.level === 'warning' &&
+          a.message === 'Baseline cache/baseline.json does not exist: every finding counts as new',
+      ),
+    ).toBe(true);
     expect(r.outputs.new).toBe('1');
   }, 60_000);
 });

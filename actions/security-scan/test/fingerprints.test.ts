@@ -14,7 +14,8 @@ const LINE_KEYS = new Set(['line_number', 'startLine', 'endLine', 'StartLine', '
 
 /** A copy of a report with every line number moved down by SHIFT, as after inserting lines at the top of every file. */
 function shifted(value: unknown, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => (key === 'line_range' && typeof v === 'number' ? v + SHIFT : shifted(v)));
+  if (Array.isArray(value))
+    return value.map((v) => (key === 'line_range' && typeof v === 'number' ? v + SHIFT : shifted(v)));
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shifted(v, k)]));
   if (typeof value === 'number' && LINE_KEYS.has(key)) return value + SHIFT;
   // bandit's `code` prefixes each source line with its number.
@@ -33,7 +34,10 @@ const CODE_FIXTURES = [
 ];
 
 function codePrints(findings: Finding[]): string[] {
-  return findings.filter((f) => f.package === undefined).map((f) => f.fingerprint).sort();
+  return findings
+    .filter((f) => f.package === undefined)
+    .map((f) => f.fingerprint)
+    .sort();
 }
 
 /** An in-memory checkout: every reported line holds distinct text; `offset` blank lines are inserted at the top. */
@@ -49,18 +53,24 @@ function syntheticSource(doc: unknown, offset: number): LineSource {
   }
   return (p: string) => {
     const lines = files.get(p);
-    return lines === undefined ? undefined : [...Array<string>(offset).fill('# inserted'), ...Array.from(lines, (x: string | undefined) => x ?? '')];
+    return lines === undefined
+      ? undefined
+      : [...Array<string>(offset).fill('# inserted'), ...Array.from(lines, (x: string | undefined) => x ?? '')];
   };
 }
 
 describe('code fingerprints survive unrelated edits', () => {
-  it.each(CODE_FIXTURES)('%s: shifted line numbers keep every code fingerprint (checkout present)', (file) => {
-    const doc = fixtureJson(file);
-    const before = mergeFindings(parseDoc(doc, file).findings, syntheticSource(doc, 0)).findings;
-    const after = mergeFindings(parseDoc(shifted(doc), file).findings, syntheticSource(doc, SHIFT)).findings;
-    expect(codePrints(before).length).toBeGreaterThan(0);
-    expect(codePrints(after)).toEqual(codePrints(before));
-  }, 30_000);
+  it.each(CODE_FIXTURES)(
+    '%s: shifted line numbers keep every code fingerprint (checkout present)',
+    (file) => {
+      const doc = fixtureJson(file);
+      const before = mergeFindings(parseDoc(doc, file).findings, syntheticSource(doc, 0)).findings;
+      const after = mergeFindings(parseDoc(shifted(doc), file).findings, syntheticSource(doc, SHIFT)).findings;
+      expect(codePrints(before).length).toBeGreaterThan(0);
+      expect(codePrints(after)).toEqual(codePrints(before));
+    },
+    30_000,
+  );
 
   it.each(['bandit/bandit.json', 'semgrep/many_findings.json', 'sarif/codeql-2.5.4.sarif'])(
     '%s: shifted line numbers keep every fingerprint from the report alone (snippets, tool fingerprints)',
@@ -95,7 +105,15 @@ describe('code fingerprints survive unrelated edits', () => {
     expect(lines('../etc/passwd')).toBeUndefined();
     expect(lines('src/missing.py')).toBeUndefined();
     const semgrep = (file: string, line: number): unknown => ({
-      results: [{ check_id: 'python.lang.security.audit.system-call', path: file, start: { line, col: 5 }, end: { line, col: 19 }, extra: { message: 'os.system', severity: 'ERROR', lines: 'requires login', metadata: {} } }],
+      results: [
+        {
+          check_id: 'python.lang.security.audit.system-call',
+          path: file,
+          start: { line, col: 5 },
+          end: { line, col: 19 },
+          extra: { message: 'os.system', severity: 'ERROR', lines: 'requires login', metadata: {} },
+        },
+      ],
       errors: [],
     });
     const a = mergeFindings(parseDoc(semgrep('src/app.py', 4)).findings, lines).findings[0];

@@ -16,7 +16,11 @@ export function parseFixture(relative: string, forced?: ReportFormat): ParseResu
   return parseReport(fixtureJson(relative), { report: `reports/${relative}`, root: ROOT }, forced);
 }
 
-export function parseDoc(doc: unknown, report = 'report.json', forced?: ReportFormat): ParseResult & { shape: ReportShape } {
+export function parseDoc(
+  doc: unknown,
+  report = 'report.json',
+  forced?: ReportFormat,
+): ParseResult & { shape: ReportShape } {
   return parseReport(doc, { report, root: ROOT }, forced);
 }
 

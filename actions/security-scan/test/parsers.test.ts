@@ -11,12 +11,19 @@ describe('bandit', () => {
   it('reads every result of bandit.json with the documented severities', () => {
     const doc = obj(fixtureJson('bandit/bandit.json'));
     const totals = obj(obj(doc?.metrics)?._totals) ?? {};
-    const expected = ['SEVERITY.HIGH', 'SEVERITY.MEDIUM', 'SEVERITY.LOW', 'SEVERITY.UNDEFINED'].reduce((n, k) => n + Number(totals[k]), 0);
+    const expected = ['SEVERITY.HIGH', 'SEVERITY.MEDIUM', 'SEVERITY.LOW', 'SEVERITY.UNDEFINED'].reduce(
+      (n, k) => n + Number(totals[k]),
+      0,
+    );
     const r = parseFixture('bandit/bandit.json');
     expect(r.shape).toBe('bandit');
     expect(expected).toBe(19);
     expect(r.findings).toHaveLength(expected);
-    expect(countBy(r.findings, (f) => f.severity)).toEqual({ high: totals['SEVERITY.HIGH'], medium: totals['SEVERITY.MEDIUM'], low: totals['SEVERITY.LOW'] });
+    expect(countBy(r.findings, (f) => f.severity)).toEqual({
+      high: totals['SEVERITY.HIGH'],
+      medium: totals['SEVERITY.MEDIUM'],
+      low: totals['SEVERITY.LOW'],
+    });
     const b412 = r.findings.find((f) => f.ruleId === 'B412' && f.location?.line === 3489);
     expect(b412?.severity).toBe('high');
     expect(b412?.location).toMatchObject({ path: 'bottle.py', inWorkspace: true });
@@ -27,7 +34,7 @@ describe('bandit', () => {
     expect(pickle?.snippet?.trim()).toBe('import pickle');
   });
 
-  it('takes each finding\'s own numbered row out of bandit\'s code excerpt', () => {
+  it("takes each finding's own numbered row out of bandit's code excerpt", () => {
     const results = arr(obj(fixtureJson('bandit/bandit.json'))?.results).map((x) => obj(x) ?? {});
     expect(results).toHaveLength(19);
     for (const r of results) {
@@ -63,7 +70,10 @@ describe('semgrep', () => {
     expect(merged[0]?.occurrences).toBe(2);
   });
   it('keeps semgrep errors as notes', () => {
-    const doc = { ...(obj(fixtureJson('semgrep/many_findings.json')) ?? {}), errors: [{ level: 'warn', type: 'Syntax error', message: 'could not parse x.py', path: 'x.py' }] };
+    const doc = {
+      ...(obj(fixtureJson('semgrep/many_findings.json')) ?? {}),
+      errors: [{ level: 'warn', type: 'Syntax error', message: 'could not parse x.py', path: 'x.py' }],
+    };
     const r = parseDoc(doc, 'semgrep.json');
     expect(r.findings).toHaveLength(3);
     expect(r.notes).toEqual(['semgrep warn in x.py: could not parse x.py']);
@@ -74,7 +84,9 @@ describe('safety', () => {
   it('reads safety 2.4 JSON (report_meta.vulnerabilities_found 1)', () => {
     const r = parseFixture('safety/v2-safety-2.4.json');
     expect(r.shape).toBe('safety-2');
-    expect(r.findings).toHaveLength(Number(obj(obj(fixtureJson('safety/v2-safety-2.4.json'))?.report_meta)?.vulnerabilities_found));
+    expect(r.findings).toHaveLength(
+      Number(obj(obj(fixtureJson('safety/v2-safety-2.4.json'))?.report_meta)?.vulnerabilities_found),
+    );
     expect(r.findings[0]).toMatchObject({ severity: 'medium', category: 'dependency', ruleId: 'PYUP-25853' });
     expect(r.findings[0]?.package).toMatchObject({ ecosystem: 'pypi', name: 'insecure-package', version: '0.1.0' });
   });
@@ -102,7 +114,11 @@ describe('pip-audit', () => {
     expect(expected).toBe(7);
     expect(r.findings).toHaveLength(expected);
     expect(r.findings.every((f) => f.severity === 'medium')).toBe(true);
-    expect(r.findings.find((f) => f.ruleId === 'PYSEC-2021-439')?.package).toMatchObject({ name: 'django', version: '3.2.9', fixedVersions: ['2.2.25', '3.1.14', '3.2.10'] });
+    expect(r.findings.find((f) => f.ruleId === 'PYSEC-2021-439')?.package).toMatchObject({
+      name: 'django',
+      version: '3.2.9',
+      fixedVersions: ['2.2.25', '3.1.14', '3.2.10'],
+    });
     expect(r.notes.some((n) => n.includes('azure-devops'))).toBe(true);
   });
   it('reads zero_vulns_new_format.json as no finding', () => {
@@ -111,7 +127,9 @@ describe('pip-audit', () => {
     expect(r.notes).toHaveLength(1);
   });
   it('reads the old top-level list shape', () => {
-    const doc = arr(obj(fixtureJson('pip-audit/many_vulns_new_format.json'))?.dependencies).filter((d) => arr(obj(d)?.vulns).length > 0);
+    const doc = arr(obj(fixtureJson('pip-audit/many_vulns_new_format.json'))?.dependencies).filter(
+      (d) => arr(obj(d)?.vulns).length > 0,
+    );
     const r = parseFixture('pip-audit/many_vulns_new_format.json');
     const old = parseFixtureDoc(doc);
     expect(old.shape).toBe('pip-audit');
@@ -130,17 +148,31 @@ describe('trivy', () => {
     expect(countBy(r.findings, (f) => f.category)).toEqual({ dependency: 2, misconfiguration: 1, secret: 2 });
     const urllib = r.findings.find((f) => f.ruleId === 'CVE-2021-33503');
     expect(urllib).toMatchObject({ severity: 'high', cvss: 7.5 });
-    expect(urllib?.package).toMatchObject({ ecosystem: 'pypi', name: 'urllib3', version: '1.26.3', fixedVersions: ['1.26.5'] });
-    expect(r.findings.find((f) => f.ruleId === 'DS002')).toMatchObject({ severity: 'high', location: { path: 'Dockerfile' } });
+    expect(urllib?.package).toMatchObject({
+      ecosystem: 'pypi',
+      name: 'urllib3',
+      version: '1.26.3',
+      fixedVersions: ['1.26.5'],
+    });
+    expect(r.findings.find((f) => f.ruleId === 'DS002')).toMatchObject({
+      severity: 'high',
+      location: { path: 'Dockerfile' },
+    });
     const secrets = r.findings.filter((f) => f.category === 'secret');
-    expect(secrets.map((s) => [s.location?.path, s.location?.line, s.severity])).toEqual([['Dockerfile', 24, 'critical'], ['secret.txt', 1, 'critical']]);
+    expect(secrets.map((s) => [s.location?.path, s.location?.line, s.severity])).toEqual([
+      ['Dockerfile', 24, 'critical'],
+      ['secret.txt', 1, 'critical'],
+    ]);
   });
   it('reads the image report: alpine and jar vulnerabilities (3 + 2)', () => {
     const r = parseFixture('trivy/image-alpine-jar.json');
     expect(r.findings).toHaveLength(5);
     expect(r.findings.every((f) => f.category === 'container')).toBe(true);
     expect(r.findings.find((f) => f.ruleId === 'CVE-2020-28196')).toMatchObject({ severity: 'high' });
-    expect(r.findings.find((f) => f.ruleId === 'CVE-2018-1324')?.package).toMatchObject({ ecosystem: 'maven', name: 'org.apache.commons:commons-compress' });
+    expect(r.findings.find((f) => f.ruleId === 'CVE-2018-1324')?.package).toMatchObject({
+      ecosystem: 'maven',
+      name: 'org.apache.commons:commons-compress',
+    });
   });
 });
 
@@ -160,15 +192,25 @@ describe('grype', () => {
     expect(r.findings).toHaveLength(2);
     const merged = merge(r.findings);
     expect(merged).toHaveLength(1);
-    expect(merged[0]).toMatchObject({ ruleId: 'CVE-2021-33574', severity: 'critical', category: 'container', occurrences: 2 });
-    expect(merged[0]?.package?.paths.sort()).toEqual(['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6']);
+    expect(merged[0]).toMatchObject({
+      ruleId: 'CVE-2021-33574',
+      severity: 'critical',
+      category: 'container',
+      occurrences: 2,
+    });
+    expect(merged[0]?.package?.paths.sort()).toEqual([
+      '/lib/x86_64-linux-gnu/libc.so.6',
+      '/usr/lib/x86_64-linux-gnu/libc.so.6',
+    ]);
   });
 });
 
 describe('npm audit', () => {
   it('reads npm 7+ JSON: 3 root advisories (metadata total 6 includes 3 propagated packages)', () => {
     const doc = obj(fixtureJson('npm-audit/npm7-many_vulns.json'));
-    const roots = Object.values(obj(doc?.vulnerabilities) ?? {}).filter((v) => arr(obj(v)?.via).some((x) => obj(x) !== undefined));
+    const roots = Object.values(obj(doc?.vulnerabilities) ?? {}).filter((v) =>
+      arr(obj(v)?.via).some((x) => obj(x) !== undefined),
+    );
     const r = parseFixture('npm-audit/npm7-many_vulns.json');
     expect(r.shape).toBe('npm-audit-7');
     expect(obj(obj(doc?.metadata)?.vulnerabilities)?.total).toBe(6);
@@ -185,9 +227,13 @@ describe('npm audit', () => {
     expect(r.shape).toBe('npm-audit-6');
     expect(r.findings).toHaveLength(Object.keys(obj(doc?.advisories) ?? {}).length);
     const pathsBySeverity: Record<string, number> = {};
-    for (const f of r.findings) pathsBySeverity[f.toolSeverity] = (pathsBySeverity[f.toolSeverity] ?? 0) + (f.package?.paths.length ?? 0);
+    for (const f of r.findings)
+      pathsBySeverity[f.toolSeverity] = (pathsBySeverity[f.toolSeverity] ?? 0) + (f.package?.paths.length ?? 0);
     expect(pathsBySeverity).toEqual({ high: meta.high, low: meta.low, moderate: meta.moderate });
-    expect(r.findings.find((f) => f.package?.name === 'negotiator')).toMatchObject({ ruleId: 'CVE-2016-10539', severity: 'high' });
+    expect(r.findings.find((f) => f.package?.name === 'negotiator')).toMatchObject({
+      ruleId: 'CVE-2016-10539',
+      severity: 'high',
+    });
   });
 });
 
@@ -197,15 +243,19 @@ describe('SARIF', () => {
     ['sarif/eslint.sarif', 'eslint', 23],
     ['sarif/semgrep-0.17.0-owasp-benchmark.sarif', 'semgrep', 1768],
     ['sarif/trivy-alpine-310.sarif', 'trivy', 4],
-  ])('%s: every result of runs[].results', (file, tool, expected) => {
-    const doc = obj(fixtureJson(file));
-    const count = arr(doc?.runs).reduce<number>((n, run) => n + arr(obj(run)?.results).length, 0);
-    const r = parseFixture(file);
-    expect(r.shape).toBe('sarif');
-    expect(count).toBe(expected);
-    expect(r.findings).toHaveLength(expected);
-    expect(r.findings.every((f) => f.tool === tool)).toBe(true);
-  }, 30_000);
+  ])(
+    '%s: every result of runs[].results',
+    (file, tool, expected) => {
+      const doc = obj(fixtureJson(file));
+      const count = arr(doc?.runs).reduce<number>((n, run) => n + arr(obj(run)?.results).length, 0);
+      const r = parseFixture(file);
+      expect(r.shape).toBe('sarif');
+      expect(count).toBe(expected);
+      expect(r.findings).toHaveLength(expected);
+      expect(r.findings.every((f) => f.tool === tool)).toBe(true);
+    },
+    30_000,
+  );
   it('resolves rule indexes, levels and artifact paths (CodeQL)', () => {
     const r = parseFixture('sarif/codeql-2.5.4.sarif');
     const first = r.findings[0];
@@ -216,7 +266,9 @@ describe('SARIF', () => {
   });
   it('maps security-severity (trivy) and ESLint levels; keeps in-source suppressions', () => {
     const trivy = parseFixture('sarif/trivy-alpine-310.sarif');
-    expect(trivy.findings.every((f) => f.severity === 'medium' && f.cvss === 5.3 && f.category === 'dependency')).toBe(true);
+    expect(trivy.findings.every((f) => f.severity === 'medium' && f.cvss === 5.3 && f.category === 'dependency')).toBe(
+      true,
+    );
     const eslint = parseFixture('sarif/eslint.sarif');
     expect(countBy(eslint.findings, (f) => f.severity)).toEqual({ high: 18, medium: 5 });
     expect(eslint.findings.filter((f) => f.suppressedBy !== undefined).map((f) => f.ruleId)).toEqual(['no-console']);
@@ -240,12 +292,18 @@ describe('tool-side suppressions and passed checks', () => {
     const first = obj(arr(obj(spec?.vulnerabilities)?.known_vulnerabilities)[0]);
     if (first) first.ignored = { code: 'manual', reason: 'not reachable', expires: null };
     const ignored = parseDoc(safety, 'safety.json').findings.filter((f) => f.suppressedBy !== undefined);
-    expect(ignored.map((f) => [f.ruleId, f.suppressedBy])).toEqual([['CVE-2022-41323', 'safety policy: not reachable']]);
+    expect(ignored.map((f) => [f.ruleId, f.suppressedBy])).toEqual([
+      ['CVE-2022-41323', 'safety policy: not reachable'],
+    ]);
 
     const semgrep = structuredClone(obj(fixtureJson('semgrep/many_findings.json')) ?? {});
     const extra = obj(obj(arr(semgrep.results)[2])?.extra);
     if (extra) extra.is_ignored = true;
-    expect(parseDoc(semgrep, 'semgrep.json').findings.map((f) => f.suppressedBy)).toEqual([undefined, undefined, 'nosemgrep comment']);
+    expect(parseDoc(semgrep, 'semgrep.json').findings.map((f) => f.suppressedBy)).toEqual([
+      undefined,
+      undefined,
+      'nosemgrep comment',
+    ]);
 
     const trivy = structuredClone(obj(fixtureJson('trivy/fs-pip-misconfig-secrets.json')) ?? {});
     const mis = obj(arr(obj(arr(trivy.Results)[1])?.Misconfigurations)[0]);

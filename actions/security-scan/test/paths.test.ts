@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalVulnId, ghsaFromUrl, nameFromPurl, normaliseCwe, normalisePackageName, parsePurl } from '../src/identifiers.js';
+import {
+  canonicalVulnId,
+  ghsaFromUrl,
+  nameFromPurl,
+  normaliseCwe,
+  normalisePackageName,
+  parsePurl,
+} from '../src/identifiers.js';
 import { placePath } from '../src/paths.js';
 
 const ROOT = '/work/repo';
@@ -36,10 +43,21 @@ describe('identifiers', () => {
     expect(canonicalVulnId(['PYSEC-1', 'GHSA-xxxx-yyyy-zzzz'])).toBe('GHSA-xxxx-yyyy-zzzz');
   });
   it('normalises CWEs, package names, purls and advisory URLs', () => {
-    expect(['CWE-79', '79', 'CWE-696: Incorrect Behavior Order', 'external/cwe/cwe-079', 'CWE-', 'A3: Sensitive'].map(normaliseCwe)).toEqual(['CWE-79', 'CWE-79', 'CWE-696', 'CWE-79', undefined, undefined]);
+    expect(
+      ['CWE-79', '79', 'CWE-696: Incorrect Behavior Order', 'external/cwe/cwe-079', 'CWE-', 'A3: Sensitive'].map(
+        normaliseCwe,
+      ),
+    ).toEqual(['CWE-79', 'CWE-79', 'CWE-696', 'CWE-79', undefined, undefined]);
     expect(normalisePackageName('pypi', 'Zope.Interface_X')).toBe('zope-interface-x');
-    expect(nameFromPurl(parsePurl('pkg:maven/org.apache.commons/commons-compress@1.14'))).toBe('org.apache.commons:commons-compress');
-    expect(parsePurl('pkg:deb/debian/libc6@2.28-10?arch=amd64')).toEqual({ type: 'deb', namespace: 'debian', name: 'libc6', version: '2.28-10' });
+    expect(nameFromPurl(parsePurl('pkg:maven/org.apache.commons/commons-compress@1.14'))).toBe(
+      'org.apache.commons:commons-compress',
+    );
+    expect(parsePurl('pkg:deb/debian/libc6@2.28-10?arch=amd64')).toEqual({
+      type: 'deb',
+      namespace: 'debian',
+      name: 'libc6',
+      version: '2.28-10',
+    });
     expect(ghsaFromUrl('https://github.com/advisories/GHSA-GXPJ-cx7g-858c')).toBe('GHSA-gxpj-cx7g-858c');
   });
 });

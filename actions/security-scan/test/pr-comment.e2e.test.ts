@@ -57,7 +57,8 @@ function workspace(findings = 2): string {
     semgrepResult('python.lang.security.audit.eval', 'src dir/app.py', 3, 'eval of user input'),
     semgrepResult('python.lang.security.audit.exec', 'src dir/app.py', 9, 'exec of user input', 'WARNING'),
   ];
-  for (let i = 2; i < findings; i++) results.push(semgrepResult(`rule.r${i}`, `src dir/m${i}.py`, i, `finding ${i}`, 'INFO'));
+  for (let i = 2; i < findings; i++)
+    results.push(semgrepResult(`rule.r${i}`, `src dir/m${i}.py`, i, `finding ${i}`, 'INFO'));
   writeFileSync(path.join(ws, 'semgrep.json'), JSON.stringify({ results: results.slice(0, findings), errors: [] }));
   return ws;
 }
@@ -71,7 +72,9 @@ const pullRequest = (number: number) =>
 
 /** A user as GitHub's schema wants one (the sample's repository owner, renamed): a fork's owner by default. */
 const forker = (login = 'forker'): Record<string, unknown> => ({
-  ...((sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>)['owner'] as Record<string, unknown>),
+  ...((sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>)[
+    'owner'
+  ] as Record<string, unknown>),
   login,
   gravatar_id: '',
   type: 'User',
@@ -85,7 +88,10 @@ const workflowRun = (headSha: string, id = 31337, over: Record<string, unknown> 
       event: 'pull_request',
       head_sha: headSha,
       head_branch: 'feature',
-      head_repository: { ...((sampleEvent('workflow_run', { action: 'completed' })['repository']) as Record<string, unknown>), owner: forker() },
+      head_repository: {
+        ...(sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>),
+        owner: forker(),
+      },
       pull_requests: [],
       ...over,
     },
@@ -94,7 +100,13 @@ const workflowRun = (headSha: string, id = 31337, over: Record<string, unknown> 
 /** A same-repository pull request as `workflow_run.pull_requests` lists it. */
 const listedPull = (number: number, sha: string) => {
   const repo = { id: 700000001, url: `https://api.github.com/repos/${OWNER}/${REPO}`, name: REPO };
-  return { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${number}`, id: 500_000 + number, number, head: { ref: 'twin', sha, repo }, base: { ref: 'main', sha: OTHER, repo } };
+  return {
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${number}`,
+    id: 500_000 + number,
+    number,
+    head: { ref: 'twin', sha, repo },
+    base: { ref: 'main', sha: OTHER, repo },
+  };
 };
 
 const scan = (ws: string, inputs: Record<string, string>, eventName: string, event: Record<string, unknown>) =>
@@ -123,7 +135,9 @@ describe('security-scan PR comment', () => {
     const comments = () => double.state.commentsOn(OWNER, REPO, 7);
     expect(comments()).toHaveLength(1);
     const created = comments()[0]!;
-    expect(first.stdout).toContain(`PR comment created: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
+    expect(first.stdout).toContain(
+      `PR comment created: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`,
+    );
     expect(created.body).toBe(
       [
         COMMENT_MARKER,
@@ -137,14 +151,28 @@ describe('security-scan PR comment', () => {
     expect(created.author.login).toBe('github-actions[bot]');
 
     // The re-run after a fix: one finding left, below the gate.
-    writeFileSync(path.join(ws, 'semgrep.json'), JSON.stringify({ results: [semgrepResult('python.lang.security.audit.exec', 'src dir/app.py', 9, 'exec of user input', 'WARNING')], errors: [] }));
+    writeFileSync(
+      path.join(ws, 'semgrep.json'),
+      JSON.stringify({
+        results: [
+          semgrepResult('python.lang.security.audit.exec', 'src dir/app.py', 9, 'exec of user input', 'WARNING'),
+        ],
+        errors: [],
+      }),
+    );
     const second = await scan(ws, {}, 'pull_request', pullRequest(7));
     expect(second.exitCode).toBe(0);
     expect(comments()).toHaveLength(1);
     const updated = comments()[0]!;
     expect(updated.id).toBe(created.id);
-    expect(second.stdout).toContain(`PR comment updated: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`);
-    expect(updated.body.startsWith(`${COMMENT_MARKER}\n\n<h3>Security scan: passed ✅</h3>\n\n<p>no finding at or above high</p>`)).toBe(true);
+    expect(second.stdout).toContain(
+      `PR comment updated: https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-${created.id}`,
+    );
+    expect(
+      updated.body.startsWith(
+        `${COMMENT_MARKER}\n\n<h3>Security scan: passed ✅</h3>\n\n<p>no finding at or above high</p>`,
+      ),
+    ).toBe(true);
     expect(updated.body).toContain('<details><summary>New findings (1)</summary>');
 
     expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
@@ -156,7 +184,9 @@ describe('security-scan PR comment', () => {
     expect(double.requests.every((q) => q.headers.authorization === `token ${TOKEN}`)).toBe(true);
     expect(unmasked(first.stdout + second.stdout) + first.summary + second.summary).not.toContain(TOKEN);
     // The JSON output names the commit scanned: what a workflow_run comment is checked against.
-    expect((JSON.parse(readFileSync(path.join(ws, 'security-scan.json'), 'utf8')) as { commit: string }).commit).toBe(HEAD);
+    expect((JSON.parse(readFileSync(path.join(ws, 'security-scan.json'), 'utf8')) as { commit: string }).commit).toBe(
+      HEAD,
+    );
     double.assertNoViolations();
   }, 120_000);
 
@@ -178,7 +208,9 @@ describe('security-scan PR comment', () => {
     expect(commentNotices(r)).toEqual([
       [
         'notice',
-        expect.stringMatching(/^No PR comment: GitHub refused the comment \(403: Resource not accessible by integration.*\); the token needs pull-requests: write, and a pull request from a fork gets a read-only token$/),
+        expect.stringMatching(
+          /^No PR comment: GitHub refused the comment \(403: Resource not accessible by integration.*\); the token needs pull-requests: write, and a pull request from a fork gets a read-only token$/,
+        ),
       ],
     ]);
     expect(errors(r)).toEqual(['security-scan: 1 finding(s) at or above high (1 high)']);
@@ -189,11 +221,21 @@ describe('security-scan PR comment', () => {
   it('an empty token leaves a notice and calls nothing; comment: false and a push stay silent', async () => {
     const ws = workspace(1);
     const noToken = await scan(ws, { 'github-token': '' }, 'pull_request', pullRequest(10));
-    expect(commentNotices(noToken)).toEqual([['notice', 'No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)']]);
+    expect(commentNotices(noToken)).toEqual([
+      [
+        'notice',
+        'No PR comment: github-token is empty (give it a token with pull-requests: write, or set comment: false)',
+      ],
+    ]);
     const off = await scan(ws, { comment: 'false' }, 'pull_request', pullRequest(10));
     expect(commentNotices(off)).toEqual([]);
     expect(off.stdout).not.toContain('PR comment');
-    const push = await scan(ws, {}, 'push', sampleEvent('push', { ref: 'refs/heads/main', before: OTHER, after: HEAD }));
+    const push = await scan(
+      ws,
+      {},
+      'push',
+      sampleEvent('push', { ref: 'refs/heads/main', before: OTHER, after: HEAD }),
+    );
     expect(push.stdout).toContain('PR comment: skipped, the event is not a pull request');
     expect(double.requests).toEqual([]);
   }, 90_000);
@@ -233,8 +275,12 @@ describe('security-scan fork-safe comment (workflow_run, comment-from)', () => {
     expect(body.startsWith(`${COMMENT_MARKER}\n\n<h3>Security scan: failed ❌</h3>`)).toBe(true);
     expect(body).toContain(`<a href="${BLOB}/src%20dir/app.py#L3">src dir/app.py:3</a>`);
     // The link to the details is the pull request run's, not the workflow_run job's.
-    expect(body).toContain(`<a href="https://github.com/${OWNER}/${REPO}/actions/runs/31337">Details in the job summary</a>`);
-    expect(r.stdout).toContain(`PR comment created: https://github.com/${OWNER}/${REPO}/pull/12#issuecomment-${comments[0]!.id}`);
+    expect(body).toContain(
+      `<a href="https://github.com/${OWNER}/${REPO}/actions/runs/31337">Details in the job summary</a>`,
+    );
+    expect(r.stdout).toContain(
+      `PR comment created: https://github.com/${OWNER}/${REPO}/pull/12#issuecomment-${comments[0]!.id}`,
+    );
     // It only comments: no SARIF, no JSON, no outputs.
     expect(r.outputs).toEqual({});
     expect(double.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
@@ -242,7 +288,12 @@ describe('security-scan fork-safe comment (workflow_run, comment-from)', () => {
       'issues/list-comments 200',
       'issues/create-comment 201',
     ]);
-    expect(double.calls('pulls/list')[0]!.query).toEqual({ state: 'open', head: 'forker:feature', per_page: '100', page: '1' });
+    expect(double.calls('pulls/list')[0]!.query).toEqual({
+      state: 'open',
+      head: 'forker:feature',
+      per_page: '100',
+      page: '1',
+    });
 
     const again = await commentFrom(ws, workflowRun(HEAD));
     expect(again.exitCode).toBe(0);
@@ -270,7 +321,9 @@ describe('security-scan fork-safe comment (workflow_run, comment-from)', () => {
     double.requests.length = 0;
     const r = await commentFrom(ws, workflowRun(OTHER, 5));
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(`PR comment skipped: no open pull request has head ${OTHER} (closed, or pushed to since the run)`);
+    expect(r.stdout).toContain(
+      `PR comment skipped: no open pull request has head ${OTHER} (closed, or pushed to since the run)`,
+    );
     expect(double.requests.map((q) => q.operationId)).toEqual(['pulls/list']);
     double.assertNoViolations();
   }, 120_000);
@@ -280,12 +333,17 @@ describe('security-scan fork-safe comment (workflow_run, comment-from)', () => {
     const sameRepo = (pulls: unknown[]) =>
       workflowRun(HEAD, 77, {
         head_branch: 'twin',
-        head_repository: { ...(sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>), owner: forker(OWNER) },
+        head_repository: {
+          ...(sampleEvent('workflow_run', { action: 'completed' })['repository'] as Record<string, unknown>),
+          owner: forker(OWNER),
+        },
         pull_requests: pulls,
       });
     const ambiguous = await commentFrom(ws, sameRepo([]));
     expect(ambiguous.exitCode).toBe(0);
-    expect(ambiguous.stdout).toContain(`PR comment skipped: 2 open pull requests have head ${HEAD} (#15, #16): not choosing one`);
+    expect(ambiguous.stdout).toContain(
+      `PR comment skipped: 2 open pull requests have head ${HEAD} (#15, #16): not choosing one`,
+    );
     expect(double.state.commentsOn(OWNER, REPO, 15)).toEqual([]);
     expect(double.state.commentsOn(OWNER, REPO, 16)).toEqual([]);
 
@@ -308,6 +366,8 @@ describe('security-scan fork-safe comment (workflow_run, comment-from)', () => {
       timeoutMs: 60_000,
     });
     expect(r.exitCode).toBe(1);
-    expect(errors(r)).toEqual(['security-scan: a comment from an earlier run needs a workflow_run event (on: workflow_run)']);
+    expect(errors(r)).toEqual([
+      'security-scan: a comment from an earlier run needs a workflow_run event (on: workflow_run)',
+    ]);
   }, 120_000);
 });

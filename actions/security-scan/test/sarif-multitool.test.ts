@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,12 +54,22 @@ async function validate(tool: string, sarif: string): Promise<ValidationResult[]
   const out = `${sarif}.validation.sarif`;
   const work = mkdtempSync(path.join(tmpdir(), 'ss-multitool-run-'));
   try {
-    await promisify(execFile)(tool, ['validate', '--rule-kind', 'Gh;Sarif', '--log', 'ForceOverwrite', '--output', out, sarif], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work, DOTNET_BUNDLE_EXTRACT_BASE_DIR: work, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      tool,
+      ['validate', '--rule-kind', 'Gh;Sarif', '--log', 'ForceOverwrite', '--output', out, sarif],
+      {
+        cwd: work,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: work,
+          DOTNET_BUNDLE_EXTRACT_BASE_DIR: work,
+          DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+          DOTNET_NOLOGO: '1',
+        },
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
   } catch (error) {
     // The Multitool exits 1 when it finds errors; the log it wrote says which.
     if ((error as { code?: unknown }).code !== 1) throw error;
@@ -58,10 +78,18 @@ async function validate(tool: string, sarif: string): Promise<ValidationResult[]
     id: string;
     defaultConfiguration?: { level?: string };
   }
-  const log = JSON.parse(readFileSync(out, 'utf8')) as { runs: Array<{ results?: ValidationResult[]; tool: { driver: { rules?: Rule[] } } }> };
+  const log = JSON.parse(readFileSync(out, 'utf8')) as {
+    runs: Array<{ results?: ValidationResult[]; tool: { driver: { rules?: Rule[] } } }>;
+  };
   // A result without a level has its rule's default level, and SARIF's default is warning.
   return log.runs.flatMap((run) =>
-    (run.results ?? []).map((r) => ({ ...r, level: r.level ?? run.tool.driver.rules?.find((rule) => rule.id === r.ruleId)?.defaultConfiguration?.level ?? 'warning' })),
+    (run.results ?? []).map((r) => ({
+      ...r,
+      level:
+        r.level ??
+        run.tool.driver.rules?.find((rule) => rule.id === r.ruleId)?.defaultConfiguration?.level ??
+        'warning',
+    })),
   );
 }
 
@@ -97,14 +125,20 @@ describe("the merged SARIF under Microsoft's SARIF Multitool with GitHub's inges
     }
     const run = await runBundledAction(ACTION, {
       workspace: ws,
-      inputs: { reports: fixtures.map((f) => `reports/${f}`).join('\n'), 'fail-on': 'none', 'sarif-output': 'merged.sarif' },
+      inputs: {
+        reports: fixtures.map((f) => `reports/${f}`).join('\n'),
+        'fail-on': 'none',
+        'sarif-output': 'merged.sarif',
+      },
       timeoutMs: 120_000,
     });
     expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
     const merged = path.join(ws, 'merged.sarif');
     // The control: the same log with every rule's fullDescription and help removed must fail (GH2012, twice per rule).
     const control = path.join(ws, 'control.sarif');
-    const doc = JSON.parse(readFileSync(merged, 'utf8')) as { runs: Array<{ tool: { driver: { rules?: Array<Record<string, unknown>> } } }> };
+    const doc = JSON.parse(readFileSync(merged, 'utf8')) as {
+      runs: Array<{ tool: { driver: { rules?: Array<Record<string, unknown>> } } }>;
+    };
     let rules = 0;
     for (const run of doc.runs) {
       for (const rule of run.tool.driver.rules ?? []) {
@@ -119,7 +153,9 @@ describe("the merged SARIF under Microsoft's SARIF Multitool with GitHub's inges
     const errors = results.filter((r) => r.level === 'error');
     const warnings = results.filter((r) => r.level === 'warning');
     // Warnings are GitHub's advice (not refusals): reported, not failed on.
-    console.info(`SARIF Multitool on the merge of ${fixtures.length} reports: ${errors.length} error(s), ${warnings.length} warning(s) ${JSON.stringify(countByRule(warnings))}`);
+    console.info(
+      `SARIF Multitool on the merge of ${fixtures.length} reports: ${errors.length} error(s), ${warnings.length} warning(s) ${JSON.stringify(countByRule(warnings))}`,
+    );
     expect(countByRule(errors)).toEqual({});
     // Every run names a known tool, so each has its informationUri (SARIF2005 otherwise).
     expect(countByRule(warnings)).toEqual({});

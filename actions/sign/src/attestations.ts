@@ -30,7 +30,8 @@ export function attestationUrl(target: StoreTarget, id: string): string {
 export function refusalText(e: unknown, token: string): string {
   const message = redact(errorMessage(e), [token]).split(/\r?\n/)[0] ?? '';
   // Octokit reports a request that got no answer (refused, timed out) as status 500 without a response.
-  if ((e as { response?: unknown } | null)?.response === undefined) return `GitHub could not be reached to store the attestation (${message})`;
+  if ((e as { response?: unknown } | null)?.response === undefined)
+    return `GitHub could not be reached to store the attestation (${message})`;
   const status = statusOf(e);
   if (status === 403 || status === 404) {
     return `GitHub refused to store the attestation (HTTP ${status}: ${message}): the job needs \`permissions: attestations: write\`, and a private or internal repository needs GitHub Enterprise Cloud (set github-attestations: false to keep bundle files only)`;
@@ -41,7 +42,11 @@ export function refusalText(e: unknown, token: string): string {
 /** The id GitHub answers with (a number; read as text, as @actions/attest does). */
 function idOf(data: unknown): string {
   const id = (data as { id?: unknown } | null)?.id;
-  if ((typeof id === 'number' && Number.isSafeInteger(id) && id > 0) || (typeof id === 'string' && /^\d{1,20}$/.test(id))) return String(id);
+  if (
+    (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+    (typeof id === 'string' && /^\d{1,20}$/.test(id))
+  )
+    return String(id);
   throw new UserError('GitHub stored the attestation but answered without an id');
 }
 
@@ -58,7 +63,11 @@ export async function storeAttestation(
   token: string,
 ): Promise<StoredAttestation | undefined> {
   try {
-    const { data } = await client.request('POST /repos/{owner}/{repo}/attestations', { owner: target.owner, repo: target.repo, bundle: bundleJson });
+    const { data } = await client.request('POST /repos/{owner}/{repo}/attestations', {
+      owner: target.owner,
+      repo: target.repo,
+      bundle: bundleJson,
+    });
     const id = idOf(data);
     return { id, url: attestationUrl(target, id) };
   } catch (e) {

@@ -38,10 +38,19 @@ export function parseChecksums(text: string): ChecksumParse {
     if (!m || !m[2] || !m[3]) return { ok: false, line: i + 1, problem: 'expected "<hex digest>  <file name>"' };
     const hex = m[2].toLowerCase();
     const alg = hex.length === 64 ? 'sha256' : hex.length === 128 ? 'sha512' : undefined;
-    if (!alg) return { ok: false, line: i + 1, problem: `digest of ${hex.length} hex characters is neither sha256 (64) nor sha512 (128)` };
+    if (!alg)
+      return {
+        ok: false,
+        line: i + 1,
+        problem: `digest of ${hex.length} hex characters is neither sha256 (64) nor sha512 (128)`,
+      };
     const name = m[1] ? unescapeName(m[3].trim()) : m[3].trim();
     if (/[\u2028\u2029]/.test(name)) {
-      return { ok: false, line: i + 1, problem: 'the file name holds a line separator (U+2028 or U+2029), which the outputs cannot hold one per line' };
+      return {
+        ok: false,
+        line: i + 1,
+        problem: 'the file name holds a line separator (U+2028 or U+2029), which the outputs cannot hold one per line',
+      };
     }
     subjects.push({ name, digest: { [alg]: hex } });
   }

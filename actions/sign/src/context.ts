@@ -2,7 +2,7 @@ import type { GitHubBuildContext } from '@spikeformer-actions/supply-chain';
 
 /** The GitHub context of the build, from the runner's env and (keyless) the OIDC token's claims. */
 export function buildContext(env: NodeJS.ProcessEnv, claims: Record<string, unknown> = {}): GitHubBuildContext {
-  const claim = (name: string): string | undefined => (typeof claims[name] === 'string' ? (claims[name] as string) : undefined);
+  const claim = (name: string): string | undefined => (typeof claims[name] === 'string' ? claims[name] : undefined);
   const get = (name: string, fallback = ''): string => env[name] ?? fallback;
   const jobWorkflowRef = claim('job_workflow_ref');
   return {

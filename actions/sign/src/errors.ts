@@ -17,8 +17,9 @@ export function redactUrls(text: string): string {
 }
 
 /** Which Sigstore service a failure came from, as one actionable error (with the cause's message). */
-export function signingError(e: unknown, urls: ServiceUrls, secrets: readonly string[]): UserError | unknown {
-  if (e instanceof RegistryError) return new UserError(`registry: ${redactUrls(redact(e.message, secrets))}`, { cause: e });
+export function signingError(e: unknown, urls: ServiceUrls, secrets: readonly string[]): unknown {
+  if (e instanceof RegistryError)
+    return new UserError(`registry: ${redactUrls(redact(e.message, secrets))}`, { cause: e });
   if (!(e instanceof InternalError)) return e;
   const cause = e.cause === undefined ? '' : `: ${errorMessage(e.cause)}`;
   let what: string;

@@ -24,7 +24,13 @@ export async function imageSubject(client: RegistryClient, ref: ImageReference):
 }
 
 /** Attaches a bundle to the image as cosign 3 does (artifactType = Sigstore bundle v0.3). */
-export async function attachBundle(client: RegistryClient, ref: ImageReference, subject: Descriptor, bundleJson: string, predicateType: string): Promise<AttachResult> {
+export async function attachBundle(
+  client: RegistryClient,
+  ref: ImageReference,
+  subject: Descriptor,
+  bundleJson: string,
+  predicateType: string,
+): Promise<AttachResult> {
   return client.attach(ref.repository, subject, SIGSTORE_BUNDLE_ARTIFACT, Buffer.from(bundleJson), {
     'dev.sigstore.bundle.content': 'dsse-envelope',
     'dev.sigstore.bundle.predicateType': predicateType,

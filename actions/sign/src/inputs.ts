@@ -48,8 +48,10 @@ export interface RawChoices {
 /** Cross-field rules; pure so that each message is tested. */
 export function validate(c: RawChoices): void {
   if (!c.hasSubjects && !c.image) throw new InputError('files', 'nothing to sign: give files, checksums or image');
-  if (c.mode === 'key' && c.key === '') throw new InputError('key', 'is required with mode: key (a cosign private key PEM, from a secret)');
-  if (c.mode === 'keyless' && c.key !== '') throw new InputError('key', 'is set but mode is keyless; set mode: key to sign with it');
+  if (c.mode === 'key' && c.key === '')
+    throw new InputError('key', 'is required with mode: key (a cosign private key PEM, from a secret)');
+  if (c.mode === 'keyless' && c.key !== '')
+    throw new InputError('key', 'is set but mode is keyless; set mode: key to sign with it');
   if (c.attest === 'custom' && (c.predicateType === '' || c.predicate === '')) {
     throw new InputError('predicate', 'attest: custom needs both predicate (a JSON file) and predicate-type (its URI)');
   }
@@ -57,14 +59,20 @@ export function validate(c: RawChoices): void {
     throw new InputError('predicate-type', 'predicate and predicate-type are only used with attest: custom');
   }
   if (c.predicateType !== '' && !isTypeUri(c.predicateType)) {
-    throw new InputError('predicate-type', `"${c.predicateType}" is not a URI: in-toto needs an absolute URI with a scheme, such as https://cyclonedx.org/bom`);
+    throw new InputError(
+      'predicate-type',
+      `"${c.predicateType}" is not a URI: in-toto needs an absolute URI with a scheme, such as https://cyclonedx.org/bom`,
+    );
   }
   if (c.mode === 'key') {
     const problem = keyProblem(c.key);
     if (problem) throw new InputError('key', problem);
   }
   if (c.checksums !== '' && c.attest === 'none' && !c.hasFiles) {
-    throw new InputError('checksums', 'checksums name subjects without their bytes: use attest: slsa-provenance or custom to attest them');
+    throw new InputError(
+      'checksums',
+      'checksums name subjects without their bytes: use attest: slsa-provenance or custom to attest them',
+    );
   }
 }
 
@@ -85,10 +93,21 @@ export interface StoreChoices {
 export function storeChoice(c: StoreChoices): StoreChoice {
   const ready = c.token !== '' && REPOSITORY.test(c.repository) && c.attests;
   if (c.choice !== 'true') return c.choice === 'auto' && ready ? 'auto' : 'false';
-  if (c.token === '') throw new InputError('github-token', 'is empty, and github-attestations: true needs a token with `permissions: attestations: write`');
-  if (!REPOSITORY.test(c.repository)) throw new InputError('github-attestations', 'is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false');
+  if (c.token === '')
+    throw new InputError(
+      'github-token',
+      'is empty, and github-attestations: true needs a token with `permissions: attestations: write`',
+    );
+  if (!REPOSITORY.test(c.repository))
+    throw new InputError(
+      'github-attestations',
+      'is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false',
+    );
   if (!c.attests) {
-    throw new InputError('github-attestations', 'is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false');
+    throw new InputError(
+      'github-attestations',
+      'is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false',
+    );
   }
   return 'true';
 }
@@ -116,14 +135,16 @@ function url(name: string, fallback: string): string {
     maskSecret(u.password);
     maskSecret(safeDecode(u.password));
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new InputError(name, `"${redactUrl(value)}" is not an http(s) URL`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new InputError(name, `"${redactUrl(value)}" is not an http(s) URL`);
   return value.replace(/\/+$/, '');
 }
 
 /** A path input whose value ends up in an output: it must be one line. */
 function oneLinePath(name: string): string {
   const value = inputs.getPath(name);
-  if (LINE_BREAK.test(value)) throw new InputError(name, 'holds a line break; a path written to an output must be one line');
+  if (LINE_BREAK.test(value))
+    throw new InputError(name, 'holds a line break; a path written to an output must be one line');
   return value;
 }
 
@@ -135,7 +156,10 @@ export function refuseLineBreaks(files: readonly string[]): void {
   for (const file of files) {
     const name = workspaceRelative(file);
     if (LINE_BREAK.test(name)) {
-      throw new InputError('files', `the file name "${safeInline(name.replace(/[\u2028\u2029]/g, '\n'), 200)}" holds a line break, which the outputs cannot hold one per line: rename the file`);
+      throw new InputError(
+        'files',
+        `the file name "${safeInline(name.replace(/[\u2028\u2029]/g, '\n'), 200)}" holds a line break, which the outputs cannot hold one per line: rename the file`,
+      );
     }
   }
 }
@@ -144,7 +168,9 @@ export function refuseLineBreaks(files: readonly string[]): void {
 async function repositoryVisibility(env: NodeJS.ProcessEnv): Promise<unknown> {
   const event = await readEvent(env['GITHUB_EVENT_PATH'] ?? '');
   const repository = event['repository'];
-  return typeof repository === 'object' && repository !== null ? (repository as Record<string, unknown>)['visibility'] : undefined;
+  return typeof repository === 'object' && repository !== null
+    ? (repository as Record<string, unknown>)['visibility']
+    : undefined;
 }
 
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<Inputs> {
@@ -187,7 +213,12 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     predicateType: result.predicateType,
     predicate: result.predicate,
   });
-  const overrides = { fulcioURL: url('fulcio-url', ''), rekorURL: url('rekor-url', ''), tsaURL: url('tsa-url', ''), tlog: inputs.getEnum('tlog', TLOG_CHOICES, 'auto') };
+  const overrides = {
+    fulcioURL: url('fulcio-url', ''),
+    rekorURL: url('rekor-url', ''),
+    tsaURL: url('tsa-url', ''),
+    tlog: inputs.getEnum('tlog', TLOG_CHOICES, 'auto'),
+  };
   const choice = inputs.getEnum('sigstore-instance', INSTANCES, 'auto');
   const instance = chooseInstance(choice, choice === 'auto' ? await repositoryVisibility(env) : undefined);
   result.services = resolveServices(instance, env['GITHUB_SERVER_URL'] ?? '', overrides, result.mode);

@@ -53,7 +53,12 @@ export interface ServiceOverrides {
  * refused rather than silently signing without the log the user asked for. A keyless
  * certificate lives ten minutes, so it needs a signed time: the log's or a timestamp authority's.
  */
-export function resolveServices(instance: Instance, serverUrl: string, o: ServiceOverrides, mode: 'keyless' | 'key'): Services {
+export function resolveServices(
+  instance: Instance,
+  serverUrl: string,
+  o: ServiceOverrides,
+  mode: 'keyless' | 'key',
+): Services {
   const host = githubInstanceHost(serverUrl);
   const base =
     instance === 'github'
@@ -61,13 +66,19 @@ export function resolveServices(instance: Instance, serverUrl: string, o: Servic
       : { fulcioURL: 'https://fulcio.sigstore.dev', rekorURL: 'https://rekor.sigstore.dev', tsaURL: '' };
   const rekorURL = o.rekorURL || base.rekorURL;
   if (o.tlog === 'true' && rekorURL === '') {
-    throw new InputError('tlog', "is true, but GitHub's Sigstore instance has no transparency log: leave tlog at auto, or set rekor-url to a Rekor of your own");
+    throw new InputError(
+      'tlog',
+      "is true, but GitHub's Sigstore instance has no transparency log: leave tlog at auto, or set rekor-url to a Rekor of your own",
+    );
   }
   // A key signature needs no signed time; GitHub's TSA is only asked for one in keyless mode.
   const tsaURL = o.tsaURL || (mode === 'keyless' ? base.tsaURL : '');
   const useLog = o.tlog !== 'false' && rekorURL !== '';
   if (mode === 'keyless' && !useLog && tsaURL === '') {
-    throw new InputError('tlog', 'keyless signing with tlog: false needs tsa-url: a short-lived certificate is only verifiable with a signed timestamp');
+    throw new InputError(
+      'tlog',
+      'keyless signing with tlog: false needs tsa-url: a short-lived certificate is only verifiable with a signed timestamp',
+    );
   }
   return {
     instance,

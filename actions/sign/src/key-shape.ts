@@ -21,6 +21,7 @@ export function looksLikePath(value: string): boolean {
 export function keyProblem(value: string): string | undefined {
   if (value.includes(PEM_BEGIN)) return undefined;
   if (looksLikePath(value)) return "looks like a path: give the key's content (a secret), not a file name";
-  if (value.replace(/\s+/g, '').startsWith(BASE64_PEM)) return 'looks base64-encoded: give the PEM text itself (decode it first)';
+  if (value.replace(/\s+/g, '').startsWith(BASE64_PEM))
+    return 'looks base64-encoded: give the PEM text itself (decode it first)';
   return 'is not PEM (expected the text of a cosign.key or of a PKCS#8 private key)';
 }

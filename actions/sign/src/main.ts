@@ -52,7 +52,10 @@ async function subjectsOf(input: Inputs): Promise<{ subjects: Subject[]; files: 
     if (!parsed.ok) throw new FileError(shown, parsed.problem, { line: parsed.line });
     subjects.push(...parsed.subjects);
   }
-  if (subjects.length > MAX_SUBJECTS) throw new UserError(`${subjects.length} subjects: at most ${MAX_SUBJECTS} can be signed in one run (split the files or use a checksums file per batch)`);
+  if (subjects.length > MAX_SUBJECTS)
+    throw new UserError(
+      `${subjects.length} subjects: at most ${MAX_SUBJECTS} can be signed in one run (split the files or use a checksums file per batch)`,
+    );
   return { subjects, files };
 }
 
@@ -60,7 +63,9 @@ async function makeSigner(input: Inputs): Promise<{ signer: Signer; claims: Reco
   if (input.mode === 'key') {
     try {
       const key = await loadSigningKey(input.key, input.keyPassword);
-      info(`Signing with a ${key.privateKey.asymmetricKeyType?.toUpperCase() ?? ''} key, public key fingerprint SHA256:${key.fingerprint}`);
+      info(
+        `Signing with a ${key.privateKey.asymmetricKeyType?.toUpperCase() ?? ''} key, public key fingerprint SHA256:${key.fingerprint}`,
+      );
       return { signer: new KeySigner(key), claims: {} };
     } catch (e) {
       if (e instanceof KeyError) throw new UserError(`Input 'key': ${e.message}`);
@@ -90,7 +95,13 @@ async function storeInGitHub(input: Inputs, bundles: readonly Bundle[]): Promise
   const client = await githubClient(input.githubToken);
   const stored: StoredAttestation[] = [];
   for (const bundle of bundles) {
-    const done = await storeAttestation(client, target, bundleToJSON(bundle), input.githubAttestations, input.githubToken);
+    const done = await storeAttestation(
+      client,
+      target,
+      bundleToJSON(bundle),
+      input.githubAttestations,
+      input.githubToken,
+    );
     if (!done) break;
     info(`Stored in GitHub as attestation ${done.id}: ${done.url}`);
     stored.push(done);
@@ -105,15 +116,23 @@ async function readPredicate(input: Inputs): Promise<unknown> {
   if (input.attest !== 'custom') return undefined;
   const shown = workspaceRelative(input.predicate);
   const predicate = parseJsonText(await readTextFile(input.predicate, MAX_PREDICATE_BYTES, shown), shown);
-  if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate)) throw new FileError(shown, 'is not a JSON object (an in-toto predicate is an object)');
+  if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate))
+    throw new FileError(shown, 'is not a JSON object (an in-toto predicate is an object)');
   return predicate;
 }
 
-function predicateOf(input: Inputs, custom: unknown, claims: Record<string, unknown>): { type: string; predicate: unknown } {
+function predicateOf(
+  input: Inputs,
+  custom: unknown,
+  claims: Record<string, unknown>,
+): { type: string; predicate: unknown } {
   if (input.attest === 'custom') return { type: input.predicateType, predicate: custom };
   const ctx = buildContext(process.env, claims);
   const missing = missingContext(ctx);
-  if (missing.length > 0) throw new UserError(`SLSA provenance needs the GitHub context; missing: ${missing.join(', ')} (run inside GitHub Actions)`);
+  if (missing.length > 0)
+    throw new UserError(
+      `SLSA provenance needs the GitHub context; missing: ${missing.join(', ')} (run inside GitHub Actions)`,
+    );
   return { type: SLSA_PROVENANCE_V1, predicate: buildSlsaV1Predicate(ctx) };
 }
 
@@ -142,7 +161,9 @@ async function sign(input: Inputs): Promise<void> {
     const builder = messageBuilder(setup);
     for (const [name, file] of files) {
       const bundle = await builder.create({ data: await readFileLimited(file, 4 * 1024 * 1024 * 1024, name) });
-      const out = input.outputDir ? outputPath(input, '', `${path.basename(file)}.sigstore.json`) : `${file}.sigstore.json`;
+      const out = input.outputDir
+        ? outputPath(input, '', `${path.basename(file)}.sigstore.json`)
+        : `${file}.sigstore.json`;
       await writeBundle(out, bundle);
       const digest = subjects.find((s) => s.name === name)?.digest['sha256'] ?? '';
       records.push({ subject: name, digest: `sha256:${digest}`, bundlePath: workspaceRelative(out), bundle });
@@ -151,7 +172,10 @@ async function sign(input: Inputs): Promise<void> {
   } else if (subjects.length > 0) {
     const { type, predicate } = predicateOf(input, custom, claims);
     const statement = makeStatement(subjects, type, predicate);
-    const bundle = await dsseBuilder(setup).create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
+    const bundle = await dsseBuilder(setup).create({
+      data: Buffer.from(JSON.stringify(statement)),
+      type: IN_TOTO_PAYLOAD_TYPE,
+    });
     const out = outputPath(input, tempDir, 'attestation.sigstore.json');
     await writeBundle(out, bundle);
     attestationPath = out;
@@ -167,25 +191,52 @@ async function sign(input: Inputs): Promise<void> {
     const ref = input.image;
     const client = registryClient(ref, input.registryUsername, input.registryPassword);
     const subject = await imageSubject(client, ref);
-    const { type, predicate } = input.attest === 'none' ? { type: COSIGN_SIGN_PREDICATE, predicate: {} } : predicateOf(input, custom, claims);
-    const statement = makeStatement([{ name: `${ref.registry}/${ref.repository}`, digest: { sha256: ref.digest.slice('sha256:'.length) } }], type, predicate);
-    const bundle = await dsseBuilder(setup).create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
+    const { type, predicate } =
+      input.attest === 'none' ? { type: COSIGN_SIGN_PREDICATE, predicate: {} } : predicateOf(input, custom, claims);
+    const statement = makeStatement(
+      [{ name: `${ref.registry}/${ref.repository}`, digest: { sha256: ref.digest.slice('sha256:'.length) } }],
+      type,
+      predicate,
+    );
+    const bundle = await dsseBuilder(setup).create({
+      data: Buffer.from(JSON.stringify(statement)),
+      type: IN_TOTO_PAYLOAD_TYPE,
+    });
     const out = outputPath(input, tempDir, `image-${ref.digest.slice(7, 19)}.sigstore.json`);
     const json = await writeBundle(out, bundle);
     const attached = await attachBundle(client, ref, subject, json, type);
     attestations.push(bundle);
     if (!attestationPath) attestationPath = out;
-    records.push({ subject: formatImageReference(ref), digest: ref.digest, bundlePath: workspaceRelativeOr(out), bundle, attachedVia: attached.via });
+    records.push({
+      subject: formatImageReference(ref),
+      digest: ref.digest,
+      bundlePath: workspaceRelativeOr(out),
+      bundle,
+      attachedVia: attached.via,
+    });
     info(`Signed ${formatImageReference(ref)}; bundle attached as ${attached.manifestDigest} (${attached.via})`);
   }
 
   setOutput('bundles', [...new Set(records.map((r) => r.bundlePath))]);
-  setOutput('digests', records.map((r) => checksumLine(r.digest, r.subject)));
+  setOutput(
+    'digests',
+    records.map((r) => checksumLine(r.digest, r.subject)),
+  );
   setOutput('attestation-bundle', attestationPath);
   const stored = await storeInGitHub(input, attestations);
-  setOutput('attestation-id', stored.map((a) => a.id));
-  setOutput('attestation-url', stored.map((a) => a.url));
-  buildSummary(records, input.mode === 'key' ? 'Signed with a cosign key' : 'Signed keyless (GitHub OIDC)', stored).write();
+  setOutput(
+    'attestation-id',
+    stored.map((a) => a.id),
+  );
+  setOutput(
+    'attestation-url',
+    stored.map((a) => a.url),
+  );
+  buildSummary(
+    records,
+    input.mode === 'key' ? 'Signed with a cosign key' : 'Signed keyless (GitHub OIDC)',
+    stored,
+  ).write();
   const first = records[0];
   if (first) info(`Signer: ${signerOf(first.bundle)}`);
 }

@@ -1,4 +1,4 @@
-import { httpRequest, maskSecret, UserError } from '@spikeformer-actions/core';
+import { clip, errorMessage, UserError } from '@spikeformer-actions/core';
 
 /** Why no GitHub OIDC token can be had here, or undefined when the runner offers one. */
 export function idTokenUnavailable(env: NodeJS.ProcessEnv): string | undefined {
@@ -23,19 +23,20 @@ export function jwtClaims(token: string): Record<string, unknown> {
   }
 }
 
-/** core.getIDToken(audience): the runner's OIDC token, masked at once. */
+/**
+ * The runner's OIDC token for `audience`, by @actions/core's getIDToken (which masks it). The
+ * toolkit is loaded only here, in keyless mode: its HTTP client graph costs start-up that the
+ * other modes do not pay.
+ */
 export async function getIdToken(audience: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const reason = idTokenUnavailable(env);
   if (reason) throw new UserError(reason);
-  const requestToken = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] ?? '';
-  const url = new URL(env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '');
-  url.searchParams.set('audience', audience);
-  const res = await httpRequest(url.toString(), { headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }, attempts: 3, secrets: [requestToken] });
-  if (res.status !== 200) {
-    throw new UserError(`the runner refused the OIDC token request (HTTP ${res.status}); check that the job has \`permissions: id-token: write\`, or use mode: key`);
+  const { getIDToken } = await import('@actions/core');
+  try {
+    return await getIDToken(audience);
+  } catch (error) {
+    throw new UserError(
+      `the runner gave no OIDC token (${clip(errorMessage(error).replace(/\s+/g, ' '), 300)}); check that the job has \`permissions: id-token: write\`, or use mode: key`,
+    );
   }
-  const value = (res.json() as { value?: unknown }).value;
-  if (typeof value !== 'string' || value === '') throw new UserError('the runner answered the OIDC token request without a token');
-  maskSecret(value);
-  return value;
 }

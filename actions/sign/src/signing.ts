@@ -33,7 +33,7 @@ class MessageSignatureV03Builder extends MessageSignatureBundleBuilder {
       certificate: signature.key.$case === 'x509Certificate' ? pem.toDER(signature.key.certificate) : undefined,
       keyHint: signature.key.$case === 'publicKey' ? signature.key.hint : undefined,
       certificateChain: false,
-    }) as BundleWithMessageSignature;
+    });
   }
 }
 
@@ -45,14 +45,28 @@ export interface SigningSetup {
 }
 
 export function keylessSigner(fulcioURL: string, token: string, timeoutMs = 30_000): Signer {
-  return new FulcioSigner({ identityProvider: { getToken: () => Promise.resolve(token) }, fulcioBaseURL: fulcioURL, timeout: timeoutMs, retry: 2 });
+  return new FulcioSigner({
+    identityProvider: { getToken: () => Promise.resolve(token) },
+    fulcioBaseURL: fulcioURL,
+    timeout: timeoutMs,
+    retry: 2,
+  });
 }
 
 function witnesses(setup: SigningSetup, entryType: 'intoto' | undefined): Witness[] {
   const out: Witness[] = [];
   // in-toto entries: what npm provenance uses, and what Rekor v1 stores unchanged for DSSE.
-  if (setup.rekorURL) out.push(new RekorWitness({ rekorBaseURL: setup.rekorURL, ...(entryType ? { entryType } : {}), timeout: setup.timeoutMs ?? 30_000, retry: 2 }));
-  if (setup.tsaURL) out.push(new TSAWitness({ tsaBaseURL: setup.tsaURL, timeout: setup.timeoutMs ?? 30_000, retry: 2 }));
+  if (setup.rekorURL)
+    out.push(
+      new RekorWitness({
+        rekorBaseURL: setup.rekorURL,
+        ...(entryType ? { entryType } : {}),
+        timeout: setup.timeoutMs ?? 30_000,
+        retry: 2,
+      }),
+    );
+  if (setup.tsaURL)
+    out.push(new TSAWitness({ tsaBaseURL: setup.tsaURL, timeout: setup.timeoutMs ?? 30_000, retry: 2 }));
   return out;
 }
 

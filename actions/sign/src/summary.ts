@@ -18,7 +18,7 @@ export function signerOf(bundle: Bundle): string {
   let der: Uint8Array | undefined;
   if (content.$case === 'publicKey') return `key ${content.publicKey.hint}`;
   if (content.$case === 'certificate') der = content.certificate.rawBytes;
-  else if (content.$case === 'x509CertificateChain') der = content.x509CertificateChain.certificates[0]?.rawBytes;
+  else der = content.x509CertificateChain.certificates[0]?.rawBytes;
   if (!der) return 'unknown';
   const cert = X509Certificate.parse(Buffer.from(der));
   const oids: OidValue[] = cert.extensions.map((ext) => ({
@@ -37,13 +37,22 @@ export function witnessOf(bundle: Bundle): string {
   return parts.length > 0 ? parts.join(', ') : 'none (no tlog, no TSA)';
 }
 
-export function buildSummary(records: readonly SignedRecord[], heading: string, stored: readonly { id: string; url: string }[] = []): Summary {
-  const summary = new Summary()
-    .heading(heading)
-    .table(
-      ['Subject', 'Digest', 'Signer', 'Transparency log / timestamp', 'Bundle'],
-      records.map((r) => [r.subject, r.digest, signerOf(r.bundle), witnessOf(r.bundle), `${r.bundlePath}${r.attachedVia ? ` (attached via ${r.attachedVia})` : ''}`]),
-    );
-  if (stored.length > 0) summary.paragraph('Stored in GitHub:').list(stored.map((a) => `attestation ${a.id}: ${a.url}`));
+export function buildSummary(
+  records: readonly SignedRecord[],
+  heading: string,
+  stored: readonly { id: string; url: string }[] = [],
+): Summary {
+  const summary = new Summary().heading(heading).table(
+    ['Subject', 'Digest', 'Signer', 'Transparency log / timestamp', 'Bundle'],
+    records.map((r) => [
+      r.subject,
+      r.digest,
+      signerOf(r.bundle),
+      witnessOf(r.bundle),
+      `${r.bundlePath}${r.attachedVia ? ` (attached via ${r.attachedVia})` : ''}`,
+    ]),
+  );
+  if (stored.length > 0)
+    summary.paragraph('Stored in GitHub:').list(stored.map((a) => `attestation ${a.id}: ${a.url}`));
   return summary;
 }

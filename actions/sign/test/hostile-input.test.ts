@@ -5,7 +5,16 @@
  * that fails must not have reached Fulcio, Rekor or the OIDC endpoint.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
@@ -19,7 +28,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'sign-hostile-'));
 /** Files outside every workspace: no case may read them. */
 const OUTSIDE = path.join(tmp, 'outside');
 const OUTSIDE_CANARY = 'OUTSIDE-CANARY-77e2a1';
-const KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
 const KEY_LINES = KEY.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
 const REGISTRY_SECRET = 'Registry-Canary-4410';
 const URL_SECRET = 'Url-Canary-Pass-2291';
@@ -84,13 +95,32 @@ function workspace(): Workspace {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const deep = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 /** Key mode, no transparency log: signs without any service. */
-const keyed = (extra: Record<string, string> = {}): Record<string, string> => ({ files: 'a.bin', mode: 'key', key: KEY, tlog: 'false', ...extra });
+const keyed = (extra: Record<string, string> = {}): Record<string, string> => ({
+  files: 'a.bin',
+  mode: 'key',
+  key: KEY,
+  tlog: 'false',
+  ...extra,
+});
 /** Custom attestation in key mode. */
-const custom = (extra: Record<string, string> = {}): Record<string, string> => keyed({ attest: 'custom', 'predicate-type': 'https://cyclonedx.org/bom', predicate: 'pred.json', 'output-dir': 'out', ...extra });
+const custom = (extra: Record<string, string> = {}): Record<string, string> =>
+  keyed({
+    attest: 'custom',
+    'predicate-type': 'https://cyclonedx.org/bom',
+    predicate: 'pred.json',
+    'output-dir': 'out',
+    ...extra,
+  });
 
 let sigstore: SigstoreServices;
 let github: GitHubApiDouble;
-const keyless = (extra: Record<string, string> = {}): Record<string, string> => ({ files: 'a.bin', 'sigstore-instance': 'public-good', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, ...extra });
+const keyless = (extra: Record<string, string> = {}): Record<string, string> => ({
+  files: 'a.bin',
+  'sigstore-instance': 'public-good',
+  'fulcio-url': sigstore.url,
+  'rekor-url': sigstore.url,
+  ...extra,
+});
 
 interface Case {
   name: string;
@@ -127,11 +157,16 @@ const pathCases = (input: string, make: (value: string) => Record<string, string
     name: `${input}: an absolute path elsewhere is refused`,
     inputs: () => make(path.join(OUTSIDE, 'secret.json')),
     exit: 1,
-    errors: [new RegExp(`^sign: Input '${input}': path '${OUTSIDE.replace(/[.]/g, '\\.')}/secret\\.json' is outside the workspace /`)],
+    errors: [
+      new RegExp(
+        `^sign: Input '${input}': path '${OUTSIDE.replace(/[.]/g, '\\.')}/secret\\.json' is outside the workspace /`,
+      ),
+    ],
   },
   {
     name: `${input}: a symlink leading out of the workspace is refused`,
-    arrange: (ws) => symlinkSync(path.join(OUTSIDE, input === 'output-dir' ? '' : 'secret.json'), path.join(ws.dir, 'link')),
+    arrange: (ws) =>
+      symlinkSync(path.join(OUTSIDE, input === 'output-dir' ? '' : 'secret.json'), path.join(ws.dir, 'link')),
     inputs: () => make('link'),
     exit: 1,
     errors: [`sign: Input '${input}': path 'link' leads through a symlink outside the workspace`],
@@ -147,7 +182,9 @@ const CASES: Case[] = [
     arrange: (ws) => ws.write(FORGED_NAME, 'x'),
     inputs: () => keyless({ files: '*.bin' }),
     exit: 1,
-    errors: [`sign: Input 'files': the file name "x ⏎ sha256:${ZEROS}  forged.bin" holds a line break, which the outputs cannot hold one per line: rename the file`],
+    errors: [
+      `sign: Input 'files': the file name "x ⏎ sha256:${ZEROS}  forged.bin" holds a line break, which the outputs cannot hold one per line: rename the file`,
+    ],
     outputs: {},
   },
   ...(
@@ -156,16 +193,16 @@ const CASES: Case[] = [
       ['U+2028', 'c\u2028d.bin'],
       ['U+2029', 'c\u2029d.bin'],
     ] as const
-  ).map(
-    ([what, name]): Case => ({
-      name: `row 4: ${what} in a file name is refused too`,
-      row: 4,
-      arrange: (ws) => ws.write(name, 'x'),
-      inputs: () => keyed({ files: 'c*.bin' }),
-      exit: 1,
-      errors: ['sign: Input \'files\': the file name "c ⏎ d.bin" holds a line break, which the outputs cannot hold one per line: rename the file'],
-    }),
-  ),
+  ).map(([what, name]): Case => ({
+    name: `row 4: ${what} in a file name is refused too`,
+    row: 4,
+    arrange: (ws) => ws.write(name, 'x'),
+    inputs: () => keyed({ files: 'c*.bin' }),
+    exit: 1,
+    errors: [
+      'sign: Input \'files\': the file name "c ⏎ d.bin" holds a line break, which the outputs cannot hold one per line: rename the file',
+    ],
+  })),
   {
     name: 'row 4: a backslash in a file name is escaped in digests the way sha256sum does',
     row: 4,
@@ -190,10 +227,19 @@ const CASES: Case[] = [
     exit: 0,
     errors: [],
     then: (r, ws) => {
-      expect(r.outputs['digests']).toBe(`\\sha256:${'c'.repeat(64)}  x\\nsha256:${ZEROS}  forged.bin\nsha256:${'d'.repeat(64)}  plain.whl`);
-      const bundle = bundleFromJSON(JSON.parse(readFileSync(path.join(ws.dir, 'out/attestation.sigstore.json'), 'utf8')));
-      const statement = bundle.content.$case === 'dsseEnvelope' ? JSON.parse(Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8')) : undefined;
-      expect(statement.subject.map((s: { name: string }) => s.name)).toEqual([FORGED_NAME, 'plain.whl']);
+      expect(r.outputs['digests']).toBe(
+        `\\sha256:${'c'.repeat(64)}  x\\nsha256:${ZEROS}  forged.bin\nsha256:${'d'.repeat(64)}  plain.whl`,
+      );
+      const bundle = bundleFromJSON(
+        JSON.parse(readFileSync(path.join(ws.dir, 'out/attestation.sigstore.json'), 'utf8')),
+      );
+      const statement =
+        bundle.content.$case === 'dsseEnvelope'
+          ? (JSON.parse(Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8')) as {
+              subject: { name: string }[];
+            })
+          : undefined;
+      expect(statement?.subject.map((s) => s.name)).toEqual([FORGED_NAME, 'plain.whl']);
     },
   },
   {
@@ -205,7 +251,9 @@ const CASES: Case[] = [
     },
     inputs: () => custom({ files: '', checksums: 'SUMS' }),
     exit: 1,
-    errors: ['sign: SUMS:2: the file name holds a line separator (U+2028 or U+2029), which the outputs cannot hold one per line'],
+    errors: [
+      'sign: SUMS:2: the file name holds a line separator (U+2028 or U+2029), which the outputs cannot hold one per line',
+    ],
   },
   // Row 9: deep predicate.
   {
@@ -224,18 +272,24 @@ const CASES: Case[] = [
     arrange: (ws) => ws.write('pred.json', '{}'),
     inputs: () => custom({ 'predicate-type': 'cyclonedx' }),
     exit: 1,
-    errors: ['sign: Input \'predicate-type\': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme, such as https://cyclonedx.org/bom'],
+    errors: [
+      'sign: Input \'predicate-type\': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme, such as https://cyclonedx.org/bom',
+    ],
   },
-  ...['cosign.key', './keys/cosign.key', '/home/runner/.sigstore/cosign.key', 'C:\\keys\\cosign.pem', '~/cosign.key'].map(
-    (value): Case => ({
-      name: `row 14: a key given as a path (${value}) says so without echoing it`,
-      row: 14,
-      inputs: () => keyed({ key: value }),
-      exit: 1,
-      errors: ["sign: Input 'key': looks like a path: give the key's content (a secret), not a file name"],
-      secrets: [value],
-    }),
-  ),
+  ...[
+    'cosign.key',
+    './keys/cosign.key',
+    '/home/runner/.sigstore/cosign.key',
+    'C:\\keys\\cosign.pem',
+    '~/cosign.key',
+  ].map((value): Case => ({
+    name: `row 14: a key given as a path (${value}) says so without echoing it`,
+    row: 14,
+    inputs: () => keyed({ key: value }),
+    exit: 1,
+    errors: ["sign: Input 'key': looks like a path: give the key's content (a secret), not a file name"],
+    secrets: [value],
+  })),
   {
     name: 'row 14: a key that is neither PEM nor a path is refused without echoing it',
     row: 14,
@@ -331,7 +385,11 @@ const CASES: Case[] = [
       ['truncated', '{"bomFormat": "CycloneDX", "comp', /^sign: pred\.json:1:\d+: invalid JSON: .+$/],
       ['empty', '', 'sign: pred.json:1:1: is empty, expected JSON'],
       ['binary', '\u0000\u0001\u00ff PK\u0003\u0004', /^sign: pred\.json:1:1: invalid JSON: .+$/],
-      ['an array (not an object)', '[1, 2]', 'sign: pred.json: is not a JSON object (an in-toto predicate is an object)'],
+      [
+        'an array (not an object)',
+        '[1, 2]',
+        'sign: pred.json: is not a JSON object (an in-toto predicate is an object)',
+      ],
     ] as const
   ).map(([what, text, error]): Case => ({
     name: `a ${what} predicate is a file error`,
@@ -357,9 +415,14 @@ const CASES: Case[] = [
     exit: 0,
     errors: [],
     then: (_r, ws) => {
-      const bundle = bundleFromJSON(JSON.parse(readFileSync(path.join(ws.dir, 'out/attestation.sigstore.json'), 'utf8')));
-      const payload = bundle.content.$case === 'dsseEnvelope' ? Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8') : '';
-      expect(JSON.parse(payload).predicate).toEqual({ version: 2 });
+      const bundle = bundleFromJSON(
+        JSON.parse(readFileSync(path.join(ws.dir, 'out/attestation.sigstore.json'), 'utf8')),
+      );
+      const payload =
+        bundle.content.$case === 'dsseEnvelope'
+          ? Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8')
+          : '';
+      expect((JSON.parse(payload) as { predicate: unknown }).predicate).toEqual({ version: 2 });
       expect(payload.match(/"version"/g)).toHaveLength(1);
     },
   },
@@ -426,7 +489,10 @@ const CASES: Case[] = [
   },
   {
     name: 'a wrong COSIGN_PASSWORD from the environment is masked and not echoed',
-    inputs: () => keyed({ key: readFileSync(path.join(repoRoot, 'packages/supply-chain/test/fixtures/cosign-sigstore-hello.key'), 'utf8') }),
+    inputs: () =>
+      keyed({
+        key: readFileSync(path.join(repoRoot, 'packages/supply-chain/test/fixtures/cosign-sigstore-hello.key'), 'utf8'),
+      }),
     env: { COSIGN_PASSWORD: ENV_PASSWORD },
     exit: 1,
     errors: ["sign: Input 'key': wrong password for the encrypted key (decryption failed its integrity check)"],
@@ -438,7 +504,9 @@ const CASES: Case[] = [
     oidc: true,
     inputs: () => keyless({ 'rekor-url': `http://ci:${URL_SECRET}@127.0.0.1:9` }),
     exit: 1,
-    errors: [/^sign: the transparency log \(http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:9\/?\) did not record the signature; set tlog: false with a tsa-url to sign without it/],
+    errors: [
+      /^sign: the transparency log \(http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:9\/?\) did not record the signature; set tlog: false with a tsa-url to sign without it/,
+    ],
     secrets: [URL_SECRET],
   },
   {
@@ -481,7 +549,9 @@ const CASES: Case[] = [
     name: "tlog: true on GitHub's instance (no transparency log) is refused before signing",
     inputs: () => keyed({ tlog: 'true', 'sigstore-instance': 'github' }),
     exit: 1,
-    errors: ["sign: Input 'tlog': is true, but GitHub's Sigstore instance has no transparency log: leave tlog at auto, or set rekor-url to a Rekor of your own"],
+    errors: [
+      "sign: Input 'tlog': is true, but GitHub's Sigstore instance has no transparency log: leave tlog at auto, or set rekor-url to a Rekor of your own",
+    ],
     then: (r) => expect(r.stdout).not.toContain('Signing with'),
   },
   {
@@ -489,14 +559,18 @@ const CASES: Case[] = [
     arrange: (ws) => ws.write('pred.json', '{}'),
     inputs: () => custom({ 'github-attestations': 'true' }),
     exit: 1,
-    errors: ["sign: Input 'github-token': is empty, and github-attestations: true needs a token with `permissions: attestations: write`"],
+    errors: [
+      "sign: Input 'github-token': is empty, and github-attestations: true needs a token with `permissions: attestations: write`",
+    ],
     then: (r) => expect(r.stdout).not.toContain('Signing with'),
   },
   {
     name: 'github-attestations: true with nothing GitHub stores (per-file signatures) is refused',
     inputs: () => keyed({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
     exit: 1,
-    errors: ["sign: Input 'github-attestations': is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false"],
+    errors: [
+      "sign: Input 'github-attestations': is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false",
+    ],
     secrets: [GITHUB_SECRET],
   },
   {
@@ -505,7 +579,9 @@ const CASES: Case[] = [
     inputs: () => custom({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
     env: { GITHUB_REPOSITORY: '../../orgs/x' },
     exit: 1,
-    errors: ["sign: Input 'github-attestations': is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false"],
+    errors: [
+      "sign: Input 'github-attestations': is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false",
+    ],
     secrets: [GITHUB_SECRET],
   },
   {
@@ -517,7 +593,9 @@ const CASES: Case[] = [
     inputs: () => custom({ 'github-attestations': 'true', 'github-token': GITHUB_SECRET }),
     api: true,
     exit: 1,
-    errors: [/^sign: GitHub refused to store the attestation \(HTTP 403: .*\): the job needs `permissions: attestations: write`/],
+    errors: [
+      /^sign: GitHub refused to store the attestation \(HTTP 403: .*\): the job needs `permissions: attestations: write`/,
+    ],
     secrets: [GITHUB_SECRET],
     then: (r) => expect(r.masks).toContain(GITHUB_SECRET),
   },
@@ -530,18 +608,21 @@ const CASES: Case[] = [
     errors: [],
     secrets: [GITHUB_SECRET],
     then: (r) => {
-      expect(r.annotations.map((a) => [a.level, a.message])).toEqual([['warning', expect.stringMatching(/^GitHub could not be reached to store the attestation \(.+\)$/)]]);
+      expect(r.annotations.map((a) => [a.level, a.message])).toEqual([
+        ['warning', expect.stringMatching(/^GitHub could not be reached to store the attestation \(.+\)$/)],
+      ]);
       expect([r.outputs['attestation-id'], r.outputs['attestation-url']]).toEqual(['', '']);
     },
   },
   {
-    name: 'an event whose repository.visibility is injected text selects GitHub\'s instance and is never echoed',
+    name: "an event whose repository.visibility is injected text selects GitHub's instance and is never echoed",
     inputs: () => ({ files: 'a.bin' }),
     // Off GitHub's webhook schema on purpose: the payload file is what a hostile runner image could hand over.
     event: { ...sampleEvent('push', {}), repository: { visibility: INJECT } },
     exit: 1,
     errors: [/^sign: keyless signing needs a GitHub OIDC token/],
-    then: (r) => expect(r.stdout).toContain("Signing with GitHub's Sigstore instance: Fulcio https://fulcio.githubapp.com,"),
+    then: (r) =>
+      expect(r.stdout).toContain("Signing with GitHub's Sigstore instance: Fulcio https://fulcio.githubapp.com,"),
   },
   {
     name: 'a truncated event payload names the file, with no stack trace',
@@ -559,7 +640,13 @@ const CASES: Case[] = [
   },
   {
     name: 'a registry password never appears when the registry cannot be reached',
-    inputs: () => keyed({ files: '', image: `127.0.0.1:9/spikeformer/api@sha256:${ZEROS}`, 'registry-username': 'ci', 'registry-password': REGISTRY_SECRET }),
+    inputs: () =>
+      keyed({
+        files: '',
+        image: `127.0.0.1:9/spikeformer/api@sha256:${ZEROS}`,
+        'registry-username': 'ci',
+        'registry-password': REGISTRY_SECRET,
+      }),
     exit: 1,
     errors: [/^sign: .*127\.0\.0\.1:9.*ECONNREFUSED/],
     secrets: [REGISTRY_SECRET],
@@ -586,10 +673,12 @@ function assertHeld(r: RunResult, c: Case, opened: string[]): void {
     expect(cmd.legacy).toBe(false);
   }
   for (const a of r.annotations) expect(a.message).not.toMatch(/^PWNED/);
-  for (const line of logText(r).split('\n')) if (/^\s*::/.test(line)) expect(line).toMatch(/^::(error|warning|notice|group|endgroup|debug)( [^:]*)?::/);
+  for (const line of logText(r).split('\n'))
+    if (/^\s*::/.test(line)) expect(line).toMatch(/^::(error|warning|notice|group|endgroup|debug)( [^:]*)?::/);
   const everywhere = [logText(r), r.summary, JSON.stringify(r.outputs)].join('\n');
   for (const s of [OUTSIDE_CANARY, ...KEY_LINES, ...(c.secrets ?? [])]) expect(everywhere).not.toContain(s);
-  for (const v of Object.values(r.outputs)) for (const line of v.split('\n')) expect(line).not.toMatch(/[\r\u2028\u2029]/);
+  for (const v of Object.values(r.outputs))
+    for (const line of v.split('\n')) expect(line).not.toMatch(/[\r\u2028\u2029]/);
   expect(opened.filter((f) => f.startsWith(realpathSync(OUTSIDE)))).toEqual([]);
 }
 
@@ -602,7 +691,7 @@ function eventEnv(c: Case): Record<string, string> {
 }
 
 beforeAll(async () => {
-  await ensureBundled(ACTION);
+  ensureBundled(ACTION);
   sigstore = await startSigstoreServices();
   github = new GitHubApiDouble();
   await github.start();
@@ -611,43 +700,68 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed */
   await sigstore?.close();
   await github?.close();
   github?.assertNoViolations();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 describe(`sign hostile input (${CASES.length} cases)`, { timeout: 60_000 }, () => {
-  it.each(CASES.map((c) => [c.row ? `row ${c.row}` : 'held', c.name, c] as const))('[%s] %s', async (_kind, _name, c) => {
-    const ws = workspace();
-    c.arrange?.(ws);
-    const guardLog = path.join(mkdtempSync(path.join(tmp, 'guard-')), 'opened.log');
-    writeFileSync(guardLog, '');
-    const before = sigstore.requests.length;
-    const r = await runBundledAction(ACTION, {
-      workspace: ws.dir,
-      inputs: c.inputs(ws),
-      env: { ...(c.oidc ? sigstore.idTokenEnv() : {}), ...(c.api ? { GITHUB_API_URL: github.url } : {}), ...eventEnv(c), ...c.env, NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog },
-      ...(c.event ? { event: c.event } : {}),
-    });
-    const errors = r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-    expect(errors).toHaveLength(c.errors.length);
-    c.errors.forEach((e, i) => (typeof e === 'string' ? expect(errors[i]).toBe(e) : expect(errors[i]).toMatch(e)));
-    expect(r.exitCode).toBe(c.exit);
-    if (c.exit === 1) {
-      // Refused before any request, except where the failure is the service itself.
-      if (!c.name.includes('Sigstore URL')) expect(sigstore.requests.slice(before)).toEqual([]);
-      if (c.outputs) expect(r.outputs).toEqual(c.outputs);
-    }
-    for (const [k, v] of Object.entries(c.outputs ?? {})) typeof v === 'string' ? expect(r.outputs[k]).toBe(v) : expect(r.outputs[k]).toMatch(v);
-    assertHeld(r, c, readFileSync(guardLog, 'utf8').split('\n').filter((l) => l !== ''));
-    c.then?.(r, ws);
-  });
+  it.each(CASES.map((c) => [c.row ? `row ${c.row}` : 'held', c.name, c] as const))(
+    '[%s] %s',
+    async (_kind, _name, c) => {
+      const ws = workspace();
+      c.arrange?.(ws);
+      const guardLog = path.join(mkdtempSync(path.join(tmp, 'guard-')), 'opened.log');
+      writeFileSync(guardLog, '');
+      const before = sigstore.requests.length;
+      const r = await runBundledAction(ACTION, {
+        workspace: ws.dir,
+        inputs: c.inputs(ws),
+        env: {
+          ...(c.oidc ? sigstore.idTokenEnv() : {}),
+          ...(c.api ? { GITHUB_API_URL: github.url } : {}),
+          ...eventEnv(c),
+          ...c.env,
+          NODE_OPTIONS: `--import=${GUARD}`,
+          FS_GUARD_LOG: guardLog,
+        },
+        ...(c.event ? { event: c.event } : {}),
+      });
+      const errors = r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+      expect(errors).toHaveLength(c.errors.length);
+      c.errors.forEach((e, i) => (typeof e === 'string' ? expect(errors[i]).toBe(e) : expect(errors[i]).toMatch(e)));
+      expect(r.exitCode).toBe(c.exit);
+      if (c.exit === 1) {
+        // Refused before any request, except where the failure is the service itself.
+        if (!c.name.includes('Sigstore URL')) expect(sigstore.requests.slice(before)).toEqual([]);
+        if (c.outputs) expect(r.outputs).toEqual(c.outputs);
+      }
+      for (const [k, v] of Object.entries(c.outputs ?? {})) {
+        if (typeof v === 'string') expect(r.outputs[k]).toBe(v);
+        else expect(r.outputs[k]).toMatch(v);
+      }
+      assertHeld(
+        r,
+        c,
+        readFileSync(guardLog, 'utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+      c.then?.(r, ws);
+    },
+  );
 
   it('the file guard sees what the action reads (the signed file in the workspace)', async () => {
     const ws = workspace();
     const guardLog = path.join(mkdtempSync(path.join(tmp, 'guard-')), 'opened.log');
     writeFileSync(guardLog, '');
-    const r = await runBundledAction(ACTION, { workspace: ws.dir, inputs: keyed(), env: { NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog } });
+    const r = await runBundledAction(ACTION, {
+      workspace: ws.dir,
+      inputs: keyed(),
+      env: { NODE_OPTIONS: `--import=${GUARD}`, FS_GUARD_LOG: guardLog },
+    });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(guardLog, 'utf8').split('\n')).toContain(path.join(ws.dir, 'a.bin'));
   });

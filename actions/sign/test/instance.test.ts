@@ -32,16 +32,35 @@ describe('Sigstore instance from the repository visibility', () => {
 describe('services of an instance', () => {
   it('a private repository: GitHub Fulcio and TSA, no transparency log', () => {
     const s = resolveServices(chooseInstance('auto', 'private'), 'https://github.com', none, 'keyless');
-    expect(s).toEqual({ instance: 'github', fulcioURL: 'https://fulcio.githubapp.com', tsaURL: 'https://timestamp.githubapp.com' });
-    expect(describeServices(s, 'keyless')).toBe("Signing with GitHub's Sigstore instance: Fulcio https://fulcio.githubapp.com, no transparency log, timestamp authority https://timestamp.githubapp.com");
+    expect(s).toEqual({
+      instance: 'github',
+      fulcioURL: 'https://fulcio.githubapp.com',
+      tsaURL: 'https://timestamp.githubapp.com',
+    });
+    expect(describeServices(s, 'keyless')).toBe(
+      "Signing with GitHub's Sigstore instance: Fulcio https://fulcio.githubapp.com, no transparency log, timestamp authority https://timestamp.githubapp.com",
+    );
   });
   it('a public repository: public-good Fulcio and Rekor, no TSA', () => {
     const s = resolveServices(chooseInstance('auto', 'public'), 'https://github.com', none, 'keyless');
-    expect(s).toEqual({ instance: 'public-good', fulcioURL: 'https://fulcio.sigstore.dev', rekorURL: 'https://rekor.sigstore.dev' });
-    expect(describeServices(s, 'keyless')).toBe('Signing with the Sigstore public-good instance: Fulcio https://fulcio.sigstore.dev, Rekor https://rekor.sigstore.dev');
+    expect(s).toEqual({
+      instance: 'public-good',
+      fulcioURL: 'https://fulcio.sigstore.dev',
+      rekorURL: 'https://rekor.sigstore.dev',
+    });
+    expect(describeServices(s, 'keyless')).toBe(
+      'Signing with the Sigstore public-good instance: Fulcio https://fulcio.sigstore.dev, Rekor https://rekor.sigstore.dev',
+    );
   });
   it('URL inputs replace the instance services one by one', () => {
-    expect(resolveServices('github', 'https://github.com', { ...none, fulcioURL: 'http://f', tsaURL: 'http://t' }, 'keyless')).toEqual({ instance: 'github', fulcioURL: 'http://f', tsaURL: 'http://t' });
+    expect(
+      resolveServices(
+        'github',
+        'https://github.com',
+        { ...none, fulcioURL: 'http://f', tsaURL: 'http://t' },
+        'keyless',
+      ),
+    ).toEqual({ instance: 'github', fulcioURL: 'http://f', tsaURL: 'http://t' });
     expect(resolveServices('github', 'https://github.com', { ...none, rekorURL: 'http://r' }, 'keyless')).toEqual({
       instance: 'github',
       fulcioURL: 'https://fulcio.githubapp.com',
@@ -50,8 +69,14 @@ describe('services of an instance', () => {
     });
   });
   it('key mode asks no timestamp authority of GitHub; tlog: false drops the log', () => {
-    expect(resolveServices('github', '', none, 'key')).toEqual({ instance: 'github', fulcioURL: 'https://fulcio.githubapp.com' });
-    expect(resolveServices('public-good', '', { ...none, tlog: 'false' }, 'key')).toEqual({ instance: 'public-good', fulcioURL: 'https://fulcio.sigstore.dev' });
+    expect(resolveServices('github', '', none, 'key')).toEqual({
+      instance: 'github',
+      fulcioURL: 'https://fulcio.githubapp.com',
+    });
+    expect(resolveServices('public-good', '', { ...none, tlog: 'false' }, 'key')).toEqual({
+      instance: 'public-good',
+      fulcioURL: 'https://fulcio.sigstore.dev',
+    });
   });
   it('refuses tlog: true without a log, and keyless without any signed time', () => {
     expect(() => resolveServices('github', '', { ...none, tlog: 'true' }, 'keyless')).toThrow(
@@ -73,19 +98,32 @@ describe('storing attestations in GitHub', () => {
     expect(storeChoice({ ...ready, choice: 'false' })).toBe('false');
   });
   it.each([
-    [{ token: '' }, "Input 'github-token': is empty, and github-attestations: true needs a token with `permissions: attestations: write`"],
-    [{ repository: 'octo/app/x' }, "Input 'github-attestations': is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false"],
-    [{ attests: false }, "Input 'github-attestations': is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false"],
+    [
+      { token: '' },
+      "Input 'github-token': is empty, and github-attestations: true needs a token with `permissions: attestations: write`",
+    ],
+    [
+      { repository: 'octo/app/x' },
+      "Input 'github-attestations': is true, but GITHUB_REPOSITORY does not name a repository (owner/name): run inside GitHub Actions or set github-attestations: false",
+    ],
+    [
+      { attests: false },
+      "Input 'github-attestations': is true, but GitHub stores in-toto attestations only: set attest: slsa-provenance or custom (or sign an image), or github-attestations: false",
+    ],
   ])('true refuses to start without %o', (change, message) => {
     expect(() => storeChoice({ ...ready, choice: 'true', ...change })).toThrow(message);
   });
   it('links the attestation as GitHub shows it, and names the permission on a refusal', () => {
-    expect(attestationUrl({ owner: 'octo', repo: 'app', serverUrl: 'https://github.com/' }, '42')).toBe('https://github.com/octo/app/attestations/42');
+    expect(attestationUrl({ owner: 'octo', repo: 'app', serverUrl: 'https://github.com/' }, '42')).toBe(
+      'https://github.com/octo/app/attestations/42',
+    );
     const e = Object.assign(new Error('Resource not accessible by integration tok3n'), { status: 403, response: {} });
     expect(refusalText(e, 'tok3n')).toBe(
       'GitHub refused to store the attestation (HTTP 403: Resource not accessible by integration ***): the job needs `permissions: attestations: write`, and a private or internal repository needs GitHub Enterprise Cloud (set github-attestations: false to keep bundle files only)',
     );
-    expect(refusalText(Object.assign(new Error('fetch failed'), { status: 500 }), 'tok3n')).toBe('GitHub could not be reached to store the attestation (fetch failed)');
+    expect(refusalText(Object.assign(new Error('fetch failed'), { status: 500 }), 'tok3n')).toBe(
+      'GitHub could not be reached to store the attestation (fetch failed)',
+    );
   });
 });
 

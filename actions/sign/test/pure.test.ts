@@ -5,7 +5,17 @@ import { buildContext, missingContext } from '../src/context.js';
 import { validate, type RawChoices } from '../src/inputs.js';
 import { idTokenUnavailable, jwtClaims } from '../src/oidc.js';
 
-const base: RawChoices = { hasSubjects: true, hasFiles: true, checksums: '', image: false, mode: 'keyless', key: '', attest: 'none', predicateType: '', predicate: '' };
+const base: RawChoices = {
+  hasSubjects: true,
+  hasFiles: true,
+  checksums: '',
+  image: false,
+  mode: 'keyless',
+  key: '',
+  attest: 'none',
+  predicateType: '',
+  predicate: '',
+};
 
 describe('input rules', () => {
   it('accepts a plain keyless file signing', () => {
@@ -18,8 +28,14 @@ describe('input rules', () => {
     [{ attest: 'custom' as const, predicateType: 'https://cyclonedx.org/bom' }, /needs both predicate/],
     [{ predicateType: 'x' }, /only used with attest: custom/],
     [{ hasFiles: false, checksums: '/w/SHA256SUMS' }, /checksums name subjects without their bytes/],
-    [{ attest: 'custom' as const, predicate: '/w/p.json', predicateType: 'cyclonedx' }, /Input 'predicate-type': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme/],
-    [{ mode: 'key' as const, key: 'cosign.key' }, /^Input 'key': looks like a path: give the key's content \(a secret\), not a file name$/],
+    [
+      { attest: 'custom' as const, predicate: '/w/p.json', predicateType: 'cyclonedx' },
+      /Input 'predicate-type': "cyclonedx" is not a URI: in-toto needs an absolute URI with a scheme/,
+    ],
+    [
+      { mode: 'key' as const, key: 'cosign.key' },
+      /^Input 'key': looks like a path: give the key's content \(a secret\), not a file name$/,
+    ],
   ])('refuses %o', (change, message) => {
     expect(() => validate({ ...base, ...change })).toThrow(message);
   });
@@ -38,7 +54,11 @@ describe('checksums files', () => {
     });
   });
   it('names the bad line', () => {
-    expect(parseChecksums(`${'a'.repeat(64)}  ok\nabc  short`)).toEqual({ ok: false, line: 2, problem: expect.stringContaining('neither sha256') });
+    expect(parseChecksums(`${'a'.repeat(64)}  ok\nabc  short`)).toEqual({
+      ok: false,
+      line: 2,
+      problem: expect.stringContaining('neither sha256'),
+    });
     expect(parseChecksums('just-a-name')).toMatchObject({ ok: false, line: 1 });
   });
 });
@@ -48,14 +68,27 @@ describe('OIDC availability', () => {
     expect(idTokenUnavailable({})).toMatch(/permissions: id-token: write.*or use mode: key/);
   });
   it('explains act', () => {
-    expect(idTokenUnavailable({ ACT: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' })).toMatch(/act \(ACT=true\).*mode: key/);
+    expect(
+      idTokenUnavailable({ ACT: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' }),
+    ).toMatch(/act \(ACT=true\).*mode: key/);
   });
   it('is available when the runner sets both variables', () => {
-    expect(idTokenUnavailable({ ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' })).toBeUndefined();
+    expect(
+      idTokenUnavailable({ ACTIONS_ID_TOKEN_REQUEST_URL: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y' }),
+    ).toBeUndefined();
   });
   it('reads claims, and the job workflow from them wins over the env', () => {
     const token = `e30.${Buffer.from(JSON.stringify({ job_workflow_ref: 'x/g/.github/workflows/b.yml@refs/tags/v1', ref: 'refs/tags/v2' })).toString('base64url')}.`;
-    const ctx = buildContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 's', GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/a.yml@refs/heads/main', GITHUB_RUN_ID: '1' }, jwtClaims(token));
+    const ctx = buildContext(
+      {
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SHA: 's',
+        GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/a.yml@refs/heads/main',
+        GITHUB_RUN_ID: '1',
+      },
+      jwtClaims(token),
+    );
     expect(ctx.jobWorkflowRef).toBe('x/g/.github/workflows/b.yml@refs/tags/v1');
     expect(ctx.ref).toBe('refs/tags/v2');
     expect(missingContext(ctx)).toEqual([]);
@@ -70,23 +103,45 @@ describe('names in checksum lines (GNU sha256sum escaping)', () => {
     expect(checksumLine(`sha256:${hex}`, 'a\\b\nc\rd')).toBe(`\\sha256:${hex}  a\\\\b\\nc\\rd`);
   });
   it('reads escaped lines back to the same name', () => {
-    expect(parseChecksums(`\\${hex}  a\\\\b\\nc\n`)).toEqual({ ok: true, subjects: [{ name: 'a\\b\nc', digest: { sha256: hex } }] });
+    expect(parseChecksums(`\\${hex}  a\\\\b\\nc\n`)).toEqual({
+      ok: true,
+      subjects: [{ name: 'a\\b\nc', digest: { sha256: hex } }],
+    });
   });
   it('refuses U+2028 in a name, naming the line', () => {
-    expect(parseChecksums(`${hex}  ok\n${hex}  a\u2029b`)).toEqual({ ok: false, line: 2, problem: expect.stringContaining('line separator') });
+    expect(parseChecksums(`${hex}  ok\n${hex}  a\u2029b`)).toEqual({
+      ok: false,
+      line: 2,
+      problem: expect.stringContaining('line separator'),
+    });
   });
 });
 
 describe('key inputs that are not PEM', () => {
-  it.each(['cosign.key', './cosign.key', 'keys/cosign.pem', '/home/runner/cosign.key', 'C:\\keys\\k.pem', '~/k', 'secrets/signing/release.priv'])('%s looks like a path', (v) => {
+  it.each([
+    'cosign.key',
+    './cosign.key',
+    'keys/cosign.pem',
+    '/home/runner/cosign.key',
+    'C:\\keys\\k.pem',
+    '~/k',
+    'secrets/signing/release.priv',
+  ])('%s looks like a path', (v) => {
     expect(looksLikePath(v)).toBe(true);
   });
-  it.each(['MHcCAQEEIB3x/Qk+abc/def==', 'hello world', '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----', ''])('%j does not', (v) => {
+  it.each([
+    'MHcCAQEEIB3x/Qk+abc/def==',
+    'hello world',
+    '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+    '',
+  ])('%j does not', (v) => {
     expect(looksLikePath(v)).toBe(false);
   });
   it('names the problem without the value', () => {
     expect(keyProblem('-----BEGIN PRIVATE KEY-----\n…')).toBeUndefined();
-    expect(keyProblem(Buffer.from('-----BEGIN PRIVATE KEY-----').toString('base64'))).toBe('looks base64-encoded: give the PEM text itself (decode it first)');
+    expect(keyProblem(Buffer.from('-----BEGIN PRIVATE KEY-----').toString('base64'))).toBe(
+      'looks base64-encoded: give the PEM text itself (decode it first)',
+    );
     expect(keyProblem('abc def')).toBe('is not PEM (expected the text of a cosign.key or of a PKCS#8 private key)');
   });
 });

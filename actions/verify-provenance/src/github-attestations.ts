@@ -1,5 +1,10 @@
 import { errorMessage, redact, UserError } from '@spikeformer-actions/core';
-import { bundlesFromDocument, DocumentError, type BundleProblem, type LoadedBundle } from '@spikeformer-actions/supply-chain';
+import {
+  bundlesFromDocument,
+  DocumentError,
+  type BundleProblem,
+  type LoadedBundle,
+} from '@spikeformer-actions/supply-chain';
 import type { GitHubClient } from '@spikeformer-actions/core/github';
 
 /** gh attestation verify reads at most 1,000 attestations per digest; so do we (10 pages of 100). */
@@ -28,7 +33,11 @@ export function bundlesOfPage(data: unknown, shown: string, first: number): Fetc
   const out: FetchedAttestations = { bundles: [], problems: [] };
   const list = isRecord(data) && Array.isArray(data['attestations']) ? (data['attestations'] as unknown[]) : undefined;
   if (!list) {
-    out.problems.push({ bundle: shown, expected: 'a list of attestations ({attestations: [...]})', found: 'another answer' });
+    out.problems.push({
+      bundle: shown,
+      expected: 'a list of attestations ({attestations: [...]})',
+      found: 'another answer',
+    });
     return out;
   }
   for (const [i, entry] of list.entries()) {
@@ -36,12 +45,20 @@ export function bundlesOfPage(data: unknown, shown: string, first: number): Fetc
     const bundle = isRecord(entry) ? entry['bundle'] : undefined;
     if (!isRecord(bundle)) {
       // bundle_url answers a snappy-compressed bundle; only inline bundles are read.
-      out.problems.push({ bundle: source, expected: 'an inline Sigstore bundle', found: isRecord(entry) && typeof entry['bundle_url'] === 'string' ? 'only a bundle_url' : 'no bundle' });
+      out.problems.push({
+        bundle: source,
+        expected: 'an inline Sigstore bundle',
+        found: isRecord(entry) && typeof entry['bundle_url'] === 'string' ? 'only a bundle_url' : 'no bundle',
+      });
       continue;
     }
     const text = JSON.stringify(bundle);
     if (text.length > MAX_BUNDLE_CHARS) {
-      out.problems.push({ bundle: source, expected: `a bundle of at most ${MAX_BUNDLE_CHARS} characters`, found: `${text.length} characters` });
+      out.problems.push({
+        bundle: source,
+        expected: `a bundle of at most ${MAX_BUNDLE_CHARS} characters`,
+        found: `${text.length} characters`,
+      });
       continue;
     }
     try {
@@ -64,7 +81,12 @@ function statusOf(e: unknown): number | undefined {
  * (Link rel="next") up to 1,000. A 404 is "none"; other refusals stop the run with the
  * permission the token needs.
  */
-export async function fetchAttestations(client: GitHubClient, source: AttestationSource, digest: string, token: string): Promise<FetchedAttestations> {
+export async function fetchAttestations(
+  client: GitHubClient,
+  source: AttestationSource,
+  digest: string,
+  token: string,
+): Promise<FetchedAttestations> {
   const shown = `GitHub attestations of ${describeSource(source)} for ${digest}`;
   const out: FetchedAttestations = { bundles: [], problems: [] };
   const pages =
@@ -75,7 +97,11 @@ export async function fetchAttestations(client: GitHubClient, source: Attestatio
           subject_digest: digest,
           per_page: PER_PAGE,
         })
-      : client.paginate.iterator('GET /orgs/{org}/attestations/{subject_digest}', { org: source.owner, subject_digest: digest, per_page: PER_PAGE });
+      : client.paginate.iterator('GET /orgs/{org}/attestations/{subject_digest}', {
+          org: source.owner,
+          subject_digest: digest,
+          per_page: PER_PAGE,
+        });
   let count = 0;
   try {
     for await (const page of pages) {
@@ -92,8 +118,13 @@ export async function fetchAttestations(client: GitHubClient, source: Attestatio
     if (status === 404) return out;
     const why = redact(errorMessage(e), [token]).split(/\r?\n/)[0] ?? '';
     if (!answered) throw new UserError(`${shown}: GitHub could not be reached (${why})`, { cause: e });
-    const hint = status === 401 || status === 403 ? ': the token needs read access to the repository (`permissions: attestations: read`, `contents: read`)' : '';
-    throw new UserError(`${shown}: GitHub answered ${status === undefined ? why : `HTTP ${status} (${why})`}${hint}`, { cause: e });
+    const hint =
+      status === 401 || status === 403
+        ? ': the token needs read access to the repository (`permissions: attestations: read`, `contents: read`)'
+        : '';
+    throw new UserError(`${shown}: GitHub answered ${status === undefined ? why : `HTTP ${status} (${why})`}${hint}`, {
+      cause: e,
+    });
   }
   return out;
 }

@@ -14,11 +14,16 @@ const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
 const MAX_REFERRERS = 50;
 
 /** The Sigstore bundles attached to an image, fetched through the referrers API or its tag fallback. */
-export async function fetchImageBundles(ref: ImageReference, username: string, password: string): Promise<LoadedBundle[]> {
+export async function fetchImageBundles(
+  ref: ImageReference,
+  username: string,
+  password: string,
+): Promise<LoadedBundle[]> {
   try {
     return await fetchBundles(ref, username, password);
   } catch (e) {
-    if (e instanceof RegistryError || e instanceof DocumentError || e instanceof FileError) throw new UserError(`${formatImageReference(ref)}: ${e.message}`, { cause: e });
+    if (e instanceof RegistryError || e instanceof DocumentError || e instanceof FileError)
+      throw new UserError(`${formatImageReference(ref)}: ${e.message}`, { cause: e });
     throw e;
   }
 }
@@ -29,8 +34,12 @@ function bundleLayers(bytes: Buffer, shown: string): { digest: string; mediaType
   const layers = Array.isArray(manifest?.layers) ? (manifest.layers as unknown[]) : [];
   const out: { digest: string; mediaType: string }[] = [];
   for (const layer of layers) {
-    const { digest, mediaType } = (typeof layer === 'object' && layer !== null ? layer : {}) as { digest?: unknown; mediaType?: unknown };
-    if (typeof digest === 'string' && typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX)) out.push({ digest, mediaType });
+    const { digest, mediaType } = (typeof layer === 'object' && layer !== null ? layer : {}) as {
+      digest?: unknown;
+      mediaType?: unknown;
+    };
+    if (typeof digest === 'string' && typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX))
+      out.push({ digest, mediaType });
   }
   return out;
 }
@@ -42,7 +51,9 @@ async function fetchBundles(ref: ImageReference, username: string, password: str
   const client = new RegistryClient({ registry: ref.registry, ...(credentials ? { credentials } : {}) });
   const shown = formatImageReference(ref);
   const { descriptors, via } = await client.referrers(ref.repository, ref.digest);
-  const bundleRefs = descriptors.filter((d) => (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX)).slice(0, MAX_REFERRERS);
+  const bundleRefs = descriptors
+    .filter((d) => (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX))
+    .slice(0, MAX_REFERRERS);
   info(`${shown}: ${bundleRefs.length} Sigstore bundle(s) among ${descriptors.length} referrer(s) (${via})`);
   const out: LoadedBundle[] = [];
   for (const d of bundleRefs) {

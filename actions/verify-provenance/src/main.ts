@@ -47,7 +47,8 @@ async function loadBundleFile(file: string): Promise<Loaded> {
   try {
     return { ok: true, bundles: bundlesFromDocument(await readTextFile(file, MAX_BUNDLE_BYTES, shown), shown) };
   } catch (e) {
-    if (e instanceof DocumentError || e instanceof UserError) return { ok: false, problem: { bundle: shown, expected: BUNDLE_EXPECTED, found: e.message } };
+    if (e instanceof DocumentError || e instanceof UserError)
+      return { ok: false, problem: { bundle: shown, expected: BUNDLE_EXPECTED, found: e.message } };
     throw e;
   }
 }
@@ -76,7 +77,8 @@ export async function run(): Promise<void> {
   } catch (e) {
     if (e instanceof GateFailure) throw e;
     const file = reportPath();
-    if (file) await writeReport(file, { status: 'failed', error: errorMessage(e), artifacts: [] }).catch(() => undefined);
+    if (file)
+      await writeReport(file, { status: 'failed', error: errorMessage(e), artifacts: [] }).catch(() => undefined);
     setOutput('status', 'failed');
     setOutput('verified', 0);
     setOutput('failed', 0);
@@ -89,12 +91,20 @@ async function verify(): Promise<void> {
   const started = performance.now();
   const input = await readInputs();
   if (input.anyIdentity) {
-    warning('allow-any-identity: true: any valid signature verifies, whoever made it (no source repository, signer workflow or certificate identity is checked)');
+    warning(
+      'allow-any-identity: true: any valid signature verifies, whoever made it (no source repository, signer workflow or certificate identity is checked)',
+    );
   }
   const { trust, origin, keyCount } = await loadTrust(input.trustedRoot, input.publicKeys);
   // A root without a transparency log (GitHub's instance) cannot vouch for a log entry: bundles carry a signed timestamp instead.
   const requireTlog = input.requireTlog === 'auto' ? trust.tlogs.length > 0 : input.requireTlog;
-  const verifier = new ProvenanceVerifier({ trust, policy: input.policy, requireTlog, explicitIssuer: input.explicitIssuer, hasPublicKeys: keyCount > 0 });
+  const verifier = new ProvenanceVerifier({
+    trust,
+    policy: input.policy,
+    requireTlog,
+    explicitIssuer: input.explicitIssuer,
+    hasPublicKeys: keyCount > 0,
+  });
   const source = input.attestationSource;
   let client: GitHubClient | undefined;
   /** The attestations GitHub holds for a digest, when owner/repository is given. */
@@ -119,25 +129,47 @@ async function verify(): Promise<void> {
     for (const artifact of input.artifacts) {
       const sibling = `${artifact}.sigstore.json`;
       if (existsSync(sibling)) take(await loadBundleFile(sibling));
-      else missing.set(artifact, { expected: `${path.basename(sibling)} next to it (or set bundles)`, found: 'no such file' });
+      else
+        missing.set(artifact, {
+          expected: `${path.basename(sibling)} next to it (or set bundles)`,
+          found: 'no such file',
+        });
     }
   }
 
   const reports: ArtifactReport[] = [];
   for (const file of input.artifacts) {
     const name = workspaceRelative(file);
-    const artifact: ArtifactInput = { name, digests: await digestFile(file), bytes: () => readFileLimited(file, 4 * 1024 * 1024 * 1024, name) };
+    const artifact: ArtifactInput = {
+      name,
+      digests: await digestFile(file),
+      bytes: () => readFileLimited(file, 4 * 1024 * 1024 * 1024, name),
+    };
     const own = missing.get(file);
     const github = await fromGitHub(artifact.digests.sha256);
-    reports.push(await verifier.verifyArtifact(artifact, [...bundles, ...github.bundles], [...(own ? [own] : []), ...problems, ...github.problems]));
+    reports.push(
+      await verifier.verifyArtifact(
+        artifact,
+        [...bundles, ...github.bundles],
+        [...(own ? [own] : []), ...problems, ...github.problems],
+      ),
+    );
   }
   if (input.image) {
     const sha256 = input.image.digest.slice('sha256:'.length);
     // With owner/repository the image's attestations come from GitHub, not from the registry.
-    const imageBundles = source ? [] : await fetchImageBundles(input.image, input.registryUsername, input.registryPassword);
+    const imageBundles = source
+      ? []
+      : await fetchImageBundles(input.image, input.registryUsername, input.registryPassword);
     const github = await fromGitHub(sha256);
     const name = formatImageReference(input.image);
-    reports.push(await verifier.verifyArtifact({ name, digests: { sha256 } }, [...imageBundles, ...github.bundles, ...bundles], [...problems, ...github.problems]));
+    reports.push(
+      await verifier.verifyArtifact(
+        { name, digests: { sha256 } },
+        [...imageBundles, ...github.bundles, ...bundles],
+        [...problems, ...github.problems],
+      ),
+    );
   }
   if (input.artifacts.length === 0 && !input.image) {
     for (const b of bundles) reports.push(verifier.verifyStandalone(b));
@@ -149,7 +181,10 @@ async function verify(): Promise<void> {
   for (const r of reports) {
     if (r.verdict === 'verified') {
       const e = r.evidence;
-      const who = e?.signer.type === 'certificate' ? e.signer.subjectAlternativeName : `public key ${e?.signer.type === 'public-key' ? e.signer.hint : ''}`;
+      const who =
+        e?.signer.type === 'certificate'
+          ? e.signer.subjectAlternativeName
+          : `public key ${e?.signer.type === 'public-key' ? e.signer.hint : ''}`;
       info(`✓ ${r.artifact}: verified (${e?.predicateType ?? 'message signature'}, signed by ${who})`);
     } else for (const f of r.failures) error(formatFailure(f));
     for (const n of r.notChecked ?? []) info(formatNotChecked(r.artifact, n));
@@ -157,14 +192,27 @@ async function verify(): Promise<void> {
 
   const jsonFile = input.jsonFile || path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'verify-provenance.json');
   const status = failed.length === 0 ? 'passed' : 'failed';
-  await writeReport(jsonFile, { status, trustedRoot: origin, policy: { ...input.policy, certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source, runnerEnvironment: input.runnerEnvironment }, artifacts: reports });
+  await writeReport(jsonFile, {
+    status,
+    trustedRoot: origin,
+    policy: {
+      ...input.policy,
+      certificateIdentityRegexp: input.policy.certificateIdentityRegexp?.source,
+      runnerEnvironment: input.runnerEnvironment,
+    },
+    artifacts: reports,
+  });
   setOutput('status', status);
   setOutput('verified', reports.length - failed.length);
   setOutput('failed', failed.length);
   setOutput('json-file', jsonFile);
   buildSummary(reports, origin).write();
-  info(`${reports.length - failed.length}/${reports.length} verified in ${formatDuration(performance.now() - started)}`);
+  info(
+    `${reports.length - failed.length}/${reports.length} verified in ${formatDuration(performance.now() - started)}`,
+  );
   if (failed.length > 0 && input.failOnError) {
-    throw new GateFailure(`${failed.length} of ${reports.length} artifact(s) failed verification: ${failed.map((r) => r.artifact).join(', ')}`);
+    throw new GateFailure(
+      `${failed.length} of ${reports.length} artifact(s) failed verification: ${failed.map((r) => r.artifact).join(', ')}`,
+    );
   }
 }

@@ -21,6 +21,12 @@ export function checkRunnerEnvironment(report: ArtifactReport, required: RunnerE
   const ok = found === required;
   const check = { bundle: e.source, check: 'runner-environment', ok, expected: required, found };
   if (ok) return { ...report, checks: [...report.checks, check] };
-  const failure: Failure = { artifact: report.artifact, bundle: e.source, check: 'runner-environment', expected: required, found };
+  const failure: Failure = {
+    artifact: report.artifact,
+    bundle: e.source,
+    check: 'runner-environment',
+    expected: required,
+    found,
+  };
   return { ...report, verdict: 'failed', failures: [...report.failures, failure], checks: [...report.checks, check] };
 }

@@ -1,5 +1,10 @@
 import { Summary } from '@spikeformer-actions/core';
-import { formatFailure, formatNotChecked, type ArtifactReport, type BundleEvidence } from '@spikeformer-actions/supply-chain';
+import {
+  formatFailure,
+  formatNotChecked,
+  type ArtifactReport,
+  type BundleEvidence,
+} from '@spikeformer-actions/supply-chain';
 
 function signerText(e: BundleEvidence): string {
   if (e.signer.type === 'public-key') return `public key ${e.signer.hint}`;
@@ -8,7 +13,11 @@ function signerText(e: BundleEvidence): string {
 
 function sourceText(e: BundleEvidence): string {
   const ext = e.signer.type === 'certificate' ? e.signer.extensions : {};
-  const repo = ext.sourceRepositoryURI ?? (ext.githubWorkflowRepository ? `https://github.com/${ext.githubWorkflowRepository}` : e.provenance?.sourceRepository);
+  const repo =
+    ext.sourceRepositoryURI ??
+    (ext.githubWorkflowRepository
+      ? `https://github.com/${ext.githubWorkflowRepository}`
+      : e.provenance?.sourceRepository);
   const ref = ext.sourceRepositoryRef ?? ext.githubWorkflowRef ?? e.provenance?.sourceRef;
   return repo ? `${repo}${ref ? ` @ ${ref}` : ''}` : '—';
 }
@@ -44,6 +53,7 @@ export function buildSummary(reports: readonly ArtifactReport[], trustOrigin: st
   const unchecked = reports.flatMap((r) => (r.notChecked ?? []).map((n) => formatNotChecked(r.artifact, n)));
   if (unchecked.length > 0) s.details(`Not checked (${unchecked.length})`, new Summary().list(unchecked), true);
   const failures = reports.flatMap((r) => r.failures);
-  if (failures.length > 0) s.details(`Failed checks (${failures.length})`, new Summary().list(failures.map(formatFailure)), true);
+  if (failures.length > 0)
+    s.details(`Failed checks (${failures.length})`, new Summary().list(failures.map(formatFailure)), true);
   return s;
 }

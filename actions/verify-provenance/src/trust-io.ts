@@ -1,6 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
-import { errorMessage, FileError, info, InputError, parseJsonText, readTextFile, UserError, workspaceRelative } from '@spikeformer-actions/core';
+import {
+  errorMessage,
+  FileError,
+  info,
+  InputError,
+  parseJsonText,
+  readTextFile,
+  UserError,
+  workspaceRelative,
+} from '@spikeformer-actions/core';
 import {
   buildTrustMaterial,
   npmRegistryKeys,
@@ -35,17 +44,22 @@ const TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
  * `npm audit signatures` reads them) through Sigstore's TUF repository. A runner that cannot reach
  * it gets one error saying so and how to verify offline, not a bare "fetch failed".
  */
-async function publicGoodTrust(withNpmKeys: boolean): Promise<{ root: TrustedRoot; npmKeys: ReturnType<typeof npmRegistryKeys> }> {
+async function publicGoodTrust(
+  withNpmKeys: boolean,
+): Promise<{ root: TrustedRoot; npmKeys: ReturnType<typeof npmRegistryKeys> }> {
   try {
     // Loaded only here so that offline runs never load the TUF client at all.
     const { initTUF } = await import('@sigstore/tuf');
     const cachePath = path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'sigstore-tuf-cache');
     const tuf = await initTUF({ mirrorURL: TUF_MIRROR, cachePath, timeout: 30_000, retry: 2 });
     const root = parseTrustedRoot(JSON.parse(await tuf.getTarget('trusted_root.json')));
-    const npmKeys = withNpmKeys ? npmRegistryKeys(JSON.parse(await tuf.getTarget('registry.npmjs.org%2Fkeys.json'))) : [];
+    const npmKeys = withNpmKeys
+      ? npmRegistryKeys(JSON.parse(await tuf.getTarget('registry.npmjs.org%2Fkeys.json')))
+      : [];
     return { root, npmKeys };
   } catch (e) {
-    if (e instanceof TrustError) throw new UserError(`the Sigstore public-good trusted root from ${TUF_MIRROR} is not usable: ${e.message}`);
+    if (e instanceof TrustError)
+      throw new UserError(`the Sigstore public-good trusted root from ${TUF_MIRROR} is not usable: ${e.message}`);
     throw new InputError(
       'trusted-root',
       `not given, and the Sigstore public-good trusted root could not be fetched from ${TUF_MIRROR} (${errorMessage(e)}); give a trusted_root.json (e.g. from \`cosign trusted-root create\` or the Sigstore TUF repository) to verify offline`,
@@ -57,7 +71,10 @@ async function publicGoodTrust(withNpmKeys: boolean): Promise<{ root: TrustedRoo
  * The trust material: the given trusted_root.json (offline: no request at all), or the
  * public-good root through Sigstore's TUF repository.
  */
-export async function loadTrust(trustedRootFile: string, keyFiles: readonly string[]): Promise<{ trust: TrustMaterial; origin: string; keyCount: number }> {
+export async function loadTrust(
+  trustedRootFile: string,
+  keyFiles: readonly string[],
+): Promise<{ trust: TrustMaterial; origin: string; keyCount: number }> {
   const keys = await loadKeys(keyFiles);
   let root: TrustedRoot;
   let origin: string;

@@ -52,7 +52,14 @@ const apiEnv = (): Record<string, string> => ({ GITHUB_API_URL: double.url, GITH
 async function signPrivately(s: SigstoreServices, ws: string, file: string): Promise<RunResult> {
   const r = await runBundledAction(SIGN, {
     workspace: ws,
-    inputs: { files: file, attest: 'slsa-provenance', 'output-dir': 'signed', 'fulcio-url': s.url, 'tsa-url': s.url, 'github-attestations': 'true' },
+    inputs: {
+      files: file,
+      attest: 'slsa-provenance',
+      'output-dir': 'signed',
+      'fulcio-url': s.url,
+      'tsa-url': s.url,
+      'github-attestations': 'true',
+    },
     event: sampleEvent('push', { repository: { visibility: 'private', full_name: REPO } }),
     env: { ...s.idTokenEnv(), ...apiEnv() },
   });
@@ -66,17 +73,30 @@ function guarded(): { env: Record<string, string>; attempts: () => string[] } {
   const log = path.join(mkdtempSync(path.join(tmp, 'guard-')), 'connections.log');
   writeFileSync(log, '');
   return {
-    env: { NODE_OPTIONS: `--import=${GUARD}`, NET_GUARD_LOG: log, NET_GUARD_ALLOW: `127.0.0.1:${new URL(double.url).port}` },
-    attempts: () => readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''),
+    env: {
+      NODE_OPTIONS: `--import=${GUARD}`,
+      NET_GUARD_LOG: log,
+      NET_GUARD_ALLOW: `127.0.0.1:${new URL(double.url).port}`,
+    },
+    attempts: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
   };
 }
 
-function report(r: RunResult): { status: string; artifacts: { verdict: string; checks: { check: string; ok: boolean; found: string; bundle: string }[] }[] } {
-  return JSON.parse(readFileSync(path.resolve(r.workspace, r.outputs['json-file'] ?? ''), 'utf8'));
+interface Report {
+  status: string;
+  artifacts: { verdict: string; checks: { check: string; ok: boolean; found: string; bundle: string }[] }[];
+}
+
+function report(r: RunResult): Report {
+  return JSON.parse(readFileSync(path.resolve(r.workspace, r.outputs['json-file'] ?? ''), 'utf8')) as Report;
 }
 
 beforeAll(async () => {
-  await Promise.all([ensureBundled(VERIFY), ensureBundled(SIGN)]);
+  ensureBundled(VERIFY);
+  ensureBundled(SIGN);
   sigstore = await startSigstoreServices();
   selfHosted = await startSigstoreServices({ claims: { runner_environment: 'self-hosted' } });
   double = new GitHubApiDouble();
@@ -84,9 +104,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed */
   await sigstore?.close();
   await selfHosted?.close();
   await double?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 afterEach(() => double.assertNoViolations());
@@ -99,18 +121,37 @@ describe('verify-provenance: attestations fetched from GitHub', { timeout: 90_00
     const digest = subjectDigest('wheel stored in GitHub');
     const before = double.calls('repos/list-attestations').length;
     const net = guarded();
-    const r = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'app.whl', repository: REPO, 'trusted-root': 'github_root.json', 'json-file': 'report.json' }, env: { ...apiEnv(), ...net.env } });
+    const r = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: {
+        artifacts: 'app.whl',
+        repository: REPO,
+        'trusted-root': 'github_root.json',
+        'json-file': 'report.json',
+      },
+      env: { ...apiEnv(), ...net.env },
+    });
     expect(r.annotations).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ status: 'passed', verified: '1', failed: '0' });
     const calls = double.calls('repos/list-attestations').slice(before);
     expect(calls.map((c) => [c.path, c.query, c.status, c.headers.authorization, c.headers.apiVersion])).toEqual([
-      [`/repos/${REPO}/attestations/${encodeURIComponent(digest)}`, { per_page: '100' }, 200, `token ${TOKEN}`, '2022-11-28'],
+      [
+        `/repos/${REPO}/attestations/${encodeURIComponent(digest)}`,
+        { per_page: '100' },
+        200,
+        `token ${TOKEN}`,
+        '2022-11-28',
+      ],
     ]);
     // Offline: the API double is the only host the action talked to.
     expect(new Set(net.attempts())).toEqual(new Set([`127.0.0.1:${new URL(double.url).port}`]));
     const checks = report(r).artifacts[0]?.checks ?? [];
-    expect(checks.filter((c) => ['signature', 'source-repository (certificate)', 'runner-environment'].includes(c.check)).map((c) => [c.check, c.ok, c.bundle])).toEqual([
+    expect(
+      checks
+        .filter((c) => ['signature', 'source-repository (certificate)', 'runner-environment'].includes(c.check))
+        .map((c) => [c.check, c.ok, c.bundle]),
+    ).toEqual([
       ['signature', true, `GitHub attestations of ${REPO} for ${digest} #1`],
       ['source-repository (certificate)', true, `GitHub attestations of ${REPO} for ${digest} #1`],
       ['runner-environment', true, `GitHub attestations of ${REPO} for ${digest} #1`],
@@ -122,10 +163,16 @@ describe('verify-provenance: attestations fetched from GitHub', { timeout: 90_00
     const ws = workspace({ 'b.whl': 'wheel without a log entry' });
     await signPrivately(sigstore, ws, 'b.whl');
     writeFileSync(path.join(ws, 'with_log.json'), JSON.stringify(sigstore.trustedRoot));
-    const r = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'b.whl', repository: REPO, 'trusted-root': 'with_log.json' }, env: apiEnv() });
+    const r = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: { artifacts: 'b.whl', repository: REPO, 'trusted-root': 'with_log.json' },
+      env: apiEnv(),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['status']).toBe('failed');
-    expect(r.annotations[0]?.message).toMatch(/^b\.whl: signature failed in GitHub attestations of spikeformer\/spikeformer-kit for sha256:[0-9a-f]{64} #1: expected a valid Sigstore signature .*found TLOG_/);
+    expect(r.annotations[0]?.message).toMatch(
+      /^b\.whl: signature failed in GitHub attestations of spikeformer\/spikeformer-kit for sha256:[0-9a-f]{64} #1: expected a valid Sigstore signature .*found TLOG_/,
+    );
   });
 
   it('follows the cursor pages (Link rel="next") of an organization’s attestations', async () => {
@@ -139,13 +186,23 @@ describe('verify-provenance: attestations fetched from GitHub', { timeout: 90_00
     const before = double.calls('orgs/list-attestations').length;
     const r = await runBundledAction(VERIFY, {
       workspace: ws,
-      inputs: { artifacts: 'c.whl', owner: 'spikeformer', 'source-repository': REPO, 'trusted-root': 'github_root.json' },
+      inputs: {
+        artifacts: 'c.whl',
+        owner: 'spikeformer',
+        'source-repository': REPO,
+        'trusted-root': 'github_root.json',
+      },
       env: apiEnv(),
     });
     expect(r.annotations).toEqual([]);
     expect(r.outputs['status']).toBe('passed');
     const digest = subjectDigest('wheel of many attestations');
-    expect(double.calls('orgs/list-attestations').slice(before).map((c) => [c.path, c.query])).toEqual([
+    expect(
+      double
+        .calls('orgs/list-attestations')
+        .slice(before)
+        .map((c) => [c.path, c.query]),
+    ).toEqual([
       [`/orgs/spikeformer/attestations/${encodeURIComponent(digest)}`, { per_page: '100' }],
       [`/orgs/spikeformer/attestations/${encodeURIComponent(digest)}`, { per_page: '100', after: '100' }],
     ]);
@@ -154,10 +211,18 @@ describe('verify-provenance: attestations fetched from GitHub', { timeout: 90_00
 
   it('an artifact GitHub holds no attestation for fails on its subject digest', async () => {
     const ws = workspace({ 'd.whl': 'never signed', 'root.json': JSON.stringify(githubStyleRoot(sigstore)) });
-    const r = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'd.whl', repository: REPO, 'trusted-root': 'root.json' }, env: apiEnv() });
+    const r = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: { artifacts: 'd.whl', repository: REPO, 'trusted-root': 'root.json' },
+      env: apiEnv(),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.annotations.map((a) => a.message)).toEqual([
-      expect.stringMatching(new RegExp(`^d\\.whl: subject-digest failed: expected a bundle whose subject is sha256:${subjectDigest('never signed').slice(7)} / sha512:[0-9a-f]{128}, found 0 bundle\\(s\\), none covering this artifact$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^d\\.whl: subject-digest failed: expected a bundle whose subject is sha256:${subjectDigest('never signed').slice(7)} / sha512:[0-9a-f]{128}, found 0 bundle\\(s\\), none covering this artifact$`,
+        ),
+      ),
       'verify-provenance: 1 of 1 artifact(s) failed verification: d.whl',
     ]);
   });
@@ -165,13 +230,22 @@ describe('verify-provenance: attestations fetched from GitHub', { timeout: 90_00
   it('a token GitHub refuses: one error naming the permission, the token never shown', async () => {
     double.fail('repos/list-attestations', 403, 'Resource not accessible by integration', 1);
     const ws = workspace({ 'e.whl': 'x', 'root.json': JSON.stringify(githubStyleRoot(sigstore)) });
-    const r = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'e.whl', repository: REPO, 'trusted-root': 'root.json' }, env: apiEnv() });
+    const r = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: { artifacts: 'e.whl', repository: REPO, 'trusted-root': 'root.json' },
+      env: apiEnv(),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.annotations.map((a) => a.message)).toEqual([
       `verify-provenance: GitHub attestations of ${REPO} for ${subjectDigest('x')}: GitHub answered HTTP 403 (Resource not accessible by integration - https://docs.github.com/rest): the token needs read access to the repository (\`permissions: attestations: read\`, \`contents: read\`)`,
     ]);
     expect(r.outputs['status']).toBe('failed');
-    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n') + r.summary).not.toContain(TOKEN);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n') + r.summary,
+    ).not.toContain(TOKEN);
   });
 });
 
@@ -181,18 +255,44 @@ describe('verify-provenance: runner environment', { timeout: 90_000 }, () => {
     await signPrivately(selfHosted, ws, 'f.whl');
     writeFileSync(path.join(ws, 'root.json'), JSON.stringify(githubStyleRoot(selfHosted)));
     const digest = subjectDigest('built on a self-hosted runner');
-    const refused = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json' }, env: apiEnv() });
+    const refused = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json' },
+      env: apiEnv(),
+    });
     expect(refused.exitCode).toBe(1);
     expect(refused.annotations.map((a) => a.message)).toEqual([
       `f.whl: runner-environment failed in GitHub attestations of ${REPO} for ${digest} #1: expected github-hosted, found self-hosted`,
       'verify-provenance: 1 of 1 artifact(s) failed verification: f.whl',
     ]);
-    const explicit = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json', 'runner-environment': 'github-hosted' }, env: apiEnv() });
+    const explicit = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: {
+        artifacts: 'f.whl',
+        repository: REPO,
+        'trusted-root': 'root.json',
+        'runner-environment': 'github-hosted',
+      },
+      env: apiEnv(),
+    });
     expect(explicit.outputs['status']).toBe('failed');
-    const any = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json', 'runner-environment': 'any' }, env: apiEnv() });
+    const any = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json', 'runner-environment': 'any' },
+      env: apiEnv(),
+    });
     expect(any.annotations).toEqual([]);
     expect(any.outputs['status']).toBe('passed');
-    const self = await runBundledAction(VERIFY, { workspace: ws, inputs: { artifacts: 'f.whl', repository: REPO, 'trusted-root': 'root.json', 'runner-environment': 'self-hosted' }, env: apiEnv() });
+    const self = await runBundledAction(VERIFY, {
+      workspace: ws,
+      inputs: {
+        artifacts: 'f.whl',
+        repository: REPO,
+        'trusted-root': 'root.json',
+        'runner-environment': 'self-hosted',
+      },
+      env: apiEnv(),
+    });
     expect(self.outputs['status']).toBe('passed');
   });
 });

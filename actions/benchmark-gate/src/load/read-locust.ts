@@ -20,7 +20,11 @@ async function sibling(stats: string, suffix: string): Promise<{ text: string; f
 /** Reads PREFIX_stats.csv with PREFIX_stats_history.csv and PREFIX_failures.csv beside it, when there. */
 export async function readLocust(statsFile: string): Promise<ReturnType<typeof parseLocust>> {
   const shown = workspaceRelative(statsFile);
-  if (!STATS.test(statsFile)) throw new FileError(shown, "is not locust's PREFIX_stats.csv (run locust with --csv PREFIX and give PREFIX_stats.csv)");
+  if (!STATS.test(statsFile))
+    throw new FileError(
+      shown,
+      "is not locust's PREFIX_stats.csv (run locust with --csv PREFIX and give PREFIX_stats.csv)",
+    );
   const files: LocustFiles = { stats: { text: await readTextFile(statsFile, MAX_CSV_BYTES, shown), file: shown } };
   const history = await sibling(statsFile, '_stats_history.csv');
   if (history) files.history = history;

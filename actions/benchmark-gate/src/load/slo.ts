@@ -17,7 +17,8 @@ export const MAX_SLOS = 100;
 const MAX_LINE = 500;
 export const EVERY_ENDPOINT = '*';
 
-export type SloMetric = { kind: 'time'; stat: string } | { kind: 'failure-rate' } | { kind: 'rps' } | { kind: 'requests' };
+export type SloMetric =
+  { kind: 'time'; stat: string } | { kind: 'failure-rate' } | { kind: 'rps' } | { kind: 'requests' };
 export type Operator = '<' | '<=' | '>' | '>=';
 
 export interface Slo {
@@ -32,8 +33,9 @@ export interface Slo {
   value: number;
 }
 
-const TIME_UNITS: Record<string, number> = { us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60 };
-const LINE = /^(?:(.*\S)\s*:\s+)?(p\d{1,3}(?:\.\d{1,6})?|median|mean|avg|min|max|failure-rate|rps|requests)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*(%|us|µs|ms|s|m|\/s)?$/;
+const TIME_UNITS: Record<string, number> = { us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60 };
+const LINE =
+  /^(?:(.*\S)\s*:\s+)?(p\d{1,3}(?:\.\d{1,6})?|median|mean|avg|min|max|failure-rate|rps|requests)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*(%|us|µs|ms|s|m|\/s)?$/;
 
 function metricOf(word: string): SloMetric {
   if (word === 'failure-rate' || word === 'rps' || word === 'requests') return { kind: word };
@@ -56,12 +58,16 @@ export function parseSlos(lines: readonly string[]): Slo[] {
     };
     if (text.length > MAX_LINE) fail(`longer than ${MAX_LINE} characters`);
     const m = LINE.exec(text);
-    if (!m) fail(`${quote(text)} is not "[endpoint:] metric op value", e.g. "p95 < 500ms", "failure-rate < 1%", "GET /users: rps > 50"`);
+    if (!m)
+      fail(
+        `${quote(text)} is not "[endpoint:] metric op value", e.g. "p95 < 500ms", "failure-rate < 1%", "GET /users: rps > 50"`,
+      );
     const [, endpoint, word, op, number, unit] = m!;
     const metric = metricOf(word!);
     let value = Number(number);
     if (metric.kind === 'time') {
-      if (unit === undefined || !Object.hasOwn(TIME_UNITS, unit)) fail(`${word} needs a time unit (us, ms, s or m), e.g. "${word} < 500ms"`);
+      if (unit === undefined || !Object.hasOwn(TIME_UNITS, unit))
+        fail(`${word} needs a time unit (us, ms, s or m), e.g. "${word} < 500ms"`);
       const pct = /^p(.+)$/.exec(metric.stat);
       if (pct && !(Number(pct[1]) > 0 && Number(pct[1]) <= 100)) fail(`${word} is not a percentile between 0 and 100`);
       value *= TIME_UNITS[unit!]!;
@@ -130,14 +136,17 @@ function targets(slo: Slo, report: LoadReport): LoadEntry[] {
  * endpoint or a statistic no report has is a configuration error, not a pass.
  */
 export function evaluateSlos(slos: readonly Slo[], reports: readonly LoadReport[]): SloResult[] {
-  if (slos.length > 0 && reports.length === 0) throw new UserError("Input 'slo': objectives apply to locust and k6 results, and none of the results is one");
+  if (slos.length > 0 && reports.length === 0)
+    throw new UserError("Input 'slo': objectives apply to locust and k6 results, and none of the results is one");
   const out: SloResult[] = [];
   for (const slo of slos) {
     let matched = 0;
     for (const report of reports) {
       const entries = targets(slo, report);
       if (entries.length > 1 && slo.endpoint !== EVERY_ENDPOINT) {
-        throw new UserError(`Input 'slo' line ${slo.line}: ${quote(slo.endpoint)} matches ${quoteList(entries.map((e) => e.name))} in ${report.file}; give the method too`);
+        throw new UserError(
+          `Input 'slo' line ${slo.line}: ${quote(slo.endpoint)} matches ${quoteList(entries.map((e) => e.name))} in ${report.file}; give the method too`,
+        );
       }
       for (const e of entries) {
         const actual = measured(e, slo.metric);
@@ -145,16 +154,29 @@ export function evaluateSlos(slos: readonly Slo[], reports: readonly LoadReport[
           const have = Object.keys(e.times);
           throw new UserError(
             `Input 'slo' line ${slo.line}: ${report.file} has no ${metricName(slo.metric)} for ${quote(e.name)}` +
-              (slo.metric.kind === 'time' ? ` (it has ${have.length > 0 ? have.join(', ') : 'no response times'}${report.tool === 'k6' ? "; k6 exports the statistics in --summary-trend-stats" : ''})` : ''),
+              (slo.metric.kind === 'time'
+                ? ` (it has ${have.length > 0 ? have.join(', ') : 'no response times'}${report.tool === 'k6' ? '; k6 exports the statistics in --summary-trend-stats' : ''})`
+                : ''),
           );
         }
         matched++;
-        out.push({ slo: slo.text, file: report.file, endpoint: e.name, metric: metricName(slo.metric), op: slo.op, threshold: slo.value, actual, passed: holds(actual, slo.op, slo.value) });
+        out.push({
+          slo: slo.text,
+          file: report.file,
+          endpoint: e.name,
+          metric: metricName(slo.metric),
+          op: slo.op,
+          threshold: slo.value,
+          actual,
+          passed: holds(actual, slo.op, slo.value),
+        });
       }
     }
     if (matched === 0) {
       const names = reports.flatMap((r) => r.entries.filter((e) => !e.aggregated).map((e) => e.name));
-      throw new UserError(`Input 'slo' line ${slo.line}: no endpoint ${quote(slo.endpoint)} in the results (endpoints: ${names.length > 0 ? quoteList([...new Set(names)]) : 'none'})`);
+      throw new UserError(
+        `Input 'slo' line ${slo.line}: no endpoint ${quote(slo.endpoint)} in the results (endpoints: ${names.length > 0 ? quoteList([...new Set(names)]) : 'none'})`,
+      );
     }
   }
   return out;

@@ -77,6 +77,7 @@ export function columns(header: CsvRow | undefined, file: string, required: read
     if (!index.has(name)) index.set(name, k);
   });
   const missing = required.filter((r) => !index.has(r));
-  if (missing.length > 0) throw new FileError(file, `line ${header.line}: the header lacks ${missing.map((m) => `"${m}"`).join(', ')}`);
+  if (missing.length > 0)
+    throw new FileError(file, `line ${header.line}: the header lacks ${missing.map((m) => `"${m}"`).join(', ')}`);
   return index;
 }

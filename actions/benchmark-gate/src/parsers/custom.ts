@@ -9,7 +9,8 @@ import { isObject, requireString, requireTime } from './shape.js';
  * run-to-run spread must come from the history (see compare.ts).
  */
 export function parseCustom(doc: unknown, file: string, direction: Direction): Measurement[] {
-  if (!Array.isArray(doc)) throw new FileError(file, 'expected an array of {name, unit, value} (github-action-benchmark custom format)');
+  if (!Array.isArray(doc))
+    throw new FileError(file, 'expected an array of {name, unit, value} (github-action-benchmark custom format)');
   return doc.map((entry, i) => {
     const where = `[${i}]`;
     if (!isObject(entry)) throw new FileError(file, `${where} is not an object`);

@@ -24,7 +24,8 @@ export function parseGoogleBenchmark(doc: unknown, file: string): Measurement[] 
     const where = `benchmarks[${i}]`;
     if (!isObject(row)) throw new FileError(file, `${where} is not an object`);
     if (row.error_occurred === true) return;
-    const aggregate = row.run_type === 'aggregate' ? (typeof row.aggregate_name === 'string' ? row.aggregate_name : '') : undefined;
+    const aggregate =
+      row.run_type === 'aggregate' ? (typeof row.aggregate_name === 'string' ? row.aggregate_name : '') : undefined;
     if (aggregate !== undefined && !['mean', 'median', 'stddev'].includes(aggregate)) return;
     const name = requireString(row.run_name ?? row.name, file, `${where}.run_name`);
     const { unit, factor } = normaliseUnit(typeof row.time_unit === 'string' ? row.time_unit : 'ns');

@@ -18,12 +18,21 @@ export function parseHyperfine(doc: unknown, file: string, warn: (message: strin
     const codes = numberArray(entry.exit_codes, file, `${where}.exit_codes`);
     if (times && times.length > 0) {
       const kept = codes && codes.length === times.length ? times.filter((_, k) => codes[k] === 0) : times;
-      if (kept.length < times.length) warn(`${file}: ${quote(name)} exited non-zero in ${times.length - kept.length} of ${times.length} runs; those runs are left out`);
+      if (kept.length < times.length)
+        warn(
+          `${file}: ${quote(name)} exited non-zero in ${times.length - kept.length} of ${times.length} runs; those runs are left out`,
+        );
       if (kept.length === 0) return;
       out.push({ name, unit: 's', direction: 'smaller-is-better', samples: kept, ...summarise(kept) });
       return;
     }
-    const m: Measurement = { name, unit: 's', direction: 'smaller-is-better', n: 1, mean: requireTime(entry.mean, file, `${where}.mean`) };
+    const m: Measurement = {
+      name,
+      unit: 's',
+      direction: 'smaller-is-better',
+      n: 1,
+      mean: requireTime(entry.mean, file, `${where}.mean`),
+    };
     const median = finiteNumber(entry.median);
     if (median !== undefined) m.median = median;
     const min = finiteNumber(entry.min);

@@ -15,7 +15,13 @@ export function detectFormat(doc: unknown): Format | 'custom' | undefined {
   if (Array.isArray(doc.benchmarks) && isObject(doc.machine_info)) return 'pytest-benchmark';
   if (Array.isArray(doc.benchmarks) && isObject(doc.context)) return 'google-benchmark';
   if (Array.isArray(doc.results) && doc.results.every((r) => isObject(r) && 'command' in r)) return 'hyperfine';
-  if (isObject(doc.metrics) && ['http_req_duration', 'http_reqs', 'http_req_failed'].some((m) => isObject((doc.metrics as Record<string, unknown>)[m]))) return 'k6';
+  if (
+    isObject(doc.metrics) &&
+    ['http_req_duration', 'http_reqs', 'http_req_failed'].some((m) =>
+      isObject((doc.metrics as Record<string, unknown>)[m]),
+    )
+  )
+    return 'k6';
   return undefined;
 }
 
@@ -27,13 +33,26 @@ export interface ParsedReport {
 }
 
 /** Parses one report; `direction` overrides the format's own (e.g. a throughput metric). */
-export function parseReport(doc: unknown, file: string, format: Format | 'auto', direction?: Direction, warn?: (message: string) => void): ParsedReport {
+export function parseReport(
+  doc: unknown,
+  file: string,
+  format: Format | 'auto',
+  direction?: Direction,
+  warn?: (message: string) => void,
+): ParsedReport {
   let chosen: Format;
   if (format === 'auto') {
     const detected = detectFormat(doc);
-    if (detected === undefined) throw new FileError(file, 'is not a pytest-benchmark, Google Benchmark, hyperfine, k6 or github-action-benchmark custom report');
+    if (detected === undefined)
+      throw new FileError(
+        file,
+        'is not a pytest-benchmark, Google Benchmark, hyperfine, k6 or github-action-benchmark custom report',
+      );
     if (detected === 'custom') {
-      throw new FileError(file, "is github-action-benchmark's custom format; set 'format' to custom-smaller-is-better or custom-bigger-is-better");
+      throw new FileError(
+        file,
+        "is github-action-benchmark's custom format; set 'format' to custom-smaller-is-better or custom-bigger-is-better",
+      );
     }
     chosen = detected;
   } else {
@@ -74,7 +93,8 @@ export function mergeReports(reports: ReadonlyArray<{ file: string; measurements
   for (const r of reports) {
     for (const m of r.measurements) {
       const other = seen.get(m.name);
-      if (other !== undefined) throw new FileError(r.file, `benchmark ${quote(m.name)} is also in ${other}; give each benchmark once`);
+      if (other !== undefined)
+        throw new FileError(r.file, `benchmark ${quote(m.name)} is also in ${other}; give each benchmark once`);
       seen.set(m.name, r.file);
       out.push(m);
     }

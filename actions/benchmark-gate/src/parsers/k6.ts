@@ -66,11 +66,13 @@ function entry(metrics: Json, suffix: string, name: string, file: string): LoadE
 }
 
 export function parseK6(doc: unknown, file: string): { measurements: Measurement[]; load: LoadReport } {
-  if (!isObject(doc) || !isObject(doc.metrics)) throw new FileError(file, 'expected a k6 summary export (an object with "metrics")');
+  if (!isObject(doc) || !isObject(doc.metrics))
+    throw new FileError(file, 'expected a k6 summary export (an object with "metrics")');
   const metrics = doc.metrics;
   const entries: LoadEntry[] = [];
   const total = entry(metrics, '', AGGREGATED, file);
-  if (total === undefined) throw new FileError(file, 'has no http_req_duration, http_reqs or http_req_failed metric: not an HTTP load test');
+  if (total === undefined)
+    throw new FileError(file, 'has no http_req_duration, http_reqs or http_req_failed metric: not an HTTP load test');
   entries.push(total);
   const names = new Set<string>();
   for (const key of Object.keys(metrics)) {

@@ -20,13 +20,15 @@ function cellNumber(row: CsvRow, index: Map<string, number>, column: string, fil
   const raw = (row.cells[k] ?? '').trim();
   if (raw === 'N/A' || raw === '') return undefined;
   const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value)) throw new FileError(file, `line ${row.line}: "${column}" is not a non-negative number: ${quote(raw)}`);
+  if (!Number.isFinite(value))
+    throw new FileError(file, `line ${row.line}: "${column}" is not a non-negative number: ${quote(raw)}`);
   return value;
 }
 
 function cellCount(row: CsvRow, index: Map<string, number>, column: string, file: string): number {
   const value = cellNumber(row, index, column, file);
-  if (value === undefined || !Number.isSafeInteger(value)) throw new FileError(file, `line ${row.line}: "${column}" must be a whole number`);
+  if (value === undefined || !Number.isSafeInteger(value))
+    throw new FileError(file, `line ${row.line}: "${column}" must be a whole number`);
   return value;
 }
 
@@ -36,7 +38,8 @@ function cellText(row: CsvRow, index: Map<string, number>, column: string): stri
 
 function checkWidth(rows: readonly CsvRow[], width: number, file: string): void {
   for (const row of rows) {
-    if (row.cells.length !== width) throw new FileError(file, `line ${row.line}: ${row.cells.length} fields, the header has ${width}`);
+    if (row.cells.length !== width)
+      throw new FileError(file, `line ${row.line}: ${row.cells.length} fields, the header has ${width}`);
   }
 }
 
@@ -45,7 +48,17 @@ function entryName(type: string, name: string): string {
   return type === '' ? name : `${type} ${name}`;
 }
 
-const STATS_COLUMNS = ['Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time', 'Average Response Time', 'Min Response Time', 'Max Response Time', 'Requests/s'];
+const STATS_COLUMNS = [
+  'Type',
+  'Name',
+  'Request Count',
+  'Failure Count',
+  'Median Response Time',
+  'Average Response Time',
+  'Min Response Time',
+  'Max Response Time',
+  'Requests/s',
+];
 
 export function parseLocustStats(text: string, file: string): LoadEntry[] {
   const rows = parseCsv(text, file);
@@ -62,7 +75,8 @@ export function parseLocustStats(text: string, file: string): LoadEntry[] {
     seen.add(name);
     const requests = cellCount(row, index, 'Request Count', file);
     const failures = cellCount(row, index, 'Failure Count', file);
-    if (failures > requests) throw new FileError(file, `line ${row.line}: more failures (${failures}) than requests (${requests})`);
+    if (failures > requests)
+      throw new FileError(file, `line ${row.line}: more failures (${failures}) than requests (${requests})`);
     const times = timeTable();
     const put = (key: string, column: string): void => {
       const v = cellNumber(row, index, column, file);
@@ -79,7 +93,8 @@ export function parseLocustStats(text: string, file: string): LoadEntry[] {
     if (rps !== undefined) entry.rps = rps;
     return entry;
   });
-  if (!entries.some((e) => e.aggregated)) throw new FileError(file, 'has no "Aggregated" row; is it locust\'s PREFIX_stats.csv?');
+  if (!entries.some((e) => e.aggregated))
+    throw new FileError(file, 'has no "Aggregated" row; is it locust\'s PREFIX_stats.csv?');
   return entries;
 }
 
@@ -106,7 +121,8 @@ export function parseLocustHistory(text: string, file: string): Map<string, numb
     // Every entry starts at 0 requests: its first row closes the interval from the start.
     const before = last.get(name) ?? { count: 0, total: 0, timestamp: 0 };
     {
-      if (timestamp < before.timestamp || count < before.count) throw new FileError(file, `line ${row.line}: ${quote(name)} goes back in time or in its request count`);
+      if (timestamp < before.timestamp || count < before.count)
+        throw new FileError(file, `line ${row.line}: ${quote(name)} goes back in time or in its request count`);
       const n = count - before.count;
       const mean = n > 0 ? (total - before.total) / n : Number.NaN;
       if (mean > 0 && Number.isFinite(mean)) {
@@ -139,7 +155,10 @@ export const MIN_INTERVALS = 2;
  * The judge's view of a locust run: one response-time measurement per entry, with the
  * per-interval means from the history as samples when it has them, else the run's summary.
  */
-export function locustMeasurements(entries: readonly LoadEntry[], intervals: ReadonlyMap<string, number[]>): Measurement[] {
+export function locustMeasurements(
+  entries: readonly LoadEntry[],
+  intervals: ReadonlyMap<string, number[]>,
+): Measurement[] {
   const out: Measurement[] = [];
   for (const e of entries) {
     const samples = intervals.get(e.name);
@@ -164,7 +183,12 @@ export interface LocustFiles {
 
 export function parseLocust(files: LocustFiles): { measurements: Measurement[]; load: LoadReport } {
   const entries = parseLocustStats(files.stats.text, files.stats.file);
-  const intervals = files.history ? parseLocustHistory(files.history.text, files.history.file) : new Map<string, number[]>();
+  const intervals = files.history
+    ? parseLocustHistory(files.history.text, files.history.file)
+    : new Map<string, number[]>();
   const failures = files.failures ? parseLocustFailures(files.failures.text, files.failures.file) : [];
-  return { measurements: locustMeasurements(entries, intervals), load: { tool: 'locust', file: files.stats.file, entries, failures } };
+  return {
+    measurements: locustMeasurements(entries, intervals),
+    load: { tool: 'locust', file: files.stats.file, entries, failures },
+  };
 }

@@ -38,7 +38,8 @@ export function requireTime(value: unknown, file: string, what: string): number 
 /** A count such as rounds or repetitions: a whole number of at least 1. */
 export function requireCount(value: unknown, file: string, what: string): number {
   const n = finiteNumber(value);
-  if (n === undefined || !Number.isInteger(n) || n < 1) throw new FileError(file, `${what} must be a whole number of at least 1`);
+  if (n === undefined || !Number.isInteger(n) || n < 1)
+    throw new FileError(file, `${what} must be a whole number of at least 1`);
   return n;
 }
 

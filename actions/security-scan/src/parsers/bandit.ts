@@ -17,7 +17,7 @@ export function banditLine(code: string | undefined, line: number | undefined): 
   if (code === undefined || line === undefined) return undefined;
   // Scanned in place (no split of the whole excerpt): rows are "<number><space?><text>".
   const number = String(line);
-  for (let start = 0; start < code.length; ) {
+  for (let start = 0; start < code.length;) {
     const end = code.indexOf('\n', start);
     const stop = end === -1 ? code.length : end;
     if (code.startsWith(number, start)) {
@@ -42,7 +42,9 @@ export function parseBandit(doc: JsonObject, ctx: ParseContext): ParseResult {
     if (!r) continue;
     const rawSeverity = (str(r.issue_severity) ?? 'UNDEFINED').toUpperCase();
     const line = position(r.line_number);
-    const range = arr(r.line_range).map(position).filter((n): n is number => n !== undefined);
+    const range = arr(r.line_range)
+      .map(position)
+      .filter((n): n is number => n !== undefined);
     const placed = placePath(str(r.filename) ?? '', ctx.root);
     const column = position(typeof r.col_offset === 'number' ? r.col_offset + 1 : undefined);
     const endColumn = position(typeof r.end_col_offset === 'number' ? r.end_col_offset + 1 : undefined);

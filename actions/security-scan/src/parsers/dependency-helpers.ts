@@ -9,7 +9,13 @@ function uniqueNonEmpty(values: readonly string[]): string[] {
   return out;
 }
 
-export function packageRef(ecosystem: string, name: string, version: string, fixedVersions: readonly string[], paths: readonly string[]): PackageRef {
+export function packageRef(
+  ecosystem: string,
+  name: string,
+  version: string,
+  fixedVersions: readonly string[],
+  paths: readonly string[],
+): PackageRef {
   const eco = normaliseEcosystem(ecosystem);
   return {
     ecosystem: eco,
@@ -21,8 +27,15 @@ export function packageRef(ecosystem: string, name: string, version: string, fix
 }
 
 const WORDS: Record<string, Severity> = {
-  CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', MODERATE: 'medium', LOW: 'low',
-  NEGLIGIBLE: 'info', UNKNOWN: 'info', INFO: 'info', NONE: 'info',
+  CRITICAL: 'critical',
+  HIGH: 'high',
+  MEDIUM: 'medium',
+  MODERATE: 'medium',
+  LOW: 'low',
+  NEGLIGIBLE: 'info',
+  UNKNOWN: 'info',
+  INFO: 'info',
+  NONE: 'info',
 };
 
 /** A severity word any dependency scanner uses, or undefined when it is not one. */

@@ -13,11 +13,28 @@ import type { ParseContext, ParseResult } from './types.js';
 
 /** A concrete shape of a report: a format plus its variant. */
 export type ReportShape =
-  | 'bandit' | 'semgrep' | 'safety-2' | 'safety-3' | 'pip-audit' | 'trivy' | 'grype' | 'npm-audit-7' | 'npm-audit-6' | 'sarif';
+  | 'bandit'
+  | 'semgrep'
+  | 'safety-2'
+  | 'safety-3'
+  | 'pip-audit'
+  | 'trivy'
+  | 'grype'
+  | 'npm-audit-7'
+  | 'npm-audit-6'
+  | 'sarif';
 
 const FORMAT_OF: Record<ReportShape, ReportFormat> = {
-  bandit: 'bandit', semgrep: 'semgrep', 'safety-2': 'safety', 'safety-3': 'safety', 'pip-audit': 'pip-audit',
-  trivy: 'trivy', grype: 'grype', 'npm-audit-7': 'npm-audit', 'npm-audit-6': 'npm-audit', sarif: 'sarif',
+  bandit: 'bandit',
+  semgrep: 'semgrep',
+  'safety-2': 'safety',
+  'safety-3': 'safety',
+  'pip-audit': 'pip-audit',
+  trivy: 'trivy',
+  grype: 'grype',
+  'npm-audit-7': 'npm-audit',
+  'npm-audit-6': 'npm-audit',
+  sarif: 'sarif',
 };
 
 const DESCRIPTION: Record<ReportShape, string> = {
@@ -58,17 +75,26 @@ export function formatOf(shape: ReportShape): ReportFormat {
   return FORMAT_OF[shape];
 }
 
-const KNOWN = 'bandit, semgrep, safety (2.x check, 3.x scan), pip-audit, trivy, grype, npm audit (npm 6, npm 7+) JSON, or SARIF 2.1.0';
+const KNOWN =
+  'bandit, semgrep, safety (2.x check, 3.x scan), pip-audit, trivy, grype, npm audit (npm 6, npm 7+) JSON, or SARIF 2.1.0';
 
 /**
  * Detects (or, with `forced`, checks) a report's format and parses it. An unknown format, or
  * a report that is not what `tool:path` said, is a FileError naming the file.
  */
-export function parseReport(doc: unknown, ctx: ParseContext, forced?: ReportFormat): ParseResult & { shape: ReportShape } {
+export function parseReport(
+  doc: unknown,
+  ctx: ParseContext,
+  forced?: ReportFormat,
+): ParseResult & { shape: ReportShape } {
   const shape = detectShape(doc);
   if (shape === undefined) {
-    if (forced === 'pip-audit' && Array.isArray(doc) && doc.length === 0) return { findings: [], notes: [], shape: 'pip-audit' };
-    const what = forced === undefined ? `is not a report format this action reads (expected ${KNOWN})` : `is not a ${forced} report, nor any format this action reads (expected ${KNOWN})`;
+    if (forced === 'pip-audit' && Array.isArray(doc) && doc.length === 0)
+      return { findings: [], notes: [], shape: 'pip-audit' };
+    const what =
+      forced === undefined
+        ? `is not a report format this action reads (expected ${KNOWN})`
+        : `is not a ${forced} report, nor any format this action reads (expected ${KNOWN})`;
     throw new FileError(ctx.report, what);
   }
   if (forced !== undefined && FORMAT_OF[shape] !== forced) {
@@ -81,14 +107,23 @@ function parseShape(shape: ReportShape, doc: unknown, ctx: ParseContext): ParseR
   if (shape === 'pip-audit') return parsePipAudit(doc, ctx);
   const o = doc as JsonObject;
   switch (shape) {
-    case 'bandit': return parseBandit(o, ctx);
-    case 'semgrep': return parseSemgrep(o, ctx);
-    case 'safety-2': return parseSafetyV2(o, ctx);
-    case 'safety-3': return parseSafetyV3(o, ctx);
-    case 'trivy': return parseTrivy(o, ctx);
-    case 'grype': return parseGrype(o, ctx);
-    case 'npm-audit-7': return parseNpmAudit7(o, ctx);
-    case 'npm-audit-6': return parseNpmAudit6(o, ctx);
-    case 'sarif': return parseSarif(o, ctx);
+    case 'bandit':
+      return parseBandit(o, ctx);
+    case 'semgrep':
+      return parseSemgrep(o, ctx);
+    case 'safety-2':
+      return parseSafetyV2(o, ctx);
+    case 'safety-3':
+      return parseSafetyV3(o, ctx);
+    case 'trivy':
+      return parseTrivy(o, ctx);
+    case 'grype':
+      return parseGrype(o, ctx);
+    case 'npm-audit-7':
+      return parseNpmAudit7(o, ctx);
+    case 'npm-audit-6':
+      return parseNpmAudit6(o, ctx);
+    case 'sarif':
+      return parseSarif(o, ctx);
   }
 }

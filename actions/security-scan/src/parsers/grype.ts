@@ -11,9 +11,14 @@ export function looksLikeGrype(doc: JsonObject): boolean {
 
 /** The highest CVSS v3 base score grype lists (v2 only when no v3 exists). */
 function cvssOf(vuln: JsonObject): number | undefined {
-  const entries = arr(vuln.cvss).map(obj).filter((e): e is JsonObject => e !== undefined);
+  const entries = arr(vuln.cvss)
+    .map(obj)
+    .filter((e): e is JsonObject => e !== undefined);
   const score = (e: JsonObject): number | undefined => cvssScore(obj(e.metrics)?.baseScore);
-  const v3 = entries.filter((e) => (str(e.version) ?? '').startsWith('3')).map(score).filter((n): n is number => n !== undefined);
+  const v3 = entries
+    .filter((e) => (str(e.version) ?? '').startsWith('3'))
+    .map(score)
+    .filter((n): n is number => n !== undefined);
   const allScores = entries.map(score).filter((n): n is number => n !== undefined);
   const list = v3.length > 0 ? v3 : allScores;
   return list.length > 0 ? Math.max(...list) : undefined;

@@ -27,7 +27,13 @@ export function parseNpmAudit7(doc: JsonObject, ctx: ParseContext): ParseResult 
     const nodes = strings(pkg.nodes);
     const fix = pkg.fixAvailable;
     const fixObj = obj(fix);
-    const fixText = fixObj ? [`${str(fixObj.name) ?? ''}@${str(fixObj.version) ?? ''}${fixObj.isSemVerMajor === true ? ' (semver-major)' : ''}`] : fix === true ? ['available'] : [];
+    const fixText = fixObj
+      ? [
+          `${str(fixObj.name) ?? ''}@${str(fixObj.version) ?? ''}${fixObj.isSemVerMajor === true ? ' (semver-major)' : ''}`,
+        ]
+      : fix === true
+        ? ['available']
+        : [];
     for (const via of arr(pkg.via)) {
       const adv = obj(via);
       if (!adv) continue;

@@ -16,7 +16,12 @@ export function looksLikePipAudit(doc: unknown): boolean {
   if (Array.isArray(doc)) return doc.length > 0 && doc.slice(0, SHAPE_SAMPLE).every(isDependencyEntry);
   const o = obj(doc);
   // The first entries tell the shape; checking all of a 100,000-entry report is wasted work.
-  return o !== undefined && Array.isArray(o.dependencies) && arr(o.dependencies).slice(0, SHAPE_SAMPLE).every(isDependencyEntry) && !('metadata' in o);
+  return (
+    o !== undefined &&
+    Array.isArray(o.dependencies) &&
+    arr(o.dependencies).slice(0, SHAPE_SAMPLE).every(isDependencyEntry) &&
+    !('metadata' in o)
+  );
 }
 
 /**
@@ -49,7 +54,11 @@ export function parsePipAudit(doc: unknown, ctx: ParseContext): ParseResult {
         toolSeverity: 'none (default medium)',
         message: dependencyMessage(display, name, version, fixed),
         description: advisoryText(str(vuln.description)),
-        helpUrl: primary.startsWith('PYSEC-') ? `https://osv.dev/vulnerability/${primary}` : primary.startsWith('GHSA-') ? `https://github.com/advisories/${primary}` : undefined,
+        helpUrl: primary.startsWith('PYSEC-')
+          ? `https://osv.dev/vulnerability/${primary}`
+          : primary.startsWith('GHSA-')
+            ? `https://github.com/advisories/${primary}`
+            : undefined,
         package: packageRef('pypi', name, version, fixed, []),
         vulnIds: ids,
         cwes: [],
@@ -59,4 +68,3 @@ export function parsePipAudit(doc: unknown, ctx: ParseContext): ParseResult {
   }
   return { findings, notes };
 }
-

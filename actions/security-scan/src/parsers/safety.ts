@@ -22,11 +22,19 @@ function severityOf(holder: JsonObject | undefined): { severity: Severity; word:
   const v3word = severityWord(str(v3?.base_severity));
   if (v3word || v3score !== undefined) {
     const severity = v3word ?? severityFromCvss(v3score ?? 0);
-    return { severity, word: str(v3?.base_severity) ?? `CVSS ${v3score}`, ...(v3score === undefined ? {} : { cvss: v3score }) };
+    return {
+      severity,
+      word: str(v3?.base_severity) ?? `CVSS ${v3score}`,
+      ...(v3score === undefined ? {} : { cvss: v3score }),
+    };
   }
   const v2score = cvssScore(obj(holder?.cvssv2)?.base_score);
   if (v2score !== undefined) {
-    return { severity: v2score >= 7 ? 'high' : v2score >= 4 ? 'medium' : 'low', word: `CVSS v2 ${v2score}`, cvss: v2score };
+    return {
+      severity: v2score >= 7 ? 'high' : v2score >= 4 ? 'medium' : 'low',
+      word: `CVSS v2 ${v2score}`,
+      cvss: v2score,
+    };
   }
   return { severity: 'medium', word: 'none (default medium)' };
 }
@@ -61,7 +69,13 @@ export function parseSafetyV2(doc: JsonObject, ctx: ParseContext): ParseResult {
       report: ctx.report,
     });
   }
-  return { findings, notes: [], ...(str(obj(doc.report_meta)?.safety_version) ? { toolVersion: `safety ${str(obj(doc.report_meta)?.safety_version)}` } : {}) };
+  return {
+    findings,
+    notes: [],
+    ...(str(obj(doc.report_meta)?.safety_version)
+      ? { toolVersion: `safety ${str(obj(doc.report_meta)?.safety_version)}` }
+      : {}),
+  };
 }
 
 /** `django==1.8.0` → 1.8.0 (only pinned specs name one installed version). */
@@ -85,7 +99,9 @@ export function parseSafetyV3(doc: JsonObject, ctx: ParseContext): ParseResult {
         const vulns = obj(spec?.vulnerabilities);
         const version = pinnedVersion(str(spec?.raw));
         const remediation = obj(vulns?.remediation);
-        const fixed = [str(remediation?.recommended), ...strings(remediation?.other_recommended)].filter((x): x is string => x !== undefined);
+        const fixed = [str(remediation?.recommended), ...strings(remediation?.other_recommended)].filter(
+          (x): x is string => x !== undefined,
+        );
         for (const k of arr(vulns?.known_vulnerabilities)) {
           const v = obj(k);
           if (!v) continue;
@@ -106,7 +122,9 @@ export function parseSafetyV3(doc: JsonObject, ctx: ParseContext): ParseResult {
             package: packageRef('pypi', name, version, fixed, [location]),
             vulnIds: uniqueIds([`PYUP-${id}`, cve]),
             cwes: [],
-            ...(ignored ? { suppressedBy: `safety policy: ${str(ignored.reason) ?? str(ignored.code) ?? 'ignored'}` } : {}),
+            ...(ignored
+              ? { suppressedBy: `safety policy: ${str(ignored.reason) ?? str(ignored.code) ?? 'ignored'}` }
+              : {}),
             report: ctx.report,
           });
         }

@@ -13,7 +13,11 @@ const LEVEL: Record<string, Severity> = { error: 'high', warning: 'medium', note
 
 /** Tool names as run categories and finding tools: lower-case, no spaces. */
 export function toolName(name: string | undefined): string {
-  const n = (name ?? 'sarif').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  const n = (name ?? 'sarif')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return n === '' ? 'sarif' : n;
 }
 
@@ -105,7 +109,8 @@ function placeArtifact(location: JsonObject | undefined, run: RunContext): Place
   const baseId = str(location.uriBaseId) ?? str(indexed?.uriBaseId);
   const base = baseId === undefined ? undefined : str(obj(run.baseIds[baseId])?.uri);
   // An absolute base (file:///src/) joins the relative uri; symbolic bases (%SRCROOT%) mean the checkout root.
-  const joined = base !== undefined && /^file:/i.test(base) && !/^[a-z]+:/i.test(uri) ? `${base.replace(/\/?$/, '/')}${uri}` : uri;
+  const joined =
+    base !== undefined && /^file:/i.test(base) && !/^[a-z]+:/i.test(uri) ? `${base.replace(/\/?$/, '/')}${uri}` : uri;
   return placePath(joined, run.root);
 }
 
@@ -174,7 +179,9 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
     const version = str(driver.semanticVersion) ?? str(driver.version);
     versions.push(version === undefined ? name : `${name} ${version}`);
     const run: RunContext = {
-      rules: [arr(driver.rules), ...arr(tool.extensions).map((e) => arr(obj(e)?.rules))].map((list) => list.map((x) => obj(x) ?? {})),
+      rules: [arr(driver.rules), ...arr(tool.extensions).map((e) => arr(obj(e)?.rules))].map((list) =>
+        list.map((x) => obj(x) ?? {}),
+      ),
       artifacts: arr(runObj.artifacts),
       baseIds: obj(runObj.originalUriBaseIds) ?? {},
       root: ctx.root,
@@ -184,7 +191,8 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const invocation = obj(inv);
       for (const n of arr(invocation?.toolExecutionNotifications)) {
         const note = obj(n);
-        if (str(note?.level) === 'error') notes.push(`${name}: ${str(obj(note?.message)?.text) ?? 'tool execution error'}`);
+        if (str(note?.level) === 'error')
+          notes.push(`${name}: ${str(obj(note?.message)?.text) ?? 'tool execution error'}`);
       }
       if (invocation?.executionSuccessful === false) notes.push(`${name}: the run reports executionSuccessful: false`);
     }
@@ -203,8 +211,12 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const level = str(result.level) ?? info.level;
       const message = messageOf(result, rule);
       // ruff rates every result `error`; its flake8-bandit rules take bandit's severity for the same test.
-      const banditSeverity = name === 'ruff' && securitySeverity === undefined ? banditSeverityOfRuff(ruleId, message) : undefined;
-      const severity = securitySeverity !== undefined ? severityFromCvss(securitySeverity) : (banditSeverity ?? own(LEVEL, level) ?? 'medium');
+      const banditSeverity =
+        name === 'ruff' && securitySeverity === undefined ? banditSeverityOfRuff(ruleId, message) : undefined;
+      const severity =
+        securitySeverity !== undefined
+          ? severityFromCvss(securitySeverity)
+          : (banditSeverity ?? own(LEVEL, level) ?? 'medium');
       const physical = obj(obj(arr(result.locations)[0])?.physicalLocation);
       const placed = placeArtifact(obj(physical?.artifactLocation), run);
       const region = obj(physical?.region) ?? {};
@@ -213,18 +225,35 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
       const endLine = position(region.endLine);
       const endColumn = position(region.endColumn);
       const partial = obj(result.partialFingerprints);
-      const toolFingerprint = str(partial?.primaryLocationLineHash) ?? firstValue(obj(result.fingerprints)) ?? firstValue(partial);
-      const suppression = result.suppressions === undefined ? undefined : arr(result.suppressions).map(obj).find((s) => s !== undefined && str(s.status) !== 'rejected' && str(s.status) !== 'underReview');
+      const toolFingerprint =
+        str(partial?.primaryLocationLineHash) ?? firstValue(obj(result.fingerprints)) ?? firstValue(partial);
+      const suppression =
+        result.suppressions === undefined
+          ? undefined
+          : arr(result.suppressions)
+              .map(obj)
+              .find((s) => s !== undefined && str(s.status) !== 'rejected' && str(s.status) !== 'underReview');
       const snippet = physical ? snippetOf(physical, line) : undefined;
       const help = info.helpUri;
-      const cwes = resultTags.length === 0 ? info.cwes : uniqueCwes([...info.cwes, ...resultTags.filter((t) => /cwe/i.test(t) && /\d/.test(t))]);
+      const cwes =
+        resultTags.length === 0
+          ? info.cwes
+          : uniqueCwes([...info.cwes, ...resultTags.filter((t) => /cwe/i.test(t) && /\d/.test(t))]);
       findings.push({
         tool: name,
         ruleId,
         ruleName: ruleNameOf(rule, ruleId),
-        category: resultTags.length === 0 && info.category !== undefined && str(rule?.id) === ruleId ? info.category : categoryOf(ruleId, tags),
+        category:
+          resultTags.length === 0 && info.category !== undefined && str(rule?.id) === ruleId
+            ? info.category
+            : categoryOf(ruleId, tags),
         severity,
-        toolSeverity: securitySeverity !== undefined ? `security-severity ${securitySeverity}` : banditSeverity !== undefined ? `${level} (as bandit ${banditIdOfRuff(ruleId) ?? ''}: ${banditSeverity})` : level,
+        toolSeverity:
+          securitySeverity !== undefined
+            ? `security-severity ${securitySeverity}`
+            : banditSeverity !== undefined
+              ? `${level} (as bandit ${banditIdOfRuff(ruleId) ?? ''}: ${banditSeverity})`
+              : level,
         cvss: securitySeverity,
         message,
         ...(info.fullDescription === undefined ? {} : { ruleDescription: info.fullDescription }),
@@ -235,7 +264,9 @@ export function parseSarif(doc: JsonObject, ctx: ParseContext): ParseResult {
         cwes,
         snippet,
         toolFingerprint,
-        suppressedBy: suppression ? `in source (${str(suppression.kind) ?? 'suppression'}${str(suppression.justification) ? `: ${str(suppression.justification)}` : ''})` : undefined,
+        suppressedBy: suppression
+          ? `in source (${str(suppression.kind) ?? 'suppression'}${str(suppression.justification) ? `: ${str(suppression.justification)}` : ''})`
+          : undefined,
         report: ctx.report,
       });
     }

@@ -6,7 +6,15 @@ import type { ParseContext, ParseResult } from './types.js';
 
 // Semgrep CE prints ERROR/WARNING/INFO; newer rules use CRITICAL/HIGH/MEDIUM/LOW.
 const SEVERITY: Record<string, Severity> = {
-  CRITICAL: 'critical', ERROR: 'high', HIGH: 'high', WARNING: 'medium', MEDIUM: 'medium', INFO: 'low', LOW: 'low', INVENTORY: 'info', EXPERIMENT: 'info',
+  CRITICAL: 'critical',
+  ERROR: 'high',
+  HIGH: 'high',
+  WARNING: 'medium',
+  MEDIUM: 'medium',
+  INFO: 'low',
+  LOW: 'low',
+  INVENTORY: 'info',
+  EXPERIMENT: 'info',
 };
 
 export function looksLikeSemgrep(doc: JsonObject): boolean {
@@ -41,7 +49,8 @@ export function parseSemgrep(doc: JsonObject, ctx: ParseContext): ParseResult {
     const fingerprint = str(extra.fingerprint);
     const cwe = metadata.cwe;
     const references = arr(metadata.references).map(str);
-    const help = str(metadata['source-rule-url']) ?? str(metadata.shortlink) ?? references.find((u) => u?.startsWith('http'));
+    const help =
+      str(metadata['source-rule-url']) ?? str(metadata.shortlink) ?? references.find((u) => u?.startsWith('http'));
     findings.push({
       tool: 'semgrep',
       ruleId: str(r.check_id) ?? 'semgrep',

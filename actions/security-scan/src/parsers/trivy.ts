@@ -14,8 +14,11 @@ function cvssOf(vuln: JsonObject): number | undefined {
   const cvss = obj(vuln.CVSS);
   if (!cvss) return undefined;
   const source = str(vuln.SeveritySource);
-  const pick = (vendor: string | undefined): number | undefined => (vendor === undefined ? undefined : cvssScore(obj(cvss[vendor])?.V3Score));
-  const scores = Object.values(cvss).map((v) => cvssScore(obj(v)?.V3Score)).filter((n): n is number => n !== undefined);
+  const pick = (vendor: string | undefined): number | undefined =>
+    vendor === undefined ? undefined : cvssScore(obj(cvss[vendor])?.V3Score);
+  const scores = Object.values(cvss)
+    .map((v) => cvssScore(obj(v)?.V3Score))
+    .filter((n): n is number => n !== undefined);
   return pick(source) ?? pick('nvd') ?? (scores.length > 0 ? Math.max(...scores) : undefined);
 }
 
@@ -40,8 +43,12 @@ export function parseTrivy(doc: JsonObject, ctx: ParseContext): ParseResult {
       const fixed = (str(vuln.FixedVersion) ?? '').split(/,\s*/).filter((s) => s !== '');
       const rawSeverity = str(vuln.Severity) ?? 'UNKNOWN';
       const cvss = cvssOf(vuln);
-      const category: Category = klass === 'os-pkgs' || isOsEcosystem(ecosystem) || isImage ? 'container' : 'dependency';
-      const paths = [str(vuln.PkgPath) ?? '', klass === 'os-pkgs' ? target : targetPlace.inWorkspace ? targetPlace.path : target];
+      const category: Category =
+        klass === 'os-pkgs' || isOsEcosystem(ecosystem) || isImage ? 'container' : 'dependency';
+      const paths = [
+        str(vuln.PkgPath) ?? '',
+        klass === 'os-pkgs' ? target : targetPlace.inWorkspace ? targetPlace.path : target,
+      ];
       findings.push({
         tool: 'trivy',
         ruleId: id,
@@ -110,5 +117,9 @@ export function parseTrivy(doc: JsonObject, ctx: ParseContext): ParseResult {
     }
   }
   const artifact = str(doc.ArtifactName);
-  return { findings, notes: [], ...(artifact === undefined ? {} : { toolVersion: `trivy (${str(doc.ArtifactType) ?? 'scan'} ${artifact})` }) };
+  return {
+    findings,
+    notes: [],
+    ...(artifact === undefined ? {} : { toolVersion: `trivy (${str(doc.ArtifactType) ?? 'scan'} ${artifact})` }),
+  };
 }

@@ -15,7 +15,11 @@ const MAX_RETRY_AFTER_MS = 60_000;
  * rate limit (403/429 with Retry-After) waits as GitHub asks, a 5xx answer briefly; a refusal
  * (401, 403, 404, 422) is final.
  */
-export function retryDelayMs(status: number | undefined, retryAfter: string | undefined, attempt: number): number | undefined {
+export function retryDelayMs(
+  status: number | undefined,
+  retryAfter: string | undefined,
+  attempt: number,
+): number | undefined {
   if (attempt >= MAX_ATTEMPTS || status === undefined) return undefined;
   if ((status === 403 || status === 429) && retryAfter !== undefined) {
     const seconds = Number(retryAfter);
@@ -30,7 +34,10 @@ function answerOf(e: unknown): { status?: number; retryAfter?: string } {
   const response = (e as { response?: { status?: unknown; headers?: Record<string, unknown> } } | null)?.response;
   if (!response) return {};
   const header = response.headers?.['retry-after'];
-  return { ...(typeof response.status === 'number' ? { status: response.status } : {}), ...(typeof header === 'string' ? { retryAfter: header } : {}) };
+  return {
+    ...(typeof response.status === 'number' ? { status: response.status } : {}),
+    ...(typeof header === 'string' ? { retryAfter: header } : {}),
+  };
 }
 
 /**

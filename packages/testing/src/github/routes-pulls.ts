@@ -22,7 +22,8 @@ function sample(doc: OpenApiDocument, schema: Schema, depth: number): unknown {
   const s = deref<Schema>(doc, schema);
   if (depth > 30) return null;
   if (Array.isArray(s['enum'])) return (s['enum'] as unknown[]).find((v) => v !== null) ?? null;
-  if (Array.isArray(s['allOf'])) return Object.assign({}, ...(s['allOf'] as Schema[]).map((x) => sample(doc, x, depth + 1) as object));
+  if (Array.isArray(s['allOf']))
+    return Object.assign({}, ...(s['allOf'] as Schema[]).map((x) => sample(doc, x, depth + 1) as object));
   for (const key of ['oneOf', 'anyOf'] as const)
     if (Array.isArray(s[key])) return sample(doc, (s[key] as Schema[])[0]!, depth + 1);
   if (s['nullable'] === true) return null;
@@ -30,7 +31,9 @@ function sample(doc: OpenApiDocument, schema: Schema, depth: number): unknown {
   switch (type) {
     case 'object': {
       const props = (s['properties'] ?? {}) as Record<string, Schema>;
-      return Object.fromEntries(((s['required'] ?? []) as string[]).map((k) => [k, props[k] ? sample(doc, props[k], depth + 1) : 'x']));
+      return Object.fromEntries(
+        ((s['required'] ?? []) as string[]).map((k) => [k, props[k] ? sample(doc, props[k], depth + 1) : 'x']),
+      );
     }
     case 'array':
       return [];
@@ -40,7 +43,11 @@ function sample(doc: OpenApiDocument, schema: Schema, depth: number): unknown {
     case 'boolean':
       return false;
     default:
-      return s['format'] === 'date-time' ? '2026-01-01T00:00:00Z' : s['format'] === 'uri' ? 'https://example.com/x' : 'x';
+      return s['format'] === 'date-time'
+        ? '2026-01-01T00:00:00Z'
+        : s['format'] === 'uri'
+          ? 'https://example.com/x'
+          : 'x';
   }
 }
 
@@ -54,7 +61,13 @@ function pullRequestSimple(p: OpenPull, server: string): Record<string, unknown>
     const b = base as Record<string, unknown>;
     const r = b['repo'] as Record<string, unknown>;
     const o = r['owner'] as Record<string, unknown>;
-    return { ...b, ref, sha, label: `${owner}:${ref}`, repo: { ...r, name: repo, full_name: `${owner}/${repo}`, owner: { ...o, login: owner } } };
+    return {
+      ...b,
+      ref,
+      sha,
+      label: `${owner}:${ref}`,
+      repo: { ...r, name: repo, full_name: `${owner}/${repo}`, owner: { ...o, login: owner } },
+    };
   };
   return {
     ...t,
