@@ -22,6 +22,7 @@ import { ensureBundled, repoRoot, runBundledAction, type RunResult } from '@spik
 import { GitHubApiDouble, sampleEvent } from '@spikeformer-actions/testing/github';
 import { startSigstoreServices, type SigstoreServices } from '@spikeformer-actions/testing/sigstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFsGuard } from '@spikeformer-actions/testing/hostile';
 
 const ACTION = 'actions/sign';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sign-hostile-'));
@@ -41,38 +42,7 @@ const ZEROS = '0'.repeat(64);
 const FORGED_NAME = `x\nsha256:${ZEROS}  forged.bin`;
 
 // Preloaded into the action: records the real path of every file it opens.
-const GUARD = path.join(tmp, 'fs-guard.mjs');
-writeFileSync(
-  GUARD,
-  `import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import { syncBuiltinESMExports } from 'node:module';
-import { fileURLToPath } from 'node:url';
-const log = process.env.FS_GUARD_LOG;
-const append = fs.appendFileSync;
-const real = fs.realpathSync;
-let busy = false;
-function record(p) {
-  if (busy) return;
-  busy = true;
-  try {
-    const file = p instanceof URL ? fileURLToPath(p) : typeof p === 'string' ? p : Buffer.isBuffer(p) ? p.toString() : undefined;
-    if (file !== undefined) {
-      let shown = file;
-      try { shown = real(file); } catch {}
-      append(log, shown + '\\n');
-    }
-  } finally { busy = false; }
-}
-for (const [mod, names] of [[fs, ['openSync', 'open', 'readFileSync', 'readFile', 'createReadStream']], [fsp, ['open', 'readFile']]]) {
-  for (const name of names) {
-    const original = mod[name];
-    mod[name] = function (p, ...rest) { record(p); return original.call(this, p, ...rest); };
-  }
-}
-syncBuiltinESMExports();
-`,
-);
+const GUARD = writeFsGuard(tmp);
 
 interface Workspace {
   dir: string;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { RunResult } from '../run-action.js';
 
+export { writeFsGuard } from './fs-guard.js';
+
 /**
  * The hostile-input suites' shared checks (`@spikeformer-actions/testing/hostile`): what no run
  * of any action may print, write or output, however its input was made.
