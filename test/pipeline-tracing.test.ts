@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,12 +6,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAction } from '../packages/core/lib/runner.js';
-import { jobSpanId, runSpanId, runTraceId } from '../packages/core/lib/tracing/ids.js';
+import { jobSpanId, runTraceId } from '../packages/core/lib/tracing/ids.js';
 import { withSpan } from '../packages/core/lib/tracing/index.js';
 import { ensureBundled, runBundledAction, type RunResult } from '../packages/testing/lib/index.js';
 import { actionsDir, repoRoot } from '../scripts/lib/actions.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../scripts/pipeline/otlp-receiver.ts';
-import { STAGES } from '../scripts/pipeline/stages.ts';
 
 // Tracing end to end: the bundled actions export their spans over OTLP/HTTP to a local
 // receiver that decodes them with OpenTelemetry's protobuf definitions.
@@ -353,70 +351,5 @@ describe('hostile tracing configuration', { timeout: 120_000 }, () => {
     );
     expect(receiver.requests[0]?.headers['x-api-key']).toBe(SECRET_HEADER);
     expect(receiver.requests[0]?.headers.authorization).toBe(`Bearer ${SECRET_TOKEN}`);
-  });
-});
-
-describe('the local pipeline, traced', { timeout: 900_000 }, () => {
-  it('runs every stage in one trace, nested run → job → action, and draws it in the report', () => {
-    const out = path.join(scratch, 'pipeline');
-    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/pipeline.ts'), '--trace', '--out', out], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 840_000,
-    });
-    // Whether each stage ends as designed is test/pipeline.test.ts's to check; here every stage
-    // that ran, whatever its outcome, is one span of the run's trace.
-    expect(run.stdout, run.stdout + run.stderr).toMatch(/^trace [0-9a-f]{32}: \d+ spans$/m);
-    const env = { ...RUN, GITHUB_JOB: 'main' };
-    const trace = JSON.parse(readFileSync(path.join(out, 'trace.json'), 'utf8')) as {
-      traceId: string;
-      spans: ReceivedSpan[];
-    };
-    expect(trace.traceId).toBe(runTraceId(env));
-    expect(new Set(trace.spans.map((s) => s.traceId))).toEqual(new Set([trace.traceId]));
-    const root = trace.spans.filter((s) => s.parentSpanId === '');
-    expect(root.map((s) => [s.name, s.spanId])).toEqual([['CI', runSpanId(env)]]);
-    expect(trace.spans.filter((s) => s.parentSpanId === runSpanId(env)).map((s) => [s.name, s.spanId])).toEqual([
-      ['main', jobSpanId(env)],
-    ]);
-    const stages = JSON.parse(readFileSync(path.join(out, 'stages.json'), 'utf8')) as Array<{
-      name: string;
-      action: string;
-      outcome: string;
-      outputs: Record<string, string>;
-      spanId?: string;
-    }>;
-    const ran = stages.filter((s) => s.outcome !== 'skipped');
-    expect(ran.map((s) => s.name)).toEqual(STAGES.map((s) => s.name));
-    for (const stage of ran) {
-      const span = trace.spans.find((s) => s.spanId === stage.spanId);
-      expect(span?.name, stage.name).toBe(stage.action);
-      expect(span?.parentSpanId, stage.name).toBe(jobSpanId(env));
-      expect(span?.status.code, stage.name).toBe(
-        stage.outcome === 'failed' ? 'STATUS_CODE_ERROR' : 'STATUS_CODE_UNSET',
-      );
-      expect(span?.attributes['spikeformer.action.status'], stage.name).toBe(stage.outputs.status);
-    }
-    // The waterfall: every span once, each row under its parent, in start order among siblings.
-    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(html).toContain(`<section id="trace" data-trace-id="${trace.traceId}" data-spans="${trace.spans.length}">`);
-    const rows = [
-      ...html.matchAll(
-        /<tr class="span" data-span-id="([0-9a-f]+)" data-parent-span-id="([0-9a-f]*)" data-depth="(\d+)"/g,
-      ),
-    ].map((m) => ({ id: m[1], parent: m[2], depth: Number(m[3]) }));
-    expect(rows.map((r) => r.id).sort()).toEqual(trace.spans.map((s) => s.spanId).sort());
-    for (const [i, row] of rows.entries()) {
-      if (row.depth === 0) continue;
-      const parentAt = rows.findLastIndex((r, j) => j < i && r.id === row.parent);
-      expect(parentAt, row.id).toBeGreaterThanOrEqual(0);
-      expect(row.depth).toBe((rows[parentAt]?.depth ?? -2) + 1);
-    }
-    expect(rows.filter((r) => r.depth === 2).map((r) => trace.spans.find((s) => s.spanId === r.id)?.name)).toEqual(
-      trace.spans
-        .filter((s) => s.parentSpanId === jobSpanId(env))
-        .sort((a, b) => a.startMs - b.startMs)
-        .map((s) => s.name),
-    );
   });
 });
