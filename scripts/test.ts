@@ -7,7 +7,7 @@
 // included) and the packages that depend on them, plus the repository's own tests when a file
 // outside packages/ and actions/ changed. Whole projects run, not single test files: end-to-end
 // tests start the bundled action, so no import links them to the source they cover.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -26,18 +26,6 @@ const fail = (): never => {
   console.log('0 passed, 1 failed');
   process.exit(1);
 };
-
-/** `eslint .` started now; its exit status and output once it ends. */
-function lintBesideTests(): Promise<{ status: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(bin('eslint'), ['.'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (error) => resolve({ status: 1, output: `eslint could not start: ${error.message}\n` }));
-    child.on('close', (status) => resolve({ status: status ?? 1, output }));
-  });
-}
 
 /** Splits `--changed [ref]` / `--changed=ref` off the vitest arguments. */
 function parseArgs(argv: string[]): { since: string | undefined; rest: string[] } {
@@ -104,10 +92,6 @@ const selected = (projects ?? []).flatMap((p) => ['--project', p]);
 const workers = rest.some((a) => a.startsWith('--maxWorkers'))
   ? []
   : [`--maxWorkers=${Math.max(2, availableParallelism()) * 2}`];
-// ESLint is CPU work and the tests are mostly waiting: on full runs it runs beside them, its
-// output kept until they end.
-const fullRun = projects === undefined && rest.length === 0;
-const eslint = fullRun ? lintBesideTests() : undefined;
 const code = step('tests (vitest)', bin('vitest'), [
   'run',
   '--reporter=default',
@@ -135,12 +119,11 @@ try {
 }
 // The whole tree under typescript-eslint and Prettier (pnpm lint), on full runs: a finding fails
 // the run as one more failed check.
-if (eslint !== undefined) {
-  console.log('\n▶ lint (eslint, run beside the tests)');
-  const linted = await eslint;
-  process.stdout.write(linted.output);
-  const clean = linted.status === 0 && step('format (prettier --check)', bin('prettier'), ['--check', '.']) === 0;
-  if (!clean) line = line.replace(/(\d+) failed/, (_m, n: string) => `${Number(n) + 1} failed`);
+if (projects === undefined && rest.length === 0) {
+  const lint =
+    step('lint (eslint)', bin('eslint'), ['.']) === 0 &&
+    step('format (prettier --check)', bin('prettier'), ['--check', '.']) === 0;
+  if (!lint) line = line.replace(/(\d+) failed/, (_m, n: string) => `${Number(n) + 1} failed`);
 }
 console.log(line);
 process.exit(code === 0 && / 0 failed/.test(line) ? 0 : 1);
