@@ -70,11 +70,6 @@ function analysisInput(name: string, withDefaults: boolean, monitorMs: number): 
   return parsed.value;
 }
 
-function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; problem: string }): T {
-  if (!parsed.ok) throw new InputError(name, parsed.problem);
-  return parsed.value;
-}
-
 /**
  * The only place that reads this action's inputs. Every one is checked here (paths, URLs and the
  * manifests' content included) before the cluster is touched; secrets (tokens, URL credentials,
@@ -95,11 +90,11 @@ export async function readInputs(): Promise<Inputs> {
     service: inputs.getRequired('service'),
     previewService: inputs.getString('preview-service'),
     deployment: inputs.getRequired('deployment'),
-    images: unwrap('image', parseImagePairs(inputs.getList('image'))),
+    images: inputs.unwrap('image', parseImagePairs(inputs.getList('image'))),
     manifests,
     manifest: undefined,
     healthUrl,
-    healthCommand: unwrap('health-command', splitCommand(inputs.getString('health-command'))),
+    healthCommand: inputs.unwrap('health-command', splitCommand(inputs.getString('health-command'))),
     healthChecks: inputs.getInteger('health-checks', 3, { min: 1, max: 100 }),
     prometheusUrl,
     prometheusToken,

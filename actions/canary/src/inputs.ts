@@ -1,4 +1,4 @@
-import { InputError, inputs } from '@spikeformer-actions/core';
+import { InputError, inputs, isRecord } from '@spikeformer-actions/core';
 import { defaultAnalysis, parseAnalysis, problemsText } from '@spikeformer-actions/delivery/analysis';
 import type { AnalysisSpec, NoDataPolicy } from '@spikeformer-actions/delivery/analysis';
 import { checkPlan, parseSteps, ROUTERS, type RouterKind } from './plan.js';
@@ -60,8 +60,6 @@ export interface Inputs extends AlertInputs {
   environment: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The analysis of every step: the CI/CD design's triggers (error rate > 5 %, p99 > 2× stable,
  * health-check failures > 50 %) with the user's YAML merged over them by metric name, and
@@ -91,11 +89,6 @@ export function analysisSpec(
   return parsed.ok ? parsed : { ok: false, problem: problemsText(parsed.problems) };
 }
 
-function unwrap<T>(name: string, parsed: { ok: true; value: T } | { ok: false; problem: string }): T {
-  if (!parsed.ok) throw new InputError(name, parsed.problem);
-  return parsed.value;
-}
-
 /**
  * The only place that reads this action's inputs. Every one is checked here, paths and URLs
  * included, before the cluster is touched; secrets (token, URL credentials, kubeconfig) are
@@ -111,21 +104,24 @@ export function readInputs(): Inputs {
     action: inputs.getEnum('action', ACTIONS, 'run'),
     namespace: inputs.getString('namespace'),
     deployment: inputs.getRequired('deployment'),
-    images: unwrap('image', parseImagePairs(inputs.getList('image'))),
+    images: inputs.unwrap('image', parseImagePairs(inputs.getList('image'))),
     router: inputs.getEnum('router', ROUTERS, 'replicas'),
     service: inputs.getRequired('service'),
     ingress: inputs.getString('ingress'),
     httpRoute: inputs.getString('http-route'),
     trafficSplit: inputs.getString('traffic-split'),
-    steps: unwrap('steps', parseSteps(inputs.getList('steps').length ? inputs.getList('steps') : ['10', '50', '100'])),
+    steps: inputs.unwrap(
+      'steps',
+      parseSteps(inputs.getList('steps').length ? inputs.getList('steps') : ['10', '50', '100']),
+    ),
     pauseMs: inputs.getDuration('pause', 60_000, { min: 0 }),
     prometheusUrl,
     prometheusToken,
-    analysis: unwrap('analysis', analysisSpec(inputs.getObject('analysis'), onNoData)),
+    analysis: inputs.unwrap('analysis', analysisSpec(inputs.getObject('analysis'), onNoData)),
     onNoData,
     inconclusive: inputs.getEnum('inconclusive', INCONCLUSIVE, 'rollback'),
     judge: inputs.getEnum('judge', JUDGES, 'threshold'),
-    webhooks: unwrap('webhooks', parseWebhooks(inputs.getObject('webhooks'))),
+    webhooks: inputs.unwrap('webhooks', parseWebhooks(inputs.getObject('webhooks'))),
     rolloutTimeoutMs: inputs.getDuration('rollout-timeout', 300_000, { min: 1000 }),
     kubeconfig,
     context: inputs.getString('context'),

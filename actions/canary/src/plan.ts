@@ -1,3 +1,5 @@
+import type { Parsed } from '@spikeformer-actions/core';
+
 /**
  * The weight plan: parsed and validated before anything touches the cluster, so a plan the
  * router cannot carry out is a clear error instead of a silent "promotion" (Flagger #189).
@@ -5,8 +7,6 @@
 
 export const ROUTERS = ['replicas', 'nginx-ingress', 'gateway-api', 'smi'] as const;
 export type RouterKind = (typeof ROUTERS)[number];
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** `10,50,100` or `10%, 50%, 100%` → [10, 50, 100]. */
 export function parseSteps(entries: readonly string[]): Parsed<number[]> {

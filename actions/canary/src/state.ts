@@ -1,5 +1,6 @@
 import type { FlagSnapshot } from '@spikeformer-actions/delivery/flags';
 import type { RouterKind } from './plan.js';
+import { isRecord } from '@spikeformer-actions/core';
 
 /**
  * Plan and progress live in annotations on the canary Deployment: a re-run after a lost runner
@@ -52,8 +53,6 @@ export interface CanaryState {
   plan: CanaryPlan;
   progress: Progress;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parse(text: string | undefined): unknown {
   if (!text) return undefined;
